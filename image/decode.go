@@ -1,0 +1,282 @@
+package image
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+
+	"sigs.k8s.io/yaml"
+)
+
+// ErrUnknownKind is wrapped by Decode when the kind or apiVersion is not
+// one of this API.
+var ErrUnknownKind = errors.New("unknown kind")
+
+// DecodeError reports why an object could not be decoded: which kind, and
+// where in it.
+type DecodeError struct {
+	// Kind is the kind being decoded, if known.
+	Kind string
+	// Field is the JSON path of the offending field, e.g.
+	// "spec.tags[0].importPolicy.bogus", if known.
+	Field string
+	Err   error
+}
+
+func (e *DecodeError) Error() string {
+	var b strings.Builder
+	b.WriteString("decode")
+	if e.Kind != "" {
+		b.WriteString(" " + e.Kind)
+	}
+	if e.Field != "" {
+		b.WriteString(": field " + e.Field)
+	}
+	b.WriteString(": ")
+	b.WriteString(e.Err.Error())
+	return b.String()
+}
+
+// Unwrap returns the underlying error.
+func (e *DecodeError) Unwrap() error { return e.Err }
+
+// Decode reads one object in JSON or YAML and returns it as the Go type of
+// its kind (*ImageStream, *Image, ...). The kind is chosen by apiVersion
+// and kind: image kinds accept "image.openshift.io/v1" and the older
+// group-less "v1" that OpenShift 3 documents use; SecretList, Secret and
+// Status are core "v1" kinds. Unknown fields are errors, so nothing is
+// silently lost. Decode applies no defaults; see SetDefaults.
+func Decode(data []byte) (Object, error) {
+	js, err := toJSON(data)
+	if err != nil {
+		return nil, &DecodeError{Err: err}
+	}
+	tm, err := peekTypeMeta(js)
+	if err != nil {
+		return nil, &DecodeError{Err: err}
+	}
+	info, ok := kinds[tm.Kind]
+	if !ok {
+		return nil, &DecodeError{Kind: tm.Kind, Err: fmt.Errorf("%w %q", ErrUnknownKind, tm.Kind)}
+	}
+	if tm.APIVersion != info.apiVersion && tm.APIVersion != LegacyAPIVersion {
+		return nil, &DecodeError{Kind: tm.Kind, Err: fmt.Errorf("%w: apiVersion %q for kind %q", ErrUnknownKind, tm.APIVersion, tm.Kind)}
+	}
+	obj := info.new()
+	if err := decodeStrict(js, obj, tm.Kind); err != nil {
+		return nil, err
+	}
+	return obj, nil
+}
+
+// DecodeInto reads JSON or YAML into obj, whose Go type decides the kind;
+// kind and apiVersion in the data are not required, but must match when
+// present. Unknown fields are errors.
+func DecodeInto(data []byte, obj Object) error {
+	kind := kindOf(obj)
+	js, err := toJSON(data)
+	if err != nil {
+		return &DecodeError{Kind: kind, Err: err}
+	}
+	tm, err := peekTypeMeta(js)
+	if err != nil {
+		return &DecodeError{Kind: kind, Err: err}
+	}
+	if tm.Kind != "" && kind != "" && tm.Kind != kind {
+		return &DecodeError{Kind: kind, Err: fmt.Errorf("%w: data has kind %q", ErrUnknownKind, tm.Kind)}
+	}
+	return decodeStrict(js, obj, kind)
+}
+
+// peekTypeMeta reads kind and apiVersion of the first JSON value.
+func peekTypeMeta(js []byte) (TypeMeta, error) {
+	var tm TypeMeta
+	err := json.NewDecoder(bytes.NewReader(js)).Decode(&tm)
+	return tm, err
+}
+
+// toJSON converts YAML to JSON; JSON passes through.
+func toJSON(data []byte) ([]byte, error) {
+	trimmed := bytes.TrimLeft(data, " \t\r\n")
+	if len(trimmed) > 0 && trimmed[0] == '{' {
+		return trimmed, nil
+	}
+	return yaml.YAMLToJSON(data)
+}
+
+func decodeStrict(js []byte, obj Object, kind string) error {
+	dec := json.NewDecoder(bytes.NewReader(js))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(obj)
+	if err == nil {
+		if dec.More() {
+			return &DecodeError{Kind: kind, Err: errors.New("trailing data after object")}
+		}
+		return nil
+	}
+	de := &DecodeError{Kind: kind, Err: err}
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		de.Field = te.Field
+	} else if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		// encoding/json names only the field, not where it is; find it.
+		if unq, uerr := strconv.Unquote(name); uerr == nil {
+			var raw any
+			if json.Unmarshal(js, &raw) == nil {
+				de.Field = unknownFieldPath(raw, reflect.TypeOf(obj), unq, "")
+			}
+		}
+	}
+	return de
+}
+
+// unknownFieldPath returns the JSON path of the first key named name in v
+// that t has no field for, or "" if none is found.
+func unknownFieldPath(v any, t reflect.Type, name, path string) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch v := v.(type) {
+	case map[string]any:
+		switch t.Kind() {
+		case reflect.Map:
+			for _, k := range sortedKeys(v) {
+				if p := unknownFieldPath(v[k], t.Elem(), name, path+"["+k+"]"); p != "" {
+					return p
+				}
+			}
+		case reflect.Struct:
+			fields := jsonFields(t)
+			for _, k := range sortedKeys(v) {
+				p := joinPath(path, k)
+				ft, ok := lookupField(fields, k)
+				if !ok {
+					if k == name {
+						return p
+					}
+					continue
+				}
+				if p := unknownFieldPath(v[k], ft, name, p); p != "" {
+					return p
+				}
+			}
+		}
+	case []any:
+		if t.Kind() == reflect.Slice || t.Kind() == reflect.Array {
+			for i, e := range v {
+				if p := unknownFieldPath(e, t.Elem(), name, path+"["+strconv.Itoa(i)+"]"); p != "" {
+					return p
+				}
+			}
+		}
+	}
+	return ""
+}
+
+func joinPath(path, k string) string {
+	if path == "" {
+		return k
+	}
+	return path + "." + k
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// jsonFields maps the JSON names of t's fields, including those of
+// embedded structs without a name, to their types.
+func jsonFields(t reflect.Type) map[string]reflect.Type {
+	out := map[string]reflect.Type{}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag := f.Tag.Get("json")
+		if tag == "-" {
+			continue
+		}
+		name, _, _ := strings.Cut(tag, ",")
+		if f.Anonymous && name == "" {
+			ft := f.Type
+			if ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			if ft.Kind() == reflect.Struct {
+				for k, v := range jsonFields(ft) {
+					if _, ok := out[k]; !ok {
+						out[k] = v
+					}
+				}
+				continue
+			}
+		}
+		if !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		out[name] = f.Type
+	}
+	return out
+}
+
+// lookupField matches a key as encoding/json does: exactly, else without
+// regard to case.
+func lookupField(fields map[string]reflect.Type, k string) (reflect.Type, bool) {
+	if t, ok := fields[k]; ok {
+		return t, true
+	}
+	for n, t := range fields {
+		if strings.EqualFold(n, k) {
+			return t, true
+		}
+	}
+	return nil, false
+}
+
+// Encode returns the JSON encoding of obj, with kind and apiVersion filled
+// in when obj leaves them empty (obj itself is not modified).
+func Encode(obj Object) ([]byte, error) {
+	b, err := json.Marshal(obj)
+	if err != nil {
+		return nil, err
+	}
+	tm := obj.GetTypeMeta()
+	if tm.Kind != "" || tm.APIVersion != "" {
+		return b, nil
+	}
+	kind := kindOf(obj)
+	if kind == "" {
+		return b, nil
+	}
+	head, err := json.Marshal(TypeMeta{Kind: kind, APIVersion: kinds[kind].apiVersion})
+	if err != nil {
+		return nil, err
+	}
+	// Splice {"kind":..,"apiVersion":..} in front of the object's fields.
+	out := make([]byte, 0, len(head)+len(b))
+	out = append(out, head[:len(head)-1]...)
+	if len(b) > 2 {
+		out = append(out, ',')
+	}
+	return append(out, b[1:]...), nil
+}
+
+// EncodeYAML is Encode in YAML, as `oc get -o yaml` prints it.
+func EncodeYAML(obj Object) ([]byte, error) {
+	b, err := Encode(obj)
+	if err != nil {
+		return nil, err
+	}
+	return yaml.JSONToYAML(b)
+}

@@ -1,0 +1,318 @@
+package image_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/imagestreams/imagestreams/image"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files in testdata/")
+
+// TestDecodeOpenShiftOutput checks wire compatibility with objects as
+// `oc get -o json` prints them: every fixture decodes with unknown fields
+// disallowed, and our encoding carries exactly the same JSON (same keys,
+// same nulls, same empty objects).
+func TestDecodeOpenShiftOutput(t *testing.T) {
+	files, err := filepath.Glob("testdata/oc-*.json")
+	if err != nil || len(files) < 14 {
+		t.Fatalf("fixtures: %v, %d files", err, len(files))
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			in, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			obj, err := image.Decode(in)
+			if err != nil {
+				t.Fatalf("Decode: %v", err)
+			}
+			if got, want := reflect.TypeOf(obj).Elem().Name(), obj.GetTypeMeta().Kind; got != want {
+				t.Errorf("Decode returned %s for kind %s", got, want)
+			}
+			out, err := image.Encode(obj)
+			if err != nil {
+				t.Fatalf("Encode: %v", err)
+			}
+			if diff := cmp.Diff(generic(t, in), generic(t, out)); diff != "" {
+				t.Errorf("encoding differs from OpenShift's (-oc +ours):\n%s", diff)
+			}
+			// YAML carries the same object.
+			y, err := image.EncodeYAML(obj)
+			if err != nil {
+				t.Fatalf("EncodeYAML: %v", err)
+			}
+			back, err := image.Decode(y)
+			if err != nil {
+				t.Fatalf("Decode(YAML): %v\n%s", err, y)
+			}
+			if diff := cmp.Diff(obj, back); diff != "" {
+				t.Errorf("YAML round trip (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestDecodeDocumentationExamples decodes the ImageStream and
+// ImageStreamMapping examples of the "Managing image streams" chapter,
+// which use the older group-less apiVersion "v1", and pins our encoding of
+// them in golden files.
+func TestDecodeDocumentationExamples(t *testing.T) {
+	tests := []struct {
+		file string
+		kind string
+	}{
+		{"docs-imagestream.yaml", "ImageStream"},
+		{"docs-imagestreammapping.yaml", "ImageStreamMapping"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			in, err := os.ReadFile(filepath.Join("testdata", tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			obj, err := image.Decode(in)
+			if err != nil {
+				t.Fatalf("Decode: %v", err)
+			}
+			if got := reflect.TypeOf(obj).Elem().Name(); got != tt.kind {
+				t.Fatalf("Decode returned %s, want %s", got, tt.kind)
+			}
+			out, err := image.Encode(obj)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var pretty bytes.Buffer
+			if err := json.Indent(&pretty, out, "", "  "); err != nil {
+				t.Fatal(err)
+			}
+			pretty.WriteByte('\n')
+			golden := filepath.Join("testdata", strings.TrimSuffix(tt.file, ".yaml")+".golden.json")
+			if *update {
+				if err := os.WriteFile(golden, pretty.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test -update)", err)
+			}
+			if diff := cmp.Diff(string(want), pretty.String()); diff != "" {
+				t.Errorf("golden %s (-want +got):\n%s", golden, diff)
+			}
+			back, err := image.Decode(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(obj, back); diff != "" {
+				t.Errorf("round trip (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestDecodeDocumentationValues(t *testing.T) {
+	in, err := os.ReadFile("testdata/docs-imagestream.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var is image.ImageStream
+	if err := image.DecodeInto(in, &is); err != nil {
+		t.Fatal(err)
+	}
+	want := []image.TagEvent{
+		{
+			Created:              image.Date(2017, time.September, 2, 10, 15, 9),
+			DockerImageReference: "172.30.56.218:5000/test/origin-ruby-sample@sha256:47463d94eb5c049b2d23b03a9530bf944f8f967a0fe79147dd6b9135bf7dd13d",
+			Image:                "sha256:909de62d1f609a717ec433cc25ca5cf00941545c83a01fb31527771e1fab3fc5",
+			Generation:           2,
+		},
+		{
+			Created:              image.Date(2017, time.September, 29, 13, 40, 11),
+			DockerImageReference: "172.30.56.218:5000/test/origin-ruby-sample@sha256:909de62d1f609a717ec433cc25ca5cf00941545c83a01fb31527771e1fab3fc5",
+			Image:                "sha256:47463d94eb5c049b2d23b03a9530bf944f8f967a0fe79147dd6b9135bf7dd13d",
+			Generation:           1,
+		},
+	}
+	if len(is.Status.Tags) != 1 || is.Status.Tags[0].Tag != "latest" {
+		t.Fatalf("status tags = %+v", is.Status.Tags)
+	}
+	if diff := cmp.Diff(want, is.Status.Tags[0].Items); diff != "" {
+		t.Errorf("history (-want +got):\n%s", diff)
+	}
+	if is.SelfLink != "/oapi/v1/namespaces/test/imagestreams/origin-ruby-sample" {
+		t.Errorf("selflink = %q", is.SelfLink)
+	}
+
+	in, err = os.ReadFile("testdata/docs-imagestreammapping.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ism image.ImageStreamMapping
+	if err := image.DecodeInto(in, &ism); err != nil {
+		t.Fatal(err)
+	}
+	md := ism.Image.DockerImageMetadata
+	if md.Config == nil || md.Config.Labels["build-date"] != "2015-12-23" || md.Config.User != "1001" || md.Size != 441976279 || md.APIVersion != "1.0" {
+		t.Errorf("metadata not decoded as typed fields: %+v", md)
+	}
+	if _, ok := md.Config.ExposedPorts["8080/tcp"]; !ok || len(ism.Image.DockerImageLayers) != 7 || ism.Image.DockerImageLayers[1].LayerSize != 196634330 {
+		t.Errorf("ports/layers: %+v %+v", md.Config.ExposedPorts, ism.Image.DockerImageLayers)
+	}
+}
+
+func TestDecodeErrors(t *testing.T) {
+	tests := []struct {
+		name      string
+		in        string
+		wantKind  string
+		wantField string
+		wantIs    error
+	}{
+		{"unknown kind", `{"kind":"Pod","apiVersion":"v1"}`, "Pod", "", image.ErrUnknownKind},
+		{"wrong group", `{"kind":"ImageStream","apiVersion":"apps/v1"}`, "ImageStream", "", image.ErrUnknownKind},
+		{"no kind", `{"apiVersion":"image.openshift.io/v1"}`, "", "", image.ErrUnknownKind},
+		{"unknown nested field", `{"kind":"ImageStream","apiVersion":"image.openshift.io/v1","spec":{"tags":[{"name":"a"},{"name":"b","importPolicy":{"bogus":true}}]}}`, "ImageStream", "spec.tags[1].importPolicy.bogus", nil},
+		{"unknown top-level field", "kind: Image\napiVersion: image.openshift.io/v1\ndockerImageLayer: []\n", "Image", "dockerImageLayer", nil},
+		{"unknown field in map value", `{"kind":"ImageStreamLayers","apiVersion":"image.openshift.io/v1","blobs":{"sha256:a":{"size":1,"extra":2}}}`, "ImageStreamLayers", "blobs[sha256:a].extra", nil},
+		{"wrong type", `{"kind":"ImageStream","apiVersion":"image.openshift.io/v1","metadata":{"generation":"one"}}`, "ImageStream", "metadata.generation", nil},
+		{"bad time", `{"kind":"Image","apiVersion":"image.openshift.io/v1","metadata":{"creationTimestamp":"yesterday"}}`, "Image", "", nil},
+		{"malformed yaml", "kind: [", "", "", nil},
+		{"trailing data", `{"kind":"Image","apiVersion":"image.openshift.io/v1"} {}`, "Image", "", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			obj, err := image.Decode([]byte(tt.in))
+			if err == nil {
+				t.Fatalf("Decode succeeded: %#v", obj)
+			}
+			var de *image.DecodeError
+			if !errors.As(err, &de) {
+				t.Fatalf("error %v is not a *DecodeError", err)
+			}
+			if de.Kind != tt.wantKind || de.Field != tt.wantField {
+				t.Errorf("kind, field = %q, %q; want %q, %q (%v)", de.Kind, de.Field, tt.wantKind, tt.wantField, err)
+			}
+			if tt.wantIs != nil && !errors.Is(err, tt.wantIs) {
+				t.Errorf("errors.Is(%v, %v) = false", err, tt.wantIs)
+			}
+		})
+	}
+}
+
+func TestDecodeIntoKindMismatch(t *testing.T) {
+	var is image.ImageStream
+	err := image.DecodeInto([]byte(`{"kind":"Image"}`), &is)
+	if !errors.Is(err, image.ErrUnknownKind) {
+		t.Errorf("DecodeInto(Image into ImageStream) = %v, want ErrUnknownKind", err)
+	}
+	if err := image.DecodeInto([]byte(`{"metadata":{"name":"x"}}`), &is); err != nil || is.Name != "x" {
+		t.Errorf("DecodeInto without kind = %v, name %q", err, is.Name)
+	}
+}
+
+func TestEncodeFillsTypeMeta(t *testing.T) {
+	tests := []struct {
+		obj  image.Object
+		want string
+	}{
+		{&image.ImageStream{}, `{"kind":"ImageStream","apiVersion":"image.openshift.io/v1","metadata":{"creationTimestamp":null},"spec":{"lookupPolicy":{"local":false}},"status":{"dockerImageRepository":""}}`},
+		{&image.SecretList{}, `{"kind":"SecretList","apiVersion":"v1","metadata":{},"items":null}`},
+		{&image.ImageStream{TypeMeta: image.TypeMeta{Kind: "ImageStream", APIVersion: "v1"}}, `{"kind":"ImageStream","apiVersion":"v1","metadata":{"creationTimestamp":null},"spec":{"lookupPolicy":{"local":false}},"status":{"dockerImageRepository":""}}`},
+	}
+	for _, tt := range tests {
+		got, err := image.Encode(tt.obj)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != tt.want {
+			t.Errorf("Encode(%T) =\n%s\nwant\n%s", tt.obj, got, tt.want)
+		}
+		if tm := tt.obj.GetTypeMeta(); tm.Kind == "" && tm.APIVersion != "" {
+			t.Errorf("Encode modified its argument")
+		}
+	}
+}
+
+func TestTimeWire(t *testing.T) {
+	tests := []struct {
+		name string
+		in   image.Time
+		want string
+	}{
+		{"zero is null", image.Time{}, `null`},
+		{"seconds in UTC", image.Time{Time: time.Date(2024, 5, 14, 11, 12, 31, 999_000_000, time.FixedZone("CEST", 7200))}, `"2024-05-14T09:12:31Z"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b, err := json.Marshal(tt.in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(b) != tt.want {
+				t.Errorf("Marshal = %s, want %s", b, tt.want)
+			}
+			var back image.Time
+			if err := json.Unmarshal(b, &back); err != nil {
+				t.Fatal(err)
+			}
+			if !back.Equal(image.NewTime(tt.in.Time)) {
+				t.Errorf("round trip %v, want %v", back, image.NewTime(tt.in.Time))
+			}
+		})
+	}
+	var tm image.Time
+	if err := json.Unmarshal([]byte(`"2024-05-14T09:12:31.5+02:00"`), &tm); err != nil || !tm.Time.Equal(time.Date(2024, 5, 14, 7, 12, 31, 500_000_000, time.UTC)) {
+		t.Errorf("fractional input: %v %v", tm, err)
+	}
+}
+
+func generic(t *testing.T, b []byte) any {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal(b, &v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// FuzzDecode checks that Decode never panics and that whatever it accepts
+// survives Encode and Decode unchanged.
+func FuzzDecode(f *testing.F) {
+	files, _ := filepath.Glob("testdata/*.json")
+	for _, file := range files {
+		if b, err := os.ReadFile(file); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Add([]byte("kind: ImageStream\napiVersion: v1\nspec:\n  tags:\n  - name: a\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		obj, err := image.Decode(data)
+		if err != nil {
+			return
+		}
+		out, err := image.Encode(obj)
+		if err != nil {
+			t.Fatalf("Encode after Decode: %v", err)
+		}
+		back, err := image.Decode(out)
+		if err != nil {
+			t.Fatalf("Decode(Encode(x)): %v\n%s", err, out)
+		}
+		out2, err := image.Encode(back)
+		if err != nil || !bytes.Equal(out, out2) {
+			t.Fatalf("encoding not stable:\n%s\n%s", out, out2)
+		}
+	})
+}
