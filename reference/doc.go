@@ -110,6 +110,17 @@
 //     v0.6.0's Parse neither normalises nor splits registries the way
 //     OpenShift does, so Parse does its own split on the matched name.
 //
+// # Speed
+//
+// Parse first tries a hand-written scanner that reads the spec once,
+// without allocating, and is fifteen to thirty times faster than the regular
+// expression; validating an ImageStream parses every spec in its tag
+// history. The scanner decides only specs it can prove valid, with a name
+// of at most 255 characters and a sha256, sha384 or sha512 digest in
+// lower-case hex. Every other spec, valid or not, goes through the regular
+// expression above, which alone produces errors. A fuzz test holds the two
+// paths to identical results.
+//
 // # Errors
 //
 // Parse returns the error values of distribution/reference and go-digest
