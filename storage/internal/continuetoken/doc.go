@@ -1,0 +1,12 @@
+// Package continuetoken encodes the continue tokens of paginated lists, so
+// that every backend in this module hands out and accepts the same format.
+//
+// A token records the snapshot a page chain reads from (the first page's
+// resourceVersion) and the last key returned so far; the next page starts
+// strictly after that key. On the wire it is the unpadded URL-safe base64 of
+// a version byte, the revision as a uvarint and the key's raw bytes. Keys
+// may hold any byte but NUL, so the key is not put in JSON, whose strings
+// would replace invalid UTF-8. Callers must treat a token as opaque: the
+// format may change between releases, and Decode rejects anything it did
+// not produce.
+package continuetoken

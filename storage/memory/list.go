@@ -1,0 +1,85 @@
+package memory
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/imagestreams/imagestreams/storage"
+	"github.com/imagestreams/imagestreams/storage/internal/continuetoken"
+)
+
+// List returns the objects under prefix, sorted by key. The first page is
+// read at the current revision; the pages that follow a continue token are
+// read at the same revision, as long as the history still covers it (see
+// the package documentation), and fail with storage.ErrTooOld after that.
+func (s *Store) List(ctx context.Context, prefix string, opts storage.ListOptions) (storage.ListResult, error) {
+	if err := checkPrefix(ctx, "list", prefix); err != nil {
+		return storage.ListResult{}, err
+	}
+	var snapshot int64
+	from := prefix
+	if opts.Continue != "" {
+		rv, after, err := continuetoken.Decode(opts.Continue, prefix)
+		if err != nil {
+			return storage.ListResult{}, &storage.KeyError{Op: "list", Key: prefix, Err: err}
+		}
+		// No key holds a NUL byte, so the first key after "after" is the
+		// first key at or above after+"\x00".
+		snapshot, from = rv, after+"\x00"
+	}
+
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	switch {
+	case s.closed:
+		return storage.ListResult{}, &storage.KeyError{Op: "list", Key: prefix, Err: storage.ErrClosed}
+	case snapshot == 0:
+		snapshot = s.rev
+	case snapshot < s.compacted:
+		return storage.ListResult{}, &storage.KeyError{Op: "list", Key: prefix, Err: fmt.Errorf("%w: snapshot %d of the continue token is older than the oldest revision kept, %d", storage.ErrTooOld, snapshot, s.compacted)}
+	case snapshot > s.rev:
+		return storage.ListResult{}, &storage.KeyError{Op: "list", Key: prefix, Err: fmt.Errorf("%w: revision %d is in the future", storage.ErrInvalidToken, snapshot)}
+	}
+
+	res := storage.ListResult{ResourceVersion: snapshot}
+	if opts.Limit > 0 {
+		res.Items = make([]storage.Object, 0, min(opts.Limit, 1024))
+	}
+	for e := range s.index.ascend(from, prefix) {
+		v, ok := e.rec.at(snapshot)
+		if !ok {
+			continue
+		}
+		if opts.Limit > 0 && int64(len(res.Items)) == opts.Limit {
+			res.Continue = continuetoken.Encode(snapshot, res.Items[len(res.Items)-1].Key)
+			s.raiseTokenRev(snapshot)
+			break
+		}
+		res.Items = append(res.Items, storage.Object{Key: e.key, Value: v.value, ResourceVersion: v.rev})
+	}
+	return res, nil
+}
+
+// raiseTokenRev records that a continue token for snapshot rv exists, so
+// that writers keep the versions it may read.
+func (s *Store) raiseTokenRev(rv int64) {
+	for {
+		cur := s.tokenRev.Load()
+		if rv <= cur || s.tokenRev.CompareAndSwap(cur, rv) {
+			return
+		}
+	}
+}
+
+// Watch streams the changes under prefix after revision rv (0: from now
+// on). Events come from the Store's history: watching from a revision the
+// history no longer covers fails with storage.ErrTooOld, and a watcher that
+// falls behind by more than the history receives an Error event wrapping
+// storage.ErrTooOld, after every event it had not yet missed, and its
+// channel is closed. Writers never wait for watchers.
+func (s *Store) Watch(ctx context.Context, prefix string, rv int64) (<-chan storage.Event, error) {
+	if err := checkPrefix(ctx, "watch", prefix); err != nil {
+		return nil, err
+	}
+	return s.log.Watch(ctx, prefix, rv)
+}

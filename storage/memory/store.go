@@ -1,0 +1,220 @@
+package memory
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/imagestreams/imagestreams/storage"
+	"github.com/imagestreams/imagestreams/storage/internal/history"
+)
+
+// Defaults of the history bounds. A Store keeps at most DefaultHistory
+// events, enough for watchers and paginated lists to ride out a burst of
+// thousands of writes, and at most DefaultHistoryBytes of keys and values in
+// them, so that a burst of large objects cannot pin gigabytes of old
+// values (10,000 events of 1.5 MiB would be 15 GiB).
+const (
+	DefaultHistory      = 10000
+	DefaultHistoryBytes = 64 << 20
+)
+
+// Compile-time checks of the interfaces a Store implements.
+var (
+	_ storage.Interface         = (*Store)(nil)
+	_ storage.GuaranteedUpdater = (*Store)(nil)
+	_ storage.Compactor         = (*Store)(nil)
+)
+
+// Store is an in-memory storage.Interface. Its methods are safe for
+// concurrent use. The zero value is not usable; call New.
+type Store struct {
+	// log is the watch history; it has its own lock, taken after mu when
+	// both are needed, so watchers never wait for list or get readers.
+	log *history.Log
+	// forgetFn is s.forget, bound once so that writes do not allocate a
+	// method value.
+	forgetFn func(storage.Event)
+	// tokenRev is the newest snapshot revision a continue token has been
+	// issued for. A version superseded before it no page chain can ask for
+	// is dropped at once instead of waiting for the history to move on.
+	// Lists raise it under mu's read lock, so it is atomic; writers read it
+	// under the write lock, so they see every token issued before them.
+	tokenRev atomic.Int64
+
+	mu sync.RWMutex
+	// The fields below are guarded by mu.
+	rev       int64              // revision of the last write
+	compacted int64              // snapshots below this revision are gone
+	records   map[string]*record // every key with a version a snapshot may need
+	index     index              // the keys of records, in order
+	closed    bool
+}
+
+// Option configures a Store.
+type Option func(*options)
+
+type options struct {
+	history      int
+	historyBytes int64
+}
+
+// WithHistory sets how many events the Store keeps for watches and list
+// snapshots (see the package documentation); n <= 0 means DefaultHistory.
+func WithHistory(n int) Option {
+	return func(o *options) {
+		if n > 0 {
+			o.history = n
+		}
+	}
+}
+
+// WithHistoryBytes bounds the keys and values of the events the Store
+// keeps; n <= 0 means DefaultHistoryBytes. The newest event is kept
+// whatever its size.
+func WithHistoryBytes(n int64) Option {
+	return func(o *options) {
+		if n > 0 {
+			o.historyBytes = n
+		}
+	}
+}
+
+// initialRevision is the revision of a new, empty Store. It is 1, not 0, as
+// in etcd: a list of an empty store reports revision 1, and a watch from 1
+// sees the first write, whereas a watch from 0 means "from now" and could
+// miss a write made between the list and the watch.
+const initialRevision = 1
+
+// New returns an empty Store.
+func New(opts ...Option) *Store {
+	o := options{history: DefaultHistory, historyBytes: DefaultHistoryBytes}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	s := &Store{
+		log:       history.New(o.history, o.historyBytes, initialRevision),
+		rev:       initialRevision,
+		compacted: initialRevision,
+		records:   make(map[string]*record),
+	}
+	s.forgetFn = s.forget
+	return s
+}
+
+// Get returns the current object at key.
+func (s *Store) Get(ctx context.Context, key string) (storage.Object, error) {
+	if err := check(ctx, "get", key); err != nil {
+		return storage.Object{}, err
+	}
+	s.mu.RLock()
+	obj, ok := s.current(key)
+	closed := s.closed
+	s.mu.RUnlock()
+	switch {
+	case closed:
+		return storage.Object{}, &storage.KeyError{Op: "get", Key: key, Err: storage.ErrClosed}
+	case !ok:
+		return storage.Object{}, &storage.KeyError{Op: "get", Key: key, Err: storage.ErrNotFound}
+	}
+	return obj, nil
+}
+
+// current returns the object at key as of the last write. s.mu must be
+// held.
+func (s *Store) current(key string) (storage.Object, bool) {
+	rec := s.records[key]
+	if rec == nil {
+		return storage.Object{}, false
+	}
+	v := rec.head()
+	if v.deleted {
+		return storage.Object{}, false
+	}
+	return storage.Object{Key: key, Value: v.value, ResourceVersion: v.rev}, true
+}
+
+// Compact discards the history at and below revision rv: watches from
+// below rv and lists continued from a snapshot below rv then fail with
+// storage.ErrTooOld. Compacting backwards does nothing; compacting beyond
+// the current revision is an error. It implements storage.Compactor.
+func (s *Store) Compact(ctx context.Context, rv int64) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case s.closed:
+		return fmt.Errorf("compact: %w", storage.ErrClosed)
+	case rv > s.rev:
+		return fmt.Errorf("compact to revision %d: beyond the current revision %d", rv, s.rev)
+	case rv <= s.compacted:
+		return nil
+	}
+	s.log.Compact(rv, s.forgetFn)
+	s.compacted = rv
+	return nil
+}
+
+// forget drops what only the revisions up to ev's needed. It is called for
+// each event the history evicts, in order, with s.mu held.
+func (s *Store) forget(ev storage.Event) {
+	s.compacted = ev.ResourceVersion
+	rec := s.records[ev.Key]
+	// The record may be younger than ev (the key was deleted and created
+	// again); forget then keeps all of it, as its versions are all newer.
+	if rec != nil && rec.forget(ev.ResourceVersion) {
+		delete(s.records, ev.Key)
+		s.index.remove(ev.Key)
+	}
+}
+
+// Close ends every watch with an Error event wrapping storage.ErrClosed
+// and makes every later call fail with it. Close is idempotent.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	s.log.Close()
+	s.records = nil
+	s.index = index{}
+	return nil
+}
+
+// check validates key for op and reports a context that has ended.
+func check(ctx context.Context, op, key string) error {
+	if err := storage.ValidateKey(key); err != nil {
+		return relabel(err, op)
+	}
+	if err := ctx.Err(); err != nil {
+		return &storage.KeyError{Op: op, Key: key, Err: err}
+	}
+	return nil
+}
+
+// checkPrefix is check for list and watch prefixes.
+func checkPrefix(ctx context.Context, op, prefix string) error {
+	if err := storage.ValidatePrefix(prefix); err != nil {
+		return relabel(err, op)
+	}
+	if err := ctx.Err(); err != nil {
+		return &storage.KeyError{Op: op, Key: prefix, Err: err}
+	}
+	return nil
+}
+
+// relabel replaces the "validate" operation of a validation error with the
+// operation the caller asked for, so the message names what failed.
+func relabel(err error, op string) error {
+	var ke *storage.KeyError
+	if errors.As(err, &ke) {
+		return &storage.KeyError{Op: op, Key: ke.Key, Err: ke.Err}
+	}
+	return err
+}

@@ -1,0 +1,183 @@
+package memory
+
+import (
+	"context"
+
+	"github.com/imagestreams/imagestreams/storage"
+)
+
+// Create stores a copy of value at key if the key does not exist.
+func (s *Store) Create(ctx context.Context, key string, value []byte) (int64, error) {
+	if err := checkWrite(ctx, "create", key, value); err != nil {
+		return 0, err
+	}
+	value = clone(value)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return 0, &storage.KeyError{Op: "create", Key: key, Err: storage.ErrClosed}
+	}
+	if _, ok := s.current(key); ok {
+		return 0, &storage.KeyError{Op: "create", Key: key, Err: storage.ErrExists}
+	}
+	return s.write(key, value, false), nil
+}
+
+// Update replaces the value at key with a copy of value if the object's
+// resourceVersion is still rv.
+func (s *Store) Update(ctx context.Context, key string, value []byte, rv int64) (int64, error) {
+	if err := checkWrite(ctx, "update", key, value); err != nil {
+		return 0, err
+	}
+	value = clone(value)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return 0, &storage.KeyError{Op: "update", Key: key, Err: storage.ErrClosed}
+	}
+	cur, ok := s.current(key)
+	switch {
+	case !ok:
+		return 0, &storage.KeyError{Op: "update", Key: key, Err: storage.ErrNotFound}
+	case cur.ResourceVersion != rv:
+		return 0, &storage.ConflictError{Op: "update", Key: key, Expected: rv, Current: cur}
+	}
+	return s.write(key, value, false), nil
+}
+
+// Delete removes key, if its resourceVersion is still rv when rv > 0, and
+// returns the object as it was before.
+func (s *Store) Delete(ctx context.Context, key string, rv int64) (storage.Object, error) {
+	if err := check(ctx, "delete", key); err != nil {
+		return storage.Object{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return storage.Object{}, &storage.KeyError{Op: "delete", Key: key, Err: storage.ErrClosed}
+	}
+	cur, ok := s.current(key)
+	switch {
+	case !ok:
+		return storage.Object{}, &storage.KeyError{Op: "delete", Key: key, Err: storage.ErrNotFound}
+	case rv > 0 && cur.ResourceVersion != rv:
+		return storage.Object{}, &storage.ConflictError{Op: "delete", Key: key, Expected: rv, Current: cur}
+	}
+	s.write(key, nil, true)
+	return cur, nil
+}
+
+// GuaranteedUpdate runs fn on the current object at key and stores a copy
+// of its result if the object has not changed meanwhile, retrying with the
+// newer object otherwise. fn runs without any lock held, so it may be slow
+// or call the Store itself. It implements storage.GuaranteedUpdater; see
+// storage.GuaranteedUpdate for the contract.
+func (s *Store) GuaranteedUpdate(ctx context.Context, key string, ignoreNotFound bool, fn storage.UpdateFunc) (storage.Object, error) {
+	if err := check(ctx, "update", key); err != nil {
+		return storage.Object{}, err
+	}
+	s.mu.RLock()
+	cur, ok := s.current(key)
+	closed := s.closed
+	s.mu.RUnlock()
+	for {
+		switch {
+		case closed:
+			return storage.Object{}, &storage.KeyError{Op: "update", Key: key, Err: storage.ErrClosed}
+		case !ok && !ignoreNotFound:
+			return storage.Object{}, &storage.KeyError{Op: "update", Key: key, Err: storage.ErrNotFound}
+		case !ok:
+			cur = storage.Object{Key: key}
+		}
+		if err := ctx.Err(); err != nil {
+			return storage.Object{}, &storage.KeyError{Op: "update", Key: key, Err: err}
+		}
+		next, err := fn(cur)
+		if err != nil {
+			return storage.Object{}, err
+		}
+		if next == nil {
+			return cur, nil
+		}
+		if err := storage.ValidateValue(key, next); err != nil {
+			return storage.Object{}, relabel(err, "update")
+		}
+		next = clone(next)
+
+		s.mu.Lock()
+		now, exists := s.current(key)
+		closed = s.closed
+		if !closed && exists == ok && now.ResourceVersion == cur.ResourceVersion {
+			rev := s.write(key, next, false)
+			s.mu.Unlock()
+			return storage.Object{Key: key, Value: next, ResourceVersion: rev}, nil
+		}
+		s.mu.Unlock()
+		// Someone else wrote first: retry from what they wrote, read under
+		// the same lock, as the ConflictError of Update would carry it.
+		cur, ok = now, exists
+	}
+}
+
+// write records a new version of key (a tombstone when deleted) at the next
+// revision, logs its event and returns the revision. The key must not be
+// current when creating, and must be current when updating or deleting.
+// s.mu must be held for writing.
+func (s *Store) write(key string, value []byte, deleted bool) int64 {
+	s.rev++
+	ev := storage.Event{Key: key, Value: value, ResourceVersion: s.rev}
+	v := version{rev: s.rev, value: value, deleted: deleted}
+	rec := s.records[key]
+	switch {
+	case rec == nil:
+		ev.Type = storage.Added
+	case rec.head().deleted:
+		ev.Type = storage.Added
+	case deleted:
+		ev.Type = storage.Deleted
+		ev.PrevValue = rec.head().value
+	default:
+		ev.Type = storage.Modified
+		ev.PrevValue = rec.head().value
+	}
+	switch {
+	case rec == nil:
+		rec = &record{versions: []version{v}}
+		s.records[key] = rec
+		s.index.insert(key, rec)
+	case s.tokenRev.Load() < rec.head().rev:
+		// No continue token reads a snapshot at or after the head version,
+		// and none ever will, as new tokens read the current revision: no
+		// reader can ask for the head version again. Replace it in place,
+		// so that a key written over and over keeps one version.
+		rec.versions[len(rec.versions)-1] = v
+		if deleted && len(rec.versions) == 1 {
+			delete(s.records, key)
+			s.index.remove(key)
+		}
+	default:
+		rec.versions = append(rec.versions, v)
+	}
+	s.log.Append(ev, s.forgetFn)
+	return s.rev
+}
+
+// checkWrite is check plus the value size limit.
+func checkWrite(ctx context.Context, op, key string, value []byte) error {
+	if err := check(ctx, op, key); err != nil {
+		return err
+	}
+	if err := storage.ValidateValue(key, value); err != nil {
+		return relabel(err, op)
+	}
+	return nil
+}
+
+// clone copies a value the caller handed in, so that the caller reusing its
+// buffer cannot change what readers see. The copy is never nil, so a stored
+// empty value stays distinguishable from a tombstone's.
+func clone(b []byte) []byte {
+	c := make([]byte, len(b))
+	copy(c, b)
+	return c
+}
