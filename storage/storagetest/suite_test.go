@@ -107,7 +107,9 @@ func TestSuiteCatchesBugs(t *testing.T) {
 		name       string
 		wantFailed []string // subtests that must fail (others may fail too)
 	}{
-		{name: "ignoresRV", wantFailed: []string{"UpdateCompareAndSwap", "DeletePrecondition", "UpdateRace", "GuaranteedUpdateConcurrent"}},
+		// Lost updates under concurrency depend on scheduling, so only the
+		// deterministic checks are required to catch this backend.
+		{name: "ignoresRV", wantFailed: []string{"UpdateCompareAndSwap", "DeletePrecondition"}},
 		{name: "watchesOneEarly", wantFailed: []string{"WatchOrdering", "WatchFromNow", "ListThenWatch", "WatchResume"}},
 		{name: "listsAtHead", wantFailed: []string{"ListPaginationConsistentUnderWrites"}},
 	}
