@@ -164,3 +164,14 @@ func IsRegistryDockerHub(registry string) bool {
 	}
 	return false
 }
+
+// Validate reports whether spec is a valid pull spec, returning the error
+// Parse would return. It is faster than Parse for callers that only need
+// the verdict, such as validation of large image streams.
+func Validate(spec string) error {
+	if _, _, _, ok := scan(spec); ok {
+		return nil
+	}
+	_, err := parseRegexp(spec)
+	return err
+}

@@ -100,6 +100,9 @@ func checkFastParse(t *testing.T, spec string) bool {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Fatalf("Parse(%q) differs from the regexp path (-regexp +Parse):\n%s", spec, diff)
 	}
+	if verr := reference.Validate(spec); verr != wantErr {
+		t.Fatalf("Validate(%q) = %v, Parse error = %v", spec, verr, wantErr)
+	}
 
 	fast, ok := reference.ParseFast(spec)
 	if !ok {

@@ -1,0 +1,179 @@
+package image
+
+import (
+	"maps"
+	"slices"
+)
+
+// Deep copies of the stored kinds. Services hand out copies so that
+// callers can change what they get without touching shared state.
+
+func cloneMap[M ~map[K]V, K comparable, V any](m M) M {
+	if m == nil {
+		return nil
+	}
+	return maps.Clone(m)
+}
+
+func clonePtr[T any](p *T) *T {
+	if p == nil {
+		return nil
+	}
+	v := *p
+	return &v
+}
+
+// DeepCopy returns a deep copy of m.
+func (m *ObjectMeta) DeepCopy() *ObjectMeta {
+	out := *m
+	out.DeletionTimestamp = clonePtr(m.DeletionTimestamp)
+	out.DeletionGracePeriodSeconds = clonePtr(m.DeletionGracePeriodSeconds)
+	out.Labels = cloneMap(m.Labels)
+	out.Annotations = cloneMap(m.Annotations)
+	if m.OwnerReferences != nil {
+		out.OwnerReferences = make([]OwnerReference, len(m.OwnerReferences))
+		for i, r := range m.OwnerReferences {
+			r.Controller = clonePtr(r.Controller)
+			r.BlockOwnerDeletion = clonePtr(r.BlockOwnerDeletion)
+			out.OwnerReferences[i] = r
+		}
+	}
+	out.Finalizers = slices.Clone(m.Finalizers)
+	if m.ManagedFields != nil {
+		out.ManagedFields = make([]ManagedFieldsEntry, len(m.ManagedFields))
+		for i, f := range m.ManagedFields {
+			f.Time = clonePtr(f.Time)
+			if f.FieldsV1 != nil {
+				f.FieldsV1 = &FieldsV1{Raw: slices.Clone(f.FieldsV1.Raw)}
+			}
+			out.ManagedFields[i] = f
+		}
+	}
+	return &out
+}
+
+// DeepCopy returns a deep copy of is.
+func (is *ImageStream) DeepCopy() *ImageStream {
+	if is == nil {
+		return nil
+	}
+	out := *is
+	out.ObjectMeta = *is.ObjectMeta.DeepCopy()
+	out.Spec = *is.Spec.DeepCopy()
+	out.Status = *is.Status.DeepCopy()
+	return &out
+}
+
+// DeepCopy returns a deep copy of s.
+func (s *ImageStreamSpec) DeepCopy() *ImageStreamSpec {
+	out := *s
+	if s.Tags != nil {
+		out.Tags = make([]TagReference, len(s.Tags))
+		for i := range s.Tags {
+			out.Tags[i] = *s.Tags[i].DeepCopy()
+		}
+	}
+	return &out
+}
+
+// DeepCopy returns a deep copy of t.
+func (t *TagReference) DeepCopy() *TagReference {
+	if t == nil {
+		return nil
+	}
+	out := *t
+	out.Annotations = cloneMap(t.Annotations)
+	out.From = clonePtr(t.From)
+	out.Generation = clonePtr(t.Generation)
+	return &out
+}
+
+// DeepCopy returns a deep copy of s.
+func (s *ImageStreamStatus) DeepCopy() *ImageStreamStatus {
+	out := *s
+	if s.Tags != nil {
+		out.Tags = make([]NamedTagEventList, len(s.Tags))
+		for i := range s.Tags {
+			out.Tags[i] = *s.Tags[i].DeepCopy()
+		}
+	}
+	return &out
+}
+
+// DeepCopy returns a deep copy of l.
+func (l *NamedTagEventList) DeepCopy() *NamedTagEventList {
+	if l == nil {
+		return nil
+	}
+	out := *l
+	out.Items = slices.Clone(l.Items)
+	out.Conditions = slices.Clone(l.Conditions)
+	return &out
+}
+
+// DeepCopy returns a deep copy of img.
+func (img *Image) DeepCopy() *Image {
+	if img == nil {
+		return nil
+	}
+	out := *img
+	out.ObjectMeta = *img.ObjectMeta.DeepCopy()
+	out.DockerImageMetadata = *img.DockerImageMetadata.DeepCopy()
+	out.DockerImageLayers = slices.Clone(img.DockerImageLayers)
+	if img.Signatures != nil {
+		out.Signatures = make([]ImageSignature, len(img.Signatures))
+		for i := range img.Signatures {
+			out.Signatures[i] = *img.Signatures[i].DeepCopy()
+		}
+	}
+	if img.DockerImageSignatures != nil {
+		out.DockerImageSignatures = make([][]byte, len(img.DockerImageSignatures))
+		for i, s := range img.DockerImageSignatures {
+			out.DockerImageSignatures[i] = slices.Clone(s)
+		}
+	}
+	out.DockerImageManifests = slices.Clone(img.DockerImageManifests)
+	return &out
+}
+
+// DeepCopy returns a deep copy of s.
+func (s *ImageSignature) DeepCopy() *ImageSignature {
+	if s == nil {
+		return nil
+	}
+	out := *s
+	out.ObjectMeta = *s.ObjectMeta.DeepCopy()
+	out.Content = slices.Clone(s.Content)
+	out.Conditions = slices.Clone(s.Conditions)
+	out.SignedClaims = cloneMap(s.SignedClaims)
+	out.Created = clonePtr(s.Created)
+	out.IssuedBy = clonePtr(s.IssuedBy)
+	out.IssuedTo = clonePtr(s.IssuedTo)
+	return &out
+}
+
+// DeepCopy returns a deep copy of d.
+func (d *DockerImage) DeepCopy() *DockerImage {
+	out := *d
+	out.ContainerConfig = *d.ContainerConfig.DeepCopy()
+	if d.Config != nil {
+		out.Config = d.Config.DeepCopy()
+	}
+	return &out
+}
+
+// DeepCopy returns a deep copy of c.
+func (c *DockerConfig) DeepCopy() *DockerConfig {
+	out := *c
+	out.PortSpecs = slices.Clone(c.PortSpecs)
+	out.ExposedPorts = cloneMap(c.ExposedPorts)
+	out.Env = slices.Clone(c.Env)
+	out.Cmd = slices.Clone(c.Cmd)
+	out.DNS = slices.Clone(c.DNS)
+	out.Volumes = cloneMap(c.Volumes)
+	out.Entrypoint = slices.Clone(c.Entrypoint)
+	out.SecurityOpts = slices.Clone(c.SecurityOpts)
+	out.OnBuild = slices.Clone(c.OnBuild)
+	out.Labels = cloneMap(c.Labels)
+	return &out
+}

@@ -1,0 +1,128 @@
+package imagetest_test
+
+import (
+	"bytes"
+	"fmt"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/imagestreams/imagestreams/image"
+	"github.com/imagestreams/imagestreams/image/imagetest"
+)
+
+func TestImageContentIsDeterministic(t *testing.T) {
+	a := imagetest.ImageContent("ruby", imagetest.Options{Layers: 3})
+	b := imagetest.ImageContent("ruby", imagetest.Options{Layers: 3})
+	if !bytes.Equal(a.Manifest, b.Manifest) || a.ManifestDigest != b.ManifestDigest {
+		t.Errorf("same seed gave different manifests")
+	}
+	c := imagetest.ImageContent("python", imagetest.Options{Layers: 3})
+	if c.ManifestDigest == a.ManifestDigest {
+		t.Errorf("different seeds gave the same digest")
+	}
+	if len(a.Layers) != 3 {
+		t.Errorf("layers = %d, want 3", len(a.Layers))
+	}
+}
+
+func TestFixturesValidate(t *testing.T) {
+	for _, schema2 := range []bool{false, true} {
+		img := imagetest.Image("ruby", imagetest.Options{Schema2: schema2})
+		if err := image.ValidateImage(img); err != nil {
+			t.Errorf("Image (schema2=%v) does not validate: %v", schema2, err)
+		}
+		if img.DockerImageMetadata.Config == nil || img.DockerImageMetadata.Config.User != "1001" || len(img.DockerImageLayers) != 2 {
+			t.Errorf("Image metadata not filled: %+v", img.DockerImageMetadata)
+		}
+	}
+	list, children := imagetest.ListImage("multi", imagetest.Options{}, "linux/amd64", "linux/arm64/v8", "linux/arm/v7", "linux/ppc64le", "linux/s390x")
+	if err := image.ValidateImage(list); err != nil {
+		t.Errorf("list does not validate: %v", err)
+	}
+	if len(children) != 5 || len(list.DockerImageManifests) != 5 {
+		t.Fatalf("children = %d, manifests = %d", len(children), len(list.DockerImageManifests))
+	}
+	for i, c := range children {
+		if list.DockerImageManifests[i].Digest != c.Name {
+			t.Errorf("child %d: list names %s, image is %s", i, list.DockerImageManifests[i].Digest, c.Name)
+		}
+	}
+	if got := list.DockerImageManifests[1]; got.Architecture != "arm64" || got.Variant != "v8" {
+		t.Errorf("platform of child 1 = %+v", got)
+	}
+	img := imagetest.Image("ruby", imagetest.Options{})
+	is := imagetest.Stream("ns", "ruby", imagetest.Tag{Name: "latest", From: "quay.io/acme/ruby:latest", History: []*image.Image{img, children[0]}})
+	if err := image.ValidateImageStream(is); err != nil {
+		t.Errorf("Stream does not validate: %v", err)
+	}
+	if err := image.ValidateImageStreamMapping(imagetest.Mapping("ns", "ruby", "latest", img)); err != nil {
+		t.Errorf("Mapping does not validate: %v", err)
+	}
+}
+
+func TestRandomSnapshot(t *testing.T) {
+	opts := imagetest.SnapshotOptions{Images: 200, Streams: 30}
+	a := imagetest.RandomSnapshot(7, opts)
+	b := imagetest.RandomSnapshot(7, opts)
+	if diff := cmp.Diff(a, b); diff != "" {
+		t.Fatalf("same seed, different snapshots:\n%s", diff)
+	}
+	if c := imagetest.RandomSnapshot(8, opts); cmp.Equal(a, c) {
+		t.Errorf("different seeds gave the same snapshot")
+	}
+	names := map[string]bool{}
+	for _, img := range a.Images {
+		names[img.Name] = true
+		if err := image.ValidateImage(img); err != nil {
+			t.Errorf("image %s: %v", img.Name, err)
+		}
+		for _, m := range img.DockerImageManifests {
+			if !names[m.Digest] && !contains(a.Images, m.Digest) {
+				t.Errorf("list %s names unknown child %s", img.Name, m.Digest)
+			}
+		}
+	}
+	if len(a.Images) != 200+10 || len(a.Streams) != 30 {
+		t.Errorf("sizes: %d images, %d streams", len(a.Images), len(a.Streams))
+	}
+	for _, is := range a.Streams {
+		if err := image.ValidateImageStream(is); err != nil {
+			t.Errorf("stream %s/%s: %v", is.Namespace, is.Name, err)
+		}
+		for _, tag := range is.Status.Tags {
+			for _, e := range tag.Items {
+				if !names[e.Image] {
+					t.Errorf("stream %s names unknown image %s", is.Name, e.Image)
+				}
+			}
+		}
+	}
+}
+
+func contains(images []*image.Image, name string) bool {
+	for _, img := range images {
+		if img.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+func BenchmarkRandomSnapshot(b *testing.B) {
+	for _, n := range []int{1_000, 10_000} {
+		b.Run(fmt.Sprintf("images=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				imagetest.RandomSnapshot(1, imagetest.SnapshotOptions{Images: n, Streams: n / 5})
+			}
+		})
+	}
+}
+
+func ExampleStream() {
+	img := imagetest.Image("ruby", imagetest.Options{Layers: 3})
+	is := imagetest.Stream("demo", "ruby", imagetest.Tag{Name: "latest", History: []*image.Image{img}})
+	fmt.Println(is.Status.Tags[0].Tag, len(img.DockerImageLayers), is.Status.Tags[0].Items[0].Image == img.Name)
+	// Output: latest 3 true
+}

@@ -1,0 +1,156 @@
+package imagetest
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/opencontainers/go-digest"
+
+	"github.com/imagestreams/imagestreams/image"
+)
+
+// SnapshotOptions size a random snapshot. Zero fields take the defaults
+// in brackets.
+type SnapshotOptions struct {
+	// Images is the number of single-platform images [100].
+	Images int
+	// Streams is the number of image streams [10].
+	Streams int
+	// Namespaces spreads the streams over this many namespaces [3].
+	Namespaces int
+	// TagsPerStream is the maximum number of tags of a stream [5]; each
+	// stream gets between 1 and this many.
+	TagsPerStream int
+	// HistoryDepth is the maximum history length of a tag [5].
+	HistoryDepth int
+	// LayersPerImage is the maximum number of layers of an image [4].
+	LayersPerImage int
+	// SharedLayers is the size of the pool layers are drawn from, so that
+	// images share layers [4 × Images].
+	SharedLayers int
+	// ManifestLists is the number of manifest lists, each over 2 to 4 of
+	// the images [Images / 20]. Use a negative value for none.
+	ManifestLists int
+}
+
+func (o SnapshotOptions) withDefaults() SnapshotOptions {
+	def := func(v *int, d int) {
+		if *v == 0 {
+			*v = d
+		}
+	}
+	def(&o.Images, 100)
+	def(&o.Streams, 10)
+	def(&o.Namespaces, 3)
+	def(&o.TagsPerStream, 5)
+	def(&o.HistoryDepth, 5)
+	def(&o.LayersPerImage, 4)
+	def(&o.SharedLayers, 4*o.Images)
+	def(&o.ManifestLists, o.Images/20)
+	o.ManifestLists = max(o.ManifestLists, 0)
+	return o
+}
+
+// Snapshot is a set of images and the streams that tag them.
+type Snapshot struct {
+	// Images are sorted by name. Manifest lists come with their children.
+	Images []*image.Image
+	// Streams are sorted by namespace and name.
+	Streams []*image.ImageStream
+}
+
+// RandomSnapshot returns a snapshot drawn from seed: the same seed and
+// options always give the same snapshot. Images are built directly (no
+// manifests are encoded), so large snapshots are cheap: about ten
+// microseconds per image on a small machine. Every stream event names an
+// image of the snapshot; some images are named by no stream.
+func RandomSnapshot(seed uint64, opts SnapshotOptions) *Snapshot {
+	o := opts.withDefaults()
+	rng := rand.New(rand.NewPCG(seed, 0x696d616765)) // "image"
+	s := &Snapshot{Images: make([]*image.Image, 0, o.Images+o.ManifestLists)}
+	layer := func(i int) string { return fakeDigest(seed, "layer", i) }
+	for i := range o.Images {
+		n := 1 + rng.IntN(o.LayersPerImage)
+		img := &image.Image{
+			ObjectMeta:                   image.ObjectMeta{Name: fakeDigest(seed, "image", i), CreationTimestamp: image.NewTime(Epoch.Add(-time.Duration(rng.IntN(90*24)) * time.Hour))},
+			DockerImageManifestMediaType: image.MediaTypeOCIManifest,
+			DockerImageMetadataVersion:   image.DockerImageMetadataVersion,
+			DockerImageMetadata: image.DockerImage{
+				TypeMeta: image.TypeMeta{Kind: image.DockerImageMetadataKind, APIVersion: image.DockerImageMetadataAPIVersion},
+				ID:       fakeDigest(seed, "config", i), Architecture: "amd64",
+			},
+		}
+		img.DockerImageReference = "registry.example.com/random/image@" + img.Name
+		if rng.IntN(2) == 0 {
+			img.Annotations = map[string]string{image.ManagedByOpenShiftAnnotation: "true"}
+		}
+		var size int64
+		seen := map[string]bool{}
+		for range n {
+			d := layer(rng.IntN(o.SharedLayers))
+			sz := int64(1+rng.IntN(64)) << 20
+			img.DockerImageLayers = append(img.DockerImageLayers, image.ImageLayer{Name: d, LayerSize: sz, MediaType: image.MediaTypeOCILayer})
+			if !seen[d] {
+				seen[d] = true
+				size += sz
+			}
+		}
+		img.DockerImageMetadata.Size = size
+		s.Images = append(s.Images, img)
+	}
+	singles := s.Images
+	for i := range o.ManifestLists {
+		list := &image.Image{
+			ObjectMeta:                   image.ObjectMeta{Name: fakeDigest(seed, "list", i), CreationTimestamp: image.NewTime(Epoch)},
+			DockerImageManifestMediaType: image.MediaTypeOCIIndex,
+			DockerImageMetadataVersion:   image.DockerImageMetadataVersion,
+		}
+		list.DockerImageReference = "registry.example.com/random/list@" + list.Name
+		list.DockerImageMetadata = image.DockerImage{TypeMeta: image.TypeMeta{Kind: image.DockerImageMetadataKind, APIVersion: image.DockerImageMetadataAPIVersion}, ID: list.Name}
+		arches := []string{"amd64", "arm64", "ppc64le", "s390x"}
+		for k := range 2 + rng.IntN(3) {
+			child := singles[rng.IntN(len(singles))]
+			list.DockerImageManifests = append(list.DockerImageManifests, image.ImageManifest{
+				Digest: child.Name, MediaType: image.MediaTypeOCIManifest, ManifestSize: 1024, Architecture: arches[k], OS: "linux",
+			})
+		}
+		s.Images = append(s.Images, list)
+	}
+	for i := range o.Streams {
+		ns := fmt.Sprintf("ns-%d", i%o.Namespaces)
+		name := fmt.Sprintf("stream-%d", i)
+		var tags []Tag
+		for t := range 1 + rng.IntN(o.TagsPerStream) {
+			tag := Tag{Name: fmt.Sprintf("v%d", t)}
+			if t == 0 {
+				tag.Name = "latest"
+			}
+			for range 1 + rng.IntN(o.HistoryDepth) {
+				tag.History = append(tag.History, s.Images[rng.IntN(len(s.Images))])
+			}
+			tags = append(tags, tag)
+		}
+		is := Stream(ns, name, tags...)
+		// Events point at the integrated registry, as pushed images do.
+		for ti := range is.Status.Tags {
+			for ei := range is.Status.Tags[ti].Items {
+				e := &is.Status.Tags[ti].Items[ei]
+				e.DockerImageReference = is.Status.DockerImageRepository + "@" + e.Image
+			}
+		}
+		s.Streams = append(s.Streams, is)
+	}
+	sortImages(s.Images)
+	sortStreams(s.Streams)
+	return s
+}
+
+// fakeDigest returns a well-formed sha256 digest derived from its inputs.
+func fakeDigest(seed uint64, kind string, i int) string {
+	var b [16]byte
+	binary.LittleEndian.PutUint64(b[:8], seed)
+	binary.LittleEndian.PutUint64(b[8:], uint64(i))
+	return string(digest.FromBytes(append([]byte(kind), b[:]...)))
+}

@@ -1,0 +1,135 @@
+package image_test
+
+import (
+	"errors"
+	"maps"
+	"slices"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/opencontainers/go-digest"
+	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
+
+	"github.com/imagestreams/imagestreams/image"
+)
+
+var mfSentinels = []error{
+	image.ErrInvalidManifest, image.ErrUnsupportedManifest, image.ErrMissingConfig,
+	image.ErrInvalidConfig, image.ErrDigestMismatch,
+}
+
+// FuzzFromManifest checks that any bytes either fail with one of the
+// package's sentinels or give an Image named after the manifest's digest
+// whose manifest verifies against it (SEMANTICS §8.6, §10.1).
+func FuzzFromManifest(f *testing.F) {
+	for _, tc := range mfGoldenCases(f) {
+		f.Add(tc.manifest, tc.mediaType, tc.config)
+		f.Add(tc.manifest, "", tc.config)
+	}
+	f.Add([]byte(`{"schemaVersion":2,"manifests":[{"digest":"sha256:0000000000000000000000000000000000000000000000000000000000000000","size":-1}]}`), "", []byte(nil))
+	f.Add([]byte(`{"schemaVersion":1,"fsLayers":[],"history":[],"signatures":[{"protected":"eyJmb3JtYXRMZW5ndGgiOjEsImZvcm1hdFRhaWwiOiJmUSJ9"}]}`), "", []byte(nil))
+	f.Add([]byte(`{"schemaVersion":3}`), image.MediaTypeOCIManifest, []byte("{}"))
+	f.Fuzz(func(t *testing.T, manifest []byte, mediaType string, config []byte) {
+		img, err := image.FromManifest(image.ManifestInput{Manifest: manifest, MediaType: mediaType, Config: config, Now: mfNow})
+		if err != nil {
+			if img != nil {
+				t.Fatalf("Image and error %v together", err)
+			}
+			for _, s := range mfSentinels {
+				if errors.Is(err, s) {
+					return
+				}
+			}
+			t.Fatalf("error %v wraps none of the package's sentinels", err)
+		}
+		m, err := image.ParseManifest(mediaType, manifest)
+		if err != nil {
+			t.Fatalf("FromManifest succeeded but ParseManifest failed: %v", err)
+		}
+		if img.Name != m.Digest.String() || img.Name != digest.FromBytes(m.Canonical).String() {
+			t.Fatalf("name %s, canonical digest %s", img.Name, m.Digest)
+		}
+		if m.MediaType != image.MediaTypeDockerSchema1SignedManifest && img.Name != digest.FromBytes(manifest).String() {
+			t.Fatalf("name %s is not the digest of the manifest", img.Name)
+		}
+		if m.IsList() {
+			if img.DockerImageManifest != "" || len(img.DockerImageLayers) != 0 || len(img.DockerImageManifests) != len(m.Index.Manifests) {
+				t.Fatalf("list Image has manifest %t, %d layers, %d children", img.DockerImageManifest != "", len(img.DockerImageLayers), len(img.DockerImageManifests))
+			}
+		} else {
+			if ok, err := image.ManifestMatchesImage(img, manifest); !ok || err != nil {
+				t.Fatalf("ManifestMatchesImage = %v, %v for the Image's own manifest", ok, err)
+			}
+			if img.Annotations[image.DockerImageLayersOrderAnnotation] != image.DockerImageLayersOrderAscending {
+				t.Fatalf("annotations %v lack ascending layer order", img.Annotations)
+			}
+		}
+		again, err := image.FromManifest(image.ManifestInput{Manifest: manifest, MediaType: mediaType, Config: config, Now: mfNow, Digest: m.Digest})
+		if err != nil {
+			t.Fatalf("FromManifest with its own digest: %v", err)
+		}
+		if diff := cmp.Diff(img, again); diff != "" {
+			t.Fatalf("FromManifest with its own digest differs:\n%s", diff)
+		}
+	})
+}
+
+// FuzzImageWithMetadata checks that deriving metadata from any stored
+// manifest and config never panics and, when it succeeds, is idempotent,
+// as repeated Image updates rely on (SEMANTICS §10.1, §10.2).
+func FuzzImageWithMetadata(f *testing.F) {
+	for _, tc := range mfGoldenCases(f) {
+		f.Add(string(tc.manifest), tc.mediaType, string(tc.config), "")
+		f.Add(string(tc.manifest), "", string(tc.config), image.DockerImageLayersOrderDescending)
+	}
+	f.Add(`{"schemaVersion":1,"fsLayers":[{"blobSum":"x"}],"history":[{"v1Compatibility":"{\"size\":-5}"}]}`, "", "", "")
+	f.Fuzz(func(t *testing.T, manifest, mediaType, config, order string) {
+		img := image.Image{
+			ObjectMeta:                   image.ObjectMeta{Name: "sha256:fuzz"},
+			DockerImageManifest:          manifest,
+			DockerImageManifestMediaType: mediaType,
+			DockerImageConfig:            config,
+		}
+		if order != "" {
+			img.Annotations = map[string]string{image.DockerImageLayersOrderAnnotation: order}
+		}
+		if err := image.ImageWithMetadata(&img, mfNow); err != nil {
+			return
+		}
+		once := img
+		once.DockerImageLayers = slices.Clone(img.DockerImageLayers)
+		once.Annotations = maps.Clone(img.Annotations)
+		if err := image.ImageWithMetadata(&img, mfNow); err != nil {
+			t.Fatalf("second ImageWithMetadata failed: %v", err)
+		}
+		if diff := cmp.Diff(once, img); diff != "" {
+			t.Fatalf("ImageWithMetadata is not idempotent (-once +twice):\n%s", diff)
+		}
+	})
+}
+
+// FuzzNormalizePlatform checks that normalization is idempotent, that a
+// platform matches itself, and that SelectManifest picks a valid index.
+func FuzzNormalizePlatform(f *testing.F) {
+	for _, s := range [][3]string{{"linux", "amd64", ""}, {"Linux", "x86_64", "v1"}, {"linux", "arm", ""}, {"macos", "aarch64", "8"}, {"linux", "armhf", "v5"}} {
+		f.Add(s[0], s[1], s[2])
+	}
+	f.Fuzz(func(t *testing.T, os, arch, variant string) {
+		p := ocispec.Platform{OS: os, Architecture: arch, Variant: variant}
+		n := image.NormalizePlatform(p)
+		if diff := cmp.Diff(n, image.NormalizePlatform(n)); diff != "" {
+			t.Fatalf("not idempotent for %v:\n%s", p, diff)
+		}
+		if !image.PlatformMatches(p, p) || !image.PlatformMatches(p, n) || !image.PlatformMatches(n, p) {
+			t.Fatalf("%v does not match itself or its normal form %v", p, n)
+		}
+		children := []ocispec.Descriptor{{Platform: &ocispec.Platform{OS: "linux", Architecture: "s390x"}}, {Platform: &p}}
+		i, err := image.SelectManifest(children, os, arch)
+		if err != nil || i < 0 || i >= len(children) {
+			t.Fatalf("SelectManifest = %d, %v", i, err)
+		}
+		if os != "" && arch != "" && i != 1 && !(n.OS == "linux" && n.Architecture == "s390x") {
+			t.Fatalf("SelectManifest(%q, %q) = %d, want the matching child 1", os, arch, i)
+		}
+	})
+}
