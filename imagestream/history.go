@@ -115,19 +115,18 @@ func UpdateTrackingTags(is *image.ImageStream, updatedTag string, event image.Ta
 		if spec.From.Namespace != "" && spec.From.Namespace != is.Namespace {
 			continue
 		}
-		stream, tag := is.Name, spec.From.Name
-		if strings.Contains(spec.From.Name, ":") {
-			var ok bool
-			stream, tag, ok = image.SplitImageStreamTag(spec.From.Name)
+		tag := spec.From.Name
+		if strings.Contains(tag, ":") {
+			stream, t, ok := image.SplitImageStreamTag(tag)
 			if !ok || stream != is.Name {
 				continue
 			}
+			tag = t
 		}
 		if tag != updatedTag {
 			continue
 		}
-		name := spec.Name
-		if AddTagEvent(is, name, event) {
+		if AddTagEvent(is, spec.Name, event) {
 			changed++
 		}
 	}
