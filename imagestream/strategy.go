@@ -51,6 +51,9 @@ type Strategy struct {
 	VerifyLimits func(ctx context.Context, is, old *image.ImageStream) error
 	// Validation configures validation, e.g. a registry allow-list.
 	Validation image.ValidationOptions
+	// Defaults are applied to every stream before it is prepared
+	// (SEMANTICS §2.1); the zero value imports in Legacy mode.
+	Defaults image.Defaulter
 }
 
 func (s *Strategy) now() time.Time {
@@ -78,7 +81,7 @@ func (s *Strategy) setRepositories(is *image.ImageStream) {
 // (SEMANTICS §4.1): the status is replaced, metadata.generation is 1 and
 // so is every spec tag's generation.
 func (s *Strategy) PrepareForCreate(is *image.ImageStream) {
-	image.SetDefaults(is)
+	s.Defaults.Default(is)
 	Normalize(is)
 	is.Status = image.ImageStreamStatus{}
 	s.prepareCreate(is)
@@ -87,7 +90,7 @@ func (s *Strategy) PrepareForCreate(is *image.ImageStream) {
 // PrepareForInternalCreate is PrepareForCreate for the server's own
 // writes (imports, tag creation), which keep the status they carry.
 func (s *Strategy) PrepareForInternalCreate(is *image.ImageStream) {
-	image.SetDefaults(is)
+	s.Defaults.Default(is)
 	Normalize(is)
 	s.prepareCreate(is)
 }
@@ -119,7 +122,7 @@ func (s *Strategy) PrepareForInternalUpdate(is, old *image.ImageStream) {
 }
 
 func (s *Strategy) prepareUpdate(is, old *image.ImageStream, resetStatus bool) {
-	image.SetDefaults(is)
+	s.Defaults.Default(is)
 	Normalize(is)
 	collapseEmptyStatusTags(is)
 	is.Generation = old.Generation
@@ -163,11 +166,13 @@ func (s *Strategy) ValidateUpdate(ctx context.Context, is, old *image.ImageStrea
 // new events sent with generation 0 get the generation they answer.
 // lookupPolicy changes are kept, as OpenShift does.
 func (s *Strategy) PrepareForStatusUpdate(is, old *image.ImageStream) {
-	image.SetDefaults(is)
-	Normalize(is)
-	is.Generation = old.Generation
+	// The spec comes from old first, so defaulting never writes to spec
+	// tags the caller may share with old.
 	is.Spec.Tags = old.Spec.DeepCopy().Tags
 	is.Spec.DockerImageRepository = old.Spec.DockerImageRepository
+	s.Defaults.Default(is)
+	Normalize(is)
+	is.Generation = old.Generation
 	s.setRepositories(is)
 	for i := range is.Status.Tags {
 		list := &is.Status.Tags[i]

@@ -1,0 +1,192 @@
+package imagestream
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/imagestreams/imagestreams/image"
+	"github.com/imagestreams/imagestreams/storage"
+)
+
+// ImageStreamImports returns the client that imports images into the
+// streams of namespace ns.
+func (s *Service) ImageStreamImports(ns string) *ImageStreamImports {
+	return &ImageStreamImports{s: s, ns: ns}
+}
+
+// ImageStreamImports runs ImageStreamImports (SEMANTICS §8.1) with the
+// service's Importer.
+type ImageStreamImports struct {
+	s  *Service
+	ns string
+}
+
+// Create imports what isi.Spec asks for and returns it with its status
+// filled. With spec.import false nothing is stored (a dry run). Otherwise
+// the images are stored, the results applied to the stream (created if
+// missing) with compare-and-swap, and status.import holds the stream as
+// stored. A failed import of one image is a result, not an error: the tag
+// keeps its image and gains ImportSuccess=False.
+func (c *ImageStreamImports) Create(ctx context.Context, in *image.ImageStreamImport) (*image.ImageStreamImport, error) {
+	if c.s.importer == nil {
+		return nil, NewInternalError(errors.New("no importer configured: use imagestream.WithImporter"))
+	}
+	if c.ns == "" {
+		return nil, NewBadRequest("a namespace must be specified to import images")
+	}
+	isi := *in
+	isi.Spec = *deepCopyImportSpec(&in.Spec)
+	isi.Status = image.ImageStreamImportStatus{}
+	if isi.Namespace == "" {
+		isi.Namespace = c.ns
+	}
+	c.s.strategy.Defaults.Default(&isi)
+	if err := image.ValidateImageStreamImportWithOptions(&isi, c.s.strategy.Validation); err != nil {
+		return nil, NewInvalid("ImageStreamImport", isi.Name, err)
+	}
+
+	stream, _, err := c.s.getStream(ctx, c.ns, isi.Name)
+	switch {
+	case err == nil:
+		if isi.ResourceVersion != "" && isi.ResourceVersion != stream.ResourceVersion {
+			return nil, NewConflict(ResourceImageStreams, isi.Name, fmt.Errorf("the image stream was updated from %q to %q", isi.ResourceVersion, stream.ResourceVersion))
+		}
+		if isi.UID != "" && isi.UID != stream.UID {
+			return nil, NewNotFound(ResourceImageStreams, isi.Name)
+		}
+	case errors.Is(err, storage.ErrNotFound):
+		if isi.ResourceVersion != "" || isi.UID != "" {
+			return nil, err
+		}
+		stream = nil
+	default:
+		return nil, err
+	}
+
+	secrets, err := c.s.pullSecrets(ctx, c.ns)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.s.importer.Import(ctx, &isi, stream, secrets); err != nil {
+		return nil, NewInternalError(err)
+	}
+	// The importer retries refused credentials anonymously (§8.1 step 7).
+	if !isi.Spec.Import {
+		clearManifests(&isi)
+		return &isi, nil
+	}
+
+	now := c.s.now()
+	var created []*image.Image
+	apply := func(is *image.ImageStream) error {
+		created = ApplyImportResults(is, &isi, now)
+		if is.Annotations == nil {
+			is.Annotations = map[string]string{}
+		}
+		is.Annotations[image.DockerImageRepositoryCheckAnnotation] = now.UTC().Format(time.RFC3339)
+		return nil
+	}
+	var out *image.ImageStream
+	if stream == nil {
+		is := &image.ImageStream{ObjectMeta: image.ObjectMeta{Name: isi.Name, Namespace: c.ns}}
+		_ = apply(is)
+		if err := c.s.storeImages(ctx, created); err != nil {
+			return nil, err
+		}
+		c.s.strategy.PrepareForInternalCreate(is)
+		if out, err = c.s.createStream(ctx, is, true); err != nil {
+			return nil, err
+		}
+	} else {
+		out, err = c.s.updateStreamWithRetry(ctx, c.ns, isi.Name, ResourceImageStreamImports, "create", func(is *image.ImageStream) error {
+			_ = apply(is)
+			return c.s.storeImages(ctx, created)
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	clearManifests(&isi)
+	isi.Status.Import = out
+	return &isi, nil
+}
+
+// storeImages stores imported images, dropping their manifest and config
+// as OpenShift does to keep objects small (§8.8); existing ones are kept.
+func (s *Service) storeImages(ctx context.Context, images []*image.Image) error {
+	for _, img := range images {
+		img := img.DeepCopy()
+		img.DockerImageManifest, img.DockerImageConfig = "", ""
+		if _, _, err := s.createImageIfAbsent(ctx, img); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// clearManifests drops manifests and configs from the response unless the
+// request asked for them (includeManifest).
+func clearManifests(isi *image.ImageStreamImport) {
+	for i := range isi.Status.Images {
+		if i < len(isi.Spec.Images) && isi.Spec.Images[i].IncludeManifest {
+			continue
+		}
+		stripContent(&isi.Status.Images[i])
+	}
+	if r := isi.Status.Repository; r != nil && (isi.Spec.Repository == nil || !isi.Spec.Repository.IncludeManifest) {
+		for i := range r.Images {
+			stripContent(&r.Images[i])
+		}
+	}
+}
+
+func stripContent(st *image.ImageImportStatus) {
+	if st.Image != nil {
+		st.Image.DockerImageManifest, st.Image.DockerImageConfig = "", ""
+	}
+	for i := range st.Manifests {
+		st.Manifests[i].DockerImageManifest, st.Manifests[i].DockerImageConfig = "", ""
+	}
+}
+
+// pullSecrets returns the namespace's pull secrets an import may use
+// (SEMANTICS §10.5).
+func (s *Service) pullSecrets(ctx context.Context, ns string) ([]image.Secret, error) {
+	if s.secrets == nil {
+		return nil, nil
+	}
+	all, err := s.secrets.Secrets(ctx, ns)
+	if err != nil {
+		return nil, NewInternalError(err)
+	}
+	var out []image.Secret
+	for _, sec := range all {
+		if sec.Type != image.SecretTypeDockercfg && sec.Type != image.SecretTypeDockerConfigJSON {
+			continue
+		}
+		if sec.Annotations[image.ExcludeImageSecretAnnotation] == "true" {
+			continue
+		}
+		out = append(out, sec)
+	}
+	return out, nil
+}
+
+func deepCopyImportSpec(in *image.ImageStreamImportSpec) *image.ImageStreamImportSpec {
+	out := *in
+	if in.Repository != nil {
+		r := *in.Repository
+		out.Repository = &r
+	}
+	out.Images = make([]image.ImageImportSpec, len(in.Images))
+	for i, spec := range in.Images {
+		if spec.To != nil {
+			to := *spec.To
+			spec.To = &to
+		}
+		out.Images[i] = spec
+	}
+	return &out
+}
