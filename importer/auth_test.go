@@ -1,0 +1,229 @@
+package importer_test
+
+import (
+	"bytes"
+	"encoding/base64"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/imagestreams/imagestreams/image"
+	"github.com/imagestreams/imagestreams/image/imagetest"
+	"github.com/imagestreams/imagestreams/importer"
+	"github.com/imagestreams/imagestreams/internal/fakeregistry"
+)
+
+const (
+	testUser     = "puller"
+	testPassword = "correct-horse-battery-staple"
+	wrongPass    = "wrong-password-do-not-print"
+)
+
+func authEntry(user, pass string) string {
+	return fmt.Sprintf(`{"auth":%q}`, base64.StdEncoding.EncodeToString([]byte(user+":"+pass)))
+}
+
+// syncBuffer is a goroutine-safe log sink.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestCredentials checks which pull secret an import uses (SEMANTICS
+// §8.7) against registries with basic and bearer-token authentication,
+// and that passwords appear in no status and no log record.
+func TestCredentials(t *testing.T) {
+	t.Parallel()
+	c := imagetest.ImageContent("private", imagetest.Options{})
+	tests := []struct {
+		name    string
+		auth    fakeregistry.Auth
+		repo    string
+		secrets func(host string) []image.Secret
+		// reason is the expected failure reason, "" for success.
+		reason  image.StatusReason
+		message string // exact, with %s for the pull spec
+	}{
+		{
+			name:    "basic: no secret",
+			auth:    fakeregistry.Auth{Scheme: "basic", Username: testUser, Password: testPassword},
+			repo:    "team/app",
+			secrets: func(string) []image.Secret { return nil },
+			reason:  image.StatusReasonUnauthorized, message: "you may not have access to the container image %q",
+		},
+		{
+			name: "basic: host secret",
+			auth: fakeregistry.Auth{Scheme: "basic", Username: testUser, Password: testPassword},
+			repo: "team/app",
+			secrets: func(h string) []image.Secret {
+				return []image.Secret{dockerConfigSecret("pull", fmt.Sprintf(`{"auths":{%q:%s}}`, h, authEntry(testUser, testPassword)))}
+			},
+		},
+		{
+			name: "basic: wrong password",
+			auth: fakeregistry.Auth{Scheme: "basic", Username: testUser, Password: testPassword},
+			repo: "team/app",
+			secrets: func(h string) []image.Secret {
+				return []image.Secret{dockerConfigSecret("pull", fmt.Sprintf(`{"auths":{%q:%s}}`, h, authEntry(testUser, wrongPass)))}
+			},
+			reason: image.StatusReasonUnauthorized, message: "you may not have access to the container image %q",
+		},
+		{
+			name: "path-scoped secret wins for its repositories",
+			auth: fakeregistry.Auth{Scheme: "basic", Username: testUser, Password: testPassword},
+			repo: "team/app",
+			secrets: func(h string) []image.Secret {
+				return []image.Secret{
+					dockerConfigSecret("host", fmt.Sprintf(`{"auths":{%q:%s}}`, h, authEntry(testUser, wrongPass))),
+					dockerConfigSecret("team", fmt.Sprintf(`{"auths":{%q:%s}}`, h+"/team", authEntry(testUser, testPassword))),
+				}
+			},
+		},
+		{
+			name: "path-scoped secret does not serve other repositories",
+			auth: fakeregistry.Auth{Scheme: "basic", Username: testUser, Password: testPassword},
+			repo: "other/app",
+			secrets: func(h string) []image.Secret {
+				return []image.Secret{
+					dockerConfigSecret("host", fmt.Sprintf(`{"auths":{%q:%s}}`, h, authEntry(testUser, wrongPass))),
+					dockerConfigSecret("team", fmt.Sprintf(`{"auths":{%q:%s}}`, h+"/team", authEntry(testUser, testPassword))),
+				}
+			},
+			reason: image.StatusReasonUnauthorized, message: "you may not have access to the container image %q",
+		},
+		{
+			name: "path prefix is a raw string prefix (QUIRK §14.14)",
+			auth: fakeregistry.Auth{Scheme: "basic", Username: testUser, Password: testPassword},
+			repo: "teamwork/app",
+			secrets: func(h string) []image.Secret {
+				return []image.Secret{dockerConfigSecret("team", fmt.Sprintf(`{"auths":{%q:%s}}`, h+"/team", authEntry(testUser, testPassword)))}
+			},
+		},
+		{
+			name: "legacy .dockercfg secret with https URL key",
+			auth: fakeregistry.Auth{Scheme: "basic", Username: testUser, Password: testPassword},
+			repo: "team/app",
+			secrets: func(h string) []image.Secret {
+				return []image.Secret{{ObjectMeta: image.ObjectMeta{Name: "cfg"}, Type: image.SecretTypeDockercfg,
+					Data: map[string][]byte{image.DockerConfigKey: fmt.Appendf(nil, `{"https://%s/v1/":{"username":%q,"password":%q}}`, h, testUser, testPassword)}}}
+			},
+		},
+		{
+			name: "podman auth.json secret",
+			auth: fakeregistry.Auth{Scheme: "basic", Username: testUser, Password: testPassword},
+			repo: "team/app",
+			secrets: func(h string) []image.Secret {
+				return []image.Secret{{ObjectMeta: image.ObjectMeta{Name: "podman"}, Type: importer.SecretTypePodmanConfigJSON,
+					Data: map[string][]byte{importer.PodmanConfigKey: fmt.Appendf(nil, `{"auths":{%q:%s}}`, h+"/team/app", authEntry(testUser, testPassword))}}}
+			},
+		},
+		{
+			name: "Opaque secrets are ignored",
+			auth: fakeregistry.Auth{Scheme: "basic", Username: testUser, Password: testPassword},
+			repo: "team/app",
+			secrets: func(h string) []image.Secret {
+				return []image.Secret{{ObjectMeta: image.ObjectMeta{Name: "opaque"}, Type: image.SecretTypeOpaque,
+					Data: map[string][]byte{image.DockerConfigJSONKey: fmt.Appendf(nil, `{"auths":{%q:%s}}`, h, authEntry(testUser, testPassword))}}}
+			},
+			reason: image.StatusReasonUnauthorized, message: "you may not have access to the container image %q",
+		},
+		{
+			name: "bearer: token with credentials",
+			auth: fakeregistry.Auth{Scheme: "bearer", Username: testUser, Password: testPassword},
+			repo: "team/app",
+			secrets: func(h string) []image.Secret {
+				return []image.Secret{dockerConfigSecret("pull", fmt.Sprintf(`{"auths":{%q:%s}}`, h, authEntry(testUser, testPassword)))}
+			},
+		},
+		{
+			name:    "bearer: anonymous token refused",
+			auth:    fakeregistry.Auth{Scheme: "bearer", Username: testUser, Password: testPassword},
+			repo:    "team/app",
+			secrets: func(string) []image.Secret { return nil },
+			reason:  image.StatusReasonUnauthorized, message: "incorrect username or password for image %q",
+		},
+		{
+			name: "bearer: wrong password, anonymous retry also refused, first status kept",
+			auth: fakeregistry.Auth{Scheme: "bearer", Username: testUser, Password: testPassword},
+			repo: "team/app",
+			secrets: func(h string) []image.Secret {
+				return []image.Secret{dockerConfigSecret("pull", fmt.Sprintf(`{"auths":{%q:%s}}`, h, authEntry(testUser, wrongPass)))}
+			},
+			reason: image.StatusReasonUnauthorized, message: "incorrect username or password for image %q",
+		},
+		{
+			name: "bearer: wrong password, anonymous retry succeeds (SEMANTICS §8.1)",
+			auth: fakeregistry.Auth{Scheme: "bearer"},
+			repo: "team/app",
+			secrets: func(h string) []image.Secret {
+				return []image.Secret{dockerConfigSecret("pull", fmt.Sprintf(`{"auths":{%q:%s}}`, h, authEntry(testUser, wrongPass)))}
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFake(t, tt.auth)
+			f.pushImage(tt.repo, "v1", c)
+			var logs syncBuffer
+			imp := f.importer(importer.Options{Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+			ref := f.host + "/" + tt.repo + ":v1"
+			got := run(t, imp, nil, tt.secrets(f.host), spec(ref, "v1"))[0]
+			if tt.reason == "" {
+				if got.Image == nil {
+					t.Fatalf("status = %+v, want success", got.Status)
+				}
+			} else {
+				want := fmt.Sprintf(tt.message, ref)
+				if got.Status.Reason != tt.reason || got.Status.Message != want || got.Status.Code != 401 {
+					t.Errorf("status = %s %d %q, want %s 401 %q", got.Status.Reason, got.Status.Code, got.Status.Message, tt.reason, want)
+				}
+			}
+			for _, secret := range []string{testPassword, wrongPass, base64.StdEncoding.EncodeToString([]byte(testUser + ":" + wrongPass))} {
+				if strings.Contains(fmt.Sprintf("%+v", got), secret) || strings.Contains(logs.String(), secret) {
+					t.Errorf("a credential leaked into the status or the logs")
+				}
+			}
+			if !strings.Contains(logs.String(), tt.repo) {
+				t.Errorf("expected a debug record naming the image, got %q", logs.String())
+			}
+		})
+	}
+}
+
+// TestTokensReused checks that one import asks the token server once per
+// repository scope, however many tags it fetches.
+func TestTokensReused(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, fakeregistry.Auth{Scheme: "bearer", Username: testUser, Password: testPassword})
+	var specs []image.ImageImportSpec
+	for i := range 6 {
+		tag := fmt.Sprintf("v%d", i)
+		f.pushImage("team/app", tag, imagetest.ImageContent(tag, imagetest.Options{}))
+		specs = append(specs, spec(f.host+"/team/app:"+tag, tag))
+	}
+	secrets := []image.Secret{dockerConfigSecret("pull", fmt.Sprintf(`{"auths":{%q:%s}}`, f.host, authEntry(testUser, testPassword)))}
+	// One at a time, so that no two requests race for the first token.
+	for i, st := range run(t, f.importer(importer.Options{Concurrency: 1}), nil, secrets, specs...) {
+		if st.Image == nil {
+			t.Fatalf("image %d: %+v", i, st.Status)
+		}
+	}
+	if n := f.Count("GET", "/token"); n != 1 {
+		t.Errorf("token requested %d times, want 1", n)
+	}
+}

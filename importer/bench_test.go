@@ -1,0 +1,116 @@
+package importer_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/imagestreams/imagestreams/image"
+	"github.com/imagestreams/imagestreams/image/imagetest"
+	"github.com/imagestreams/imagestreams/importer"
+	"github.com/imagestreams/imagestreams/internal/fakeregistry"
+	"github.com/imagestreams/imagestreams/internal/registrytest"
+)
+
+// benchLatency is the delay the proxy adds to every request, a
+// registry across a continent.
+const benchLatency = 20 * time.Millisecond
+
+// latencyProxy serves HTTPS in front of target, holding every request
+// for benchLatency and counting them.
+type latencyProxy struct {
+	srv      *httptest.Server
+	requests atomic.Int64
+}
+
+func newLatencyProxy(tb testing.TB, target string) *latencyProxy {
+	tb.Helper()
+	u, err := url.Parse(target)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	rp := httputil.NewSingleHostReverseProxy(u)
+	rp.ErrorLog = log.New(io.Discard, "", 0)
+	p := &latencyProxy{}
+	p.srv = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p.requests.Add(1)
+		time.Sleep(benchLatency)
+		rp.ServeHTTP(w, r)
+	}))
+	p.srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	p.srv.StartTLS()
+	tb.Cleanup(p.srv.Close)
+	return p
+}
+
+// BenchmarkRepositoryImport imports a 200-tag repository from a real
+// registry behind a proxy adding 20 ms to each request. It reports the
+// wall time against the ideal, requests ÷ concurrency × 20 ms.
+func BenchmarkRepositoryImport(b *testing.B) {
+	const tags = 200
+	reg := registrytest.Start(b, registrytest.Options{})
+	for i := range tags {
+		tag := fmt.Sprintf("1.%d", i)
+		c := imagetest.ImageContent("bench-"+tag, imagetest.Options{Layers: 1, LayerSize: 32})
+		pushContent(b, reg, "bench/repo", tag, c)
+	}
+	benchRepositoryImport(b, newLatencyProxy(b, reg.URL), tags)
+}
+
+// BenchmarkRepositoryImportFake is BenchmarkRepositoryImport against the
+// in-process fake registry, whose own service time is negligible: on a
+// small machine the real registry's CPU time, not the importer, bounds
+// the parallel case.
+func BenchmarkRepositoryImportFake(b *testing.B) {
+	const tags = 200
+	reg := fakeregistry.New(fakeregistry.Auth{})
+	srv := reg.Start(b)
+	for i := range tags {
+		tag := fmt.Sprintf("1.%d", i)
+		c := imagetest.ImageContent("bench-"+tag, imagetest.Options{Layers: 1, LayerSize: 32})
+		reg.PutBlob("bench/repo", c.Config)
+		reg.PutManifest("bench/repo", tag, c.MediaType, c.Manifest)
+	}
+	benchRepositoryImport(b, newLatencyProxy(b, srv.URL), tags)
+}
+
+func benchRepositoryImport(b *testing.B, proxy *latencyProxy, tags int) {
+	host := strings.TrimPrefix(proxy.srv.URL, "https://")
+	for _, conc := range []int{1, 16, 32} {
+		b.Run(fmt.Sprintf("concurrency=%d", conc), func(b *testing.B) {
+			t := proxy.srv.Client().Transport.(*http.Transport).Clone()
+			t.MaxIdleConnsPerHost = 2 * conc
+			imp := importer.New(importer.Options{Transport: t, Concurrency: conc, MaxTagsPerRepository: -1})
+			b.ReportAllocs()
+			var requests int64
+			start := time.Now()
+			for b.Loop() {
+				before := proxy.requests.Load()
+				isi := &image.ImageStreamImport{Spec: image.ImageStreamImportSpec{
+					Repository: &image.RepositoryImportSpec{From: image.ObjectReference{Kind: image.KindDockerImage, Name: host + "/bench/repo"}},
+				}}
+				if err := imp.Import(context.Background(), isi, nil, nil); err != nil {
+					b.Fatal(err)
+				}
+				if st := isi.Status.Repository; st.Status.Status != image.StatusSuccess || len(st.Images) != tags {
+					b.Fatalf("repository import: %+v, %d images", st.Status, len(st.Images))
+				}
+				requests = proxy.requests.Load() - before
+			}
+			perOp := time.Since(start) / time.Duration(b.N)
+			ideal := time.Duration(requests) * benchLatency / time.Duration(conc)
+			b.ReportMetric(float64(requests), "requests/op")
+			b.ReportMetric(float64(ideal.Milliseconds()), "ideal-ms/op")
+			b.ReportMetric(float64(perOp)/float64(ideal), "x-ideal")
+		})
+	}
+}

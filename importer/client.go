@@ -1,0 +1,337 @@
+package importer
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/imagestreams/imagestreams/image"
+	"golang.org/x/sync/singleflight"
+	"oras.land/oras-go/v2/registry"
+	"oras.land/oras-go/v2/registry/remote"
+	"oras.land/oras-go/v2/registry/remote/auth"
+	"oras.land/oras-go/v2/registry/remote/retry"
+)
+
+// transports returns the secure and insecure base transports of opts.
+func transports(opts Options) (secure, insecure http.RoundTripper) {
+	secure = opts.Transport
+	if secure == nil {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		// Keep a connection per concurrent fetch: the default of two
+		// idle connections per host would reconnect (and redo TLS) for
+		// most requests of a parallel import.
+		t.MaxIdleConnsPerHost = 2 * opts.Concurrency
+		secure = t
+	}
+	insecure = opts.InsecureTransport
+	if insecure == nil {
+		insecure = secure
+		if t, ok := secure.(*http.Transport); ok {
+			t = t.Clone()
+			if t.TLSClientConfig == nil {
+				t.TLSClientConfig = &tls.Config{}
+			}
+			t.TLSClientConfig.InsecureSkipVerify = true
+			insecure = t
+		}
+	}
+	return secure, insecure
+}
+
+// newHTTPClient wraps base in oras' retrying transport and bounds
+// redirects.
+func newHTTPClient(base http.RoundTripper, policy retry.Policy) *http.Client {
+	return &http.Client{
+		Transport: &retry.Transport{Base: detailsTransport{base}, Policy: func() retry.Policy { return policy }},
+		CheckRedirect: func(_ *http.Request, via []*http.Request) error {
+			if len(via) >= MaxRedirects {
+				return fmt.Errorf("stopped after %d redirects", MaxRedirects)
+			}
+			return nil
+		},
+	}
+}
+
+// detailsTransport rewrites the body of a 401 in Docker Hub's token
+// server style, {"details": "incorrect username or password"}, into the
+// distribution error format oras decodes, so that the text reaches the
+// status: OpenShift reports it specially and retries anonymously on it
+// (SEMANTICS §8.1, §8.11).
+type detailsTransport struct{ base http.RoundTripper }
+
+// maxErrorBody bounds the error bodies read; registries send a few
+// hundred bytes.
+const maxErrorBody = 8 << 10
+
+func (t detailsTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.base.RoundTrip(req)
+	if err != nil || resp.StatusCode != http.StatusUnauthorized {
+		return resp, err
+	}
+	body, rerr := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	if rerr != nil {
+		return resp, nil
+	}
+	var hub struct {
+		Details string          `json:"details"`
+		Errors  json.RawMessage `json:"errors"`
+	}
+	if json.Unmarshal(body, &hub) != nil || hub.Details == "" || hub.Errors != nil {
+		return resp, nil
+	}
+	fixed, _ := json.Marshal(map[string]any{"errors": []map[string]string{{"code": "UNAUTHORIZED", "message": hub.Details}}})
+	resp.Body = io.NopCloser(bytes.NewReader(fixed))
+	resp.ContentLength = int64(len(fixed))
+	resp.Header.Del("Content-Length")
+	return resp, nil
+}
+
+// retryPolicy is OpenShift's retry rule (SEMANTICS §8.11): a fixed
+// number of extra attempts for temporary failures only, waiting 1 s after
+// a timeout or reset connection, 2 s after a 429 and 5 s after a 500,
+// 502, 503 or 504, unless the registry's Retry-After says otherwise.
+// Waits are capped by maxWait.
+type retryPolicy struct {
+	retries int
+	maxWait time.Duration
+}
+
+// Retry implements retry.Policy.
+func (p *retryPolicy) Retry(attempt int, resp *http.Response, err error) (time.Duration, error) {
+	if attempt >= p.retries {
+		return -1, nil
+	}
+	var wait time.Duration
+	switch {
+	case err != nil:
+		if !temporary(err) {
+			return -1, err
+		}
+		wait = time.Second
+	case resp.StatusCode == http.StatusTooManyRequests:
+		wait = retryAfter(resp, 2*time.Second)
+	case resp.StatusCode == http.StatusInternalServerError, resp.StatusCode == http.StatusBadGateway,
+		resp.StatusCode == http.StatusServiceUnavailable, resp.StatusCode == http.StatusGatewayTimeout:
+		wait = retryAfter(resp, 5*time.Second)
+	default:
+		return -1, nil
+	}
+	return min(wait, p.maxWait), nil
+}
+
+// temporary reports transport errors worth another attempt. A canceled
+// or expired context is not: the retry would fail the same way.
+func temporary(err error) bool {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	if ne, ok := errors.AsType[net.Error](err); ok && ne.Timeout() {
+		return true
+	}
+	return errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.ErrUnexpectedEOF)
+}
+
+// retryAfter returns the wait a Retry-After header asks for, in seconds
+// or as an HTTP date, or def when there is none or it is unusable.
+func retryAfter(resp *http.Response, def time.Duration) time.Duration {
+	v := resp.Header.Get("Retry-After")
+	if v == "" {
+		return def
+	}
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if n < 0 {
+			return def
+		}
+		return time.Duration(min(n, 1<<30)) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(time.Until(t), 0)
+	}
+	return def
+}
+
+// session is the state of one Import: credentials, one auth client (with
+// its token cache) per registry and credential, the scheme of insecure
+// registries, and a cache of what was fetched by digest. Nothing outlives
+// the import, so credentials of one namespace never serve another.
+type session struct {
+	imp    *Importer
+	kr     *keyring
+	redact []string // credential strings to scrub from statuses
+	now    time.Time
+
+	flight singleflight.Group
+
+	mu      sync.Mutex // guards the maps below
+	clients map[clientKey]*auth.Client
+	done    map[string]onceResult // results of once, by key
+}
+
+type clientKey struct {
+	host     string
+	insecure bool
+	cred     credential
+}
+
+type onceResult struct {
+	v   any
+	err error
+}
+
+func (imp *Importer) newSession(kr *keyring) *session {
+	s := &session{
+		imp:     imp,
+		kr:      kr,
+		now:     imp.opts.Now(),
+		clients: map[clientKey]*auth.Client{},
+		done:    map[string]onceResult{},
+	}
+	for _, e := range kr.index {
+		for _, c := range e.creds {
+			if len(c.password) >= 4 {
+				s.redact = append(s.redact, c.password)
+			}
+		}
+	}
+	return s
+}
+
+// once runs fn for key at most once per session; concurrent callers wait
+// for the first and everyone gets its result.
+func (s *session) once(key string, fn func() (any, error)) (any, error) {
+	s.mu.Lock()
+	r, ok := s.done[key]
+	s.mu.Unlock()
+	if ok {
+		return r.v, r.err
+	}
+	v, err, _ := s.flight.Do(key, func() (any, error) {
+		s.mu.Lock()
+		r, ok := s.done[key]
+		s.mu.Unlock()
+		if ok {
+			return r.v, r.err
+		}
+		v, err := fn()
+		s.mu.Lock()
+		s.done[key] = onceResult{v, err}
+		s.mu.Unlock()
+		return v, err
+	})
+	return v, err
+}
+
+// authClient returns the client for host with cred, shared by every
+// repository of the import that uses the same credential so that tokens
+// are reused per registry and scope.
+func (s *session) authClient(host string, insecure bool, cred credential) *auth.Client {
+	k := clientKey{host: host, insecure: insecure, cred: cred}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c, ok := s.clients[k]; ok {
+		return c
+	}
+	hc := s.imp.secure
+	if insecure {
+		hc = s.imp.insecure
+	}
+	c := &auth.Client{
+		Client: hc,
+		Header: http.Header{"User-Agent": {s.imp.opts.UserAgent}},
+		Cache:  auth.NewCache(),
+		// oras asks for the credential of the host it talks to; the
+		// keyring already chose one for this repository, so answer only
+		// for its registry.
+		Credential: func(_ context.Context, hostport string) (auth.Credential, error) {
+			if cred.empty() || hostport != host {
+				return auth.EmptyCredential, nil
+			}
+			return auth.Credential{Username: cred.username, Password: cred.password}, nil
+		},
+	}
+	s.clients[k] = c
+	return c
+}
+
+// repository returns the oras repository for t, with the credential the
+// keyring picks for it (SEMANTICS §8.7). For insecure targets it first
+// finds out whether the registry speaks HTTPS or only HTTP.
+func (s *session) repository(ctx context.Context, t target) (*remote.Repository, error) {
+	host := t.def.AsV2().Registry
+	cred := s.kr.lookup(t.def.AsRepository().String())
+	plain := false
+	if t.insecure {
+		var err error
+		if plain, err = s.plainHTTP(ctx, host); err != nil {
+			return nil, err
+		}
+	}
+	return &remote.Repository{
+		Client:             s.authClient(host, t.insecure, cred),
+		Reference:          registry.Reference{Registry: host, Repository: t.def.RepositoryName()},
+		PlainHTTP:          plain,
+		ManifestMediaTypes: image.ManifestMediaTypes(),
+		MaxMetadataBytes:   MaxManifestBytes,
+		TagListMaxPages:    maxTagPages,
+		SkipReferrersGC:    true,
+	}, nil
+}
+
+// maxTagPages bounds tag-list pagination, so that a misbehaving registry
+// cannot make a repository import page forever.
+const maxTagPages = 1000
+
+// plainHTTP reports whether an insecure registry must be reached over
+// plain HTTP: it is when HTTPS fails at the transport level and HTTP
+// answers, as OpenShift's ping falls back (SEMANTICS §8.11). The answer is
+// cached for the session.
+func (s *session) plainHTTP(ctx context.Context, host string) (bool, error) {
+	v, err := s.once("ping\x00"+host, func() (any, error) {
+		ctx, cancel := context.WithTimeout(ctx, s.imp.opts.Timeout)
+		defer cancel()
+		errTLS := s.ping(ctx, "https", host)
+		if errTLS == nil {
+			return false, nil
+		}
+		if ctx.Err() != nil {
+			return false, errTLS
+		}
+		if err := s.ping(ctx, "http", host); err != nil {
+			return false, errTLS
+		}
+		s.imp.log.DebugContext(ctx, "registry answers over plain HTTP", "registry", host)
+		return true, nil
+	})
+	if err != nil {
+		return false, err
+	}
+	return v.(bool), nil
+}
+
+// ping sends GET /v2/; any HTTP response counts as an answer.
+func (s *session) ping(ctx context.Context, scheme, host string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, scheme+"://"+host+"/v2/", nil)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("User-Agent", s.imp.opts.UserAgent)
+	resp, err := s.imp.insecure.Do(req)
+	if err != nil {
+		return err
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	return resp.Body.Close()
+}

@@ -1,0 +1,114 @@
+// Package importer performs ImageStreamImports the way OpenShift's API
+// server does (SEMANTICS §8): it fetches manifests and configs from
+// registries, turns them into Images and reports one result per image,
+// with OpenShift's statuses. It implements [imagestream.Importer];
+// applying the results to a stream is the imagestream package's job
+// (imagestream.ApplyImportResults), so an import never writes anything
+// and a failed one cannot corrupt a stream.
+//
+// # What is imported
+//
+// Each spec.images entry is imported from its DockerImage pull spec, by
+// tag (latest when none is given) or by digest; spec.repository imports
+// the repository's tags in [PrioritizeTags] order, at most
+// Options.MaxTagsPerRepository of them (50 by default), and reports the
+// rest in additionalTags. Entries asking for the same thing share one
+// fetch, and a manifest or config met twice in one import is fetched once.
+// Tags are fetched in parallel, Options.Concurrency at a time.
+//
+// Docker schema 1 (signed or not), schema 2 and OCI image manifests all
+// give complete Images — layers base first, config metadata, media type,
+// size — built by [image.Manifest.BuildImage]. A successful result's
+// dockerImageReference keeps the spelling of the request with the digest
+// in place of the tag: "busybox:latest" gives "busybox@sha256:…"
+// (QUIRK §14.12). Images are returned with their manifest and config;
+// OpenShift drops both from the response unless includeManifest is set.
+//
+// # Manifest lists
+//
+// OCI indexes and Docker manifest lists are handled by the entry's
+// importPolicy.importMode (SEMANTICS §8.4):
+//
+//   - Legacy (or empty) imports one child, as if it had been requested by
+//     digest. The child is chosen in this order: the first whose OS and
+//     architecture are the target spec tag's
+//     importer.image.openshift.io/prefer-os and prefer-arch annotations
+//     (tag imports only), each falling back to the control plane's
+//     platform, Options.ControlPlaneOS and ControlPlaneArch (runtime.GOOS
+//     and runtime.GOARCH by default); else the first linux/amd64 child;
+//     else the first child. The variant is ignored (QUIRK §14.13), but
+//     platforms are normalized first, so "aarch64" is arm64 and "x86_64"
+//     amd64.
+//   - PreserveOriginal imports the list itself as an Image (with
+//     dockerImageManifests and no layers) and every child, returned in
+//     the result's Manifests; one failing child fails the entry.
+//   - Any other mode fails with "valid ImportMode values are Legacy or
+//     PreserveOriginal", whatever the manifest.
+//
+// # Statuses
+//
+// Every entry gets a status. Success carries only Status "Success".
+// Failures carry OpenShift's reason, code and message (SEMANTICS §8.11,
+// §8.12), the pull spec being the request's with Docker's defaults filled
+// in ("docker.io/library/busybox:latest"):
+//
+//	Invalid 422        ` "" is invalid: from.name: Invalid value: "…": invalid name: …`
+//	NotFound 404       dockerimage.image.openshift.io "<spec>" not found
+//	Unauthorized 401   you may not have access to the container image "<spec>"
+//	Unauthorized 401   incorrect username or password for image "<spec>"
+//	InternalError 500  Internal error occurred: <spec>: <cause>
+//
+// NotFound is a missing manifest, tag or repository; a missing config
+// blob, a timeout, a refused connection, a digest mismatch, an oversize
+// or malformed manifest and a registry that keeps failing are all
+// InternalError, as in OpenShift. A repository import whose tags partly
+// failed is ImportFailed, "<n> of the images from this repository failed
+// to import". When the namespace's credentials were refused as an
+// incorrect username or password, the image is tried again with only
+// Options.NodeSecrets, and the first status is kept if that fails too
+// (SEMANTICS §8.1).
+//
+// # Credentials
+//
+// Pull secrets of type kubernetes.io/dockerconfigjson (.dockerconfigjson),
+// kubernetes.io/dockercfg (.dockercfg) and, beyond OpenShift, podman's
+// auth.json in a [SecretTypePodmanConfigJSON] secret are read; others are
+// ignored, and one that does not decode fails the import with
+// [ErrInvalidSecret]. The credential of a repository is chosen as
+// OpenShift's kubelet keyring chooses it (SEMANTICS §8.7): entry keys are
+// host[:port][/path] (scheme and a /v1/ or /v2/ prefix dropped), tried in
+// reverse lexical order so that "quay.io/repository-main" comes before
+// "quay.io"; a key matches when the ports are equal, the host labels match
+// (globs such as "*.quay.io" allowed) and the key's path is a plain string
+// prefix of the repository's — so "quay.io/repo" also matches
+// "quay.io/repository-main" (QUIRK §14.14). The first credential of the
+// first match is used; namespace secrets come before Options.NodeSecrets.
+//
+// Two choices differ from OpenShift, both to avoid surprises: docker.io,
+// index.docker.io and registry-1.docker.io are one registry, so an entry
+// for any of them (with or without a path) serves Docker Hub images; and
+// the keyring's Docker Hub fallback is not applied to other registries
+// such as "localhost/…", which OpenShift would send Docker Hub
+// credentials to.
+//
+// Basic and bearer-token challenges are both answered (via oras-go); a
+// token is reused for every request of the import with the same registry,
+// credential and scope. Nothing is shared between imports, so one
+// namespace's credentials never serve another's.
+//
+// # Security defaults
+//
+// TLS certificates are verified. importPolicy.insecure, for that entry
+// only, accepts any certificate and falls back to plain HTTP when the
+// registry does not speak TLS. Reads are bounded: manifests to
+// [MaxManifestBytes], configs to [MaxConfigBytes], error bodies to a few
+// KiB, tag lists to [MaxManifestBytes] per page; redirects to
+// [MaxRedirects]. Every manifest must hash to the digest it was asked by
+// and to the registry's Docker-Content-Digest, every config to its
+// descriptor. Temporary failures (429, 500, 502, 503, 504, timeouts,
+// reset connections) are retried Options.Retries times, honouring
+// Retry-After up to Options.MaxRetryWait; each registry operation is
+// bounded by Options.Timeout. Credentials never appear in statuses,
+// errors or log records: statuses are scrubbed of every password in the
+// keyring as a last line of defence.
+package importer

@@ -1,0 +1,127 @@
+package importer
+
+import (
+	"context"
+	"strings"
+	"sync"
+
+	"github.com/imagestreams/imagestreams/image"
+	"golang.org/x/sync/errgroup"
+)
+
+// execute runs every request, at most Concurrency at a time. Failures
+// are outcomes, so one failing tag never stops the others.
+func (s *session) execute(ctx context.Context, p *plan) {
+	var g errgroup.Group
+	g.SetLimit(s.imp.opts.Concurrency)
+	var mu sync.Mutex // guards prog
+	prog := Progress{}
+	if p.repo != nil {
+		prog.Repository = p.repo.spec.From.Name
+		prog.Total = len(p.repo.reqs)
+	}
+	for _, r := range p.requests {
+		g.Go(func() error {
+			r.out = s.run(ctx, r)
+			if r.out.err != nil {
+				s.imp.log.DebugContext(ctx, "import failed", "image", r.statusRef(), "reason", statusOf(r.statusRef(), r.out.err).Reason)
+			} else {
+				s.imp.log.DebugContext(ctx, "imported", "image", r.statusRef(), "digest", r.out.img.Name)
+			}
+			if r.repository && s.imp.opts.Progress != nil {
+				mu.Lock()
+				defer mu.Unlock()
+				prog.Done++
+				if r.out.err != nil {
+					prog.Failed++
+				}
+				s.imp.opts.Progress(prog)
+			}
+			return nil
+		})
+	}
+	_ = g.Wait()
+}
+
+// listRepository lists the repository's tags and plans the ones to
+// import: deduplicated, "" read as latest, ordered by PrioritizeTags and
+// cut at MaxTagsPerRepository (SEMANTICS §8.3). A listing failure becomes
+// the repository's status.
+func (s *session) listRepository(ctx context.Context, p *plan) {
+	rp := p.repo
+	if rp.status != nil {
+		return
+	}
+	tags, err := s.listTags(ctx, rp.target)
+	if err != nil {
+		st := redact(statusOf(rp.target.def.AsRepository().Exact(), err), s.redact)
+		rp.status = &st
+		return
+	}
+	p.addRepositoryTags(tags, s.imp.opts.MaxTagsPerRepository)
+}
+
+func (s *session) listTags(ctx context.Context, t target) ([]string, error) {
+	repo, err := s.repository(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.imp.opts.Timeout)
+	defer cancel()
+	seen := map[string]bool{}
+	var tags []string
+	err = repo.Tags(ctx, "", func(page []string) error {
+		for _, tag := range page {
+			if tag == "" {
+				tag = image.DefaultImageTag
+			}
+			if !seen[tag] {
+				seen[tag] = true
+				tags = append(tags, tag)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	PrioritizeTags(tags)
+	return tags, nil
+}
+
+// retryAnonymously re-imports, with the node's credentials only, every
+// image that failed because the namespace's credentials were refused, and
+// keeps the new result unless it is still Unauthorized (SEMANTICS §8.1
+// step 7). OpenShift re-runs the whole import; re-running only those
+// images gives the same image statuses without refetching the rest.
+func (imp *Importer) retryAnonymously(ctx context.Context, isi *image.ImageStreamImport, stream *image.ImageStream, secrets []image.Secret) {
+	if len(secrets) == 0 {
+		return
+	}
+	var idx []int
+	for i, st := range isi.Status.Images {
+		if st.Status.Reason == image.StatusReasonUnauthorized && strings.Contains(strings.ToLower(st.Status.Message), "username or password") {
+			idx = append(idx, i)
+		}
+	}
+	if len(idx) == 0 {
+		return
+	}
+	kr, err := newKeyring(imp.opts.NodeSecrets)
+	if err != nil {
+		return
+	}
+	sub := &image.ImageStreamImport{Spec: image.ImageStreamImportSpec{Images: make([]image.ImageImportSpec, len(idx))}}
+	for j, i := range idx {
+		sub.Spec.Images[j] = isi.Spec.Images[i]
+	}
+	s := imp.newSession(kr)
+	p := s.plan(sub, stream)
+	s.execute(ctx, p)
+	p.fill(sub)
+	for j, i := range idx {
+		if sub.Status.Images[j].Status.Reason != image.StatusReasonUnauthorized {
+			isi.Status.Images[i] = sub.Status.Images[j]
+		}
+	}
+}

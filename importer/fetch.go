@@ -1,0 +1,227 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+
+	"github.com/imagestreams/imagestreams/image"
+	"github.com/opencontainers/go-digest"
+	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
+	"golang.org/x/sync/errgroup"
+	"oras.land/oras-go/v2/errdef"
+	"oras.land/oras-go/v2/registry/remote"
+)
+
+// errNestedList is returned for a manifest list whose chosen child is a
+// list again; OpenShift would fail on it too, and following such chains
+// would let a registry make the importer recurse.
+var errNestedList = errors.New("manifest list entry is itself a manifest list")
+
+// run performs one request: fetch the tag or digest, then import the
+// image, or for a manifest list the child a Legacy import picks or the
+// list and all its children for PreserveOriginal (SEMANTICS §8.4).
+func (s *session) run(ctx context.Context, r *request) outcome {
+	switch r.mode {
+	case "", image.ImportModeLegacy, image.ImportModePreserveOriginal:
+	default:
+		return outcome{err: fmt.Errorf("invalid import mode %q: valid ImportMode values are Legacy or PreserveOriginal", r.mode)}
+	}
+	repo, err := s.repository(ctx, r.target)
+	if err != nil {
+		return outcome{err: err}
+	}
+	ref := r.tag
+	if r.dgst != "" {
+		ref = r.dgst.String()
+	}
+	m, err := s.fetchManifest(ctx, repo, ref, r.dgst)
+	if err != nil {
+		return outcome{err: err}
+	}
+	if !m.IsList() {
+		img, err := s.buildImage(ctx, repo, r.target, m, r.dgst)
+		return outcome{img: img, err: err}
+	}
+	if r.mode == image.ImportModePreserveOriginal {
+		return s.preserveList(ctx, repo, r, m)
+	}
+	os, arch := r.preferOS, r.preferArch
+	if os == "" {
+		os = s.imp.opts.ControlPlaneOS
+	}
+	if arch == "" {
+		arch = s.imp.opts.ControlPlaneArch
+	}
+	i, err := image.SelectManifest(m.Index.Manifests, os, arch)
+	if err != nil {
+		return outcome{err: err}
+	}
+	img, err := s.child(ctx, repo, r.target, m.Index.Manifests[i].Digest)
+	return outcome{img: img, err: err}
+}
+
+// preserveList imports a list as an Image and every child by digest; any
+// child failing fails the whole request (SEMANTICS §8.4).
+func (s *session) preserveList(ctx context.Context, repo *remote.Repository, r *request, m *image.Manifest) outcome {
+	list, err := m.BuildImage(nil, r.dgst, s.now)
+	if err != nil {
+		return outcome{err: err}
+	}
+	children := make([]*image.Image, len(m.Index.Manifests))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(s.imp.opts.Concurrency)
+	for i, d := range m.Index.Manifests {
+		g.Go(func() error {
+			img, err := s.child(gctx, repo, r.target, d.Digest)
+			children[i] = img
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return outcome{err: err}
+	}
+	return outcome{img: list, manifests: children}
+}
+
+// child imports the image manifest d of repository t, once per session.
+func (s *session) child(ctx context.Context, repo *remote.Repository, t target, d digest.Digest) (*image.Image, error) {
+	v, err := s.once("manifest\x00"+t.repoKey()+"\x00"+d.String(), func() (any, error) {
+		m, err := s.fetchManifest(ctx, repo, d.String(), d)
+		if err != nil {
+			return nil, err
+		}
+		if m.IsList() {
+			return nil, errNestedList
+		}
+		return s.buildImage(ctx, repo, t, m, d)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*image.Image), nil
+}
+
+// buildImage fetches the config of a schema 2 or OCI manifest and builds
+// the Image (SEMANTICS §8.6).
+func (s *session) buildImage(ctx context.Context, repo *remote.Repository, t target, m *image.Manifest, expected digest.Digest) (*image.Image, error) {
+	var config []byte
+	if m.Image != nil {
+		var err error
+		if config, err = s.config(ctx, repo, t, m.Image.Config); err != nil {
+			return nil, err
+		}
+	}
+	return m.BuildImage(config, expected, s.now)
+}
+
+// config fetches a config blob, at most MaxConfigBytes, once per session.
+func (s *session) config(ctx context.Context, repo *remote.Repository, t target, d ocispec.Descriptor) ([]byte, error) {
+	v, err := s.once("config\x00"+t.repoKey()+"\x00"+d.Digest.String(), func() (any, error) {
+		if d.Size > MaxConfigBytes {
+			return nil, fmt.Errorf("image config %s is %d bytes, more than %d: %w", d.Digest, d.Size, MaxConfigBytes, ErrTooLarge)
+		}
+		ctx, cancel := context.WithTimeout(ctx, s.imp.opts.Timeout)
+		defer cancel()
+		rc, err := repo.Blobs().Fetch(ctx, d)
+		if errors.Is(err, errdef.ErrNotFound) {
+			// OpenShift maps only a missing manifest to NotFound; a
+			// missing config is an internal error (SEMANTICS §8.5).
+			return nil, fmt.Errorf("image config %s: blob unknown to registry", d.Digest)
+		}
+		if err != nil {
+			return nil, err
+		}
+		defer rc.Close()
+		return readLimited(rc, MaxConfigBytes, "image config")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.([]byte), nil
+}
+
+// fetchManifest fetches the manifest ref (a tag or a digest) and checks
+// that it is what it claims to be: at most MaxManifestBytes, served with
+// a manifest media type, and hashing to the digest it was requested by
+// and to the Docker-Content-Digest the registry sent.
+func (s *session) fetchManifest(ctx context.Context, repo *remote.Repository, ref string, expected digest.Digest) (*image.Manifest, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.imp.opts.Timeout)
+	defer cancel()
+	desc, rc, err := repo.Manifests().FetchReference(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	if desc.Size > MaxManifestBytes {
+		return nil, fmt.Errorf("manifest %s is %d bytes, more than %d: %w", ref, desc.Size, MaxManifestBytes, ErrTooLarge)
+	}
+	body, err := readLimited(rc, MaxManifestBytes, "manifest")
+	if err != nil {
+		return nil, err
+	}
+	if !manifestContentType(desc.MediaType) {
+		return nil, fmt.Errorf("unsupported manifest media type %q", desc.MediaType)
+	}
+	m, err := image.ParseManifest(desc.MediaType, body)
+	if err != nil {
+		return nil, err
+	}
+	if expected != "" && m.Digest != expected {
+		return nil, mismatch(m, expected)
+	}
+	// oras reports the Docker-Content-Digest header, or the digest of
+	// the whole body when there is none; a signed schema 1 manifest's
+	// digest covers only part of its body, so the latter proves nothing.
+	if desc.Digest != m.Digest && desc.Digest != digest.FromBytes(body) {
+		return nil, mismatch(m, desc.Digest)
+	}
+	return m, nil
+}
+
+// mismatch is OpenShift's content integrity error for m.
+func mismatch(m *image.Manifest, expected digest.Digest) error {
+	kind := "manifest"
+	switch {
+	case m.SchemaVersion == 1:
+		kind = "schema1"
+	case m.IsList():
+		kind = "list"
+	}
+	return &image.DigestMismatchError{Content: kind, MediaType: m.MediaType, Expected: expected, Actual: m.Digest}
+}
+
+// manifestContentType reports whether a registry's Content-Type may
+// carry a manifest: a manifest media type, or the generic JSON type old
+// registries serve schema 1 with (then the format is sniffed). An HTML
+// error page is not.
+func manifestContentType(ct string) bool {
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return false
+	}
+	switch mt {
+	case "application/json":
+		return true
+	}
+	for _, t := range image.ManifestMediaTypes() {
+		if mt == t {
+			return true
+		}
+	}
+	return false
+}
+
+// readLimited reads all of r, failing with ErrTooLarge past limit bytes.
+func readLimited(r io.Reader, limit int64, what string) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", what, err)
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("%s is larger than %d bytes: %w", what, limit, ErrTooLarge)
+	}
+	return b, nil
+}

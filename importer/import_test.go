@@ -1,0 +1,207 @@
+package importer_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/imagestreams/imagestreams/image"
+	"github.com/imagestreams/imagestreams/image/imagetest"
+	"github.com/imagestreams/imagestreams/importer"
+	"github.com/imagestreams/imagestreams/internal/fakeregistry"
+)
+
+func TestImportImages(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, fakeregistry.Auth{})
+	oci := imagetest.ImageContent("oci", imagetest.Options{})
+	s2 := imagetest.ImageContent("schema2", imagetest.Options{Schema2: true, Layers: 3})
+	f.pushImage("ns/oci", "v1", oci)
+	f.pushImage("ns/oci", "latest", oci)
+	f.pushImage("ns/s2", "1.0", s2)
+	h := f.host
+
+	tests := []struct {
+		name string
+		spec image.ImageImportSpec
+		want image.ImageImportStatus
+	}{
+		{
+			name: "OCI manifest by tag",
+			spec: spec(h+"/ns/oci:v1", "v1"),
+			want: image.ImageImportStatus{Tag: "v1", Status: image.Status{Status: image.StatusSuccess},
+				Image: wantImage(t, oci, h+"/ns/oci@"+oci.ManifestDigest.String())},
+		},
+		{
+			name: "no tag means latest",
+			spec: spec(h+"/ns/oci", ""),
+			want: image.ImageImportStatus{Tag: "latest", Status: image.Status{Status: image.StatusSuccess},
+				Image: wantImage(t, oci, h+"/ns/oci@"+oci.ManifestDigest.String())},
+		},
+		{
+			name: "schema 2 manifest by tag",
+			spec: spec(h+"/ns/s2:1.0", "stable"),
+			want: image.ImageImportStatus{Tag: "1.0", Status: image.Status{Status: image.StatusSuccess},
+				Image: wantImage(t, s2, h+"/ns/s2@"+s2.ManifestDigest.String())},
+		},
+		{
+			name: "by digest has no tag",
+			spec: spec(h+"/ns/s2@"+s2.ManifestDigest.String(), "pinned"),
+			want: image.ImageImportStatus{Status: image.Status{Status: image.StatusSuccess},
+				Image: wantImage(t, s2, h+"/ns/s2@"+s2.ManifestDigest.String())},
+		},
+		{
+			name: "tag and digest keep the digest",
+			spec: spec(h+"/ns/s2:1.0@"+s2.ManifestDigest.String(), "both"),
+			want: image.ImageImportStatus{Status: image.Status{Status: image.StatusSuccess},
+				Image: wantImage(t, s2, h+"/ns/s2@"+s2.ManifestDigest.String())},
+		},
+		{
+			name: "missing tag is NotFound (SEMANTICS §8.11)",
+			spec: spec(h+"/ns/oci:nope", "nope"),
+			want: image.ImageImportStatus{Tag: "nope", Status: image.Status{
+				Status: image.StatusFailure, Reason: image.StatusReasonNotFound, Code: 404,
+				Message: fmt.Sprintf("dockerimage.image.openshift.io %q not found", h+"/ns/oci:nope"),
+				Details: &image.StatusDetails{Name: h + "/ns/oci:nope", Group: image.GroupName, Kind: "dockerimage"},
+			}},
+		},
+		{
+			name: "missing repository is NotFound",
+			spec: spec(h+"/ns/none:v1", ""),
+			want: image.ImageImportStatus{Tag: "v1", Status: image.Status{
+				Status: image.StatusFailure, Reason: image.StatusReasonNotFound, Code: 404,
+				Message: fmt.Sprintf("dockerimage.image.openshift.io %q not found", h+"/ns/none:v1"),
+				Details: &image.StatusDetails{Name: h + "/ns/none:v1", Group: image.GroupName, Kind: "dockerimage"},
+			}},
+		},
+		{
+			name: "unparsable name is Invalid (SEMANTICS §8.2)",
+			spec: spec("Not A Ref", "x"),
+			want: image.ImageImportStatus{Status: image.Status{
+				Status: image.StatusFailure, Reason: image.StatusReasonInvalid, Code: 422,
+				Message: ` "" is invalid: from.name: Invalid value: "Not A Ref": invalid name: invalid reference format`,
+				Details: &image.StatusDetails{Causes: []image.StatusCause{{Type: "FieldValueInvalid", Field: "from.name",
+					Message: `Invalid value: "Not A Ref": invalid name: invalid reference format`}}},
+			}},
+		},
+		{
+			name: "other kinds are Invalid",
+			spec: image.ImageImportSpec{From: image.ObjectReference{Kind: "ImageStreamTag", Name: "is:tag"}},
+			want: image.ImageImportStatus{Status: image.Status{
+				Status: image.StatusFailure, Reason: image.StatusReasonInvalid, Code: 422,
+				Message: ` "" is invalid: from.kind: Invalid value: "ImageStreamTag": only DockerImage is supported`,
+				Details: &image.StatusDetails{Causes: []image.StatusCause{{Type: "FieldValueInvalid", Field: "from.kind",
+					Message: `Invalid value: "ImageStreamTag": only DockerImage is supported`}}},
+			}},
+		},
+		{
+			name: "unknown import mode fails",
+			spec: func() image.ImageImportSpec {
+				s := spec(h+"/ns/oci:v1", "v1")
+				s.ImportPolicy.ImportMode = "Sideways"
+				return s
+			}(),
+			want: image.ImageImportStatus{Tag: "v1", Status: image.Status{
+				Status: image.StatusFailure, Reason: image.StatusReasonInternalError, Code: 500,
+				Message: `Internal error occurred: ` + h + `/ns/oci:v1: invalid import mode "Sideways": valid ImportMode values are Legacy or PreserveOriginal`,
+				Details: &image.StatusDetails{Causes: []image.StatusCause{{
+					Message: h + `/ns/oci:v1: invalid import mode "Sideways": valid ImportMode values are Legacy or PreserveOriginal`}}},
+			}},
+		},
+	}
+	imp := f.importer(importer.Options{})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := run(t, imp, nil, nil, tt.spec)[0]
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("status (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestImportKeepsUserSpelling checks QUIRK §14.12: references keep the
+// spelling of the request, the digest replacing the tag.
+func TestImportKeepsUserSpelling(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, fakeregistry.Auth{})
+	c := imagetest.ImageContent("deep", imagetest.Options{})
+	d := f.pushImage("a/b/c", "t", c)
+	got := run(t, f.importer(importer.Options{}), nil, nil, spec(f.host+"/a/b/c:t", "t"))[0]
+	if want := f.host + "/a/b/c@" + d.String(); got.Image == nil || got.Image.DockerImageReference != want {
+		t.Fatalf("reference = %v, want %s (status %+v)", got.Image, want, got.Status)
+	}
+}
+
+func TestImportDeduplicatesRequests(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, fakeregistry.Auth{})
+	c := imagetest.ImageContent("dup", imagetest.Options{})
+	f.pushImage("ns/app", "v1", c)
+	f.pushImage("ns/app", "v2", c)
+	imp := f.importer(importer.Options{})
+	got := run(t, imp, nil, nil,
+		spec(f.host+"/ns/app:v1", "a"), spec(f.host+"/ns/app:v1", "b"), spec(f.host+"/ns/app:v2", "c"))
+	for i, st := range got {
+		if st.Status.Status != image.StatusSuccess || st.Image.Name != c.ManifestDigest.String() {
+			t.Errorf("image %d: %+v", i, st.Status)
+		}
+	}
+	// Same tag twice: one fetch. Two tags of one image: one config.
+	if n := f.Count("GET", "/manifests/v1"); n != 1 {
+		t.Errorf("manifest v1 fetched %d times, want 1", n)
+	}
+	if n := f.Count("GET", "/blobs/"+c.ConfigDigest.String()); n != 1 {
+		t.Errorf("config fetched %d times, want 1", n)
+	}
+	if got[0].Image == got[1].Image {
+		t.Error("results share one *Image; each must own its copy")
+	}
+}
+
+func TestImportLeavesStreamAlone(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, fakeregistry.Auth{})
+	f.pushImage("ns/app", "v1", imagetest.ImageContent("alone", imagetest.Options{}))
+	f.Inject(fakeregistry.Fault{Path: "/manifests/v2", Status: 500})
+	stream := imagetest.Stream("ns", "app", imagetest.Tag{Name: "v2", From: f.host + "/ns/app:v2",
+		History: []*image.Image{imagetest.Image("old", imagetest.Options{})}})
+	before := stream.DeepCopy()
+	run(t, f.importer(importer.Options{}), stream, nil, spec(f.host+"/ns/app:v1", "v1"), spec(f.host+"/ns/app:v2", "v2"))
+	if diff := cmp.Diff(before, stream); diff != "" {
+		t.Errorf("Import changed the stream (-before +after):\n%s", diff)
+	}
+}
+
+func TestImportCanceled(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, fakeregistry.Auth{})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	isi := &image.ImageStreamImport{Spec: image.ImageStreamImportSpec{Images: []image.ImageImportSpec{spec(f.host+"/ns/app:v1", "")}}}
+	err := f.importer(importer.Options{}).Import(ctx, isi, nil, nil)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Import = %v, want context.Canceled", err)
+	}
+	if st := isi.Status.Images[0].Status; st.Status != image.StatusFailure {
+		t.Errorf("status = %+v, want a failure", st)
+	}
+}
+
+func TestImportInvalidSecret(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, fakeregistry.Auth{})
+	bad := dockerConfigSecret("broken", `{"auths": {"quay.io": {"auth": "!!!s3cr3t-value!!!"}}}`)
+	isi := &image.ImageStreamImport{Spec: image.ImageStreamImportSpec{Images: []image.ImageImportSpec{spec(f.host+"/ns/app:v1", "")}}}
+	err := f.importer(importer.Options{}).Import(context.Background(), isi, nil, []image.Secret{bad})
+	if !errors.Is(err, importer.ErrInvalidSecret) {
+		t.Fatalf("Import = %v, want ErrInvalidSecret", err)
+	}
+	if strings.Contains(err.Error(), "s3cr3t") {
+		t.Errorf("error %q quotes the secret", err)
+	}
+}

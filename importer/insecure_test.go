@@ -1,0 +1,67 @@
+package importer_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/imagestreams/imagestreams/image"
+	"github.com/imagestreams/imagestreams/image/imagetest"
+	"github.com/imagestreams/imagestreams/importer"
+	"github.com/imagestreams/imagestreams/internal/fakeregistry"
+)
+
+// TestInsecure checks that TLS is verified by default and that
+// importPolicy.insecure, for that import only, accepts a self-signed
+// certificate and falls back to plain HTTP (SEMANTICS §8.11).
+func TestInsecure(t *testing.T) {
+	t.Parallel()
+	c := imagetest.ImageContent("insecure", imagetest.Options{})
+	plain := fakeregistry.New(fakeregistry.Auth{})
+	plainHost := strings.TrimPrefix(plain.Start(t).URL, "http://")
+	selfSigned := fakeregistry.New(fakeregistry.Auth{})
+	tlsHost := strings.TrimPrefix(selfSigned.StartTLS(t).URL, "https://")
+	for _, r := range []*fakeregistry.Registry{plain, selfSigned} {
+		r.PutBlob("ns/app", c.Config)
+		r.PutManifest("ns/app", "v1", c.MediaType, c.Manifest)
+	}
+	// The default transport: it does not trust httptest's certificate.
+	imp := importer.New(importer.Options{Timeout: 5 * time.Second})
+	insecure := func(s image.ImageImportSpec) image.ImageImportSpec {
+		s.ImportPolicy.Insecure = true
+		return s
+	}
+	tests := []struct {
+		name    string
+		spec    image.ImageImportSpec
+		message string // "" for success, else part of the InternalError message
+	}{
+		{name: "plain HTTP needs insecure", spec: spec(plainHost+"/ns/app:v1", ""), message: "server gave HTTP response to HTTPS client"},
+		{name: "plain HTTP with insecure", spec: insecure(spec(plainHost+"/ns/app:v1", ""))},
+		{name: "self-signed certificate is refused", spec: spec(tlsHost+"/ns/app:v1", ""), message: "certificate"},
+		{name: "self-signed certificate with insecure", spec: insecure(spec(tlsHost+"/ns/app:v1", ""))},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := run(t, imp, nil, nil, tt.spec)[0]
+			if tt.message == "" {
+				if got.Image == nil || got.Image.Name != c.ManifestDigest.String() {
+					t.Fatalf("status = %+v, want success", got.Status)
+				}
+				return
+			}
+			if got.Status.Reason != image.StatusReasonInternalError || !strings.Contains(got.Status.Message, tt.message) {
+				t.Errorf("status = %s %q, want InternalError containing %q", got.Status.Reason, got.Status.Message, tt.message)
+			}
+		})
+	}
+	// The secure import in the same request as an insecure one of the
+	// same repository stays secure.
+	got := run(t, imp, nil, nil, insecure(spec(tlsHost+"/ns/app:v1", "a")), spec(tlsHost+"/ns/app:v1", "b"))
+	if got[0].Image == nil || got[1].Image != nil {
+		t.Errorf("insecure then secure: %+v / %+v", got[0].Status, got[1].Status)
+	}
+	if n := plain.Count("GET", "/v2/"); n == 0 {
+		t.Error("no ping reached the plain HTTP registry")
+	}
+}

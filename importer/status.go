@@ -1,0 +1,117 @@
+package importer
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/imagestreams/imagestreams/image"
+	"github.com/imagestreams/imagestreams/imagestream"
+	"oras.land/oras-go/v2/errdef"
+	"oras.land/oras-go/v2/registry/remote/auth"
+	"oras.land/oras-go/v2/registry/remote/errcode"
+)
+
+// ErrTooLarge is wrapped when a registry sends a manifest, config or tag
+// list larger than the importer reads (see MaxManifestBytes and
+// MaxConfigBytes).
+var ErrTooLarge = errors.New("content exceeds the size limit")
+
+// successStatus is the status of an image that imported.
+func successStatus() image.Status { return image.Status{Status: image.StatusSuccess} }
+
+// invalidStatus is the status OpenShift gives an image whose field fails
+// to parse: kapierrors.NewInvalid with an empty GroupKind and name, hence
+// the message's leading space (SEMANTICS §8.2).
+func invalidStatus(fe *image.FieldError) image.Status {
+	body := strings.TrimPrefix(fe.Error(), fe.Field+": ")
+	return image.Status{
+		Status:  image.StatusFailure,
+		Reason:  image.StatusReasonInvalid,
+		Code:    http.StatusUnprocessableEntity,
+		Message: fmt.Sprintf(" %q is invalid: %s", "", fe.Error()),
+		Details: &image.StatusDetails{Causes: []image.StatusCause{{Type: string(fe.Type), Message: body, Field: fe.Field}}},
+	}
+}
+
+// statusOf returns the status OpenShift reports for an error met while
+// importing ref, the defaulted pull spec (formatRepositoryError, SEMANTICS
+// §8.11, §8.12): a missing manifest is NotFound, a refused or missing
+// credential Unauthorized, anything else InternalError "<ref>: <err>".
+// Errors that already carry a status keep it.
+func statusOf(ref string, err error) image.Status {
+	if se, ok := errors.AsType[*imagestream.StatusError](err); ok {
+		return se.Status()
+	}
+	msg := strings.ToLower(err.Error())
+	switch {
+	case errors.Is(err, errdef.ErrNotFound), hasErrorCode(err, errcode.ErrorCodeManifestUnknown), hasErrorCode(err, errcode.ErrorCodeNameUnknown):
+		return imagestream.NewNotFound(imagestream.ResourceDockerImage, ref).Status()
+	case strings.Contains(msg, "incorrect username or password"):
+		// This text makes OpenShift retry anonymously (SEMANTICS §8.1).
+		return imagestream.NewUnauthorized(fmt.Sprintf("incorrect username or password for image %q", ref)).Status()
+	case isUnauthorized(err):
+		return imagestream.NewUnauthorized(fmt.Sprintf("you may not have access to the container image %q", ref)).Status()
+	}
+	return imagestream.NewInternalError(fmt.Errorf("%s: %w", ref, err)).Status()
+}
+
+// isUnauthorized reports a 401 from the registry or its token server, or
+// a basic-auth challenge the importer had no credential for (OpenShift's
+// "no basic auth credentials").
+func isUnauthorized(err error) bool {
+	if errors.Is(err, auth.ErrBasicCredentialNotFound) || hasErrorCode(err, errcode.ErrorCodeUnauthorized) {
+		return true
+	}
+	if er, ok := errors.AsType[*errcode.ErrorResponse](err); ok {
+		return er.StatusCode == http.StatusUnauthorized
+	}
+	return false
+}
+
+func hasErrorCode(err error, code string) bool {
+	if er, ok := errors.AsType[*errcode.ErrorResponse](err); ok {
+		for _, e := range er.Errors {
+			if e.Code == code {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// failedRepositoryStatus is the status of a repository import in which
+// some tags failed (SEMANTICS §8.3).
+func failedRepositoryStatus(failures int) image.Status {
+	msg := "one of the images from this repository failed to import"
+	if failures > 1 {
+		msg = fmt.Sprintf("%d of the images from this repository failed to import", failures)
+	}
+	return image.Status{Status: image.StatusFailure, Reason: image.StatusReasonImportFailed, Message: msg}
+}
+
+// redact removes every secret from the messages of st: registries and
+// token servers may echo what they were sent, and a status is shown to
+// users and logged.
+func redact(st image.Status, secrets []string) image.Status {
+	if len(secrets) == 0 {
+		return st
+	}
+	clean := func(s string) string {
+		for _, sec := range secrets {
+			s = strings.ReplaceAll(s, sec, "<redacted>")
+		}
+		return s
+	}
+	st.Message = clean(st.Message)
+	if st.Details != nil {
+		d := *st.Details
+		d.Causes = append([]image.StatusCause(nil), d.Causes...)
+		for i := range d.Causes {
+			d.Causes[i].Message = clean(d.Causes[i].Message)
+		}
+		st.Details = &d
+	}
+	return st
+}

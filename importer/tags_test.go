@@ -1,0 +1,110 @@
+package importer_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/imagestreams/imagestreams/importer"
+)
+
+var prioritizeTests = []struct {
+	name string
+	in   []string
+	want []string
+}{
+	{
+		name: "SEMANTICS §5.5 example",
+		in:   []string{"other", "latest", "v5.5", "5.2.3", "5.5", "v5.3.6-bother", "5.3.6-abba", "5.6"},
+		want: []string{"latest", "5.6", "5.5", "v5.5", "v5.3.6-bother", "5.3.6-abba", "5.2.3", "other"},
+	},
+	{
+		name: "repository import example (SEMANTICS §8.3)",
+		in:   []string{"v2", "3", "other", "3.1", "abc", "v1"},
+		want: []string{"3.1", "3", "abc", "other", "v1", "v2"},
+	},
+	{
+		name: "minor with suffix is a prerelease of X.Y.0",
+		in:   []string{"1.2-rc1", "1.2", "1.1", "1.2-rc2"},
+		want: []string{"1.2", "1.2-rc2", "1.2-rc1", "1.1"},
+	},
+	{
+		name: "numeric prerelease identifiers compare as numbers",
+		in:   []string{"1.0.0-rc.2", "1.0.0-rc.10", "1.0.0", "1.0.0-alpha"},
+		want: []string{"1.0.0", "1.0.0-rc.10", "1.0.0-rc.2", "1.0.0-alpha"},
+	},
+	{
+		name: "leading zeros are not versions",
+		in:   []string{"01.2", "1.02.3", "1.2.3"},
+		want: []string{"1.2.3", "01.2", "1.02.3"},
+	},
+	{
+		name: "build metadata is ignored; v comes after",
+		in:   []string{"v1.0.0", "1.0.0+b2", "1.0.0+b1"},
+		want: []string{"1.0.0+b2", "1.0.0+b1", "v1.0.0"},
+	},
+	{name: "empty", in: []string{}, want: []string{}},
+}
+
+func TestPrioritizeTags(t *testing.T) {
+	t.Parallel()
+	for _, tt := range prioritizeTests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := slices.Clone(tt.in)
+			importer.PrioritizeTags(got)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("PrioritizeTags (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func FuzzPrioritizeTags(f *testing.F) {
+	for _, tt := range prioritizeTests {
+		f.Add(strings.Join(tt.in, ","))
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		tags := strings.Split(s, ",")
+		got := slices.Clone(tags)
+		importer.PrioritizeTags(got)
+		// Properties: a permutation, idempotent, latest first if present.
+		a, b := slices.Clone(tags), slices.Clone(got)
+		slices.Sort(a)
+		slices.Sort(b)
+		if !slices.Equal(a, b) {
+			t.Fatalf("not a permutation: %q -> %q", tags, got)
+		}
+		again := slices.Clone(got)
+		importer.PrioritizeTags(again)
+		if !slices.Equal(got, again) {
+			t.Fatalf("not idempotent: %q -> %q", got, again)
+		}
+		if slices.Contains(tags, "latest") && got[0] != "latest" {
+			t.Fatalf("latest is not first: %q", got)
+		}
+	})
+}
+
+func BenchmarkPrioritizeTags(b *testing.B) {
+	tags := make([]string, 0, 1000)
+	for i := range 1000 {
+		switch i % 4 {
+		case 0:
+			tags = append(tags, "v1."+strings.Repeat("1", i%5+1)+".3")
+		case 1:
+			tags = append(tags, "2."+string(rune('0'+i%10)))
+		case 2:
+			tags = append(tags, "build-"+string(rune('a'+i%26)))
+		default:
+			tags = append(tags, "3.1-rc"+string(rune('0'+i%10)))
+		}
+	}
+	b.ReportAllocs()
+	work := make([]string, len(tags))
+	for b.Loop() {
+		copy(work, tags)
+		importer.PrioritizeTags(work)
+	}
+}
