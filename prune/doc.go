@@ -1,0 +1,95 @@
+// Package prune decides which images, tag history entries, repository
+// links and blobs can go, and deletes them, with the rules of
+// `oc adm prune images` (PRUNE.md §1–§2) and the improvements of
+// PRUNE.md §6.
+//
+// # Plan, then execute
+//
+// [Plan] is a pure function of a [Snapshot] (images, streams and the
+// references workloads hold) and [Options]: no clock (ages count from
+// Options.Now), no I/O, no randomness. Its result, [Decisions], accounts
+// for every tag event and every image exactly once, kept or deleted, with
+// a [Reason] code and the references that kept it, and lists the
+// repository links and blobs to delete. The same input gives the same
+// JSON, byte for byte, whatever GOMAXPROCS is. A dry run is a plan.
+//
+// [Execute] carries a plan out through three small interfaces,
+// [StreamUpdater], [ImageDeleter] and [RegistryDeleter], in an order that
+// never loses data in use: stream status updates (compare-and-swap on a
+// fresh read), then links, then blobs, then Image objects. [Registry]
+// implements RegistryDeleter over HTTP. [Workload] and [DecodeWorkloads]
+// turn workloads into [Reference] values.
+//
+// # The rules (PRUNE.md §1)
+//
+// References (§1.2): a pull spec names a stream only with a registry, a
+// namespace and a one-component name; the registry host is ignored; a
+// digest reference protects that digest in that repository, a tag
+// reference (default "latest") that tag. An inactive owner (a finished
+// pod) counts only while younger than keep-younger-than.
+//
+// Stage 1, per stream (§1.3): a stream younger than keep-younger-than is
+// left alone; otherwise every event gets the first matching row: young
+// (1), newest revision of a referenced tag (2), image missing — deleted
+// (3), within the size limit in size mode (4a) or among the newest
+// keep-tag-revisions (4b), referenced by digest (5), else deleted (6).
+// The newest revision is not always kept. A deleted event releases its
+// image's manifest link and the layer links of its layers and config in
+// that repository when no other counted event of the stream uses them.
+//
+// Stage 2, unless a namespace is given (§1.4): an image is kept when a
+// remaining event names it, when it is a child of a manifest list a
+// remaining event names (§1.6), when it lacks the managed annotation and
+// OnlyManaged is set, or when it is young (not in size mode); otherwise
+// it is deleted, and so are its blobs (§1.5: layers, the config of schema
+// 2 and OCI images, and the manifest) once no kept image uses them.
+//
+// Options follow oc's flags, defaults and validation (§2.1):
+// keep-tag-revisions 3, keep-younger-than 60m, size mode exclusive with
+// both, all images, registry pruning on. [Override] adds per-namespace,
+// per-stream, per-label-selector, per-tag and tag-pattern rules (keep N,
+// keep duration, never prune) with a documented precedence (§6.10).
+//
+// # Where this package differs from oc
+//
+// With the opt-in fields of Options left false, a plan deletes exactly
+// what oc deletes. The differences that never delete more are always on:
+//
+//   - Determinism (§6.1): oc walks maps in random order; the plan is
+//     sorted. The outcome does not depend on order in oc either.
+//   - Invalid references do not abort (§6.12): they are listed in
+//     Decisions.InvalidReferences with owner and field path, and one that
+//     parses once trimmed of white space still protects what it names.
+//     StrictRefs restores oc's abort; IgnoreInvalidRefs is oc's flag.
+//   - A malformed image (name or blob not a digest) is kept and listed
+//     (§6.6); oc aborts the run. StrictImages restores the abort.
+//   - References from every namespace are consulted in namespace mode
+//     (§6.11); oc lists only that namespace's workloads. To reproduce oc,
+//     pass only those references.
+//   - Execute persists the stream update before deleting the links it
+//     releases (§6.7); oc deletes layer links first. It withholds
+//     everything a failed or changed stream still names, and keeps an
+//     image while one of its blobs failed to delete (oc: while all did).
+//   - A stream emptied of a tag's events loses the tag only when this
+//     plan deleted events of that tag.
+//
+// These change oc's results and are opt-in:
+//
+//   - KeepAllListChildren (§6.9): the children of any kept list are kept,
+//     not only those of lists a tag event names; oc deletes the children
+//     of a young or unmanaged list.
+//   - KeepReferencedImages (§1.4, BZ 1880068): a digest reference keeps
+//     the image in stage 2 whatever its repository; oc deletes an image
+//     no tag event names even if a pod runs it.
+//   - ListAwareLinks (§6.9): link counts include the children of lists,
+//     so a list leaving a repository releases its children's links, and a
+//     kept list keeps them; oc ignores children both ways.
+//
+// # Not (yet) done
+//
+// Images and streams come as slices rather than iterators (§6.6); the
+// push-during-prune race is closed only for streams Execute re-reads
+// (ExecuteOptions.RecheckStreams) and blobs have no grace period (§6.8);
+// age and size rules cannot be combined (§6.10); and the registry-side
+// sweep (§6.15) is not part of this package.
+package prune

@@ -1,0 +1,108 @@
+package prune_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/imagestreams/imagestreams/image"
+	"github.com/imagestreams/imagestreams/image/imagetest"
+	"github.com/imagestreams/imagestreams/prune"
+)
+
+// A tag with three revisions and a pod that runs the oldest by digest:
+// with keep-tag-revisions=1 the middle revision goes, and so does its
+// image and everything only it used.
+func ExamplePlan() {
+	v1 := imagetest.Image("v1", imagetest.Options{})
+	v2 := imagetest.Image("v2", imagetest.Options{})
+	v3 := imagetest.Image("v3", imagetest.Options{})
+	is := imagetest.Stream("shop", "web", imagetest.Tag{Name: "latest", History: []*image.Image{v3, v2, v1}})
+	pod := prune.Workload{Kind: "Pod", Namespace: "shop", Name: "web-1", Phase: "Running",
+		Spec: prune.PodSpec{Containers: []prune.Container{{Name: "web", Image: is.Status.DockerImageRepository + "@" + v1.Name}}}}
+
+	d, err := prune.Plan(&prune.Snapshot{
+		Images:     []*image.Image{v1, v2, v3},
+		Streams:    []*image.ImageStream{is},
+		References: pod.References(),
+	}, prune.Options{Now: imagetest.Epoch.Add(48 * time.Hour), KeepTagRevisions: new(1)})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, e := range d.Streams[0].Tags[0].Events {
+		fmt.Printf("revision %d: %s (%s)\n", e.Revision, e.Action, e.Reason)
+	}
+	fmt.Println(d.Stats.Summary())
+	// Output:
+	// revision 0: keep (within-revisions)
+	// revision 1: delete (unused)
+	// revision 2: keep (digest-referenced)
+	// Summary: deleted 1 image object(s), deleted 1 image stream tag item(s), updated 1 image stream(s), deleted 3 layer link(s), deleted 1 manifest link(s), deleted 4 blob(s)
+}
+
+// Under StrictRefs an invalid reference fails the plan, as oc does
+// without --ignore-invalid-refs; the error lists every such reference.
+func ExamplePlan_strictRefs() {
+	refs := []prune.Reference{{
+		Owner:     prune.Owner{Kind: "ReplicaSet", Namespace: "ci", Name: "job-7f9"},
+		FieldPath: "spec.template.spec.containers[0].image",
+		Spec:      "registry.ci/ci/tools:latest  ",
+		Active:    true,
+	}}
+	_, err := prune.Plan(&prune.Snapshot{References: refs}, prune.Options{Now: imagetest.Epoch, StrictRefs: true})
+	if re, ok := errors.AsType[*prune.ReferencesError](err); ok {
+		r := re.Invalid[0]
+		fmt.Printf("%s %s: %q\n", r.Owner, r.FieldPath, r.Spec)
+	}
+	// Output: ReplicaSet/ci/job-7f9 spec.template.spec.containers[0].image: "registry.ci/ci/tools:latest  "
+}
+
+func ExampleStats_Summary() {
+	fmt.Println(prune.Stats{}.Summary())
+	fmt.Println(prune.Stats{DeletedImageStreamTagItems: 7, UpdatedImageStreams: 2}.Summary())
+	// Output:
+	// Summary: deleted 0 objects
+	// Summary: deleted 7 image stream tag item(s), updated 2 image stream(s)
+}
+
+// Execute carries a plan out against stores and a registry; here the
+// in-memory world of this package's tests stands in for both.
+func ExampleExecute() {
+	old := imagetest.Image("old", imagetest.Options{})
+	cur := imagetest.Image("current", imagetest.Options{})
+	is := imagetest.Stream("shop", "web", imagetest.Tag{Name: "latest", History: []*image.Image{cur, old}})
+	snap := &prune.Snapshot{Images: []*image.Image{old, cur}, Streams: []*image.ImageStream{is}}
+	w := newWorld(snap) // implements StreamUpdater, ImageDeleter and RegistryDeleter
+
+	d, err := prune.Plan(snap, prune.Options{Now: imagetest.Epoch.Add(48 * time.Hour), KeepTagRevisions: new(1)})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	rep, err := prune.Execute(context.Background(), d, prune.Targets{Streams: w, Images: w, Registry: w}, prune.ExecuteOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(rep.Streams[0].Outcome)
+	fmt.Println(rep.Summary())
+	// Output:
+	// updated
+	// Summary: deleted 1 image object(s), deleted 1 image stream tag item(s), updated 1 image stream(s), deleted 3 layer link(s), deleted 1 manifest link(s), deleted 4 blob(s)
+}
+
+func ExampleDecodeWorkloads() {
+	refs, err := prune.DecodeWorkloads([]byte(`{"kind": "Deployment",
+	  "metadata": {"namespace": "shop", "name": "web"},
+	  "spec": {"template": {"spec": {"containers": [{"name": "web", "image": "image-registry.openshift-image-registry.svc:5000/shop/web:latest"}]}}}}`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, r := range refs {
+		fmt.Println(r.Owner, r.FieldPath, r.Spec)
+	}
+	// Output: Deployment/shop/web spec.template.spec.containers[0].image image-registry.openshift-image-registry.svc:5000/shop/web:latest
+}

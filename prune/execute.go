@@ -1,0 +1,390 @@
+package prune
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"sync/atomic"
+)
+
+// Defaults of Execute.
+const (
+	// DefaultWorkers is oc's --num-workers default.
+	DefaultWorkers = 5
+	// DefaultConflictRetries is how often a stream update is retried after
+	// a conflict: client-go's retry.DefaultRetry, which oc uses, makes 5
+	// attempts.
+	DefaultConflictRetries = 4
+)
+
+// ErrIncomplete is returned by Execute when some deletion failed; the
+// Report lists the failures. Running Execute again with the same plan
+// retries exactly what is left.
+var ErrIncomplete = errors.New("prune: execution incomplete")
+
+// Phase is a step of Execute, in the order they run.
+type Phase string
+
+// Phases.
+const (
+	PhaseStreams       Phase = "streams"
+	PhaseLayerLinks    Phase = "layer-links"
+	PhaseManifestLinks Phase = "manifest-links"
+	PhaseBlobs         Phase = "blobs"
+	PhaseImages        Phase = "images"
+)
+
+// Progress reports one finished operation of Execute.
+type Progress struct {
+	Phase Phase
+	// Target names what was changed: "ns/name" for a stream,
+	// "ns/name@digest" for a link, a digest for a blob or an image.
+	Target      string
+	Done, Total int
+	Err         error
+}
+
+// ExecuteOptions tune Execute. The zero value is ready to use.
+type ExecuteOptions struct {
+	// Workers bounds the operations in flight in each phase; ≤ 0 means
+	// DefaultWorkers.
+	Workers int
+	// ConflictRetries bounds the re-reads of a stream whose update lost a
+	// compare-and-swap; ≤ 0 means DefaultConflictRetries.
+	ConflictRetries int
+	// Progress, if set, is called after every operation, one call at a
+	// time.
+	Progress func(Progress)
+	// RecheckStreams re-reads every stream of the plan, not only those it
+	// updates, before deleting images, and keeps any image a fresh tag
+	// event names (PRUNE.md §6.8). It costs one read per stream.
+	RecheckStreams bool
+}
+
+// StreamOutcome is what Execute did with a stream.
+type StreamOutcome string
+
+// Stream outcomes.
+const (
+	// StreamUpdated: the planned events were removed.
+	StreamUpdated StreamOutcome = "updated"
+	// StreamRebased: the stream changed since planning; the planned
+	// events still present were removed from the fresh stream.
+	StreamRebased StreamOutcome = "rebased"
+	// StreamUnchanged: none of the planned events is left (an earlier run
+	// removed them).
+	StreamUnchanged StreamOutcome = "unchanged"
+	// StreamGone: the stream no longer exists.
+	StreamGone StreamOutcome = "gone"
+	// StreamFailed: the update failed; nothing it released is deleted.
+	StreamFailed StreamOutcome = "failed"
+	// StreamSkipped: the context ended before the stream was updated.
+	StreamSkipped StreamOutcome = "skipped"
+)
+
+// StreamResult is the outcome for one stream the plan updates.
+type StreamResult struct {
+	Namespace string        `json:"namespace"`
+	Name      string        `json:"name"`
+	Outcome   StreamOutcome `json:"outcome"`
+	// Deleted counts the events removed by this run.
+	Deleted int `json:"deleted"`
+	// NewEvents counts events the fresh stream has and the plan does not;
+	// their images are kept and the stream's links are left alone.
+	NewEvents int    `json:"newEvents,omitempty"`
+	Error     string `json:"error,omitempty"`
+}
+
+// Failure is an operation that failed.
+type Failure struct {
+	Phase  Phase  `json:"phase"`
+	Target string `json:"target"`
+	Error  string `json:"error"`
+}
+
+// Withheld lists planned deletions Execute did not attempt because a
+// stream update failed or the stream changed, so that nothing still in
+// use is lost.
+type Withheld struct {
+	Images        []string `json:"images,omitempty"`
+	Blobs         []string `json:"blobs,omitempty"`
+	LayerLinks    int      `json:"layerLinks,omitempty"`
+	ManifestLinks int      `json:"manifestLinks,omitempty"`
+}
+
+// Report is the result of Execute, with a stable JSON form.
+type Report struct {
+	SchemaVersion string `json:"schemaVersion"`
+	// Planned counts what the plan asked for; Deleted what this run did.
+	Planned  Stats          `json:"planned"`
+	Deleted  Stats          `json:"deleted"`
+	Streams  []StreamResult `json:"streams,omitempty"`
+	Withheld Withheld       `json:"withheld"`
+	Failures []Failure      `json:"failures,omitempty"`
+}
+
+// Summary returns oc's closing line for what this run deleted.
+func (r *Report) Summary() string { return r.Deleted.Summary() }
+
+// Execute carries out a plan in an order that never loses data in use
+// (PRUNE.md §6.7): stream status updates first, each a compare-and-swap
+// on a fresh read; then the layer and manifest links the updated streams
+// released; then blobs; then Image objects. A stream whose update fails
+// keeps everything it named: its links, the images its events name and
+// their blobs are withheld. An image whose blob failed to delete is kept,
+// so a later run finds it again.
+//
+// Every step is idempotent ("not found" is success), so Execute can be
+// re-run with the same plan after a failure or a cancellation and
+// converges to the same end state. It returns ErrIncomplete when an
+// operation failed and the context's error when it ended early; the
+// report is valid in both cases.
+func Execute(ctx context.Context, d *Decisions, t Targets, opts ExecuteOptions) (*Report, error) {
+	if d == nil {
+		return nil, errors.New("prune: Execute needs a plan")
+	}
+	e := &executor{d: d, t: t, opts: opts, rep: &Report{SchemaVersion: SchemaVersion, Planned: d.Stats}}
+	if e.opts.Workers <= 0 {
+		e.opts.Workers = DefaultWorkers
+	}
+	if e.opts.ConflictRetries <= 0 {
+		e.opts.ConflictRetries = DefaultConflictRetries
+	}
+	if err := e.check(); err != nil {
+		return nil, err
+	}
+	if err := e.updateStreams(ctx); err != nil {
+		return e.rep, err
+	}
+	if err := e.recheck(ctx); err != nil {
+		return e.rep, err
+	}
+	e.withhold()
+	for _, step := range []func(context.Context) error{e.deleteLinks, e.deleteBlobs, e.deleteImages} {
+		if err := step(ctx); err != nil {
+			return e.rep, err
+		}
+	}
+	if len(e.rep.Failures) > 0 {
+		return e.rep, fmt.Errorf("%w: %d operation(s) failed", ErrIncomplete, len(e.rep.Failures))
+	}
+	return e.rep, nil
+}
+
+type executor struct {
+	d    *Decisions
+	t    Targets
+	opts ExecuteOptions
+	rep  *Report
+
+	mu          sync.Mutex      // guards the fields below and rep
+	protected   map[string]bool // images a fresh or un-updated stream still names
+	heldStreams map[int]bool    // streams whose links must stay
+	failedBlobs map[string]bool
+	heldImages  map[string]bool
+	heldBlobs   map[string]bool
+}
+
+func (e *executor) check() error {
+	needStreams, needRegistry, needImages := false, len(e.d.Blobs) > 0, false
+	for i := range e.d.Streams {
+		sd := &e.d.Streams[i]
+		needStreams = needStreams || sd.Deleted > 0
+		needRegistry = needRegistry || len(sd.LayerLinks)+len(sd.ManifestLinks) > 0
+	}
+	for i := range e.d.Images {
+		needImages = needImages || e.d.Images[i].Action == Delete
+	}
+	switch {
+	case (needStreams || e.opts.RecheckStreams) && e.t.Streams == nil:
+		return errors.New("prune: the plan updates streams but Targets.Streams is nil")
+	case needRegistry && e.t.Registry == nil:
+		return errors.New("prune: the plan deletes registry data but Targets.Registry is nil")
+	case needImages && e.t.Images == nil:
+		return errors.New("prune: the plan deletes images but Targets.Images is nil")
+	}
+	return nil
+}
+
+func (e *executor) fail(phase Phase, target string, err error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.rep.Failures = append(e.rep.Failures, Failure{Phase: phase, Target: target, Error: err.Error()})
+}
+
+// run calls fn for 0..n-1 on up to opts.Workers goroutines and reports
+// progress. It stops handing out work when ctx ends and then returns
+// ctx's error; fn's errors are recorded as failures, not returned.
+func (e *executor) run(ctx context.Context, phase Phase, n int, fn func(i int) (target string, err error)) error {
+	var next, done atomic.Int64
+	var progressMu sync.Mutex // serializes Progress calls
+	var wg sync.WaitGroup
+	for range min(e.opts.Workers, n) {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				target, err := fn(i)
+				if err != nil {
+					e.fail(phase, target, err)
+				}
+				if e.opts.Progress != nil {
+					progressMu.Lock()
+					e.opts.Progress(Progress{Phase: phase, Target: target, Done: int(done.Add(1)), Total: n, Err: err})
+					progressMu.Unlock()
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return ctx.Err()
+}
+
+// withhold computes what must not be deleted because a stream still names
+// it: the images of protected events, the children of those that are
+// lists (Decisions does not know which children the plan kept for other
+// reasons, so all planned-deleted children are held), and their blobs.
+func (e *executor) withhold() {
+	e.heldImages, e.heldBlobs = map[string]bool{}, map[string]bool{}
+	byName := make(map[string]*ImageDecision)
+	for i := range e.d.Images {
+		if e.d.Images[i].Action == Delete {
+			byName[e.d.Images[i].Name] = &e.d.Images[i]
+		}
+	}
+	var work []string
+	for name := range e.protected {
+		work = append(work, name)
+	}
+	slices.Sort(work)
+	for len(work) > 0 {
+		name := work[len(work)-1]
+		work = work[:len(work)-1]
+		img := byName[name]
+		if img == nil || e.heldImages[name] {
+			continue
+		}
+		e.heldImages[name] = true
+		for _, b := range img.Blobs {
+			e.heldBlobs[b] = true
+		}
+		work = append(work, img.Children...)
+	}
+	w := &e.rep.Withheld
+	for name := range e.heldImages {
+		w.Images = append(w.Images, name)
+	}
+	for _, b := range e.d.Blobs {
+		if e.heldBlobs[b.Digest] {
+			w.Blobs = append(w.Blobs, b.Digest)
+		}
+	}
+	slices.Sort(w.Images)
+	for si := range e.heldStreams {
+		w.LayerLinks += len(e.d.Streams[si].LayerLinks)
+		w.ManifestLinks += len(e.d.Streams[si].ManifestLinks)
+	}
+}
+
+func (e *executor) deleteLinks(ctx context.Context) error {
+	type link struct {
+		stream int
+		digest string
+	}
+	for _, phase := range []Phase{PhaseLayerLinks, PhaseManifestLinks} {
+		var links []link
+		for si := range e.d.Streams {
+			if e.heldStreams[si] {
+				continue
+			}
+			digests := e.d.Streams[si].LayerLinks
+			if phase == PhaseManifestLinks {
+				digests = e.d.Streams[si].ManifestLinks
+			}
+			for _, dg := range digests {
+				links = append(links, link{si, dg})
+			}
+		}
+		err := e.run(ctx, phase, len(links), func(i int) (string, error) {
+			l := links[i]
+			repo := e.d.Streams[l.stream].Repository()
+			var err error
+			if phase == PhaseLayerLinks {
+				err = e.t.Registry.DeleteLayerLink(ctx, repo, l.digest)
+			} else {
+				err = e.t.Registry.DeleteManifestLink(ctx, repo, l.digest)
+			}
+			if err == nil {
+				e.mu.Lock()
+				if phase == PhaseLayerLinks {
+					e.rep.Deleted.DeletedLayerLinks++
+				} else {
+					e.rep.Deleted.DeletedManifestLinks++
+				}
+				e.mu.Unlock()
+			}
+			return repo + "@" + l.digest, err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (e *executor) deleteBlobs(ctx context.Context) error {
+	var blobs []Blob
+	for _, b := range e.d.Blobs {
+		if !e.heldBlobs[b.Digest] {
+			blobs = append(blobs, b)
+		}
+	}
+	e.failedBlobs = map[string]bool{}
+	return e.run(ctx, PhaseBlobs, len(blobs), func(i int) (string, error) {
+		b := blobs[i]
+		err := e.t.Registry.DeleteBlob(ctx, b.Digest)
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		if err != nil {
+			e.failedBlobs[b.Digest] = true
+		} else {
+			e.rep.Deleted.DeletedBlobs++
+			e.rep.Deleted.BytesFreed += b.Size
+		}
+		return b.Digest, err
+	})
+}
+
+func (e *executor) deleteImages(ctx context.Context) error {
+	var images []*ImageDecision
+	for i := range e.d.Images {
+		img := &e.d.Images[i]
+		if img.Action != Delete || e.heldImages[img.Name] {
+			continue
+		}
+		// An image whose blob could not be deleted stays, so that the next
+		// run (re-planned or not) still finds and retries it. oc keeps it
+		// only when every blob failed.
+		if slices.ContainsFunc(img.Blobs, func(b string) bool { return e.failedBlobs[b] }) {
+			continue
+		}
+		images = append(images, img)
+	}
+	return e.run(ctx, PhaseImages, len(images), func(i int) (string, error) {
+		name := images[i].Name
+		err := e.t.Images.DeleteImage(ctx, name)
+		if isNotFound(err) {
+			err = nil
+		}
+		if err == nil {
+			e.mu.Lock()
+			e.rep.Deleted.DeletedImages++
+			e.mu.Unlock()
+		}
+		return name, err
+	})
+}

@@ -1,0 +1,196 @@
+package prune
+
+import (
+	"context"
+	"errors"
+
+	"github.com/imagestreams/imagestreams/image"
+	"github.com/imagestreams/imagestreams/storage"
+)
+
+func isNotFound(err error) bool { return errors.Is(err, storage.ErrNotFound) }
+func isConflict(err error) bool { return errors.Is(err, storage.ErrConflict) }
+
+// eventKey identifies a tag event across reads of a stream.
+type eventKey struct {
+	tag, image string
+	created    int64
+}
+
+// updateStreams is phase 1: every stream with planned deletions is read
+// fresh and updated by compare-and-swap.
+func (e *executor) updateStreams(ctx context.Context) error {
+	e.protected, e.heldStreams = map[string]bool{}, map[int]bool{}
+	var todo []int
+	for si := range e.d.Streams {
+		if e.d.Streams[si].Deleted > 0 {
+			todo = append(todo, si)
+		}
+	}
+	results := make([]StreamResult, len(todo))
+	for i, si := range todo {
+		results[i] = StreamResult{Namespace: e.d.Streams[si].Namespace, Name: e.d.Streams[si].Name, Outcome: StreamSkipped}
+	}
+	err := e.run(ctx, PhaseStreams, len(todo), func(i int) (string, error) {
+		sd := &e.d.Streams[todo[i]]
+		res, err := e.updateStream(ctx, sd)
+		results[i] = res
+		return sd.Repository(), err
+	})
+	for i, res := range results {
+		switch {
+		case res.Outcome == StreamFailed || res.Outcome == StreamSkipped:
+			// Nothing it released may go: it still names every image of
+			// the plan (the fresh read may have failed).
+			e.heldStreams[todo[i]] = true
+			e.protectAll(&e.d.Streams[todo[i]])
+		case res.NewEvents > 0:
+			e.heldStreams[todo[i]] = true
+		}
+		e.rep.Deleted.DeletedImageStreamTagItems += res.Deleted
+		if res.Outcome == StreamUpdated || res.Outcome == StreamRebased {
+			e.rep.Deleted.UpdatedImageStreams++
+		}
+	}
+	e.rep.Streams = results
+	return err
+}
+
+func (e *executor) protectAll(sd *StreamDecision) {
+	for _, td := range sd.Tags {
+		for _, ev := range td.Events {
+			e.protected[ev.Image] = true
+		}
+	}
+}
+
+// updateStream removes the planned events from a fresh read of the
+// stream, retrying on conflict. Events the plan does not know (pushed
+// since planning) stay, and their images are protected.
+func (e *executor) updateStream(ctx context.Context, sd *StreamDecision) (StreamResult, error) {
+	res := StreamResult{Namespace: sd.Namespace, Name: sd.Name}
+	for attempt := 0; ; attempt++ {
+		fresh, err := e.t.Streams.GetImageStream(ctx, sd.Namespace, sd.Name)
+		if isNotFound(err) {
+			res.Outcome = StreamGone
+			return res, nil
+		}
+		if err != nil {
+			res.Outcome, res.Error = StreamFailed, err.Error()
+			return res, err
+		}
+		is := fresh.DeepCopy()
+		removed, newImages := rebase(is, sd)
+		res.NewEvents = len(newImages)
+		e.mu.Lock()
+		for _, img := range newImages {
+			e.protected[img] = true
+		}
+		e.mu.Unlock()
+		if removed == 0 {
+			res.Outcome = StreamUnchanged
+			return res, nil
+		}
+		_, err = e.t.Streams.UpdateImageStreamStatus(ctx, is)
+		switch {
+		case err == nil:
+			res.Outcome, res.Deleted = StreamUpdated, removed
+			if fresh.ResourceVersion != sd.ResourceVersion {
+				res.Outcome = StreamRebased
+			}
+			return res, nil
+		case isNotFound(err):
+			res.Outcome = StreamGone
+			return res, nil
+		case isConflict(err) && attempt < e.opts.ConflictRetries && ctx.Err() == nil:
+			continue
+		}
+		res.Outcome, res.Error = StreamFailed, err.Error()
+		return res, err
+	}
+}
+
+// rebase removes from is the events sd deletes, matching them by tag,
+// image and creation time, so that the plan applies to a stream that
+// changed since planning. It drops tags it empties, and returns how many
+// events it removed and the images of events sd does not know.
+func rebase(is *image.ImageStream, sd *StreamDecision) (removed int, newImages []string) {
+	del := map[eventKey]int{}
+	known := map[eventKey]int{}
+	for _, td := range sd.Tags {
+		for _, ev := range td.Events {
+			k := eventKey{td.Tag, ev.Image, ev.Created.Unix()}
+			known[k]++
+			if ev.Action == Delete {
+				del[k]++
+			}
+		}
+	}
+	tags := is.Status.Tags[:0]
+	for _, list := range is.Status.Tags {
+		items := make([]image.TagEvent, 0, len(list.Items))
+		cut := 0
+		// Walk oldest first, so that when equal events are both kept and
+		// deleted the older one goes, as its revision is the deleted one.
+		for i := len(list.Items) - 1; i >= 0; i-- {
+			ev := list.Items[i]
+			k := eventKey{list.Tag, ev.Image, ev.Created.Unix()}
+			if known[k] == 0 {
+				newImages = append(newImages, ev.Image)
+			} else {
+				known[k]--
+			}
+			if del[k] > 0 {
+				del[k]--
+				cut++
+				continue
+			}
+			items = append(items, ev)
+		}
+		// items were collected oldest first; restore newest first.
+		for a, b := 0, len(items)-1; a < b; a, b = a+1, b-1 {
+			items[a], items[b] = items[b], items[a]
+		}
+		removed += cut
+		list.Items = items
+		if cut > 0 && len(items) == 0 {
+			continue
+		}
+		tags = append(tags, list)
+	}
+	is.Status.Tags = tags
+	return removed, newImages
+}
+
+// recheck re-reads the streams the plan does not update and protects the
+// images their events name now (ExecuteOptions.RecheckStreams).
+func (e *executor) recheck(ctx context.Context) error {
+	if !e.opts.RecheckStreams {
+		return nil
+	}
+	var todo []int
+	for si := range e.d.Streams {
+		if e.d.Streams[si].Deleted == 0 {
+			todo = append(todo, si)
+		}
+	}
+	return e.run(ctx, PhaseStreams, len(todo), func(i int) (string, error) {
+		sd := &e.d.Streams[todo[i]]
+		is, err := e.t.Streams.GetImageStream(ctx, sd.Namespace, sd.Name)
+		if isNotFound(err) {
+			return sd.Repository(), nil
+		}
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		if err != nil {
+			e.protectAll(sd)
+			return sd.Repository(), err
+		}
+		for _, list := range is.Status.Tags {
+			for _, ev := range list.Items {
+				e.protected[ev.Image] = true
+			}
+		}
+		return sd.Repository(), nil
+	})
+}

@@ -1,0 +1,272 @@
+package prune_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/imagestreams/imagestreams/image"
+	"github.com/imagestreams/imagestreams/prune"
+)
+
+func TestExecute(t *testing.T) {
+	f := newFx()
+	a, b, c := f.image("a", "shared", "la"), f.image("b", "shared", "lb"), f.image("c", "lc")
+	f.stream("ns", "s", tag{name: "t", history: []*image.Image{a, b, f.missing("gone")}})
+	f.stream("ns", "o", tag{name: "t", history: []*image.Image{c}})
+	w := newWorld(&f.snap)
+	d, err := prune.Plan(&f.snap, prune.Options{Now: now, KeepTagRevisions: ptr(1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	phases := map[prune.Phase]int{}
+	rep, err := prune.Execute(context.Background(), d, w.targets(), prune.ExecuteOptions{Progress: func(p prune.Progress) {
+		mu.Lock()
+		defer mu.Unlock()
+		phases[p.Phase]++
+	}})
+	if err != nil {
+		t.Fatalf("Execute: %v", err)
+	}
+	if diff := cmp.Diff(d.Stats, rep.Deleted); diff != "" {
+		t.Errorf("deleted stats differ from the plan's (-plan +run):\n%s", diff)
+	}
+	const wantSummary = "Summary: deleted 1 image object(s), deleted 2 image stream tag item(s), updated 1 image stream(s), deleted 2 layer link(s), deleted 1 manifest link(s), deleted 3 blob(s)"
+	if got := rep.Summary(); got != wantSummary {
+		t.Errorf("Summary() = %q, want %q", got, wantSummary)
+	}
+	want := map[prune.Phase]int{prune.PhaseStreams: 1, prune.PhaseLayerLinks: 2, prune.PhaseManifestLinks: 1, prune.PhaseBlobs: 3, prune.PhaseImages: 1}
+	if diff := cmp.Diff(want, phases); diff != "" {
+		t.Errorf("progress calls per phase (-want +got):\n%s", diff)
+	}
+	got := w.state()
+	wantEvents := []string{"ns/o:t@" + c.Name + "/" + w.streams["ns/o"].Status.Tags[0].Items[0].Created.String(), "ns/s:t@" + a.Name + "/" + w.streams["ns/s"].Status.Tags[0].Items[0].Created.String()}
+	if diff := cmp.Diff(wantEvents, got.Events); diff != "" {
+		t.Errorf("events (-want +got):\n%s", diff)
+	}
+	if _, ok := w.images[b.Name]; ok || len(got.Images) != 2 {
+		t.Errorf("images = %v, want a and c", got.Images)
+	}
+	if err := w.inUseLost(map[string]*image.Image{a.Name: a, b.Name: b, c.Name: c}); err != nil {
+		t.Error(err)
+	}
+	// Idempotent: a second run deletes nothing more and reports success.
+	rep, err = prune.Execute(context.Background(), d, w.targets(), prune.ExecuteOptions{})
+	if err != nil {
+		t.Fatalf("second Execute: %v", err)
+	}
+	if diff := cmp.Diff(got, w.state()); diff != "" {
+		t.Errorf("second run changed the world (-first +second):\n%s", diff)
+	}
+	if rep.Streams[0].Outcome != prune.StreamUnchanged {
+		t.Errorf("second run stream outcome = %s, want unchanged", rep.Streams[0].Outcome)
+	}
+}
+
+// TestExecuteFaults fails, then cancels, Execute at every mutating step
+// of random plans; each interrupted run must lose nothing in use, and a
+// second run with the same plan must reach the uninterrupted end state
+// (PRUNE.md §6.7).
+func TestExecuteFaults(t *testing.T) {
+	seeds := 12
+	if testing.Short() {
+		seeds = 3
+	}
+	for seed := range uint64(seeds) {
+		s, opts := randomCase(seed + 1000)
+		opts.SkipRegistry, opts.KeepAllListChildren, opts.ListAwareLinks = false, true, false
+		initial := map[string]*image.Image{}
+		for _, img := range s.Images {
+			initial[img.Name] = img
+		}
+		ref := newWorld(s)
+		d, err := prune.Plan(s, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := prune.Execute(context.Background(), d, ref.targets(), prune.ExecuteOptions{Workers: 2}); err != nil {
+			t.Fatalf("seed %d: clean run: %v", seed, err)
+		}
+		if err := ref.inUseLost(initial); err != nil {
+			t.Fatalf("seed %d: clean run lost data: %v", seed, err)
+		}
+		want := ref.state()
+		for k := 1; k <= ref.calls; k++ {
+			for _, mode := range []string{"fail", "cancel"} {
+				w := newWorld(s)
+				ctx, cancel := context.WithCancel(context.Background())
+				if mode == "fail" {
+					w.failAt = k
+				} else {
+					w.cancelAt, w.cancel = k, cancel
+				}
+				_, err := prune.Execute(ctx, d, w.targets(), prune.ExecuteOptions{Workers: 2})
+				cancel()
+				if err == nil {
+					t.Fatalf("seed %d %s at %d: Execute succeeded", seed, mode, k)
+				}
+				if mode == "fail" && !errors.Is(err, prune.ErrIncomplete) || mode == "cancel" && !errors.Is(err, context.Canceled) {
+					t.Fatalf("seed %d %s at %d: Execute error = %v", seed, mode, k, err)
+				}
+				if err := w.inUseLost(initial); err != nil {
+					t.Fatalf("seed %d %s at %d: %v", seed, mode, k, err)
+				}
+				w.failAt, w.cancelAt = 0, 0
+				if _, err := prune.Execute(context.Background(), d, w.targets(), prune.ExecuteOptions{Workers: 2}); err != nil {
+					t.Fatalf("seed %d %s at %d: re-run: %v", seed, mode, k, err)
+				}
+				if diff := cmp.Diff(want, w.state()); diff != "" {
+					t.Fatalf("seed %d %s at %d: re-run end state (-clean +re-run):\n%s", seed, mode, k, diff)
+				}
+			}
+		}
+	}
+}
+
+// TestExecuteStreamChanged pushes after planning: an image the plan
+// deletes is tagged again, in a stream the plan updates and in one it does
+// not. Execute must keep both images, their blobs and the changed
+// stream's links (PRUNE.md §6.8).
+func TestExecuteStreamChanged(t *testing.T) {
+	f := newFx()
+	a, b, c, x := f.image("a", "la"), f.image("b", "lb"), f.image("c", "lc"), f.image("x", "lx")
+	f.stream("ns", "s", tag{name: "t", history: []*image.Image{a, b}})
+	f.stream("ns", "quiet", tag{name: "t", history: []*image.Image{x}})
+	d, err := prune.Plan(&f.snap, prune.Options{Now: now, KeepTagRevisions: ptr(1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := newWorld(&f.snap) // after Plan: the world's versions differ from the plan's
+	push := func(key, tagName string, img *image.Image) {
+		is := w.streams[key]
+		ev := image.TagEvent{Created: image.NewTime(now), Image: img.Name}
+		is.Status.Tags = append(is.Status.Tags, image.NamedTagEventList{Tag: tagName, Items: []image.TagEvent{ev}})
+		w.rv++
+		is.ResourceVersion = fmt.Sprint(w.rv)
+		for _, bl := range blobsOf(img) {
+			w.links[key+"@"+bl] = true
+		}
+	}
+	push("ns/s", "again", b)
+	push("ns/quiet", "new", c)
+	rep, err := prune.Execute(context.Background(), d, w.targets(), prune.ExecuteOptions{RecheckStreams: true})
+	if err != nil {
+		t.Fatalf("Execute: %v", err)
+	}
+	if got := rep.Streams[0]; got.Outcome != prune.StreamRebased || got.Deleted != 1 || got.NewEvents != 1 {
+		t.Errorf("stream result = %+v, want rebased, 1 deleted, 1 new event", got)
+	}
+	wantHeld := prune.Withheld{Images: sorted(b.Name, c.Name), Blobs: sorted(b.Name, b.DockerImageMetadata.ID, dg("lb"), c.Name, c.DockerImageMetadata.ID, dg("lc")), LayerLinks: 2, ManifestLinks: 1}
+	if diff := cmp.Diff(wantHeld, rep.Withheld); diff != "" {
+		t.Errorf("withheld (-want +got):\n%s", diff)
+	}
+	if err := w.inUseLost(map[string]*image.Image{a.Name: a, b.Name: b, c.Name: c, x.Name: x}); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestExecuteConflictRetry(t *testing.T) {
+	f := newFx()
+	a, b := f.image("a"), f.image("b")
+	f.stream("ns", "s", tag{name: "t", history: []*image.Image{a, b}})
+	w := newWorld(&f.snap)
+	d, err := prune.Plan(&f.snap, prune.Options{Now: now, KeepTagRevisions: ptr(1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	racer := &racingStreams{world: w, races: 2}
+	tg := w.targets()
+	tg.Streams = racer
+	rep, err := prune.Execute(context.Background(), d, tg, prune.ExecuteOptions{})
+	if err != nil {
+		t.Fatalf("Execute: %v", err)
+	}
+	if got := rep.Streams[0]; got.Outcome != prune.StreamRebased || got.Deleted != 1 {
+		t.Errorf("stream result = %+v, want rebased with 1 deleted after %d conflicts", got, 2)
+	}
+	racer.races = 100
+	w2 := newWorld(&f.snap)
+	racer.world = w2
+	rep, err = prune.Execute(context.Background(), d, tg, prune.ExecuteOptions{ConflictRetries: 3})
+	if !errors.Is(err, prune.ErrIncomplete) || rep.Streams[0].Outcome != prune.StreamFailed || rep.Deleted.DeletedImages != 0 {
+		t.Errorf("endless conflicts: err = %v, result = %+v, deleted = %+v; want a failed stream and no deletion", err, rep.Streams[0], rep.Deleted)
+	}
+}
+
+// racingStreams bumps a stream's version between Execute's read and its
+// update, races times.
+type racingStreams struct {
+	*world
+	races int
+}
+
+func (r *racingStreams) GetImageStream(ctx context.Context, ns, name string) (*image.ImageStream, error) {
+	is, err := r.world.GetImageStream(ctx, ns, name)
+	if err == nil && r.races > 0 {
+		r.races--
+		r.world.mu.Lock()
+		r.world.rv++
+		r.world.streams[ns+"/"+name].ResourceVersion = fmt.Sprint(r.world.rv)
+		r.world.mu.Unlock()
+	}
+	return is, err
+}
+
+// TestExecuteAdapters runs a plan through the function adapters.
+func TestExecuteAdapters(t *testing.T) {
+	f := newFx()
+	a, b := f.image("a"), f.image("b")
+	f.stream("ns", "s", tag{name: "t", history: []*image.Image{a, b}})
+	w := newWorld(&f.snap)
+	d, err := prune.Plan(&f.snap, prune.Options{Now: now, KeepTagRevisions: ptr(1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var deleted []string
+	tg := prune.Targets{
+		Streams: prune.StreamFuncs{Get: w.GetImageStream, UpdateStatus: w.UpdateImageStreamStatus},
+		Images: prune.ImageDeleterFunc(func(ctx context.Context, name string) error {
+			deleted = append(deleted, name)
+			return w.DeleteImage(ctx, name)
+		}),
+		Registry: w,
+	}
+	if _, err := prune.Execute(context.Background(), d, tg, prune.ExecuteOptions{Workers: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{b.Name}, deleted); diff != "" {
+		t.Errorf("deleted images (-want +got):\n%s", diff)
+	}
+}
+
+func TestExecuteNeedsTargets(t *testing.T) {
+	f := newFx()
+	f.image("a")
+	d, err := prune.Plan(&f.snap, prune.Options{Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := prune.Execute(context.Background(), d, prune.Targets{}, prune.ExecuteOptions{}); err == nil {
+		t.Error("Execute without targets succeeded")
+	}
+	if _, err := prune.Execute(context.Background(), nil, prune.Targets{}, prune.ExecuteOptions{}); err == nil {
+		t.Error("Execute without a plan succeeded")
+	}
+}
+
+func sorted(s ...string) []string {
+	out := append([]string(nil), s...)
+	for i := range out {
+		for j := i + 1; j < len(out); j++ {
+			if out[j] < out[i] {
+				out[i], out[j] = out[j], out[i]
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,280 @@
+package prune
+
+import (
+	"errors"
+	"fmt"
+	"path"
+	"strings"
+	"time"
+)
+
+// Defaults of `oc adm prune images` (PRUNE.md §2.1).
+const (
+	// DefaultKeepTagRevisions is the number of newest revisions of each tag
+	// kept regardless of use.
+	DefaultKeepTagRevisions = 3
+	// DefaultKeepYoungerThan protects tag events, streams and images
+	// created this recently: an hour gives a build or a push that is in
+	// flight time to be referenced by a workload.
+	DefaultKeepYoungerThan = 60 * time.Minute
+	// DefaultMaxReferrers bounds the referrers listed for one decision, so
+	// an image used by thousands of pods does not bloat the plan.
+	DefaultMaxReferrers = 5
+)
+
+// ErrInvalidOptions is wrapped by every error Options.Validate returns.
+var ErrInvalidOptions = errors.New("invalid prune options")
+
+// Options are the policy of a prune: the flags of `oc adm prune images`
+// (PRUNE.md §2.1) with the same defaults and meaning, plus overrides and
+// opt-in improvements on oc's rules. The zero value with Now set behaves
+// as `oc adm prune images` with no flags.
+//
+// Options are data: they are copied into the plan (Decisions.Policy), so a
+// plan says which policy produced it.
+type Options struct {
+	// Now is the instant every age is measured from. Plan never reads the
+	// clock; a zero Now is an error.
+	Now time.Time
+
+	// KeepTagRevisions keeps the newest N revisions of every tag
+	// (--keep-tag-revisions). Nil means DefaultKeepTagRevisions, or no
+	// limit in size mode, as in oc; it must not be negative.
+	KeepTagRevisions *int
+	// KeepYoungerThan keeps tag events, streams and images created less
+	// than this long before Now, and makes finished pods this young count
+	// as users (--keep-younger-than). Nil means DefaultKeepYoungerThan, or
+	// unset in size mode; it must not be negative.
+	KeepYoungerThan *time.Duration
+
+	// PruneOverSizeLimit selects size mode (--prune-over-size-limit): tag
+	// revisions whose image exceeds the size limit of the stream's
+	// namespace are pruned regardless of age or revision (PRUNE.md §1.7).
+	// It cannot be combined with KeepTagRevisions or KeepYoungerThan.
+	PruneOverSizeLimit bool
+	// ImageSizeLimits maps a namespace to the largest image size allowed
+	// there, in bytes: the smallest `max.storage` of the namespace's
+	// LimitRange items of type openshift.io/Image. A namespace not in the
+	// map has no limit, so nothing in it exceeds one.
+	ImageSizeLimits map[string]int64
+
+	// OnlyManaged keeps every image that lacks the annotation
+	// openshift.io/image.managed="true" (exactly "true"), as --all=false
+	// does. The zero value prunes all images, oc's default.
+	OnlyManaged bool
+	// SkipRegistry plans no registry deletions (layer links, manifest
+	// links, blobs), as --prune-registry=false does.
+	SkipRegistry bool
+	// Namespace limits pruning to the streams of one namespace and, as in
+	// oc, deletes no Image objects or blobs. References from every
+	// namespace are still consulted (PRUNE.md §6.11).
+	Namespace string
+
+	// IgnoreInvalidRefs drops references that do not parse, as
+	// --ignore-invalid-refs does. Without it an invalid reference is
+	// reported and, when trimming white space makes it parse, still
+	// protects what it names (PRUNE.md §6.12).
+	IgnoreInvalidRefs bool
+	// StrictRefs makes Plan fail with a *ReferencesError when any
+	// reference is invalid, as oc does without --ignore-invalid-refs.
+	// IgnoreInvalidRefs takes precedence.
+	StrictRefs bool
+	// StrictImages makes Plan fail when an image is malformed, as oc does;
+	// by default a malformed image is reported and kept (PRUNE.md §6.6).
+	StrictImages bool
+
+	// Overrides change the keep rules for some namespaces, streams or tags.
+	// See Override for the precedence.
+	Overrides []Override
+
+	// MaxReferrers bounds the referrers recorded per decision; ≤ 0 means
+	// DefaultMaxReferrers.
+	MaxReferrers int
+
+	// The fields below improve on oc where oc loses data or leaks storage.
+	// They change oc's results, so they are opt-in; all false reproduces
+	// `oc adm prune images` exactly.
+
+	// KeepAllListChildren keeps the children of every kept manifest list,
+	// not only of lists a tag event names: a list kept because it is young,
+	// unmanaged or referenced keeps its children too (PRUNE.md §6.9). oc
+	// deletes them and leaves the list broken.
+	KeepAllListChildren bool
+	// KeepReferencedImages keeps any image a workload references by
+	// digest, in whatever repository, from deletion in stage 2 (BZ 1880068,
+	// PRUNE.md §1.4). oc protects only the tag event in that repository.
+	KeepReferencedImages bool
+	// ListAwareLinks counts a manifest list's children in its repository:
+	// a child's manifest and layer links stay while any kept list of the
+	// stream needs them, and go when the last list or event that needed
+	// them is pruned (PRUNE.md §6.9). oc ignores children, so it leaves
+	// their links behind, and may unlink a child a kept list still needs.
+	ListAwareLinks bool
+}
+
+// Override changes the keep rules of the tags it matches. Namespace and
+// Stream match exactly, Tag exactly or as a path.Match pattern when it
+// contains any of "*?[", StreamLabels when the stream carries every one
+// of those labels, and an empty field matches anything.
+//
+// Each setting is resolved on its own, from the most specific override
+// that sets it: an exact tag beats a tag pattern, which beats a stream
+// name, which beats a label selector, which beats a namespace, which
+// beats Options; among equally specific overrides the first one listed
+// wins. Never cannot be undone by a more specific override.
+//
+// In size mode only Never applies; KeepTagRevisions and KeepYoungerThan
+// are ignored there, as size mode ignores oc's keep flags.
+type Override struct {
+	Namespace string `json:"namespace,omitempty"`
+	Stream    string `json:"stream,omitempty"`
+	Tag       string `json:"tag,omitempty"`
+	// StreamLabels selects streams by their labels.
+	StreamLabels map[string]string `json:"streamLabels,omitempty"`
+
+	// KeepTagRevisions replaces Options.KeepTagRevisions.
+	KeepTagRevisions *int `json:"keepTagRevisions,omitempty"`
+	// KeepYoungerThan replaces Options.KeepYoungerThan for tag events;
+	// set on a namespace or stream override it also decides whether the
+	// whole stream is young. Images are cluster-scoped and always use
+	// Options.KeepYoungerThan.
+	KeepYoungerThan *time.Duration `json:"keepYoungerThan,omitempty"`
+	// Never keeps every revision of the matched tags.
+	Never bool `json:"never,omitempty"`
+}
+
+func (o Override) isPattern() bool { return strings.ContainsAny(o.Tag, "*?[") }
+
+// Validate reports every problem with the options at once, each wrapping
+// ErrInvalidOptions. The checks are oc's (negative keep values, size mode
+// combined with a keep flag) plus a zero Now and malformed overrides.
+func (o *Options) Validate() error {
+	var errs []error
+	bad := func(format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%w: "+format, append([]any{ErrInvalidOptions}, args...)...))
+	}
+	if o.Now.IsZero() {
+		bad("Now must be set")
+	}
+	if o.KeepTagRevisions != nil && *o.KeepTagRevisions < 0 {
+		bad("keep-tag-revisions must be greater than or equal to 0")
+	}
+	if o.KeepYoungerThan != nil && *o.KeepYoungerThan < 0 {
+		bad("keep-younger-than must be greater than or equal to 0")
+	}
+	if o.PruneOverSizeLimit && (o.KeepTagRevisions != nil || o.KeepYoungerThan != nil) {
+		bad("prune-over-size-limit cannot be specified with keep-tag-revisions nor keep-younger-than")
+	}
+	for i, ov := range o.Overrides {
+		if ov.KeepTagRevisions != nil && *ov.KeepTagRevisions < 0 {
+			bad("overrides[%d].keepTagRevisions must be greater than or equal to 0", i)
+		}
+		if ov.KeepYoungerThan != nil && *ov.KeepYoungerThan < 0 {
+			bad("overrides[%d].keepYoungerThan must be greater than or equal to 0", i)
+		}
+		if ov.isPattern() {
+			if _, err := path.Match(ov.Tag, ""); err != nil {
+				bad("overrides[%d].tag %q: %v", i, ov.Tag, err)
+			}
+		}
+		if ov.Namespace == "" && ov.Stream != "" {
+			bad("overrides[%d]: a stream override needs a namespace", i)
+		}
+	}
+	for ns, limit := range o.ImageSizeLimits {
+		if limit < 0 {
+			bad("imageSizeLimits[%q] must not be negative", ns)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// policy is Options resolved: defaults filled in, thresholds computed.
+type policy struct {
+	Options
+	sizeMode      bool
+	keepRevisions int  // meaningless in size mode
+	hasAge        bool // a keep-younger-than is in force
+	threshold     time.Time
+	maxReferrers  int
+}
+
+func resolve(o Options) policy {
+	p := policy{Options: o, sizeMode: o.PruneOverSizeLimit, maxReferrers: o.MaxReferrers}
+	if p.maxReferrers <= 0 {
+		p.maxReferrers = DefaultMaxReferrers
+	}
+	if !p.sizeMode {
+		p.keepRevisions = DefaultKeepTagRevisions
+		if o.KeepTagRevisions != nil {
+			p.keepRevisions = *o.KeepTagRevisions
+		}
+		kyt := DefaultKeepYoungerThan
+		if o.KeepYoungerThan != nil {
+			kyt = *o.KeepYoungerThan
+		}
+		p.hasAge = true
+		p.threshold = o.Now.Add(-kyt)
+	}
+	// In size mode oc leaves the threshold at the zero time (PRUNE.md
+	// §1.1): ages are not checked, and every finished pod counts as young.
+	return p
+}
+
+// Policy is the resolved policy recorded in a plan: every default filled
+// in, so a plan can be read without knowing this package's defaults.
+type Policy struct {
+	Now                  time.Time         `json:"now"`
+	KeepTagRevisions     *int              `json:"keepTagRevisions,omitempty"`
+	KeepYoungerThan      string            `json:"keepYoungerThan,omitempty"`
+	PruneOverSizeLimit   bool              `json:"pruneOverSizeLimit,omitempty"`
+	ImageSizeLimits      map[string]int64  `json:"imageSizeLimits,omitempty"`
+	OnlyManaged          bool              `json:"onlyManaged,omitempty"`
+	SkipRegistry         bool              `json:"skipRegistry,omitempty"`
+	Namespace            string            `json:"namespace,omitempty"`
+	IgnoreInvalidRefs    bool              `json:"ignoreInvalidRefs,omitempty"`
+	Overrides            []OverrideSummary `json:"overrides,omitempty"`
+	KeepAllListChildren  bool              `json:"keepAllListChildren,omitempty"`
+	KeepReferencedImages bool              `json:"keepReferencedImages,omitempty"`
+	ListAwareLinks       bool              `json:"listAwareLinks,omitempty"`
+}
+
+// OverrideSummary is an Override as recorded in a plan, with its duration
+// written as a Go duration string.
+type OverrideSummary struct {
+	Namespace        string            `json:"namespace,omitempty"`
+	Stream           string            `json:"stream,omitempty"`
+	Tag              string            `json:"tag,omitempty"`
+	StreamLabels     map[string]string `json:"streamLabels,omitempty"`
+	KeepTagRevisions *int              `json:"keepTagRevisions,omitempty"`
+	KeepYoungerThan  string            `json:"keepYoungerThan,omitempty"`
+	Never            bool              `json:"never,omitempty"`
+}
+
+func (p *policy) summary() Policy {
+	s := Policy{
+		Now:                  p.Now.UTC(),
+		PruneOverSizeLimit:   p.sizeMode,
+		ImageSizeLimits:      p.ImageSizeLimits,
+		OnlyManaged:          p.OnlyManaged,
+		SkipRegistry:         p.SkipRegistry,
+		Namespace:            p.Namespace,
+		IgnoreInvalidRefs:    p.IgnoreInvalidRefs,
+		KeepAllListChildren:  p.KeepAllListChildren,
+		KeepReferencedImages: p.KeepReferencedImages,
+		ListAwareLinks:       p.ListAwareLinks,
+	}
+	if !p.sizeMode {
+		n := p.keepRevisions
+		s.KeepTagRevisions = &n
+		s.KeepYoungerThan = p.Now.Sub(p.threshold).String()
+	}
+	for _, o := range p.Overrides {
+		os := OverrideSummary{Namespace: o.Namespace, Stream: o.Stream, Tag: o.Tag, StreamLabels: o.StreamLabels, KeepTagRevisions: o.KeepTagRevisions, Never: o.Never}
+		if o.KeepYoungerThan != nil {
+			os.KeepYoungerThan = o.KeepYoungerThan.String()
+		}
+		s.Overrides = append(s.Overrides, os)
+	}
+	return s
+}

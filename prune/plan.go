@@ -1,0 +1,128 @@
+package prune
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// ErrMalformedImage is wrapped by Plan's error under Options.StrictImages.
+var ErrMalformedImage = errors.New("malformed image")
+
+// Plan decides what pruning s under opts deletes, with oc's rules
+// (PRUNE.md §1) in oc's order. It is pure: it reads no clock (ages are
+// measured from opts.Now), does no I/O, never changes s, and returns the
+// same Decisions, down to the bytes of their JSON, for the same input.
+//
+// It fails only on invalid options, or on an invalid reference or a
+// malformed image when opts.StrictRefs or opts.StrictImages asks it to.
+func Plan(s *Snapshot, opts Options) (*Decisions, error) {
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
+	if s == nil {
+		s = &Snapshot{}
+	}
+	p := resolve(opts)
+	// The reference maps and the image index do not depend on each other;
+	// building them side by side halves the sequential part of a plan.
+	var use usage
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		use = analyzeReferences(s.References, &p)
+	}()
+	x := buildIndex(s)
+	<-done
+	if p.StrictRefs && !p.IgnoreInvalidRefs && len(use.invalid) > 0 {
+		return nil, &ReferencesError{Invalid: use.invalid}
+	}
+	d := &Decisions{SchemaVersion: SchemaVersion, Policy: p.summary(), InvalidReferences: use.invalid}
+	for i := range x.images {
+		if bad := x.images[i].bad; bad != "" {
+			d.InvalidImages = append(d.InvalidImages, InvalidImage{Name: x.images[i].img.Name, Error: bad})
+		}
+	}
+	if p.StrictImages && len(d.InvalidImages) > 0 {
+		bad := d.InvalidImages[0]
+		return nil, fmt.Errorf("%w %q: %s (and %d more)", ErrMalformedImage, bad.Name, bad.Error, len(d.InvalidImages)-1)
+	}
+
+	pl := &planner{p: &p, x: x, use: &use, refs: s.References, d: d}
+	pl.indexImageRefs()
+	pl.pruneStreams()
+	pl.pruneImages()
+	pl.finish()
+	return d, nil
+}
+
+// planner carries the state shared by the two stages.
+type planner struct {
+	p    *policy
+	x    *index
+	use  *usage
+	refs []Reference
+	d    *Decisions
+
+	// events and evImage hold every event's decision and image index
+	// (-1: missing); stream si owns [evOff[si], evOff[si+1]).
+	events  []EventDecision
+	evImage []int32
+	evOff   []int
+
+	// named and taggedBy record, per image, the remaining tag events that
+	// name it; stage 1 fills them and stage 2 reads them. Nil in
+	// namespace mode, where stage 2 does not run.
+	named    []bool
+	taggedBy [][]string
+
+	// imageRefs is use.images keyed by stream and image index, so that
+	// row 5 costs an integer lookup per event instead of hashing three
+	// strings. References to streams or images not in the snapshot
+	// cannot match an event whose image exists and are left out.
+	imageRefs map[uint64][]int32
+}
+
+func imageRefKey(stream int, img int32) uint64 { return uint64(stream)<<32 | uint64(uint32(img)) }
+
+func (pl *planner) indexImageRefs() {
+	streams := make(map[[2]string]int, len(pl.x.streams))
+	for i, is := range pl.x.streams {
+		streams[[2]string{is.Namespace, is.Name}] = i
+	}
+	pl.imageRefs = make(map[uint64][]int32, len(pl.use.images))
+	for k, refs := range pl.use.images {
+		si, ok := streams[[2]string{k.namespace, k.name}]
+		if !ok {
+			continue
+		}
+		if img, ok := pl.x.image(k.item); ok {
+			pl.imageRefs[imageRefKey(si, img)] = refs
+		}
+	}
+}
+
+func (pl *planner) finish() {
+	d := pl.d
+	slices.SortFunc(d.Blobs, func(a, b Blob) int { return strings.Compare(a.Digest, b.Digest) })
+
+	st := &d.Stats
+	for i := range d.Streams {
+		st.DeletedLayerLinks += len(d.Streams[i].LayerLinks)
+		st.DeletedManifestLinks += len(d.Streams[i].ManifestLinks)
+		if n := d.Streams[i].Deleted; n > 0 {
+			st.UpdatedImageStreams++
+			st.DeletedImageStreamTagItems += n
+		}
+	}
+	for i := range d.Images {
+		if d.Images[i].Action == Delete {
+			st.DeletedImages++
+		}
+	}
+	st.DeletedBlobs = len(d.Blobs)
+	for _, b := range d.Blobs {
+		st.BytesFreed += b.Size
+	}
+}

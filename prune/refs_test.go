@@ -1,0 +1,184 @@
+package prune_test
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/imagestreams/imagestreams/image"
+	"github.com/imagestreams/imagestreams/prune"
+)
+
+// TestInvalidReferences covers PRUNE.md §3.3 and §6.12: the inputs of
+// openshift/release#885 (image " ") and #11787 (trailing spaces) produce
+// a plan, not an error, unless StrictRefs asks for oc's behaviour.
+func TestInvalidReferences(t *testing.T) {
+	build := func() (*fx, *image.Image) {
+		f := newFx()
+		a := f.image("a")
+		f.stream("ns", "s", tag{name: "t", history: []*image.Image{a}})
+		f.ref(" ")                                 // release#885: blank, skipped
+		f.ref("image-registry.svc:5000/ns/s:t   ") // release#11787: trailing spaces
+		f.ref("Registry.io/NS/Bad:x")              // cannot be salvaged
+		f.snap.References = append(f.snap.References, prune.Reference{
+			Owner: prune.Owner{Kind: "BuildConfig", Namespace: "ns", Name: "bc"}, FieldPath: "spec.strategy.dockerStrategy.from",
+			Kind: image.KindImageStreamTag, Spec: "no-tag", Active: true,
+		})
+		return f, a
+	}
+	tests := []struct {
+		name        string
+		opts        prune.Options
+		wantErr     bool
+		wantEvent   string
+		wantInvalid []prune.InvalidReference
+	}{
+		{
+			name:      "default: reported, trailing spaces salvaged and protecting",
+			opts:      prune.Options{Now: now, KeepTagRevisions: ptr(0)},
+			wantEvent: "keep tag-referenced",
+			wantInvalid: []prune.InvalidReference{
+				{Referrer: prune.Referrer{Owner: prune.Owner{Kind: "Pod", Namespace: "app", Name: "pod-1"}, FieldPath: "spec.containers[0].image"}, Spec: "image-registry.svc:5000/ns/s:t   ", Error: "invalid image reference: invalid reference format", Salvaged: "image-registry.svc:5000/ns/s:t"},
+				{Referrer: prune.Referrer{Owner: prune.Owner{Kind: "Pod", Namespace: "app", Name: "pod-2"}, FieldPath: "spec.containers[0].image"}, Spec: "Registry.io/NS/Bad:x", Error: "invalid image reference: repository name must be lowercase"},
+				{Referrer: prune.Referrer{Owner: prune.Owner{Kind: "BuildConfig", Namespace: "ns", Name: "bc"}, FieldPath: "spec.strategy.dockerStrategy.from"}, Spec: "no-tag", Error: `invalid image reference: expected exactly one : delimiter in the istag "no-tag"`},
+			},
+		},
+		{
+			name:      "ignore-invalid-refs drops them, as oc does",
+			opts:      prune.Options{Now: now, KeepTagRevisions: ptr(0), IgnoreInvalidRefs: true},
+			wantEvent: "delete unused",
+			wantInvalid: []prune.InvalidReference{
+				{Referrer: prune.Referrer{Owner: prune.Owner{Kind: "Pod", Namespace: "app", Name: "pod-1"}, FieldPath: "spec.containers[0].image"}, Spec: "image-registry.svc:5000/ns/s:t   ", Error: "invalid image reference: invalid reference format"},
+				{Referrer: prune.Referrer{Owner: prune.Owner{Kind: "Pod", Namespace: "app", Name: "pod-2"}, FieldPath: "spec.containers[0].image"}, Spec: "Registry.io/NS/Bad:x", Error: "invalid image reference: repository name must be lowercase"},
+				{Referrer: prune.Referrer{Owner: prune.Owner{Kind: "BuildConfig", Namespace: "ns", Name: "bc"}, FieldPath: "spec.strategy.dockerStrategy.from"}, Spec: "no-tag", Error: `invalid image reference: expected exactly one : delimiter in the istag "no-tag"`},
+			},
+		},
+		{
+			name:    "strict refs fails like oc without --ignore-invalid-refs",
+			opts:    prune.Options{Now: now, StrictRefs: true},
+			wantErr: true,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, _ := build()
+			d, err := prune.Plan(&f.snap, tt.opts)
+			if tt.wantErr {
+				var re *prune.ReferencesError
+				if !errors.As(err, &re) || !errors.Is(err, prune.ErrInvalidReference) || len(re.Invalid) != 3 {
+					t.Fatalf("Plan() error = %v, want a *ReferencesError with 3 references", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := f.outcome(d).Events["ns/s:t#0"]; got != tt.wantEvent {
+				t.Errorf("event = %q, want %q", got, tt.wantEvent)
+			}
+			if diff := cmp.Diff(tt.wantInvalid, d.InvalidReferences); diff != "" {
+				t.Errorf("invalid references (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestStrictImages(t *testing.T) {
+	f := newFx()
+	f.image("x").Name = "not-a-digest"
+	if _, err := prune.Plan(&f.snap, prune.Options{Now: now, StrictImages: true}); !errors.Is(err, prune.ErrMalformedImage) {
+		t.Errorf("Plan() error = %v, want ErrMalformedImage", err)
+	}
+	d, err := prune.Plan(&f.snap, prune.Options{Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []prune.InvalidImage{{Name: "not-a-digest", Error: `image name "not-a-digest" is not a digest`}}
+	if diff := cmp.Diff(want, d.InvalidImages); diff != "" {
+		t.Errorf("invalid images (-want +got):\n%s", diff)
+	}
+}
+
+func TestWorkloadReferences(t *testing.T) {
+	created := old
+	tests := []struct {
+		name string
+		w    prune.Workload
+		want []prune.Reference
+	}{
+		{
+			name: "succeeded pod is inactive; blank images skipped",
+			w: prune.Workload{Kind: "Pod", Namespace: "ns", Name: "p", Created: created, Phase: "Succeeded",
+				Spec: prune.PodSpec{InitContainers: []prune.Container{{Name: "i", Image: "r.io/ns/init:1"}}, Containers: []prune.Container{{Name: "blank", Image: "  "}, {Name: "c", Image: "r.io/ns/app:1"}}}},
+			want: []prune.Reference{
+				{Owner: prune.Owner{Kind: "Pod", Namespace: "ns", Name: "p"}, FieldPath: "spec.initContainers[0].image", Spec: "r.io/ns/init:1", Created: created},
+				{Owner: prune.Owner{Kind: "Pod", Namespace: "ns", Name: "p"}, FieldPath: "spec.containers[1].image", Spec: "r.io/ns/app:1", Created: created},
+			},
+		},
+		{
+			name: "cronjob template path",
+			w:    prune.Workload{Kind: "CronJob", Namespace: "ns", Name: "cj", Spec: prune.PodSpec{Containers: []prune.Container{{Image: "r.io/ns/job"}}}},
+			want: []prune.Reference{{Owner: prune.Owner{Kind: "CronJob", Namespace: "ns", Name: "cj"}, FieldPath: "spec.jobTemplate.spec.template.spec.containers[0].image", Spec: "r.io/ns/job", Active: true}},
+		},
+		{
+			name: "build config input",
+			w:    prune.Workload{Kind: "BuildConfig", Namespace: "ns", Name: "bc", BuildStrategy: "Docker", BuildFrom: &image.ObjectReference{Kind: image.KindImageStreamTag, Name: "base:1"}},
+			want: []prune.Reference{{Owner: prune.Owner{Kind: "BuildConfig", Namespace: "ns", Name: "bc"}, FieldPath: "spec.strategy.dockerStrategy.from", Kind: image.KindImageStreamTag, Spec: "base:1", Active: true}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, tt.w.References()); diff != "" {
+				t.Errorf("References() (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestDecodeWorkloads(t *testing.T) {
+	data := []byte(`{"kind":"List","items":[
+	 {"kind":"Pod","metadata":{"namespace":"ns","name":"p","creationTimestamp":"2025-05-01T00:00:00Z"},"spec":{"containers":[{"name":"c","image":"r.io/ns/a:1"}]},"status":{"phase":"Running"}},
+	 {"kind":"Deployment","metadata":{"namespace":"ns","name":"d"},"spec":{"template":{"spec":{"initContainers":[{"name":"i","image":"r.io/ns/b"}]}}}},
+	 {"kind":"Build","metadata":{"namespace":"ns","name":"b-1"},"spec":{"strategy":{"type":"Source","sourceStrategy":{"from":{"kind":"ImageStreamImage","namespace":"base","name":"s@sha256:abc"}}}}},
+	 {"kind":"ConfigMap","metadata":{"namespace":"ns","name":"cm"}}]}`)
+	got, err := prune.DecodeWorkloads(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []prune.Reference{
+		{Owner: prune.Owner{Kind: "Pod", Namespace: "ns", Name: "p"}, FieldPath: "spec.containers[0].image", Spec: "r.io/ns/a:1", Active: true, Created: time.Date(2025, 5, 1, 0, 0, 0, 0, time.UTC)},
+		{Owner: prune.Owner{Kind: "Deployment", Namespace: "ns", Name: "d"}, FieldPath: "spec.template.spec.initContainers[0].image", Spec: "r.io/ns/b", Active: true},
+		{Owner: prune.Owner{Kind: "Build", Namespace: "ns", Name: "b-1"}, FieldPath: "spec.strategy.sourceStrategy.from", Kind: image.KindImageStreamImage, Namespace: "base", Spec: "s@sha256:abc", Active: true},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("DecodeWorkloads (-want +got):\n%s", diff)
+	}
+	if _, err := prune.DecodeWorkloads([]byte(`{`)); err == nil {
+		t.Error("DecodeWorkloads of broken JSON succeeded")
+	}
+}
+
+func TestStatsString(t *testing.T) {
+	tests := []struct {
+		name  string
+		stats prune.Stats
+		want  string
+	}{
+		{name: "nothing", want: "Summary: deleted 0 objects"},
+		{name: "only streams", stats: prune.Stats{DeletedImageStreamTagItems: 7, UpdatedImageStreams: 2}, want: "Summary: deleted 7 image stream tag item(s), updated 2 image stream(s)"},
+		{
+			name:  "everything",
+			stats: prune.Stats{DeletedImages: 4, DeletedImageStreamTagItems: 7, UpdatedImageStreams: 2, DeletedLayerLinks: 12, DeletedManifestLinks: 4, DeletedBlobs: 20, BytesFreed: 99},
+			want:  "Summary: deleted 4 image object(s), deleted 7 image stream tag item(s), updated 2 image stream(s), deleted 12 layer link(s), deleted 4 manifest link(s), deleted 20 blob(s)",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.stats.Summary(); got != tt.want {
+				t.Errorf("Summary() = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

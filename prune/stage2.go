@@ -1,0 +1,145 @@
+package prune
+
+import (
+	"slices"
+
+	"github.com/imagestreams/imagestreams/image"
+)
+
+// Stage 2: delete Image objects and blobs (PRUNE.md §1.4), after stage 1
+// decided every stream. Skipped in namespace mode, as in oc.
+
+func (pl *planner) pruneImages() {
+	p, x, d := pl.p, pl.x, pl.d
+	d.Images = make([]ImageDecision, len(x.images))
+	for i := range x.images {
+		d.Images[i].Name = x.images[i].img.Name
+	}
+	if p.Namespace != "" {
+		for i := range d.Images {
+			d.Images[i].Action, d.Images[i].Reason = Keep, ReasonOutOfScope
+		}
+		return
+	}
+
+	// oc's usedImages: every image a remaining event names, then the
+	// children of those that are lists (f5d8dce). Children of a list that
+	// is itself only a child are not added: oc adds children while
+	// ranging over a map, and nested lists do not occur.
+	lists := make(map[int32][]string)
+	for i := range x.images {
+		if !pl.named[i] {
+			continue
+		}
+		for _, c := range x.images[i].children {
+			if len(lists[c]) < p.maxReferrers {
+				lists[c] = append(lists[c], x.images[i].img.Name)
+			}
+		}
+	}
+	for i := range x.images {
+		info, dec := &x.images[i], &d.Images[i]
+		dec.Action = Keep
+		switch {
+		case info.bad != "":
+			dec.Reason = ReasonMalformed
+		case pl.named[i]:
+			dec.Reason, dec.TaggedBy = ReasonTagged, pl.taggedBy[i]
+		case len(lists[int32(i)]) > 0:
+			dec.Reason, dec.Lists = ReasonListChild, lists[int32(i)]
+		case p.KeepReferencedImages && len(pl.use.digests[info.img.Name]) > 0:
+			dec.Reason = ReasonDigestReferenced
+			dec.Referrers = referrers(pl.refs, pl.use.digests[info.img.Name], p.maxReferrers)
+		case p.OnlyManaged && info.img.Annotations[image.ManagedByOpenShiftAnnotation] != "true":
+			dec.Reason = ReasonUnmanaged
+		case !p.sizeMode && info.img.CreationTimestamp.After(p.threshold):
+			dec.Reason = ReasonYoung
+		default:
+			dec.Action, dec.Reason = Delete, ReasonUnused
+		}
+	}
+	if p.KeepAllListChildren {
+		pl.keepChildrenOfKeptLists()
+	}
+	pl.releaseBlobs()
+}
+
+// keepChildrenOfKeptLists extends list protection to every kept list,
+// whatever kept it (Options.KeepAllListChildren), following nested lists.
+func (pl *planner) keepChildrenOfKeptLists() {
+	x, d := pl.x, pl.d
+	var work []int32
+	for i := range x.images {
+		if d.Images[i].Action == Keep && len(x.images[i].children) > 0 {
+			work = append(work, int32(i))
+		}
+	}
+	for len(work) > 0 {
+		l := work[len(work)-1]
+		work = work[:len(work)-1]
+		for _, c := range x.images[l].children {
+			dec := &d.Images[c]
+			if dec.Action == Keep && dec.Reason != ReasonListChild {
+				continue
+			}
+			if len(dec.Lists) < pl.p.maxReferrers && !slices.Contains(dec.Lists, x.images[l].img.Name) {
+				dec.Lists = append(dec.Lists, x.images[l].img.Name)
+			}
+			if dec.Action == Delete {
+				dec.Action, dec.Reason = Keep, ReasonListChild
+				work = append(work, c)
+			}
+		}
+	}
+}
+
+// releaseBlobs counts every image's blobs and manifest globally, kept
+// images included, and deletes the blobs whose every user is deleted
+// (oc decrements per deleted image and deletes at zero).
+func (pl *planner) releaseBlobs() {
+	x, d := pl.x, pl.d
+	var total, gone []int32
+	if !pl.p.SkipRegistry {
+		total, gone = make([]int32, len(x.digests)), make([]int32, len(x.digests))
+	}
+	for i := range x.images {
+		info := &x.images[i]
+		del := d.Images[i].Action == Delete
+		if del {
+			d.Images[i].Blobs = pl.blobNames(info)
+			for _, c := range info.img.DockerImageManifests {
+				d.Images[i].Children = append(d.Images[i].Children, c.Digest)
+			}
+		}
+		if total == nil {
+			continue
+		}
+		total[info.manifest]++
+		for _, b := range x.blobsOf(info) {
+			total[b]++
+		}
+		if del {
+			gone[info.manifest]++
+			for _, b := range x.blobsOf(info) {
+				gone[b]++
+			}
+		}
+	}
+	for id := range gone {
+		if gone[id] > 0 && gone[id] == total[id] {
+			d.Blobs = append(d.Blobs, Blob{Digest: x.digests[id], Size: x.sizes[id]})
+		}
+	}
+}
+
+// blobNames lists an image's blobs and its manifest once each, sorted.
+func (pl *planner) blobNames(info *imageInfo) []string {
+	blobs := pl.x.blobsOf(info)
+	out := make([]string, 0, len(blobs)+1)
+	out = append(out, pl.x.digests[info.manifest])
+	for _, b := range blobs {
+		out = append(out, pl.x.digests[b])
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}

@@ -1,0 +1,172 @@
+package prune
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/imagestreams/imagestreams/image"
+)
+
+// Container is a container of a pod spec: its name and image.
+type Container struct {
+	Name  string `json:"name"`
+	Image string `json:"image"`
+}
+
+// PodSpec is the part of a pod spec pruning reads. Ephemeral containers
+// are left out, as oc leaves them out.
+type PodSpec struct {
+	InitContainers []Container `json:"initContainers,omitempty"`
+	Containers     []Container `json:"containers,omitempty"`
+}
+
+// Workload is a Kubernetes or OpenShift object reduced to the images it
+// uses: a Pod, a controller with a pod template (ReplicationController,
+// ReplicaSet, Deployment, DeploymentConfig, DaemonSet, StatefulSet, Job),
+// a CronJob, or a Build or BuildConfig — the owners oc consults (PRUNE.md
+// §1.2).
+type Workload struct {
+	Kind      string
+	Namespace string
+	Name      string
+	Created   time.Time
+	// Phase is a Pod's status.phase. A Pod is active while Running or
+	// Pending; every other kind is always active.
+	Phase string
+	// Spec is the pod spec (a Pod's spec, or the template's).
+	Spec PodSpec
+	// BuildStrategy is a Build's or BuildConfig's strategy type: "Source",
+	// "Docker" or "Custom".
+	BuildStrategy string
+	// BuildFrom is the strategy's input image, or nil.
+	BuildFrom *image.ObjectReference
+}
+
+// References returns the references w holds, with their field paths.
+// Blank images are skipped, as oc skips them.
+func (w *Workload) References() []Reference {
+	owner := Owner{Kind: w.Kind, Namespace: w.Namespace, Name: w.Name}
+	active := w.Kind != "Pod" || w.Phase == "Running" || w.Phase == "Pending"
+	var out []Reference
+	if w.BuildFrom != nil {
+		out = append(out, Reference{
+			Owner: owner, FieldPath: "spec.strategy." + lowerFirst(w.BuildStrategy) + "Strategy.from",
+			Kind: w.BuildFrom.Kind, Namespace: w.BuildFrom.Namespace, Spec: w.BuildFrom.Name,
+			Active: active, Created: w.Created,
+		})
+	}
+	prefix := podSpecPath(w.Kind)
+	add := func(field string, cs []Container) {
+		for i, c := range cs {
+			if strings.TrimSpace(c.Image) == "" {
+				continue
+			}
+			out = append(out, Reference{
+				Owner: owner, FieldPath: fmt.Sprintf("%s.%s[%d].image", prefix, field, i),
+				Spec: c.Image, Active: active, Created: w.Created,
+			})
+		}
+	}
+	add("initContainers", w.Spec.InitContainers)
+	add("containers", w.Spec.Containers)
+	return out
+}
+
+func podSpecPath(kind string) string {
+	switch kind {
+	case "Pod":
+		return "spec"
+	case "CronJob":
+		return "spec.jobTemplate.spec.template.spec"
+	}
+	return "spec.template.spec"
+}
+
+func lowerFirst(s string) string {
+	if s == "" {
+		return "source"
+	}
+	return strings.ToLower(s[:1]) + s[1:]
+}
+
+// object is the subset of a Kubernetes object's JSON that holds images.
+type object struct {
+	Kind     string `json:"kind"`
+	Metadata struct {
+		Namespace         string     `json:"namespace"`
+		Name              string     `json:"name"`
+		CreationTimestamp image.Time `json:"creationTimestamp"`
+	} `json:"metadata"`
+	Spec struct {
+		PodSpec
+		Template    *struct{ Spec PodSpec } `json:"template"`
+		JobTemplate *struct {
+			Spec struct{ Template struct{ Spec PodSpec } }
+		} `json:"jobTemplate"`
+		Strategy *struct {
+			SourceStrategy *buildStrategy `json:"sourceStrategy"`
+			DockerStrategy *buildStrategy `json:"dockerStrategy"`
+			CustomStrategy *buildStrategy `json:"customStrategy"`
+		} `json:"strategy"`
+	} `json:"spec"`
+	Status struct {
+		Phase string `json:"phase"`
+	} `json:"status"`
+	Items []json.RawMessage `json:"items"`
+}
+
+type buildStrategy struct {
+	From *image.ObjectReference `json:"from"`
+}
+
+// DecodeWorkloads reads Kubernetes objects as `oc get … -o json` prints
+// them — one object or a List — and returns the references of every
+// workload among them. Objects of other kinds are skipped.
+func DecodeWorkloads(data []byte) ([]Reference, error) {
+	var o object
+	if err := json.Unmarshal(data, &o); err != nil {
+		return nil, fmt.Errorf("prune: decoding workloads: %w", err)
+	}
+	if strings.HasSuffix(o.Kind, "List") {
+		var out []Reference
+		for i, raw := range o.Items {
+			refs, err := DecodeWorkloads(raw)
+			if err != nil {
+				return nil, fmt.Errorf("items[%d]: %w", i, err)
+			}
+			out = append(out, refs...)
+		}
+		return out, nil
+	}
+	w := Workload{Kind: o.Kind, Namespace: o.Metadata.Namespace, Name: o.Metadata.Name, Created: o.Metadata.CreationTimestamp.Time, Phase: o.Status.Phase}
+	switch o.Kind {
+	case "Pod":
+		w.Spec = o.Spec.PodSpec
+	case "ReplicationController", "ReplicaSet", "Deployment", "DeploymentConfig", "DaemonSet", "StatefulSet", "Job":
+		if o.Spec.Template != nil {
+			w.Spec = o.Spec.Template.Spec
+		}
+	case "CronJob":
+		if o.Spec.JobTemplate != nil {
+			w.Spec = o.Spec.JobTemplate.Spec.Template.Spec
+		}
+	case "Build", "BuildConfig":
+		if s := o.Spec.Strategy; s != nil {
+			// oc's GetInputReference: the first strategy set wins.
+			for _, st := range []struct {
+				typ string
+				s   *buildStrategy
+			}{{"Source", s.SourceStrategy}, {"Docker", s.DockerStrategy}, {"Custom", s.CustomStrategy}} {
+				if st.s != nil {
+					w.BuildStrategy, w.BuildFrom = st.typ, st.s.From
+					break
+				}
+			}
+		}
+	default:
+		return nil, nil
+	}
+	return w.References(), nil
+}
