@@ -1,0 +1,127 @@
+// Command quickstart tours the library offline, on the in-memory store:
+// it creates an image stream, pushes two images to it the way the
+// integrated registry does (ImageStreamMappings), tags across tags, rolls
+// a tag back, prints the history and deletes a tag.
+//
+//	go run ./examples/quickstart
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/imagestreams/imagestreams/image"
+	"github.com/imagestreams/imagestreams/image/imagetest"
+	"github.com/imagestreams/imagestreams/imagestream"
+	"github.com/imagestreams/imagestreams/storage/memory"
+)
+
+func main() {
+	if err := run(context.Background(), os.Stdout); err != nil {
+		log.Fatal(err)
+	}
+}
+
+const (
+	ns       = "demo"
+	registry = "image-registry.openshift-image-registry.svc:5000"
+)
+
+func run(ctx context.Context, w io.Writer) error {
+	store := memory.New()
+	defer store.Close()
+	// A fixed clock keeps the output identical from run to run.
+	now := time.Date(2024, 5, 14, 9, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	svc := imagestream.NewService(store, imagestream.WithClock(clock), imagestream.WithRegistryHostname(registry, ""))
+	streams := svc.ImageStreams(ns)
+
+	// 1. An empty stream; the registry will fill it.
+	if _, err := streams.Create(ctx, &image.ImageStream{ObjectMeta: image.ObjectMeta{Name: "ruby"}}); err != nil {
+		return err
+	}
+
+	// 2. Two pushes to ruby:latest, an hour apart.
+	v1 := imagetest.Image("ruby-v1", imagetest.Options{Layers: 3})
+	v2 := imagetest.Image("ruby-v2", imagetest.Options{Layers: 3})
+	for _, img := range []*image.Image{v1, v2} {
+		if _, err := svc.ImageStreamMappings(ns).Create(ctx, imagetest.Mapping(ns, "ruby", "latest", img)); err != nil {
+			return err
+		}
+		now = now.Add(time.Hour)
+	}
+
+	// 3. `oc tag ruby:latest ruby:prod` pins prod to latest's image;
+	//    `oc tag --alias ruby:latest ruby:stable` makes stable follow latest.
+	is, err := streams.Get(ctx, "ruby")
+	if err != nil {
+		return err
+	}
+	is.Spec.Tags = append(is.Spec.Tags,
+		image.TagReference{Name: "prod", From: &image.ObjectReference{Kind: image.KindImageStreamImage, Name: "ruby@" + v2.Name}},
+		image.TagReference{Name: "stable", From: &image.ObjectReference{Kind: image.KindImageStreamTag, Name: "latest"}},
+	)
+	if is, err = streams.Update(ctx, is); err != nil {
+		return err
+	}
+
+	// 4. Roll prod back to the first image: re-tag it from the history.
+	now = now.Add(time.Hour)
+	imagestream.SpecTag(is, "prod").From.Name = "ruby@" + v1.Name
+	if is, err = streams.Update(ctx, is); err != nil {
+		return err
+	}
+	describe(w, is)
+
+	// 5. `oc tag -d ruby:stable`.
+	if err := svc.ImageStreamTags(ns).Delete(ctx, "ruby:stable"); err != nil {
+		return err
+	}
+	if is, err = streams.Get(ctx, "ruby"); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nafter `oc tag -d ruby:stable`: tags %s, generation %d\n", tagNames(is), is.Generation)
+	return nil
+}
+
+// describe prints the stream in the spirit of `oc describe is`.
+func describe(w io.Writer, is *image.ImageStream) {
+	tw := tabwriter.NewWriter(w, 0, 8, 1, '\t', 0)
+	fmt.Fprintf(tw, "Name:\t%s\n", is.Name)
+	fmt.Fprintf(tw, "Namespace:\t%s\n", is.Namespace)
+	fmt.Fprintf(tw, "Generation:\t%d\n", is.Generation)
+	fmt.Fprintf(tw, "Docker Pull Spec:\t%s\n", is.Status.DockerImageRepository)
+	fmt.Fprintf(tw, "Image Lookup:\tlocal=%t\n", is.Spec.LookupPolicy.Local)
+	fmt.Fprintf(tw, "Tags:\t%d\n", len(is.Status.Tags))
+	tw.Flush()
+	for _, list := range is.Status.Tags {
+		fmt.Fprintf(w, "\n%s\n", list.Tag)
+		if spec := imagestream.SpecTag(is, list.Tag); spec != nil && spec.From != nil {
+			fmt.Fprintf(w, "  tagged from %s (%s)\n", spec.From.Name, spec.From.Kind)
+		} else {
+			fmt.Fprintf(w, "  pushed\n")
+		}
+		fmt.Fprintln(w)
+		for i, e := range list.Items {
+			mark := " "
+			if i == 0 {
+				mark = "*"
+			}
+			fmt.Fprintf(w, "  %s %s\n      %s (generation %d)\n", mark, e.DockerImageReference, e.Created.UTC().Format(time.RFC3339), e.Generation)
+		}
+	}
+}
+
+func tagNames(is *image.ImageStream) string {
+	var names []string
+	for _, t := range is.Status.Tags {
+		names = append(names, t.Tag)
+	}
+	return "[" + strings.Join(names, " ") + "]"
+}
