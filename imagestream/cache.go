@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"hash/maphash"
+	"slices"
 	"sync"
 
 	"github.com/imagestreams/imagestreams/image"
@@ -77,7 +78,7 @@ func cloneStatusTag(is *image.ImageStream, tag string) {
 // encodeStream encodes is, reusing the JSON of status tags that are
 // unchanged since prev (same backing arrays). It returns the encoding and
 // the JSON of every status tag.
-func encodeStream(is *image.ImageStream, prev *cachedStream) ([]byte, [][]byte, error) {
+func encodeStream(dst []byte, is *image.ImageStream, prev *cachedStream) ([]byte, [][]byte, error) {
 	head := *is
 	head.ResourceVersion = ""
 	head.Status.Tags = nil
@@ -111,7 +112,7 @@ func encodeStream(is *image.ImageStream, prev *cachedStream) ([]byte, [][]byte, 
 	for _, t := range tags {
 		n += len(t) + 1
 	}
-	out := make([]byte, 0, n+len(`,"tags":[]}}`))
+	out := slices.Grow(dst[:0], n+len(`,"tags":[]}}`))
 	out = append(out, base[:len(base)-2]...)
 	out = append(out, `,"tags":[`...)
 	for i, t := range tags {
@@ -147,6 +148,25 @@ func sameSlice[T any](a, b []T) bool {
 		return false
 	}
 	return len(a) == 0 || &a[0] == &b[0]
+}
+
+// encodeBuffers recycles the buffers streams are encoded into: every store
+// keeps its own copy of a value (a storage.Interface requirement checked by
+// storagetest), so the buffer is free again once the write returns, and a
+// large stream need not cost a fresh large allocation per push.
+type encodeBuffers struct{ pool sync.Pool }
+
+func (p *encodeBuffers) get() []byte {
+	if b, ok := p.pool.Get().(*[]byte); ok {
+		return *b
+	}
+	return nil
+}
+
+func (p *encodeBuffers) put(b []byte) {
+	if cap(b) <= 4<<20 { // do not pin buffers of rare huge streams
+		p.pool.Put(&b)
+	}
 }
 
 // keyLocks serializes this process's writes to one stream, so that many

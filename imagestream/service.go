@@ -36,6 +36,7 @@ type Service struct {
 	secrets  SecretProvider
 	cache    streamCache
 	locks    keyLocks
+	buffers  encodeBuffers
 }
 
 // Option configures a Service.

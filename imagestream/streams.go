@@ -156,12 +156,13 @@ func (s *Service) writeStream(ctx context.Context, is *image.ImageStream, rv int
 // tags it shares with prev, and caches it. is belongs to the cache
 // afterwards and must not be changed.
 func (s *Service) storeStream(ctx context.Context, is *image.ImageStream, rv int64, prev *cachedStream) (*cachedStream, error) {
-	b, tags, err := encodeStream(is, prev)
+	b, tags, err := encodeStream(s.buffers.get(), is, prev)
 	if err != nil {
 		return nil, NewInternalError(err)
 	}
 	key := streamKey(is.Namespace, is.Name)
 	nrv, err := s.store.Update(ctx, key, b, rv)
+	s.buffers.put(b)
 	if err != nil {
 		return nil, storageError(err, ResourceImageStreams, is.Name)
 	}
