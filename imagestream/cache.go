@@ -3,7 +3,6 @@ package imagestream
 import (
 	"bytes"
 	"encoding/json"
-	"hash/maphash"
 	"slices"
 	"sync"
 
@@ -167,19 +166,4 @@ func (p *encodeBuffers) put(b []byte) {
 	if cap(b) <= 4<<20 { // do not pin buffers of rare huge streams
 		p.pool.Put(&b)
 	}
-}
-
-// keyLocks serializes this process's writes to one stream, so that many
-// concurrent pushes to a stream queue instead of failing each other's
-// compare-and-swap; writers in other processes are still handled by the
-// retry on conflict.
-type keyLocks struct {
-	seed  maphash.Seed
-	locks [64]sync.Mutex
-}
-
-func (k *keyLocks) lock(key string) func() {
-	m := &k.locks[maphash.String(k.seed, key)%uint64(len(k.locks))]
-	m.Lock()
-	return m.Unlock
 }

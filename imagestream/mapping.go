@@ -46,9 +46,14 @@ func (c *ImageStreamMappings) Create(ctx context.Context, in *image.ImageStreamM
 	}
 
 	key := streamKey(ism.Namespace, ism.Name)
-	// Writers of one stream in this process take turns (see keyLocks), so
-	// the stream is read under the lock, after any queued writer.
-	unlock := c.s.locks.lock(key)
+	// Writers of one stream in this process take turns, so that many
+	// concurrent pushes queue instead of failing each other's
+	// compare-and-swap; writers elsewhere are handled by the retry below.
+	// The stream is read under the lock, after any queued writer.
+	unlock, err := c.s.locks.Lock(ctx, key)
+	if err != nil {
+		return nil, err
+	}
 	defer unlock()
 	cur, err := c.s.loadStream(ctx, ism.Namespace, ism.Name)
 	if err != nil {

@@ -6,12 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"log/slog"
 	"strconv"
 	"time"
 
 	"github.com/imagestreams/imagestreams/image"
+	"github.com/imagestreams/imagestreams/internal/keylock"
 	"github.com/imagestreams/imagestreams/reference"
 	"github.com/imagestreams/imagestreams/storage"
 )
@@ -35,7 +35,7 @@ type Service struct {
 	importer Importer
 	secrets  SecretProvider
 	cache    streamCache
-	locks    keyLocks
+	locks    keylock.Locks
 	buffers  encodeBuffers
 }
 
@@ -92,7 +92,6 @@ func WithTagVerifier(fn func(ctx context.Context, is *image.ImageStream, tag *im
 // /imagestreams/<namespace>/<name> and /images/<name>.
 func NewService(store storage.Interface, opts ...Option) *Service {
 	s := &Service{store: store, now: time.Now, log: slog.New(slog.DiscardHandler)}
-	s.locks.seed = maphash.MakeSeed()
 	for _, o := range opts {
 		o(s)
 	}

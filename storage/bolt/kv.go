@@ -114,7 +114,7 @@ func (s *Store) GuaranteedUpdate(ctx context.Context, key string, ignoreNotFound
 	if err := s.check(ctx, "update", key); err != nil {
 		return storage.Object{}, err
 	}
-	unlock, err := s.locks.lock(ctx, key)
+	unlock, err := s.locks.Lock(ctx, key)
 	if err != nil {
 		return storage.Object{}, &storage.KeyError{Op: "update", Key: key, Err: err}
 	}

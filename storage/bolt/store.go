@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/imagestreams/imagestreams/internal/keylock"
 	"github.com/imagestreams/imagestreams/storage"
 	bbolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
@@ -62,7 +63,7 @@ type Store struct {
 	queue   chan *request
 	stopped chan struct{}
 	// locks serialize GuaranteedUpdate per key.
-	locks keyLocks
+	locks keylock.Locks
 }
 
 var (

@@ -131,7 +131,7 @@ func (s *Store) GuaranteedUpdate(ctx context.Context, key string, ignoreNotFound
 	if err := s.check("update", key); err != nil {
 		return storage.Object{}, err
 	}
-	unlock, err := s.locks.lock(ctx, key)
+	unlock, err := s.locks.Lock(ctx, key)
 	if err != nil {
 		return storage.Object{}, s.wrap("update", key, err)
 	}

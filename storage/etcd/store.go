@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/imagestreams/imagestreams/internal/keylock"
 	"github.com/imagestreams/imagestreams/storage"
 	"go.etcd.io/etcd/api/v3/mvccpb"
 	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
@@ -62,7 +63,7 @@ type Store struct {
 	closeOnce sync.Once
 	// locks serialize GuaranteedUpdate per key; hints remember what it
 	// wrote (see hint).
-	locks keyLocks
+	locks keylock.Locks
 	hints [hintCount]hint
 }
 

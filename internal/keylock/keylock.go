@@ -1,25 +1,28 @@
-package etcd
+// Package keylock serializes work per key: writers of one key take turns,
+// writers of different keys do not wait for each other. A lock exists only
+// while someone holds or awaits it, so memory stays proportional to the
+// keys in use. Waiting honours a context.
+package keylock
 
 import (
 	"context"
 	"sync"
 )
 
-// keyLocks serializes work per key. A lock exists only while someone
-// holds or awaits it, so the map stays as small as the set of keys in use.
-type keyLocks struct {
+// Locks is a set of per-key locks. The zero value is ready to use.
+type Locks struct {
 	mu sync.Mutex
 	m  map[string]*keyLock // guarded by mu
 }
 
 type keyLock struct {
 	sem  chan struct{} // holds a token while locked; a channel so waiting honours ctx
-	refs int           // holders and waiters; guarded by keyLocks.mu
+	refs int           // holders and waiters; guarded by Locks.mu
 }
 
-// lock locks key, waiting at most until ctx ends; unlock with the
+// Lock locks key, waiting at most until ctx ends; unlock with the
 // returned function.
-func (l *keyLocks) lock(ctx context.Context, key string) (unlock func(), err error) {
+func (l *Locks) Lock(ctx context.Context, key string) (unlock func(), err error) {
 	l.mu.Lock()
 	if l.m == nil {
 		l.m = make(map[string]*keyLock)
@@ -43,7 +46,7 @@ func (l *keyLocks) lock(ctx context.Context, key string) (unlock func(), err err
 	}
 }
 
-func (l *keyLocks) release(key string, k *keyLock) {
+func (l *Locks) release(key string, k *keyLock) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if k.refs--; k.refs == 0 {

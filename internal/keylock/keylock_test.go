@@ -1,4 +1,4 @@
-package bolt
+package keylock
 
 import (
 	"context"
@@ -7,7 +7,7 @@ import (
 )
 
 func TestKeyLocks(t *testing.T) {
-	var l keyLocks
+	var l Locks
 	ctx := t.Context()
 
 	// Holders of one key exclude each other.
@@ -17,7 +17,7 @@ func TestKeyLocks(t *testing.T) {
 	for range goroutines {
 		wg.Go(func() {
 			for range rounds {
-				unlock, err := l.lock(ctx, "/k")
+				unlock, err := l.Lock(ctx, "/k")
 				if err != nil {
 					t.Error(err)
 					return
@@ -33,18 +33,18 @@ func TestKeyLocks(t *testing.T) {
 	}
 
 	// Other keys are independent, and waiting honours the context.
-	unlock, err := l.lock(ctx, "/a")
+	unlock, err := l.Lock(ctx, "/a")
 	if err != nil {
 		t.Fatal(err)
 	}
-	unlockB, err := l.lock(ctx, "/b")
+	unlockB, err := l.Lock(ctx, "/b")
 	if err != nil {
 		t.Fatalf("lock of another key: %v", err)
 	}
 	unlockB()
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
-	if _, err := l.lock(cctx, "/a"); err == nil {
+	if _, err := l.Lock(cctx, "/a"); err == nil {
 		t.Error("lock of a held key with a cancelled context succeeded")
 	}
 	unlock()
