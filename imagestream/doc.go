@@ -1,0 +1,52 @@
+// Package imagestream is the behaviour of OpenShift's API server for the
+// ImageStream family, as a library: what happens to a stream when it is
+// created, updated, pushed to, imported into or tagged.
+//
+// It has two layers. Pure functions on *image.ImageStream implement the
+// rules (the tag history, the Strategy that manages generations and
+// resolves spec tags); the [Service] stores streams and images in any
+// [storage.Interface] and offers client-go-shaped clients over them.
+//
+// # Tag history
+//
+// A tag's status is its history, newest first. [AddTagEvent] is the only
+// way it grows (SEMANTICS §5.1): only the newest event is compared with
+// the new one; an identical event changes nothing, one that differs only
+// in generation, image or pull spec is updated in place, anything else is
+// put in front. Nothing caps the history; pruning removes entries.
+// Tracking tags (spec tags of kind ImageStreamTag) follow their source:
+// [UpdateTrackingTags] copies the source's new event to them (§5.3).
+//
+// # Generations
+//
+// metadata.generation counts spec changes: a change to the spec, and only
+// to the spec, adds one (§4.3). Each spec tag records the generation at
+// which it last changed; a tag sent with generation 0 asks to be imported
+// again. Every tag event records the generation it answers, so a tag whose
+// spec generation is newer than its newest event (or failure condition)
+// still needs importing. The [Strategy] applies these rules on every write,
+// resolves spec tags that point at other tags or images into status (§4.4),
+// and validates.
+//
+// # Pushes: ImageStreamMapping
+//
+// After a push by tag the integrated registry sends an ImageStreamMapping:
+// the Image is stored if new, and the tag gets a new newest event whose
+// generation is the stream's (§6). Only the status changes. Concurrent
+// pushes into one stream all land: writers in one process take turns, and
+// a compare-and-swap that loses to a writer elsewhere is retried while the
+// tag still shows what the push saw.
+//
+// # Imports
+//
+// An ImageStreamImport asks an [Importer] (the importer package provides
+// one) to fetch images from registries, then [ApplyImportResults] turns
+// the results into tag events or ImportSuccess=False conditions (§8.8,
+// §8.9); a failed import never removes the image a tag points at.
+//
+// # Errors
+//
+// The Service returns [*StatusError] values with OpenShift's reasons and
+// messages; errors.Is maps them onto storage.ErrNotFound,
+// storage.ErrExists, storage.ErrConflict and image.ErrInvalid.
+package imagestream
