@@ -182,6 +182,13 @@ func (c *Images) Delete(ctx context.Context, name string, opts DeleteOptions) er
 // createImageIfAbsent stores img unless an image of that name exists, and
 // returns the stored image and whether it existed.
 func (s *Service) createImageIfAbsent(ctx context.Context, img *image.Image) (*image.Image, bool, error) {
+	// Most pushes name an image that exists already (a tag moved back, a
+	// layer-sharing rebuild); reading first spares preparing, validating
+	// and encoding it. The create below still settles a race.
+	if obj, err := s.store.Get(ctx, imageKey(img.Name)); err == nil {
+		existing, err := decodeImage(obj)
+		return existing, err == nil, err
+	}
 	img = img.DeepCopy()
 	if err := s.prepareImageForCreate(img); err != nil {
 		return nil, false, err
