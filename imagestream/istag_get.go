@@ -1,0 +1,109 @@
+package imagestream
+
+import (
+	"context"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/imagestreams/imagestreams/image"
+)
+
+// Get returns the ImageStreamTag name ("<stream>:<tag>") built from the
+// tag's newest event (SEMANTICS §12.1). A tag without history is NotFound
+// even when the spec names it; a missing Image yields that Image's NotFound.
+func (c *ImageStreamTags) Get(ctx context.Context, name string) (*image.ImageStreamTag, error) {
+	stream, tag, err := image.ParseImageStreamTagName(name)
+	if err != nil {
+		return nil, NewBadRequest("ImageStreamTags must be retrieved with <name>:<tag>")
+	}
+	cur, err := c.s.loadStream(ctx, c.ns, stream)
+	if err != nil {
+		return nil, err
+	}
+	is := cur.is
+	event := LatestTaggedImage(is, tag)
+	if event == nil || event.Image == "" {
+		return nil, NewNotFound(ResourceImageStreamTags, name)
+	}
+	img, err := c.s.Images().Get(ctx, event.Image)
+	if err != nil {
+		return nil, err
+	}
+	return newISTag(is, tag, event, img), nil
+}
+
+// newISTag builds the §12.1 representation. The stream is shared and is
+// only read; img is owned and becomes the result's image.
+func newISTag(is *image.ImageStream, tag string, event *image.TagEvent, img *image.Image) *image.ImageStreamTag {
+	out := &image.ImageStreamTag{
+		ObjectMeta: image.ObjectMeta{
+			Name:              is.Name + ":" + tag,
+			Namespace:         is.Namespace,
+			CreationTimestamp: event.Created,
+			Labels:            maps.Clone(is.Labels),
+			ResourceVersion:   is.ResourceVersion,
+			UID:               is.UID,
+		},
+		Generation:   event.Generation,
+		LookupPolicy: is.Spec.LookupPolicy,
+	}
+	if spec := SpecTag(is, tag); spec != nil {
+		t := spec.DeepCopy()
+		out.Tag = t
+		out.Annotations = maps.Clone(spec.Annotations)
+		// Spec-tag annotations override the image's own (SEMANTICS §12.1).
+		if len(spec.Annotations) > 0 {
+			if img.Annotations == nil {
+				img.Annotations = map[string]string{}
+			}
+			maps.Copy(img.Annotations, spec.Annotations)
+		}
+	}
+	if st := StatusTag(is, tag); st != nil && len(st.Conditions) > 0 {
+		out.Conditions = append([]image.TagEventCondition(nil), st.Conditions...)
+	}
+	img.DockerImageManifest = ""
+	img.DockerImageConfig = ""
+	img.DockerImageReference = ResolveReferenceForTagEvent(is, tag, event)
+	out.Image = *img
+	return out
+}
+
+// List returns one ImageStreamTag per status tag of every stream in the
+// namespace, each image reduced to its name and dockerImageReference
+// (SEMANTICS §12.1). OpenShift leaves the order unspecified; here items
+// are sorted by stream, then tag, so results are reproducible.
+func (c *ImageStreamTags) List(ctx context.Context) (*image.ImageStreamTagList, error) {
+	streams, err := c.s.ImageStreams(c.ns).List(ctx, ListOptions{})
+	if err != nil {
+		return nil, err
+	}
+	out := &image.ImageStreamTagList{
+		TypeMeta: image.TypeMeta{Kind: "ImageStreamTagList", APIVersion: image.APIVersion},
+		ListMeta: image.ListMeta{ResourceVersion: streams.ResourceVersion},
+		Items:    []image.ImageStreamTag{},
+	}
+	for i := range streams.Items {
+		is := &streams.Items[i]
+		for _, st := range is.Status.Tags {
+			if len(st.Items) == 0 {
+				continue
+			}
+			event := &st.Items[0]
+			img := &image.Image{ObjectMeta: image.ObjectMeta{Name: event.Image}}
+			item := newISTag(is, st.Tag, event, img)
+			item.Image = image.Image{ObjectMeta: image.ObjectMeta{Name: event.Image}, DockerImageReference: item.Image.DockerImageReference}
+			out.Items = append(out.Items, *item)
+		}
+	}
+	slices.SortFunc(out.Items, func(a, b image.ImageStreamTag) int {
+		as, at, _ := strings.Cut(a.Name, ":")
+		bs, bt, _ := strings.Cut(b.Name, ":")
+		if c := strings.Compare(as, bs); c != 0 {
+			return c
+		}
+		return strings.Compare(at, bt)
+	})
+	return out, nil
+}

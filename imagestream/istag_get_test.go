@@ -1,0 +1,162 @@
+package imagestream_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/imagestreams/imagestreams/image"
+	"github.com/imagestreams/imagestreams/image/imagetest"
+	"github.com/imagestreams/imagestreams/imagestream"
+)
+
+// TestImageStreamTagGetErrors checks the error messages of SEMANTICS §12.1.
+func TestImageStreamTagGetErrors(t *testing.T) {
+	ctx := context.Background()
+	svc, _ := newService(t)
+	createStream(t, svc, "ns", "app", image.TagReference{Name: "spec-only", From: &image.ObjectReference{Kind: image.KindDockerImage, Name: "example.com/a:b"}})
+	tests := []struct {
+		name, istag, want string
+	}{
+		{name: "no colon", istag: "app", want: "ImageStreamTags must be retrieved with <name>:<tag>"},
+		{name: "no stream", istag: "missing:latest", want: `imagestreams.image.openshift.io "missing" not found`},
+		{name: "no history", istag: "app:latest", want: `imagestreamtags.image.openshift.io "app:latest" not found`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := svc.ImageStreamTags("ns").Get(ctx, tt.istag)
+			if err == nil {
+				t.Fatal("Get succeeded, want error")
+			}
+			if diff := cmp.Diff(tt.want, err.Error()); diff != "" {
+				t.Errorf("error (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestImageStreamTagGetRepresentation checks the §12.1 view: metadata from
+// the event and stream, image with spec-tag annotations merged and
+// manifest/config cleared.
+func TestImageStreamTagGetRepresentation(t *testing.T) {
+	ctx := context.Background()
+	svc, _ := newService(t)
+	createStream(t, svc, "ns", "app")
+	img := pushed(1)
+	if _, err := svc.ImageStreamMappings("ns").Create(ctx, imagetest.Mapping("ns", "app", "latest", img)); err != nil {
+		t.Fatal(err)
+	}
+	is, err := svc.ImageStreams("ns").Get(ctx, "app")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored, err := svc.Images().Get(ctx, img.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := svc.ImageStreamTags("ns").Get(ctx, "app:latest")
+	if err != nil {
+		t.Fatal(err)
+	}
+	event := is.Status.Tags[0].Items[0]
+	wantImg := *stored
+	wantImg.DockerImageManifest, wantImg.DockerImageConfig = "", ""
+	wantImg.DockerImageReference = event.DockerImageReference
+	want := &image.ImageStreamTag{
+		ObjectMeta: image.ObjectMeta{
+			Name: "app:latest", Namespace: "ns", CreationTimestamp: event.Created,
+			ResourceVersion: is.ResourceVersion, UID: is.UID, Labels: is.Labels,
+		},
+		Tag:          imagestream.SpecTag(is, "latest"),
+		Generation:   event.Generation,
+		LookupPolicy: is.Spec.LookupPolicy,
+		Image:        wantImg,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("ImageStreamTag (-want +got):\n%s", diff)
+	}
+}
+
+// TestImageStreamTagList checks that List yields one item per status tag,
+// sorted by stream then tag, with the image reduced to name and reference
+// (SEMANTICS §12.1); spec-only tags are absent.
+func TestImageStreamTagList(t *testing.T) {
+	ctx := context.Background()
+	svc, _ := newService(t)
+	createStream(t, svc, "ns", "b", image.TagReference{Name: "spec-only", From: &image.ObjectReference{Kind: image.KindDockerImage, Name: "example.com/a:b"}})
+	createStream(t, svc, "ns", "a-b")
+	for i, m := range []struct{ stream, tag string }{{"b", "v2"}, {"b", "v1"}, {"a-b", "x"}} {
+		if _, err := svc.ImageStreamMappings("ns").Create(ctx, imagetest.Mapping("ns", m.stream, m.tag, pushed(i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	list, err := svc.ImageStreamTags("ns").List(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type row struct{ Name, Image string }
+	var got []row
+	for _, it := range list.Items {
+		reduced := image.Image{ObjectMeta: image.ObjectMeta{Name: it.Image.Name}, DockerImageReference: it.Image.DockerImageReference}
+		if diff := cmp.Diff(reduced, it.Image); diff != "" || reduced.DockerImageReference == "" {
+			t.Errorf("%s: image not reduced to name and reference (-want +got):\n%s", it.Name, diff)
+		}
+		got = append(got, row{it.Name, it.Image.Name})
+	}
+	want := []row{{"a-b:x", pushed(2).Name}, {"b:v1", pushed(1).Name}, {"b:v2", pushed(0).Name}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("items (-want +got):\n%s", diff)
+	}
+}
+
+// TestImageStreamTagGetAnnotationsAndMissingImage checks two §12.1 rules:
+// spec-tag annotations become the istag's annotations and are merged into
+// the image's, and a deleted Image yields the Image's NotFound.
+func TestImageStreamTagGetAnnotationsAndMissingImage(t *testing.T) {
+	ctx := context.Background()
+	svc, _ := newService(t)
+	createStream(t, svc, "ns", "app", image.TagReference{Name: "latest", Annotations: map[string]string{"k": "v"}})
+	img := pushed(1)
+	if _, err := svc.ImageStreamMappings("ns").Create(ctx, imagetest.Mapping("ns", "app", "latest", img)); err != nil {
+		t.Fatal(err)
+	}
+	got, err := svc.ImageStreamTags("ns").Get(ctx, "app:latest")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"k": "v"}
+	if diff := cmp.Diff(want, got.Annotations); diff != "" {
+		t.Errorf("istag annotations (-want +got):\n%s", diff)
+	}
+	if got.Image.Annotations["k"] != "v" {
+		t.Errorf("image annotations = %v, want k=v merged", got.Image.Annotations)
+	}
+	if err := svc.Images().Delete(ctx, img.Name, imagestream.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = svc.ImageStreamTags("ns").Get(ctx, "app:latest")
+	wantErr := `images.image.openshift.io "` + img.Name + `" not found`
+	if err == nil || err.Error() != wantErr {
+		t.Errorf("Get after image deletion: error %v, want %q", err, wantErr)
+	}
+}
+
+// TestImageStreamTagGetLocalReference checks that the image reference obeys
+// the tag's Local reference policy (SEMANTICS §12.1, §5.2).
+func TestImageStreamTagGetLocalReference(t *testing.T) {
+	ctx := context.Background()
+	svc, _ := newService(t)
+	createStream(t, svc, "ns", "app", image.TagReference{Name: "latest", ReferencePolicy: image.TagReferencePolicy{Type: image.LocalTagReferencePolicy}})
+	img := pushed(1)
+	if _, err := svc.ImageStreamMappings("ns").Create(ctx, imagetest.Mapping("ns", "app", "latest", img)); err != nil {
+		t.Fatal(err)
+	}
+	got, err := svc.ImageStreamTags("ns").Get(ctx, "app:latest")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := registry + "/ns/app@" + img.Name
+	if diff := cmp.Diff(want, got.Image.DockerImageReference); diff != "" {
+		t.Errorf("dockerImageReference (-want +got):\n%s", diff)
+	}
+}
