@@ -1,8 +1,6 @@
 package imagestream
 
 import (
-	"bytes"
-	"encoding/json"
 	"slices"
 	"sync"
 
@@ -12,25 +10,43 @@ import (
 // Streams are stored as JSON, and a stream with a long history is large:
 // decoding and re-encoding all of it to append one tag event would make a
 // push cost grow with every other tag of the stream. The Service therefore
-// keeps, per stream, the last version it read or wrote as an immutable
-// decoded value together with the JSON of each status tag. A write that
-// changes a few tags copies only those (copy-on-write), re-encodes only
-// those, and splices the unchanged tags' JSON back in.
+// keeps, per stream, the last revision it read or wrote as an immutable
+// decoded value together with the JSON of each status tag and of the rest
+// of the stream. A push copies only the tag list header and the tags it
+// changes (copy-on-write) and encodes only the new events (encode.go),
+// splicing the JSON of everything else back in. What remains proportional
+// to the stream's size is copying bytes: the new value, and the store's
+// own copy of it.
 
-// streamCacheSize bounds the number of streams kept decoded.
-const streamCacheSize = 256
+// Cache bounds: entries, and bytes of stored JSON they stand for (each
+// entry holds about twice that: the decoded stream and its fragments).
+const (
+	defaultStreamCacheSize = 256
+	streamCacheBytes       = 64 << 20
+)
 
-// cachedStream is one immutable decoded stream at a revision.
+// cachedStream is one decoded stream at one revision. Nothing in it is
+// ever modified once it is in the cache; it may be shared by goroutines.
 type cachedStream struct {
 	rv int64
-	is *image.ImageStream // never modified once cached
-	// tags[i] is the JSON of is.Status.Tags[i].
-	tags [][]byte
+	is *image.ImageStream
+	// tags[i] is the JSON of is.Status.Tags[i]; nil when not known yet,
+	// as after a decode.
+	tags []tagJSON
+	// head is the JSON of the stream without status tags and without
+	// resourceVersion, ending in "}}"; nil when not known.
+	head []byte
+	// size is the length of the stored value.
+	size int
 }
 
+// streamCache maps a stream key to its newest cachedStream.
 type streamCache struct {
-	mu sync.Mutex
-	m  map[string]*cachedStream
+	size int // maximum entries; 0 disables the cache
+
+	mu    sync.Mutex
+	m     map[string]*cachedStream // guarded by mu
+	bytes int                      // sum of sizes, guarded by mu
 }
 
 func (c *streamCache) get(key string, rv int64) *cachedStream {
@@ -42,117 +58,68 @@ func (c *streamCache) get(key string, rv int64) *cachedStream {
 	return nil
 }
 
+// put caches e for key unless an entry for a newer revision is there.
 func (c *streamCache) put(key string, e *cachedStream) {
+	if c.size == 0 || e.size > streamCacheBytes/4 {
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.m == nil {
 		c.m = make(map[string]*cachedStream)
 	}
-	if _, ok := c.m[key]; !ok && len(c.m) >= streamCacheSize {
-		for k := range c.m { // evict an arbitrary entry
-			delete(c.m, k)
+	if old := c.m[key]; old != nil {
+		if old.rv > e.rv {
+			return
+		}
+		c.bytes -= old.size
+		delete(c.m, key)
+	}
+	for k, v := range c.m { // map order makes this a random eviction
+		if len(c.m) < c.size && c.bytes+e.size <= streamCacheBytes {
 			break
 		}
+		c.bytes -= v.size
+		delete(c.m, k)
 	}
 	c.m[key] = e
+	c.bytes += e.size
 }
 
-// shallowStatusCopy returns a copy of the cached stream sharing everything
-// but the status tag list header, which it copies so tags can be replaced.
-// Callers must clone a tag (cloneStatusTag) before changing it.
+// remove forgets key, so that a stream deleted and created again is not
+// served from a stale entry whose revision happens to match.
+func (c *streamCache) remove(key string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e := c.m[key]; e != nil {
+		c.bytes -= e.size
+		delete(c.m, key)
+	}
+}
+
+// shallowStatusCopy returns a copy of is sharing everything but the status
+// tag list, whose header it copies so entries can be replaced. Callers
+// must give a tag its own items (cloneStatusTag) before changing it.
 func shallowStatusCopy(is *image.ImageStream) *image.ImageStream {
 	out := *is
-	out.Status.Tags = append([]image.NamedTagEventList(nil), is.Status.Tags...)
+	out.Status.Tags = slices.Clone(is.Status.Tags)
 	return &out
 }
 
-// cloneStatusTag gives tag its own items and conditions.
+// cloneStatusTag gives tag its own items and conditions, with room for one
+// more event, so that AddTagEvent can change it without touching a shared
+// stream.
 func cloneStatusTag(is *image.ImageStream, tag string) {
 	if l := StatusTag(is, tag); l != nil {
 		l.Items = append(make([]image.TagEvent, 0, len(l.Items)+1), l.Items...)
-		l.Conditions = append([]image.TagEventCondition(nil), l.Conditions...)
+		l.Conditions = slices.Clone(l.Conditions)
 	}
 }
 
-// encodeStream encodes is, reusing the JSON of status tags that are
-// unchanged since prev (same backing arrays). It returns the encoding and
-// the JSON of every status tag.
-func encodeStream(dst []byte, is *image.ImageStream, prev *cachedStream) ([]byte, [][]byte, error) {
-	head := *is
-	head.ResourceVersion = ""
-	head.Status.Tags = nil
-	if head.Kind == "" && head.APIVersion == "" {
-		head.TypeMeta = image.TypeMeta{Kind: "ImageStream", APIVersion: image.APIVersion}
-	}
-	base, err := json.Marshal(&head)
-	if err != nil {
-		return nil, nil, err
-	}
-	tags := make([][]byte, len(is.Status.Tags))
-	for i := range is.Status.Tags {
-		if frag := prev.fragment(&is.Status.Tags[i]); frag != nil {
-			tags[i] = frag
-			continue
-		}
-		if tags[i], err = json.Marshal(&is.Status.Tags[i]); err != nil {
-			return nil, nil, err
-		}
-	}
-	if len(tags) == 0 {
-		return base, tags, nil
-	}
-	// The status, and its tags, come last in the encoding: splice the tags
-	// in front of the final "}}".
-	if !bytes.HasSuffix(base, []byte("}}")) {
-		b, err := json.Marshal(is)
-		return b, tags, err
-	}
-	n := len(base) - 2
-	for _, t := range tags {
-		n += len(t) + 1
-	}
-	out := slices.Grow(dst[:0], n+len(`,"tags":[]}}`))
-	out = append(out, base[:len(base)-2]...)
-	out = append(out, `,"tags":[`...)
-	for i, t := range tags {
-		if i > 0 {
-			out = append(out, ',')
-		}
-		out = append(out, t...)
-	}
-	return append(out, "]}}"...), tags, nil
-}
-
-// fragment returns the cached JSON of tag if it is the very list the
-// cached stream holds, unchanged.
-func (c *cachedStream) fragment(l *image.NamedTagEventList) []byte {
-	if c == nil {
-		return nil
-	}
-	i, ok := statusIndex(c.is, l.Tag)
-	if !ok {
-		return nil
-	}
-	old := &c.is.Status.Tags[i]
-	if sameSlice(old.Items, l.Items) && sameSlice(old.Conditions, l.Conditions) {
-		return c.tags[i]
-	}
-	return nil
-}
-
-// sameSlice reports whether a and b are the same slice: same backing
-// array and length.
-func sameSlice[T any](a, b []T) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	return len(a) == 0 || &a[0] == &b[0]
-}
-
-// encodeBuffers recycles the buffers streams are encoded into: every store
-// keeps its own copy of a value (a storage.Interface requirement checked by
-// storagetest), so the buffer is free again once the write returns, and a
-// large stream need not cost a fresh large allocation per push.
+// encodeBuffers recycles the buffers streams are encoded into. Every store
+// keeps its own copy of a value (a storage.Interface requirement checked
+// by storagetest), so a buffer is free again once the write returns, and a
+// large stream does not cost a fresh large allocation per push.
 type encodeBuffers struct{ pool sync.Pool }
 
 func (p *encodeBuffers) get() []byte {
@@ -163,7 +130,7 @@ func (p *encodeBuffers) get() []byte {
 }
 
 func (p *encodeBuffers) put(b []byte) {
-	if cap(b) <= 4<<20 { // do not pin buffers of rare huge streams
+	if cap(b) <= 4<<20 { // do not pin the buffers of rare huge streams
 		p.pool.Put(&b)
 	}
 }

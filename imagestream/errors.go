@@ -14,8 +14,8 @@ import (
 // OpenShift returns: a reason, an HTTP code, the resource and name, and a
 // message in OpenShift's words. errors.Is maps it onto the storage and
 // image sentinels: a NotFound error is storage.ErrNotFound, Conflict is
-// storage.ErrConflict, AlreadyExists is storage.ErrExists and Invalid is
-// image.ErrInvalid.
+// storage.ErrConflict, AlreadyExists is storage.ErrExists, Invalid is
+// image.ErrInvalid and Expired is storage.ErrTooOld.
 type StatusError struct {
 	// ErrStatus is the status as the API would send it.
 	ErrStatus image.Status
@@ -40,6 +40,8 @@ func (e *StatusError) Is(target error) bool {
 		return target == storage.ErrConflict
 	case image.StatusReasonInvalid:
 		return target == image.ErrInvalid
+	case StatusReasonExpired:
+		return target == storage.ErrTooOld
 	}
 	return false
 }
@@ -149,6 +151,20 @@ func NewInternalError(err error) *StatusError {
 			Details: &image.StatusDetails{Causes: []image.StatusCause{{Message: err.Error()}}},
 		},
 		Err: err,
+	}
+}
+
+// StatusReasonExpired is Kubernetes' reason for a resourceVersion or
+// continue token older than the store remembers (HTTP 410 Gone).
+const StatusReasonExpired image.StatusReason = "Expired"
+
+// NewResourceExpired returns the 410 Expired status Kubernetes gives a
+// watch or list that starts from a compacted resourceVersion; err (usually
+// wrapping storage.ErrTooOld) stays reachable through errors.Is.
+func NewResourceExpired(msg string, err error) *StatusError {
+	return &StatusError{
+		ErrStatus: image.Status{Status: image.StatusFailure, Reason: StatusReasonExpired, Code: http.StatusGone, Message: msg},
+		Err:       err,
 	}
 }
 

@@ -109,21 +109,7 @@ func UpdateTrackingTags(is *image.ImageStream, updatedTag string, event image.Ta
 	changed := 0
 	for i := range is.Spec.Tags {
 		spec := &is.Spec.Tags[i]
-		if spec.From == nil || spec.From.Kind != image.KindImageStreamTag {
-			continue
-		}
-		if spec.From.Namespace != "" && spec.From.Namespace != is.Namespace {
-			continue
-		}
-		tag := spec.From.Name
-		if strings.Contains(tag, ":") {
-			stream, t, ok := image.SplitImageStreamTag(tag)
-			if !ok || stream != is.Name {
-				continue
-			}
-			tag = t
-		}
-		if tag != updatedTag {
+		if !tracks(is, spec, updatedTag) {
 			continue
 		}
 		if AddTagEvent(is, spec.Name, event) {
@@ -131,6 +117,27 @@ func UpdateTrackingTags(is *image.ImageStream, updatedTag string, event image.Ta
 		}
 	}
 	return changed
+}
+
+// tracks reports whether spec tag spec follows tag updatedTag of is: kind
+// ImageStreamTag, same namespace, and a name that is the tag or
+// "<this stream>:<tag>" (SEMANTICS §5.3).
+func tracks(is *image.ImageStream, spec *image.TagReference, updatedTag string) bool {
+	if spec.From == nil || spec.From.Kind != image.KindImageStreamTag {
+		return false
+	}
+	if spec.From.Namespace != "" && spec.From.Namespace != is.Namespace {
+		return false
+	}
+	tag := spec.From.Name
+	if strings.Contains(tag, ":") {
+		stream, t, ok := image.SplitImageStreamTag(tag)
+		if !ok || stream != is.Name {
+			return false
+		}
+		tag = t
+	}
+	return tag == updatedTag
 }
 
 // ResolveImageID finds the one image in the stream's history whose name

@@ -96,7 +96,7 @@ func (c *ImageStreamImports) Create(ctx context.Context, in *image.ImageStreamIm
 			return nil, err
 		}
 		c.s.strategy.PrepareForInternalCreate(is)
-		if out, err = c.s.createStream(ctx, is, true); err != nil {
+		if out, err = c.s.createStream(ctx, is); err != nil {
 			return nil, err
 		}
 	} else {

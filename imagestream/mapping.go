@@ -3,6 +3,7 @@ package imagestream
 import (
 	"context"
 	"errors"
+	"slices"
 
 	"github.com/imagestreams/imagestreams/image"
 	"github.com/imagestreams/imagestreams/reference"
@@ -21,40 +22,41 @@ type ImageStreamMappings struct {
 	ns string
 }
 
-// Create stores the mapping's Image if it is new and makes it the newest
-// event of the mapping's tag (default "latest"), updating the tags that
-// track it. The stream must exist. Only the status changes: a pushed tag
-// has no spec tag. Concurrent mappings into one stream all land: a
-// conflicting write is retried while the tag's newest event is still the
-// one this mapping saw, up to ten times; if another writer changed that
-// tag meanwhile, the Conflict is returned.
+// Create stores the mapping's Image unless it exists and makes it the
+// newest event of the mapping's tag, then updates the tags that track that
+// tag (SEMANTICS §6). The stream must exist. Only the status changes: a
+// pushed tag has no spec tag. The event's generation is the stream's
+// generation (QUIRK §14.11). Pushing what the tag already shows changes
+// nothing. The result is a Success status.
+//
+// When the stored stream changed between read and write, the write is
+// retried on the fresh stream as long as the tag still shows what the
+// mapping saw, up to ten times (then ServerTimeout); if another writer
+// changed the tag meanwhile the mapping fails with a Conflict (§6.2 step
+// 6). Such conflicts can only come from writers outside this Service:
+// the mappings of one Service into one stream take turns, and those that
+// arrive while another is being written share the next write.
 func (c *ImageStreamMappings) Create(ctx context.Context, in *image.ImageStreamMapping) (*image.Status, error) {
-	ism := *in
-	ism.Image = *in.Image.DeepCopy()
+	ism := &image.ImageStreamMapping{TypeMeta: in.TypeMeta, ObjectMeta: in.ObjectMeta, Image: copyForPrepare(&in.Image), Tag: in.Tag}
 	if ism.Namespace == "" {
 		ism.Namespace = c.ns
 	}
-	// §6.1 PrepareForCreate.
-	if ism.Image.DockerImageReference == "" && c.s.strategy.RegistryHostname != "" {
-		ism.Image.DockerImageReference = reference.DockerImageReference{
-			Registry: c.s.strategy.RegistryHostname, Namespace: ism.Namespace, Name: ism.Name, ID: ism.Image.Name,
+	if ism.Namespace != c.ns {
+		return nil, NewBadRequest("the namespace of the provided object does not match the namespace sent on the request")
+	}
+	// §6.1: the strategy's PrepareForCreate, then validation (§3.6).
+	img := &ism.Image
+	if img.DockerImageReference == "" && c.s.strategy.RegistryHostname != "" {
+		img.DockerImageReference = reference.DockerImageReference{
+			Registry: c.s.strategy.RegistryHostname, Namespace: ism.Namespace, Name: ism.Name, ID: img.Name,
 		}.Exact()
 	}
-	ism.Image.Signatures = nil
-	if err := image.ValidateImageStreamMapping(&ism); err != nil {
+	img.Signatures = nil
+	if err := image.ValidateImageStreamMapping(ism); err != nil {
 		return nil, NewInvalid("ImageStreamMapping", ism.Name, err)
 	}
 
-	key := streamKey(ism.Namespace, ism.Name)
-	// Writers of one stream in this process take turns, so that many
-	// concurrent pushes queue instead of failing each other's
-	// compare-and-swap; writers elsewhere are handled by the retry below.
-	// The stream is read under the lock, after any queued writer.
-	unlock, err := c.s.locks.Lock(ctx, key)
-	if err != nil {
-		return nil, err
-	}
-	defer unlock()
+	// §6.2 step 1: the stream must exist before the image is created.
 	cur, err := c.s.loadStream(ctx, ism.Namespace, ism.Name)
 	if err != nil {
 		return nil, err
@@ -63,64 +65,197 @@ func (c *ImageStreamMappings) Create(ctx context.Context, in *image.ImageStreamM
 	if tag == "" {
 		tag = image.DefaultImageTag
 	}
-	stored, existed, err := c.s.createImageIfAbsent(ctx, &ism.Image)
-	if err != nil {
-		return nil, err
-	}
-	ref := stored.DockerImageReference
-	if existed && ism.Image.Annotations[image.ManagedByOpenShiftAnnotation] == "true" {
-		// A blob mounted from another stream: pull it through this one.
-		if r, ok := referenceForStream(cur.is); ok {
-			r.Tag, r.ID = "", stored.Name
-			ref = r.Exact()
-		}
-	}
-	// The status update adds this one pull spec (tracking tags copy the
-	// same event), so it is the only one to validate (SEMANTICS §4.5).
-	if err := c.s.validateNewPullSpec(ism.Name, tag, ref); err != nil {
-		return nil, err
-	}
-	next := image.TagEvent{Created: image.NewTime(c.s.now()), DockerImageReference: ref, Image: stored.Name}
-
-	for attempt := 0; attempt < maxConflictRetries; attempt++ {
-		if attempt > 0 {
-			fresh, err := c.s.loadStream(ctx, ism.Namespace, ism.Name)
-			if err != nil {
-				return nil, err
-			}
-			// §6.2: retry only while the tag still shows what this mapping
-			// saw; otherwise someone else changed it and the caller must
-			// decide.
-			before, now := LatestTaggedImage(cur.is, tag), LatestTaggedImage(fresh.is, tag)
-			if before != nil && (now == nil || now.DockerImageReference != before.DockerImageReference || now.Image != before.Image) {
-				return nil, NewConflict(ResourceImageStreams, ism.Name, errors.New("the object has been modified; please apply your changes to the latest version and try again"))
-			}
-			cur = fresh
-		}
-		updated := shallowStatusCopy(cur.is)
-		cloneStatusTag(updated, tag)
-		for _, st := range updated.Spec.Tags {
-			if st.From != nil && st.From.Kind == image.KindImageStreamTag {
-				cloneStatusTag(updated, st.Name)
+	// Step 3: create the image through the Image strategy, unless it
+	// exists (see imageExists). The strategy prepares img in place; name,
+	// pull spec and annotations stay the request's. Validation of the
+	// mapping covered the image as sent; preparing it adds only a valid
+	// annotation and, for a manifest list, the children, so only a list
+	// needs validating again.
+	existed := c.s.imageExists(ctx, img.Name)
+	if !existed {
+		c.s.prepareImageForCreate(img)
+		if len(img.DockerImageManifests) > 0 {
+			if err := image.ValidateImage(img); err != nil {
+				return nil, NewInvalid("Image", img.Name, err)
 			}
 		}
-		next.Generation = updated.Generation // QUIRK §14.11: the stream's, not the tag's
-		if !AddTagEvent(updated, tag, next) {
-			return successStatus(), nil
-		}
-		UpdateTrackingTags(updated, tag, next)
-		c.s.strategy.PrepareForStatusUpdate(updated, cur.is)
-		_, err := c.s.storeStream(ctx, updated, cur.rv, cur)
-		if err == nil {
-			return successStatus(), nil
-		}
-		if !errors.Is(err, storage.ErrConflict) {
+		if _, existed, err = c.s.createPreparedImage(ctx, img); err != nil {
 			return nil, err
 		}
 	}
-	return nil, NewServerTimeout(ResourceImageStreams, "create", 2)
+	// Step 4: a managed image that exists already (a blob mounted from
+	// another stream) is pulled through this stream.
+	ref := img.DockerImageReference
+	if existed && img.Annotations[image.ManagedByOpenShiftAnnotation] == "true" {
+		if r, ok := referenceForStream(cur.is); ok {
+			r.Tag, r.ID = "", img.Name
+			ref = r.Exact()
+		}
+	}
+	if err := c.s.allowNewPullSpec(cur.is, tag, ref); err != nil {
+		return nil, err
+	}
+	// Steps 5 and 6.
+	p := &push{ctx: ctx, tag: tag, next: image.TagEvent{Created: image.NewTime(c.s.now()), DockerImageReference: ref, Image: img.Name}}
+	ns, name := ism.Namespace, ism.Name
+	if err := c.s.pushes.commit(streamKey(ns, name), p, func(ctx context.Context, batch []*push) {
+		c.s.applyPushes(ctx, ns, name, batch)
+	}); err != nil {
+		return nil, err
+	}
+	// Step 7.
+	return &image.Status{TypeMeta: image.TypeMeta{Kind: "Status", APIVersion: "v1"}, Status: image.StatusSuccess}, nil
 }
 
-func successStatus() *image.Status {
-	return &image.Status{TypeMeta: image.TypeMeta{Kind: "Status", APIVersion: "v1"}, Status: image.StatusSuccess}
+// applyPushes writes the tag events of batch into stream ns/name in one
+// revision, through the status strategy (SEMANTICS §4.5), and sets the
+// outcome of every push. The stream as cached is never modified: only the
+// tags the pushes change are copied (see cache.go), so the cost of a push
+// does not depend on the number of other tags beyond copying bytes.
+func (s *Service) applyPushes(ctx context.Context, ns, name string, batch []*push) {
+	// settle gives every push of ps its outcome.
+	settle := func(ps []*push, err error) {
+		for _, p := range ps {
+			p.err = err
+		}
+	}
+	unlock, err := s.locks.Lock(ctx, streamKey(ns, name))
+	if err != nil {
+		settle(batch, err)
+		return
+	}
+	defer unlock()
+	pending := batch
+	for attempt := range maxConflictRetries {
+		cur, err := s.loadStream(ctx, ns, name)
+		if err != nil {
+			settle(pending, err)
+			return
+		}
+		if attempt > 0 {
+			pending = dropConflicting(cur.is, name, pending)
+			if len(pending) == 0 {
+				return
+			}
+		}
+		updated := shallowStatusCopy(cur.is)
+		var cloned []string
+		clone := func(tag string) {
+			if !slices.Contains(cloned, tag) {
+				cloned = append(cloned, tag)
+				cloneStatusTag(updated, tag)
+			}
+		}
+		changed := false
+		for _, p := range pending {
+			p.seen = LatestTaggedImage(cur.is, p.tag) // cur.is is never modified
+			clone(p.tag)
+			for i := range updated.Spec.Tags {
+				if tracks(updated, &updated.Spec.Tags[i], p.tag) {
+					clone(updated.Spec.Tags[i].Name)
+				}
+			}
+			p.next.Generation = updated.Generation // QUIRK §14.11: the stream's, not the tag's
+			if AddTagEvent(updated, p.tag, p.next) {
+				changed = true
+				UpdateTrackingTags(updated, p.tag, p.next)
+			}
+		}
+		if !changed {
+			settle(pending, nil) // nothing to write: the tags already show every push
+			return
+		}
+		// The status strategy gives newest events of generation 0 a
+		// generation; such tags must not be shared with the cache.
+		for i := range updated.Status.Tags {
+			if l := &updated.Status.Tags[i]; len(l.Items) > 0 && l.Items[0].Generation == 0 {
+				clone(l.Tag)
+			}
+		}
+		s.strategy.PrepareForStatusUpdate(updated, cur.is)
+		if s.strategy.VerifyLimits != nil {
+			if err := s.strategy.VerifyLimits(ctx, updated, cur.is); err != nil {
+				settle(pending, NewForbidden(ResourceImageStreams, name, err))
+				return
+			}
+		}
+		_, err = s.storeStream(ctx, updated, cur.rv, cur, headUnchanged(updated, cur.is))
+		if !errors.Is(err, storage.ErrConflict) {
+			settle(pending, err) // nil: written
+			return
+		}
+	}
+	settle(pending, NewServerTimeout(ResourceImageStreams, "create", 2))
+}
+
+// dropConflicting applies the rule of SEMANTICS §6.2 step 6 after a
+// failed compare-and-swap: a push whose tag had an event when its attempt
+// started goes on only if the fresh stream's newest event of the tag is
+// still that one, compared by pull spec and image (not generation or
+// time); the others fail with a Conflict. Pushes to tags that had no
+// history retry.
+func dropConflicting(fresh *image.ImageStream, name string, pending []*push) []*push {
+	kept := pending[:0]
+	for _, p := range pending {
+		if p.seen != nil {
+			now := LatestTaggedImage(fresh, p.tag)
+			if now == nil || now.DockerImageReference != p.seen.DockerImageReference || now.Image != p.seen.Image {
+				p.err = NewConflict(ResourceImageStreams, name, errModified)
+				continue
+			}
+		}
+		kept = append(kept, p)
+	}
+	clear(pending[len(kept):])
+	return kept
+}
+
+// headUnchanged reports whether a push left everything but the status
+// tags as in old, so that old's JSON of it can be reused. Pushes never
+// touch metadata; the status strategy resets the spec and recomputes the
+// repositories.
+func headUnchanged(is, old *image.ImageStream) bool {
+	return is.Generation == old.Generation &&
+		is.Status.DockerImageRepository == old.Status.DockerImageRepository &&
+		is.Status.PublicDockerImageRepository == old.Status.PublicDockerImageRepository &&
+		specEqual(&is.Spec, &old.Spec)
+}
+
+// allowNewPullSpec checks a pull spec a push adds to a stream's status
+// against the registry allow-list, as the status update does for pull
+// specs new to the status (SEMANTICS §3.5, §3.11). The pull spec of a
+// mapping parses: validation or the stream's repository made sure.
+func (s *Service) allowNewPullSpec(is *image.ImageStream, tag, spec string) error {
+	allow := s.strategy.Validation.AllowRegistry
+	if allow == nil {
+		return nil
+	}
+	ref, err := reference.Parse(spec)
+	if err == nil {
+		if err = allow(ref, is.Annotations[image.InsecureRepositoryAnnotation] == "true"); err == nil {
+			return nil
+		}
+	}
+	for _, l := range is.Status.Tags { // pull specs already in the status stay allowed
+		for _, e := range l.Items {
+			if e.DockerImageReference == spec {
+				return nil
+			}
+		}
+	}
+	p := image.NewPath("status", "tags").Key(tag).Child("items").Index(0).Child("dockerImageReference")
+	return NewInvalid("ImageStream", is.Name, &image.InvalidError{Kind: "ImageStream", Name: is.Name, Errs: image.ErrorList{p.Forbidden(err.Error())}})
+}
+
+// copyForPrepare copies a mapping's image deeply enough for the Image
+// strategy to prepare the copy in place: metadata (annotations gain the
+// layer order), layers (reordered in place) and signatures (dropped);
+// everything else the strategy replaces rather than modifies, so it is
+// shared with the caller's image, read-only.
+func copyForPrepare(in *image.Image) image.Image {
+	img := *in
+	img.ObjectMeta = *in.ObjectMeta.DeepCopy()
+	img.DockerImageLayers = slices.Clone(in.DockerImageLayers)
+	img.Signatures = nil
+	return img
 }

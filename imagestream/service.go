@@ -2,31 +2,33 @@ package imagestream
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/json"
-	"errors"
-	"fmt"
 	"log/slog"
-	"strconv"
 	"time"
 
 	"github.com/imagestreams/imagestreams/image"
 	"github.com/imagestreams/imagestreams/internal/keylock"
-	"github.com/imagestreams/imagestreams/reference"
 	"github.com/imagestreams/imagestreams/storage"
 )
 
 // Service is the ImageStream family of OpenShift's API server over a
-// storage.Interface, shaped like client-go: svc.ImageStreams(ns).Get,
-// svc.ImageStreamMappings(ns).Create, svc.Images().List, ... Every write
-// is a compare-and-swap on the stored resourceVersion; operations the
-// server performs for the caller (mappings, imports, signatures) retry
-// conflicts the way OpenShift does, so concurrent writers lose nothing.
+// storage.Interface, shaped like client-go:
 //
-// Objects handed in are not modified and objects handed out are copies
-// the caller owns. Errors are *StatusError values; errors.Is works with
-// storage.ErrNotFound, storage.ErrExists, storage.ErrConflict and
-// image.ErrInvalid.
+//	svc := imagestream.NewService(store, imagestream.WithRegistryHostname(host, ""))
+//	is, err := svc.ImageStreams("ns").Get(ctx, "ruby")
+//	_, err = svc.ImageStreamMappings("ns").Create(ctx, mapping)
+//
+// Every write is a compare-and-swap on the stored resourceVersion. A
+// client's Update must carry the resourceVersion it read and fails with a
+// Conflict when it is stale; the writes the server makes for a caller
+// (mappings, signatures, imports, tag edits) retry conflicts as OpenShift
+// does, so concurrent writers lose nothing. Writers of one stream in one
+// process take turns, and concurrent pushes into one stream share writes.
+//
+// Objects handed in are never modified, and objects handed out are copies
+// the caller owns. Errors are *StatusError values with OpenShift's
+// reasons and messages; errors.Is matches them against storage.ErrNotFound,
+// storage.ErrExists, storage.ErrConflict, storage.ErrTooOld and
+// image.ErrInvalid. A Service is safe for concurrent use.
 type Service struct {
 	store    storage.Interface
 	strategy Strategy
@@ -34,9 +36,11 @@ type Service struct {
 	log      *slog.Logger
 	importer Importer
 	secrets  SecretProvider
-	cache    streamCache
-	locks    keylock.Locks
-	buffers  encodeBuffers
+
+	cache   streamCache   // decoded streams, see cache.go
+	locks   keylock.Locks // one writer per stream key at a time
+	pushes  pushQueues    // mappings waiting to share a write, see pushqueue.go
+	buffers encodeBuffers // recycled encode buffers
 }
 
 // Option configures a Service.
@@ -44,7 +48,8 @@ type Option func(*Service)
 
 // WithRegistryHostname sets the integrated registry's internal host[:port]
 // and, optionally, its public host (SEMANTICS §4.2): streams then report
-// status.dockerImageRepository "<internal>/<ns>/<name>".
+// status.dockerImageRepository "<internal>/<ns>/<name>", and mappings
+// without a pull spec get "<internal>/<ns>/<name>@<image>" (§6.1).
 func WithRegistryHostname(internal, public string) Option {
 	return func(s *Service) {
 		s.strategy.RegistryHostname, s.strategy.PublicRegistryHostname = internal, public
@@ -54,15 +59,24 @@ func WithRegistryHostname(internal, public string) Option {
 // WithClock sets the source of time for creation timestamps and tag
 // events; the default is time.Now.
 func WithClock(now func() time.Time) Option {
-	return func(s *Service) { s.now = now }
+	return func(s *Service) {
+		if now != nil {
+			s.now = now
+		}
+	}
 }
 
 // WithLogger sets the logger; the default discards.
 func WithLogger(l *slog.Logger) Option {
-	return func(s *Service) { s.log = l }
+	return func(s *Service) {
+		if l != nil {
+			s.log = l
+		}
+	}
 }
 
-// WithValidation sets validation options such as a registry allow-list.
+// WithValidation sets validation options such as a registry allow-list
+// (SEMANTICS §3.11).
 func WithValidation(opts image.ValidationOptions) Option {
 	return func(s *Service) { s.strategy.Validation = opts }
 }
@@ -83,15 +97,33 @@ func WithSecrets(p SecretProvider) Option {
 	return func(s *Service) { s.secrets = p }
 }
 
-// WithTagVerifier sets the cross-namespace tag permission hook (SEMANTICS §4.6).
+// WithTagVerifier sets the cross-namespace tag permission hook
+// (SEMANTICS §4.6): it is asked about every new or changed spec tag that
+// points into another namespace, and an error rejects the write.
 func WithTagVerifier(fn func(ctx context.Context, is *image.ImageStream, tag *image.TagReference) error) Option {
 	return func(s *Service) { s.strategy.VerifyTags = fn }
+}
+
+// WithLimitVerifier sets the quota-like limit hook (SEMANTICS §4.7). It
+// sees every stream write, pushes included, and must not modify the
+// streams it is given; an error rejects the write as Forbidden.
+func WithLimitVerifier(fn func(ctx context.Context, is, old *image.ImageStream) error) Option {
+	return func(s *Service) { s.strategy.VerifyLimits = fn }
+}
+
+// WithStreamCache sets how many decoded streams the Service keeps (256 by
+// default); 0 turns the cache off. The cache makes a push into a large
+// stream cost about the same as into a small one (see the package
+// documentation); each entry holds one stream as decoded plus its JSON.
+func WithStreamCache(n int) Option {
+	return func(s *Service) { s.cache.size = max(n, 0) }
 }
 
 // NewService returns a Service storing its objects in store under
 // /imagestreams/<namespace>/<name> and /images/<name>.
 func NewService(store storage.Interface, opts ...Option) *Service {
 	s := &Service{store: store, now: time.Now, log: slog.New(slog.DiscardHandler)}
+	s.cache.size = defaultStreamCacheSize
 	for _, o := range opts {
 		o(s)
 	}
@@ -103,17 +135,29 @@ func NewService(store storage.Interface, opts ...Option) *Service {
 // Store returns the store the service writes to.
 func (s *Service) Store() storage.Interface { return s.store }
 
-func streamKey(ns, name string) string { return "/imagestreams/" + ns + "/" + name }
+// Key layout (DESIGN.md "Storage"): images are cluster-scoped, streams
+// namespaced, as in OpenShift.
+const (
+	imagesPrefix  = "/images/"
+	streamsPrefix = "/imagestreams/"
+)
 
+// streamKey is the storage key of stream ns/name.
+func streamKey(ns, name string) string { return streamsPrefix + ns + "/" + name }
+
+// imageKey is the storage key of the image called name.
+func imageKey(name string) string { return imagesPrefix + name }
+
+// streamPrefix is the list and watch prefix of a namespace's streams, or
+// of all streams when ns is empty.
 func streamPrefix(ns string) string {
 	if ns == "" {
-		return "/imagestreams/"
+		return streamsPrefix
 	}
-	return "/imagestreams/" + ns + "/"
+	return streamsPrefix + ns + "/"
 }
 
-func imageKey(name string) string { return "/images/" + name }
-
+// streamGetter lets the strategy read other streams (SEMANTICS §4.4 step 5).
 type streamGetter struct{ s *Service }
 
 func (g streamGetter) GetImageStream(ctx context.Context, ns, name string) (*image.ImageStream, error) {
@@ -121,7 +165,26 @@ func (g streamGetter) GetImageStream(ctx context.Context, ns, name string) (*ima
 	return is, err
 }
 
-// getStream reads a stream and its revision; the stream is the caller's.
+// maxConflictRetries is OpenShift's bound on retries of the writes the
+// server makes for a caller (SEMANTICS §6.2, §12.1).
+const maxConflictRetries = 10
+
+// Internal helpers for the clients and views of this package. They are
+// the only paths to the store; build on them rather than on s.store:
+//
+//   - getStream: a stream the caller owns, and its revision;
+//   - loadStream: the shared, read-only decoded stream (no copy) — use it
+//     when only reading, and never modify it;
+//   - getImage: an image the caller owns;
+//   - updateStreamWithRetry / upsertStreamWithRetry: server-side stream
+//     writes through the internal strategy, with OpenShift's retry loop;
+//   - createStream, storeStream: single writes of prepared streams;
+//   - createImageIfAbsent: the Image strategy's create, AlreadyExists kept
+//     apart (images.go);
+//   - storageError: storage failures as StatusErrors (codec.go).
+
+// getStream reads stream ns/name and returns a copy the caller owns, with
+// metadata.resourceVersion set, and its revision.
 func (s *Service) getStream(ctx context.Context, ns, name string) (*image.ImageStream, int64, error) {
 	cur, err := s.loadStream(ctx, ns, name)
 	if err != nil {
@@ -130,7 +193,10 @@ func (s *Service) getStream(ctx context.Context, ns, name string) (*image.ImageS
 	return cur.is.DeepCopy(), cur.rv, nil
 }
 
-// loadStream reads a stream as a shared, immutable cached value.
+// loadStream reads stream ns/name as a shared value that nobody may
+// modify: the decoded stream of the cache when the store still holds that
+// revision, else a fresh decode (then cached). The stream is normalized
+// (SEMANTICS §2.3).
 func (s *Service) loadStream(ctx context.Context, ns, name string) (*cachedStream, error) {
 	key := streamKey(ns, name)
 	obj, err := s.store.Get(ctx, key)
@@ -144,113 +210,16 @@ func (s *Service) loadStream(ctx context.Context, ns, name string) (*cachedStrea
 	if err != nil {
 		return nil, err
 	}
-	e := &cachedStream{rv: obj.ResourceVersion, is: is, tags: make([][]byte, len(is.Status.Tags))}
-	for i := range is.Status.Tags {
-		if e.tags[i], err = json.Marshal(&is.Status.Tags[i]); err != nil {
-			return nil, NewInternalError(err)
-		}
-	}
+	e := &cachedStream{rv: obj.ResourceVersion, is: is, size: len(obj.Value)}
 	s.cache.put(key, e)
 	return e, nil
 }
 
-func decodeStream(obj storage.Object) (*image.ImageStream, error) {
-	is := new(image.ImageStream)
-	if err := json.Unmarshal(obj.Value, is); err != nil {
-		return nil, NewInternalError(fmt.Errorf("decode %s: %w", obj.Key, err))
-	}
-	is.ResourceVersion = strconv.FormatInt(obj.ResourceVersion, 10)
-	Normalize(is)
-	return is, nil
-}
-
-func decodeImage(obj storage.Object) (*image.Image, error) {
-	img := new(image.Image)
-	if err := json.Unmarshal(obj.Value, img); err != nil {
-		return nil, NewInternalError(fmt.Errorf("decode %s: %w", obj.Key, err))
-	}
-	img.ResourceVersion = strconv.FormatInt(obj.ResourceVersion, 10)
-	return img, nil
-}
-
-// encode stores obj without its resourceVersion, which the store keeps.
-func encode(obj image.Object, meta *image.ObjectMeta) ([]byte, error) {
-	rv := meta.ResourceVersion
-	meta.ResourceVersion = ""
-	defer func() { meta.ResourceVersion = rv }()
-	b, err := image.Encode(obj)
+// getImage reads the image called name; the caller owns the result.
+func (s *Service) getImage(ctx context.Context, name string) (*image.Image, error) {
+	obj, err := s.store.Get(ctx, imageKey(name))
 	if err != nil {
-		return nil, NewInternalError(err)
+		return nil, storageError(err, ResourceImages, name)
 	}
-	return b, nil
-}
-
-// parseRV reads a resourceVersion; "" is 0.
-func parseRV(rv string) (int64, error) {
-	if rv == "" {
-		return 0, nil
-	}
-	n, err := strconv.ParseInt(rv, 10, 64)
-	if err != nil || n < 0 {
-		return 0, NewBadRequest(fmt.Sprintf("invalid resourceVersion %q", rv))
-	}
-	return n, nil
-}
-
-// storageError turns storage failures into API errors.
-func storageError(err error, gr GroupResource, name string) error {
-	var se *StatusError
-	var ce *storage.ConflictError
-	switch {
-	case err == nil:
-		return nil
-	case errors.As(err, &se):
-		return err
-	case errors.Is(err, storage.ErrNotFound):
-		return NewNotFound(gr, name)
-	case errors.Is(err, storage.ErrExists):
-		return NewAlreadyExists(gr, name)
-	case errors.As(err, &ce):
-		return NewConflict(gr, name, errors.New("the object has been modified; please apply your changes to the latest version and try again"))
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return err
-	case errors.Is(err, storage.ErrTooLarge):
-		e := NewBadRequest(fmt.Sprintf("%s %q is too large to store: %v", gr, name, err))
-		e.Err = err
-		return e
-	}
-	return NewInternalError(err)
-}
-
-// newUID returns a random RFC 4122 version 4 UUID.
-func newUID() image.UID {
-	var b [16]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return image.UID(fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16]))
-}
-
-// maxConflictRetries is OpenShift's bound on retries of server-side
-// writes (SEMANTICS §6.2, §12.1).
-const maxConflictRetries = 10
-
-// validateNewPullSpec checks a pull spec a server-side write adds to a
-// stream's status, as a status update does (SEMANTICS §3.5, §4.5).
-func (s *Service) validateNewPullSpec(stream, tag, spec string) error {
-	p := image.NewPath("status", "tags").Key(tag).Child("items").Index(0).Child("dockerImageReference")
-	var fe *image.FieldError
-	if spec == "" {
-		fe = p.Required("")
-	} else if ref, err := reference.Parse(spec); err != nil {
-		fe = p.Invalid(spec, err.Error())
-	} else if allow := s.strategy.Validation.AllowRegistry; allow != nil {
-		if err := allow(ref, false); err != nil {
-			fe = p.Forbidden(err.Error())
-		}
-	}
-	if fe == nil {
-		return nil
-	}
-	return NewInvalid("ImageStream", stream, &image.InvalidError{Kind: "ImageStream", Name: stream, Errs: image.ErrorList{fe}})
+	return decodeImage(obj)
 }

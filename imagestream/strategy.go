@@ -166,9 +166,15 @@ func (s *Strategy) ValidateUpdate(ctx context.Context, is, old *image.ImageStrea
 // new events sent with generation 0 get the generation they answer.
 // lookupPolicy changes are kept, as OpenShift does.
 func (s *Strategy) PrepareForStatusUpdate(is, old *image.ImageStream) {
-	// The spec comes from old first, so defaulting never writes to spec
-	// tags the caller may share with old.
-	is.Spec.Tags = old.Spec.DeepCopy().Tags
+	// The spec comes from old. Defaulting and normalizing must never write
+	// to spec tags shared with old, so they are copied unless there is
+	// nothing to write (the usual case: stored streams are defaulted and
+	// sorted), which keeps a push into a stream with many spec tags cheap.
+	if s.specTagsSettled(old.Spec.Tags) {
+		is.Spec.Tags = old.Spec.Tags
+	} else {
+		is.Spec.Tags = old.Spec.DeepCopy().Tags
+	}
 	is.Spec.DockerImageRepository = old.Spec.DockerImageRepository
 	s.Defaults.Default(is)
 	Normalize(is)
@@ -190,6 +196,20 @@ func (s *Strategy) PrepareForStatusUpdate(is, old *image.ImageStream) {
 			next.Generation = is.Generation
 		}
 	}
+}
+
+// specTagsSettled reports whether defaulting and Normalize would leave
+// tags unchanged.
+func (s *Strategy) specTagsSettled(tags []image.TagReference) bool {
+	for i := range tags {
+		if tags[i].ImportPolicy.ImportMode == "" || tags[i].ReferencePolicy.Type == "" {
+			return false
+		}
+		if i > 0 && tags[i-1].Name >= tags[i].Name {
+			return false
+		}
+	}
+	return true
 }
 
 // ValidateStatusUpdate validates a status update.

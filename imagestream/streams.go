@@ -9,29 +9,38 @@ import (
 	"github.com/imagestreams/imagestreams/storage"
 )
 
-// ListOptions selects a page of a list.
+// ListOptions selects a page of a list, as in Kubernetes: all pages of
+// one chain of continue tokens are read from the snapshot of the first.
 type ListOptions struct {
 	// Limit is the page size; <= 0 returns everything.
 	Limit int64
-	// Continue is the token of the previous page.
+	// Continue is the token of the previous page's list metadata.
 	Continue string
 }
 
-// DeleteOptions are preconditions of a delete.
+// DeleteOptions are the options of a delete.
 type DeleteOptions struct {
-	// ResourceVersion, when set, must be the object's current one.
-	ResourceVersion string
-	// UID, when set, must be the object's UID.
-	UID image.UID
+	// Preconditions, when set, must hold for the object to be deleted.
+	Preconditions *Preconditions
 }
 
-// ImageStreams returns the client for the image streams of namespace ns.
+// Preconditions are conditions on the object a delete removes; an empty
+// field is not checked. A failed precondition is a Conflict.
+type Preconditions struct {
+	// UID must be the object's uid.
+	UID image.UID
+	// ResourceVersion must be the object's resourceVersion.
+	ResourceVersion string
+}
+
+// ImageStreams returns the client for the image streams of namespace ns;
+// with ns empty, List and Watch cover every namespace.
 func (s *Service) ImageStreams(ns string) *ImageStreams {
 	return &ImageStreams{s: s, ns: ns}
 }
 
 // ImageStreams reads and writes the image streams of one namespace
-// through the API server's strategy (SEMANTICS §4).
+// through OpenShift's ImageStream strategy (SEMANTICS §4).
 type ImageStreams struct {
 	s  *Service
 	ns string
@@ -39,12 +48,15 @@ type ImageStreams struct {
 
 // Get returns the stream called name.
 func (c *ImageStreams) Get(ctx context.Context, name string) (*image.ImageStream, error) {
+	if err := c.needNamespace(); err != nil {
+		return nil, err
+	}
 	is, _, err := c.s.getStream(ctx, c.ns, name)
 	return is, err
 }
 
-// List returns the streams of the namespace sorted by name; with an empty
-// namespace, every stream sorted by namespace and name.
+// List returns the streams of the namespace sorted by name; for the
+// client of all namespaces, every stream sorted by namespace and name.
 func (c *ImageStreams) List(ctx context.Context, opts ListOptions) (*image.ImageStreamList, error) {
 	res, err := c.s.store.List(ctx, streamPrefix(c.ns), storage.ListOptions{Limit: opts.Limit, Continue: opts.Continue})
 	if err != nil {
@@ -52,54 +64,42 @@ func (c *ImageStreams) List(ctx context.Context, opts ListOptions) (*image.Image
 	}
 	list := &image.ImageStreamList{
 		TypeMeta: image.TypeMeta{Kind: "ImageStreamList", APIVersion: image.APIVersion},
-		ListMeta: image.ListMeta{ResourceVersion: fmt.Sprint(res.ResourceVersion), Continue: res.Continue},
-		Items:    make([]image.ImageStream, 0, len(res.Items)),
+		ListMeta: image.ListMeta{ResourceVersion: formatRV(res.ResourceVersion), Continue: res.Continue},
+		Items:    make([]image.ImageStream, len(res.Items)),
 	}
-	for _, obj := range res.Items {
+	for i, obj := range res.Items {
+		if e := c.s.cache.get(obj.Key, obj.ResourceVersion); e != nil {
+			list.Items[i] = *e.is.DeepCopy()
+			continue
+		}
 		is, err := decodeStream(obj)
 		if err != nil {
 			return nil, err
 		}
-		list.Items = append(list.Items, *is)
+		list.Items[i] = *is
 	}
 	return list, nil
 }
 
-// Create stores a new stream. Like OpenShift it discards the status the
-// caller sent, sets metadata.generation and every spec tag's generation to
-// 1, and resolves spec tags that point at other tags or images.
+// Create stores a new stream. Like OpenShift (SEMANTICS §4.1) it discards
+// the status the caller sent, sets metadata.generation and every spec
+// tag's generation to 1, resolves spec tags that point at other tags or
+// images, and fills the system fields (uid, creationTimestamp, a name from
+// generateName).
 func (c *ImageStreams) Create(ctx context.Context, in *image.ImageStream) (*image.ImageStream, error) {
 	is := in.DeepCopy()
 	if err := c.checkNamespace(&is.ObjectMeta); err != nil {
 		return nil, err
 	}
+	generateName(&is.ObjectMeta)
 	c.s.strategy.PrepareForCreate(is)
-	return c.s.createStream(ctx, is, false)
+	return c.s.createStream(ctx, is)
 }
 
-// createStream stores a prepared stream; internal creates keep the
-// status they carry.
-func (s *Service) createStream(ctx context.Context, is *image.ImageStream, _ bool) (*image.ImageStream, error) {
-	is.UID = newUID()
-	is.CreationTimestamp = image.NewTime(s.now())
-	is.ResourceVersion = ""
-	if err := s.strategy.ValidateCreate(ctx, is); err != nil {
-		return nil, err
-	}
-	b, err := encode(is, &is.ObjectMeta)
-	if err != nil {
-		return nil, err
-	}
-	rv, err := s.store.Create(ctx, streamKey(is.Namespace, is.Name), b)
-	if err != nil {
-		return nil, storageError(err, ResourceImageStreams, is.Name)
-	}
-	is.ResourceVersion = fmt.Sprint(rv)
-	return is, nil
-}
-
-// Update replaces the stream's spec and metadata; the caller's status is
-// ignored. metadata.resourceVersion must be the stored one.
+// Update replaces the stream's metadata and spec (SEMANTICS §4.3): the
+// status sent is ignored, a spec change adds one to metadata.generation,
+// and new or changed spec tags are resolved. metadata.resourceVersion must
+// be the stored one: a stale one is a Conflict, none at all is Invalid.
 func (c *ImageStreams) Update(ctx context.Context, in *image.ImageStream) (*image.ImageStream, error) {
 	return c.update(ctx, in, func(is, old *image.ImageStream) error {
 		c.s.strategy.PrepareForUpdate(is, old)
@@ -107,8 +107,10 @@ func (c *ImageStreams) Update(ctx context.Context, in *image.ImageStream) (*imag
 	})
 }
 
-// UpdateStatus replaces the stream's status (the status subresource,
-// SEMANTICS §4.5); spec tags cannot change this way.
+// UpdateStatus replaces the stream's status through the status
+// subresource (SEMANTICS §4.5): spec tags and the spec repository stay as
+// stored, and new newest events sent with generation 0 get the generation
+// they answer. resourceVersion rules are those of Update.
 func (c *ImageStreams) UpdateStatus(ctx context.Context, in *image.ImageStream) (*image.ImageStream, error) {
 	return c.update(ctx, in, func(is, old *image.ImageStream) error {
 		c.s.strategy.PrepareForStatusUpdate(is, old)
@@ -121,84 +123,68 @@ func (c *ImageStreams) update(ctx context.Context, in *image.ImageStream, prepar
 	if err := c.checkNamespace(&is.ObjectMeta); err != nil {
 		return nil, err
 	}
-	if is.ResourceVersion == "" {
-		return nil, NewInvalid("ImageStream", is.Name, &image.InvalidError{Kind: "ImageStream", Name: is.Name,
-			Errs: image.ErrorList{image.NewPath("metadata", "resourceVersion").Invalid(is.ResourceVersion, "must be specified for an update")}})
-	}
-	rv, err := parseRV(is.ResourceVersion)
+	rv, err := requireResourceVersion("ImageStream", &is.ObjectMeta)
 	if err != nil {
 		return nil, err
 	}
-	old, oldRV, err := c.s.getStream(ctx, c.ns, is.Name)
+	key := streamKey(c.ns, is.Name)
+	unlock, err := c.s.locks.Lock(ctx, key)
 	if err != nil {
 		return nil, err
 	}
-	if rv != oldRV {
-		return nil, NewConflict(ResourceImageStreams, is.Name, errors.New("the object has been modified; please apply your changes to the latest version and try again"))
+	defer unlock()
+	cur, err := c.s.loadStream(ctx, c.ns, is.Name)
+	if err != nil {
+		return nil, err
 	}
+	if rv != cur.rv {
+		return nil, NewConflict(ResourceImageStreams, is.Name, errModified)
+	}
+	old := cur.is // shared: the strategy only reads old
+	beforeUpdate(&is.ObjectMeta, &old.ObjectMeta, true)
 	if err := prepare(is, old); err != nil {
 		return nil, err
 	}
-	return c.s.writeStream(ctx, is, oldRV)
-}
-
-// writeStream stores a prepared and validated stream over revision rv and
-// returns a copy of it for the caller.
-func (s *Service) writeStream(ctx context.Context, is *image.ImageStream, rv int64) (*image.ImageStream, error) {
-	e, err := s.storeStream(ctx, is, rv, nil)
+	e, err := c.s.storeStream(ctx, is, cur.rv, cur, false)
 	if err != nil {
 		return nil, err
 	}
 	return e.is.DeepCopy(), nil
 }
 
-// storeStream writes is over revision rv, reusing the JSON of the status
-// tags it shares with prev, and caches it. is belongs to the cache
-// afterwards and must not be changed.
-func (s *Service) storeStream(ctx context.Context, is *image.ImageStream, rv int64, prev *cachedStream) (*cachedStream, error) {
-	b, tags, err := encodeStream(s.buffers.get(), is, prev)
-	if err != nil {
-		return nil, NewInternalError(err)
-	}
-	key := streamKey(is.Namespace, is.Name)
-	nrv, err := s.store.Update(ctx, key, b, rv)
-	s.buffers.put(b)
-	if err != nil {
-		return nil, storageError(err, ResourceImageStreams, is.Name)
-	}
-	is.ResourceVersion = fmt.Sprint(nrv)
-	e := &cachedStream{rv: nrv, is: is, tags: tags}
-	s.cache.put(key, e)
-	return e, nil
-}
-
 // Delete removes the stream. Its images stay: they are cluster objects
 // that pruning removes.
 func (c *ImageStreams) Delete(ctx context.Context, name string, opts DeleteOptions) error {
-	rv, err := parseRV(opts.ResourceVersion)
-	if err != nil {
+	if err := c.needNamespace(); err != nil {
 		return err
 	}
-	if opts.UID != "" {
-		is, cur, err := c.s.getStream(ctx, c.ns, name)
+	key := streamKey(c.ns, name)
+	err := c.s.deleteKey(ctx, key, ResourceImageStreams, name, opts.Preconditions, func(obj storage.Object) (image.UID, error) {
+		is, err := decodeStream(obj)
 		if err != nil {
-			return err
+			return "", err
 		}
-		if is.UID != opts.UID {
-			// Kubernetes' wording, capital letter included.
-			msg := fmt.Sprintf("Precondition failed: UID in precondition: %s, UID in object meta: %s", opts.UID, is.UID)
-			return NewConflict(ResourceImageStreams, name, errors.New(msg))
-		}
-		if rv == 0 {
-			rv = cur
-		}
-	}
-	_, err = c.s.store.Delete(ctx, streamKey(c.ns, name), rv)
-	return storageError(err, ResourceImageStreams, name)
+		return is.UID, nil
+	})
+	c.s.cache.remove(key)
+	return err
+}
+
+// Watch streams the changes to the namespace's streams (all streams for
+// the client of all namespaces) after opts.ResourceVersion; see
+// WatchOptions.
+func (c *ImageStreams) Watch(ctx context.Context, opts WatchOptions) (<-chan ImageStreamEvent, error) {
+	return watchObjects(ctx, c.s, streamPrefix(c.ns), opts, ResourceImageStreams, decodeStream, func(key string, rv int64) *image.ImageStream {
+		ns, name := splitStreamKey(key)
+		return &image.ImageStream{ObjectMeta: image.ObjectMeta{Namespace: ns, Name: name, ResourceVersion: formatRV(rv)}}
+	})
 }
 
 // checkNamespace fills an empty namespace and rejects another one.
 func (c *ImageStreams) checkNamespace(m *image.ObjectMeta) error {
+	if err := c.needNamespace(); err != nil {
+		return err
+	}
 	if m.Namespace == "" {
 		m.Namespace = c.ns
 	}
@@ -208,35 +194,55 @@ func (c *ImageStreams) checkNamespace(m *image.ObjectMeta) error {
 	return nil
 }
 
-// updateStreamWithRetry reads, changes and writes a stream through the
-// internal strategy, retrying on conflict up to OpenShift's bound, as the
-// server does for writes it makes for a caller. mutate may return
-// errNoChange to stop without writing.
-func (s *Service) updateStreamWithRetry(ctx context.Context, ns, name string, gr GroupResource, op string, mutate func(is *image.ImageStream) error) (*image.ImageStream, error) {
-	for range maxConflictRetries {
-		old, rv, err := s.getStream(ctx, ns, name)
-		if err != nil {
-			return nil, err
-		}
-		is := old.DeepCopy()
-		if err := mutate(is); err != nil {
-			if errors.Is(err, errNoChange) {
-				return old, nil
-			}
-			return nil, err
-		}
-		s.strategy.PrepareForInternalUpdate(is, old)
-		if err := s.strategy.ValidateUpdate(ctx, is, old); err != nil {
-			return nil, err
-		}
-		out, err := s.writeStream(ctx, is, rv)
-		if errors.Is(err, storage.ErrConflict) {
-			continue
-		}
-		return out, err
+// needNamespace rejects single-object calls on the client of all
+// namespaces.
+func (c *ImageStreams) needNamespace() error {
+	if c.ns == "" {
+		return NewBadRequest("a namespace must be specified for this request")
 	}
-	return nil, NewServerTimeout(gr, op, 2)
+	return nil
 }
 
-// errNoChange tells updateStreamWithRetry that nothing needs writing.
-var errNoChange = errors.New("no change")
+// deleteKey deletes key once preconditions hold, checking them against
+// the object as it is when the delete happens (a concurrent write makes
+// it check again). uidOf reads the uid of a stored object.
+func (s *Service) deleteKey(ctx context.Context, key string, gr GroupResource, name string, pre *Preconditions, uidOf func(storage.Object) (image.UID, error)) error {
+	if pre == nil || (pre.UID == "" && pre.ResourceVersion == "") {
+		_, err := s.store.Delete(ctx, key, 0)
+		return storageError(err, gr, name)
+	}
+	wantRV, err := parseRV(pre.ResourceVersion)
+	if err != nil {
+		return err
+	}
+	for {
+		obj, err := s.store.Get(ctx, key)
+		if err != nil {
+			return storageError(err, gr, name)
+		}
+		if pre.UID != "" {
+			uid, err := uidOf(obj)
+			if err != nil {
+				return err
+			}
+			if uid != pre.UID {
+				return NewConflict(gr, name, preconditionError("UID", string(pre.UID), string(uid)))
+			}
+		}
+		if wantRV != 0 && wantRV != obj.ResourceVersion {
+			return NewConflict(gr, name, preconditionError("ResourceVersion", pre.ResourceVersion, formatRV(obj.ResourceVersion)))
+		}
+		_, err = s.store.Delete(ctx, key, obj.ResourceVersion)
+		if errors.Is(err, storage.ErrConflict) {
+			continue // written meanwhile: check the preconditions again
+		}
+		return storageError(err, gr, name)
+	}
+}
+
+// preconditionError is Kubernetes' message for a failed delete
+// precondition, capital letter included.
+func preconditionError(field, want, got string) error {
+	msg := fmt.Sprintf("Precondition failed: %s in precondition: %s, %s in object meta: %s", field, want, field, got)
+	return errors.New(msg)
+}

@@ -10,33 +10,46 @@ import (
 	"github.com/imagestreams/imagestreams/storage"
 )
 
-// TagChange says that a tag now points at another image, or at none: the
-// event image change triggers react to.
+// TagChange says that a tag now points at another image, or at none: what
+// image change triggers react to (SEMANTICS §0, "Imagestream change
+// triggers" in the documentation).
 type TagChange struct {
 	Namespace string
 	Stream    string
 	Tag       string
-	// Previous is the tag's newest event before the change; nil for a new
-	// tag.
+	// Previous is the tag's newest event before the change; nil for a tag
+	// that had no history (a new tag, or a new stream).
 	Previous *image.TagEvent
-	// Current is the newest event now; nil when the tag or its stream was
-	// deleted.
+	// Current is the newest event now; nil when the tag's history, or the
+	// whole stream, was deleted.
 	Current *image.TagEvent
-	// ResourceVersion is the stream revision of the change; watching from
-	// it resumes after this change.
-	ResourceVersion int64
-	// Err is set on the last change of a watch that had to end early
-	// (for example because its start revision was compacted).
+	// ResourceVersion is the stream revision of the change. Watching from
+	// it resumes after the change: several changes can share a revision,
+	// and resuming skips them all.
+	ResourceVersion string
+	// Err is set, alone, on the last value of a watch that had to end
+	// early: an Expired StatusError (errors.Is(err, storage.ErrTooOld))
+	// when the watch started, or fell, behind the store's history.
 	Err error
 }
 
 // WatchTags streams the tag changes of the streams in namespace ns (all
-// namespaces when empty) that happen after resourceVersion rv (0: from
-// now). A tag changes when its newest event's image or pull spec differs;
-// generation-only updates are not reported. Changes come in store order,
-// tags of one stream write sorted by name. The channel closes when ctx
-// ends.
-func (s *Service) WatchTags(ctx context.Context, ns string, rv int64) (<-chan TagChange, error) {
+// namespaces when ns is empty) that happen after opts.ResourceVersion
+// (see WatchOptions). A tag changes when its newest event names another
+// image or pull spec, or appears, or disappears (the tag or its stream
+// deleted); a new event that differs only in generation or creation time
+// is no change for a trigger. Changes come in store order; those of one
+// write come sorted by tag. The channel is closed when ctx ends, or after
+// a change carrying Err.
+//
+// Changes are computed from the old and new value of each stored stream,
+// which every backend of this module provides while its history covers
+// the change.
+func (s *Service) WatchTags(ctx context.Context, ns string, opts WatchOptions) (<-chan TagChange, error) {
+	rv, err := parseRV(opts.ResourceVersion)
+	if err != nil {
+		return nil, err
+	}
 	events, err := s.store.Watch(ctx, streamPrefix(ns), rv)
 	if err != nil {
 		return nil, storageError(err, ResourceImageStreams, "")
@@ -45,11 +58,13 @@ func (s *Service) WatchTags(ctx context.Context, ns string, rv int64) (<-chan Ta
 	go func() {
 		defer close(out)
 		for ev := range events {
-			changes := tagChanges(ev)
-			for _, c := range changes {
+			for _, c := range tagChanges(ev) {
 				select {
 				case out <- c:
 				case <-ctx.Done():
+					return
+				}
+				if c.Err != nil {
 					return
 				}
 			}
@@ -61,26 +76,49 @@ func (s *Service) WatchTags(ctx context.Context, ns string, rv int64) (<-chan Ta
 // tagChanges diffs the newest events of the stream before and after ev.
 func tagChanges(ev storage.Event) []TagChange {
 	ns, name := splitStreamKey(ev.Key)
+	rv := formatRV(ev.ResourceVersion)
 	if ev.Type == storage.Error {
-		return []TagChange{{Namespace: ns, Stream: name, ResourceVersion: ev.ResourceVersion, Err: ev.Err}}
+		return []TagChange{{Namespace: ns, Stream: name, ResourceVersion: rv, Err: storageError(ev.Err, ResourceImageStreams, name)}}
 	}
-	before, after := latestEvents(ev.PrevValue), latestEvents(ev.Value)
-	if ev.Type == storage.Deleted {
-		after = nil
+	before := newestEvents(ev.PrevValue)
+	var after []namedEvent
+	if ev.Type != storage.Deleted {
+		after = newestEvents(ev.Value)
 	}
 	var out []TagChange
-	for _, tag := range mergedKeys(before, after) {
-		prev, cur := before[tag], after[tag]
+	change := func(tag string, prev, cur *image.TagEvent) {
 		if prev != nil && cur != nil && prev.Image == cur.Image && prev.DockerImageReference == cur.DockerImageReference {
-			continue
+			return
 		}
-		out = append(out, TagChange{Namespace: ns, Stream: name, Tag: tag, Previous: prev, Current: cur, ResourceVersion: ev.ResourceVersion})
+		out = append(out, TagChange{Namespace: ns, Stream: name, Tag: tag, Previous: prev, Current: cur, ResourceVersion: rv})
+	}
+	// Both lists are sorted by tag: merge them.
+	i, j := 0, 0
+	for i < len(before) || j < len(after) {
+		switch {
+		case j == len(after) || (i < len(before) && before[i].tag < after[j].tag):
+			change(before[i].tag, before[i].event, nil)
+			i++
+		case i == len(before) || after[j].tag < before[i].tag:
+			change(after[j].tag, nil, after[j].event)
+			j++
+		default:
+			change(before[i].tag, before[i].event, after[j].event)
+			i++
+			j++
+		}
 	}
 	return out
 }
 
-// latestEvents decodes just the status tags of a stored stream.
-func latestEvents(value []byte) map[string]*image.TagEvent {
+type namedEvent struct {
+	tag   string
+	event *image.TagEvent
+}
+
+// newestEvents decodes the status tags of a stored stream and returns the
+// newest event of each tag that has one, sorted by tag.
+func newestEvents(value []byte) []namedEvent {
 	if value == nil {
 		return nil
 	}
@@ -92,31 +130,22 @@ func latestEvents(value []byte) map[string]*image.TagEvent {
 	if json.Unmarshal(value, &is) != nil {
 		return nil
 	}
-	m := make(map[string]*image.TagEvent, len(is.Status.Tags))
+	all := make([]namedEvent, len(is.Status.Tags))
 	for i := range is.Status.Tags {
+		all[i].tag = is.Status.Tags[i].Tag
 		if items := is.Status.Tags[i].Items; len(items) > 0 {
-			m[is.Status.Tags[i].Tag] = &items[0]
+			all[i].event = &items[0]
 		}
 	}
-	return m
-}
-
-func mergedKeys(a, b map[string]*image.TagEvent) []string {
-	keys := make([]string, 0, len(a)+len(b))
-	for k := range a {
-		keys = append(keys, k)
-	}
-	for k := range b {
-		if _, ok := a[k]; !ok {
-			keys = append(keys, k)
+	// Stored streams are sorted; sort anyway, the last duplicate winning
+	// as in Normalize, and drop tags without history.
+	slices.SortStableFunc(all, func(a, b namedEvent) int { return strings.Compare(a.tag, b.tag) })
+	dedup := all[:0]
+	for i, e := range all {
+		if (i+1 < len(all) && all[i+1].tag == e.tag) || e.event == nil {
+			continue
 		}
+		dedup = append(dedup, e)
 	}
-	slices.Sort(keys)
-	return keys
-}
-
-func splitStreamKey(key string) (ns, name string) {
-	rest := strings.TrimPrefix(key, "/imagestreams/")
-	ns, name, _ = strings.Cut(rest, "/")
-	return ns, name
+	return dedup
 }

@@ -1,0 +1,137 @@
+package imagestream
+
+import (
+	"context"
+	"errors"
+
+	"github.com/imagestreams/imagestreams/image"
+	"github.com/imagestreams/imagestreams/storage"
+)
+
+// errNoChange, returned by the mutate function of updateStreamWithRetry
+// or upsertStreamWithRetry, ends the write without storing anything.
+var errNoChange = errors.New("no change")
+
+// createStream validates and stores a new stream that went through
+// Strategy.PrepareForCreate or PrepareForInternalCreate, after filling its
+// system fields (uid, creationTimestamp). It takes ownership of is and
+// returns a copy for the caller. A name from generateName must have been
+// chosen before the strategy ran (generateName), since the status
+// repository derives from the name.
+func (s *Service) createStream(ctx context.Context, is *image.ImageStream) (*image.ImageStream, error) {
+	s.beforeCreate(&is.ObjectMeta, true)
+	is.TypeMeta = streamTypeMeta
+	if err := s.strategy.ValidateCreate(ctx, is); err != nil {
+		return nil, err
+	}
+	b, err := encode(is, &is.ObjectMeta)
+	if err != nil {
+		return nil, err
+	}
+	key := streamKey(is.Namespace, is.Name)
+	rv, err := s.store.Create(ctx, key, b)
+	if err != nil {
+		return nil, storageError(err, ResourceImageStreams, is.Name)
+	}
+	is.ResourceVersion = formatRV(rv)
+	s.cache.put(key, &cachedStream{rv: rv, is: is, size: len(b)})
+	return is.DeepCopy(), nil
+}
+
+// storeStream writes is over revision rv and caches it. It reuses the
+// JSON of the status tags is shares with prev and, with sameHead, prev's
+// JSON of the rest (see encodeStream). is belongs to the cache afterwards
+// and must not be changed. A failed compare-and-swap is a Conflict
+// StatusError for which errors.Is(err, storage.ErrConflict) holds.
+func (s *Service) storeStream(ctx context.Context, is *image.ImageStream, rv int64, prev *cachedStream, sameHead bool) (*cachedStream, error) {
+	is.TypeMeta = streamTypeMeta
+	b, tags, head, err := encodeStream(s.buffers.get(), is, prev, sameHead)
+	if err != nil {
+		return nil, NewInternalError(err)
+	}
+	key := streamKey(is.Namespace, is.Name)
+	nrv, err := s.store.Update(ctx, key, b, rv)
+	size := len(b)
+	s.buffers.put(b)
+	if err != nil {
+		return nil, storageError(err, ResourceImageStreams, is.Name)
+	}
+	is.ResourceVersion = formatRV(nrv)
+	e := &cachedStream{rv: nrv, is: is, tags: tags, head: head, size: size}
+	s.cache.put(key, e)
+	return e, nil
+}
+
+// updateStreamWithRetry changes stream ns/name the way the server's own
+// writes do (imports, tag edits): mutate gets a copy of the stream as
+// stored (metadata.resourceVersion set) and changes it; the result goes
+// through Strategy.PrepareForInternalUpdate, which keeps the status
+// mutate wrote, and ValidateUpdate, and is stored with compare-and-swap.
+// On a conflict everything runs again on the fresh stream, at most
+// maxConflictRetries times, after which the error is ServerTimeout on
+// (gr, op) as in OpenShift (SEMANTICS §12.1). A missing stream is
+// NotFound. An error from mutate is returned as is; errNoChange ends
+// without a write and returns the stream as stored.
+func (s *Service) updateStreamWithRetry(ctx context.Context, ns, name string, gr GroupResource, op string, mutate func(is *image.ImageStream) error) (*image.ImageStream, error) {
+	out, _, err := s.upsertStreamWithRetry(ctx, ns, name, gr, op, func(is *image.ImageStream, exists bool) error {
+		if !exists {
+			return NewNotFound(ResourceImageStreams, name)
+		}
+		return mutate(is)
+	})
+	return out, err
+}
+
+// upsertStreamWithRetry is updateStreamWithRetry that also creates the
+// stream when it does not exist, as ImageStreamTag and ImageTag creates
+// do (SEMANTICS §12.1): mutate then gets exists == false and an empty
+// stream with only its namespace and name, and the result is created
+// through the public strategy (Strategy.PrepareForCreate, which discards
+// any status). Losing a create race retries like a conflict. created
+// reports whether the stream was created.
+func (s *Service) upsertStreamWithRetry(ctx context.Context, ns, name string, gr GroupResource, op string, mutate func(is *image.ImageStream, exists bool) error) (out *image.ImageStream, created bool, err error) {
+	key := streamKey(ns, name)
+	unlock, err := s.locks.Lock(ctx, key)
+	if err != nil {
+		return nil, false, err
+	}
+	defer unlock()
+	for range maxConflictRetries {
+		cur, err := s.loadStream(ctx, ns, name)
+		switch {
+		case errors.Is(err, storage.ErrNotFound):
+			is := &image.ImageStream{ObjectMeta: image.ObjectMeta{Namespace: ns, Name: name}}
+			if err := mutate(is, false); err != nil {
+				return nil, false, err
+			}
+			s.strategy.PrepareForCreate(is)
+			out, err := s.createStream(ctx, is)
+			if errors.Is(err, storage.ErrExists) {
+				continue
+			}
+			return out, err == nil, err
+		case err != nil:
+			return nil, false, err
+		}
+		is := cur.is.DeepCopy()
+		if err := mutate(is, true); err != nil {
+			if errors.Is(err, errNoChange) {
+				return cur.is.DeepCopy(), false, nil
+			}
+			return nil, false, err
+		}
+		s.strategy.PrepareForInternalUpdate(is, cur.is)
+		if err := s.strategy.ValidateUpdate(ctx, is, cur.is); err != nil {
+			return nil, false, err
+		}
+		e, err := s.storeStream(ctx, is, cur.rv, cur, false)
+		if errors.Is(err, storage.ErrConflict) {
+			continue
+		}
+		if err != nil {
+			return nil, false, err
+		}
+		return e.is.DeepCopy(), false, nil
+	}
+	return nil, false, NewServerTimeout(gr, op, 2)
+}

@@ -1,0 +1,140 @@
+package imagestream_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/imagestreams/imagestreams/image"
+	"github.com/imagestreams/imagestreams/imagestream"
+	"github.com/imagestreams/imagestreams/storage"
+)
+
+// change is a TagChange reduced to what the tests compare.
+type change struct {
+	Stream, Tag, Prev, Cur string
+}
+
+func summarizeChange(c imagestream.TagChange) change {
+	ch := change{Stream: c.Namespace + "/" + c.Stream, Tag: c.Tag}
+	if c.Previous != nil {
+		ch.Prev = c.Previous.Image
+	}
+	if c.Current != nil {
+		ch.Cur = c.Current.Image
+	}
+	return ch
+}
+
+// TestWatchTags: the changes image change triggers react to, in store
+// order, for pushes, tag resolution, tag and stream deletion; not for
+// events that only record a new generation.
+func TestWatchTags(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	svc, _ := newService(t)
+	createStream(t, svc, "ns", "app", image.TagReference{Name: "prod", From: &image.ObjectReference{Kind: image.KindImageStreamTag, Name: "latest"}})
+	list, err := svc.ImageStreams("").List(ctx, imagestream.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	changes, err := svc.WatchTags(ctx, "ns", imagestream.WatchOptions{ResourceVersion: list.ResourceVersion})
+	if err != nil {
+		t.Fatal(err)
+	}
+	push := func(ns, stream, tag string, i int) {
+		t.Helper()
+		if _, err := svc.ImageStreamMappings(ns).Create(ctx, mapping(ns, stream, tag, i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	createStream(t, svc, "other", "elsewhere")
+	push("other", "elsewhere", "latest", 9) // another namespace: not seen
+	push("ns", "app", "latest", 1)          // prod follows
+	push("ns", "app", "latest", 2)
+	// A spec change, then the same image again: the newest event only
+	// records the new generation, which is no change for a trigger.
+	is := getStream(t, svc, "ns", "app")
+	is.Spec.LookupPolicy.Local = true
+	if _, err := svc.ImageStreams("ns").Update(ctx, is); err != nil {
+		t.Fatal(err)
+	}
+	push("ns", "app", "latest", 2)
+	// A stream created with a tag that resolves at once.
+	createStream(t, svc, "ns", "copy", image.TagReference{Name: "v1", From: &image.ObjectReference{Kind: image.KindImageStreamTag, Name: "app:latest"}})
+	if err := svc.ImageStreamTags("ns").Delete(ctx, "app:prod"); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.ImageStreams("ns").Delete(ctx, "app", imagestream.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+
+	want := []change{
+		{"ns/app", "latest", "", digest(1)},
+		{"ns/app", "prod", "", digest(1)},
+		{"ns/app", "latest", digest(1), digest(2)},
+		{"ns/app", "prod", digest(1), digest(2)},
+		{"ns/copy", "v1", "", digest(2)},
+		{"ns/app", "prod", digest(2), ""},
+		{"ns/app", "latest", digest(2), ""},
+	}
+	var got []change
+	var last imagestream.TagChange
+	for range want {
+		last = <-changes
+		got = append(got, summarizeChange(last))
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("changes (-want +got):\n%s", diff)
+	}
+
+	// Resuming from a change's resourceVersion skips the changes of that
+	// write and continues after it.
+	resumed, err := svc.WatchTags(ctx, "", imagestream.WatchOptions{ResourceVersion: last.ResourceVersion})
+	if err != nil {
+		t.Fatal(err)
+	}
+	createStream(t, svc, "ns", "late")
+	push("ns", "late", "x", 5)
+	if c := summarizeChange(<-resumed); c != (change{"ns/late", "x", "", digest(5)}) {
+		t.Errorf("after resuming: %+v", c)
+	}
+}
+
+// TestWatchTagsTooOld: a watch from a compacted revision ends with an
+// Expired error.
+func TestWatchTagsTooOld(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	svc, _ := newService(t)
+	createStream(t, svc, "ns", "app")
+	for i := range 3 {
+		if _, err := svc.ImageStreamMappings("ns").Create(ctx, mapping("ns", "app", "latest", i+1)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	is := getStream(t, svc, "ns", "app")
+	rv, _ := parseInt(is.ResourceVersion)
+	if err := svc.Store().(storage.Compactor).Compact(ctx, rv); err != nil {
+		t.Fatal(err)
+	}
+	changes, err := svc.WatchTags(ctx, "ns", imagestream.WatchOptions{ResourceVersion: "1"})
+	if err == nil {
+		c, ok := <-changes
+		if !ok {
+			t.Fatal("watch closed without an error")
+		}
+		err = c.Err
+		if _, open := <-changes; open {
+			t.Errorf("watch went on after its error")
+		}
+	}
+	if !errors.Is(err, storage.ErrTooOld) || imagestream.Reason(err) != imagestream.StatusReasonExpired {
+		t.Errorf("watch from a compacted revision: %v", err)
+	}
+	if _, err := svc.WatchTags(ctx, "ns", imagestream.WatchOptions{ResourceVersion: "x"}); imagestream.Reason(err) != image.StatusReasonBadRequest {
+		t.Errorf("unparsable resourceVersion: %v", err)
+	}
+}
