@@ -15,8 +15,9 @@ import (
 // of the stream. A push copies only the tag list header and the tags it
 // changes (copy-on-write) and encodes only the new events (encode.go),
 // splicing the JSON of everything else back in. What remains proportional
-// to the stream's size is copying bytes: the new value, and the store's
-// own copy of it.
+// to the stream's size is the new value itself (one fresh buffer, written
+// once: a store that implements ownedUpdater keeps it without copying it),
+// and one pointer per tag in the copied tag list and in the cache entry.
 
 // Cache bounds: entries, and bytes of stored JSON they stand for (each
 // entry holds about twice that: the decoded stream and its fragments).
@@ -30,9 +31,10 @@ const (
 type cachedStream struct {
 	rv int64
 	is *image.ImageStream
-	// tags[i] is the JSON of is.Status.Tags[i]; nil when not known yet,
-	// as after a decode.
-	tags []tagJSON
+	// tags[i] is the JSON of is.Status.Tags[i], shared with the entries
+	// of other revisions where the tag is the same; the list is nil when
+	// not known yet, as after a decode.
+	tags []*tagJSON
 	// head is the JSON of the stream without status tags and without
 	// resourceVersion, ending in "}}"; nil when not known.
 	head []byte
@@ -116,10 +118,10 @@ func cloneStatusTag(is *image.ImageStream, tag string) {
 	}
 }
 
-// encodeBuffers recycles the buffers streams are encoded into. Every store
-// keeps its own copy of a value (a storage.Interface requirement checked
-// by storagetest), so a buffer is free again once the write returns, and a
-// large stream does not cost a fresh large allocation per push.
+// encodeBuffers recycles the buffers streams are encoded into for stores
+// that copy what they are given (a storage.Interface requirement checked
+// by storagetest): a buffer is free again once the write returns. Stores
+// that take buffers over (ownedUpdater) get a fresh one per write instead.
 type encodeBuffers struct{ pool sync.Pool }
 
 func (p *encodeBuffers) get() []byte {

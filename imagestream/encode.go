@@ -24,7 +24,8 @@ import (
 // copying bytes.
 
 // tagJSON is the JSON of one status tag with the offsets that let the next
-// encoding reuse part of its events.
+// encoding reuse part of its events. It is never modified once built, so
+// successive cache entries share it.
 type tagJSON struct {
 	b []byte
 	// list is false when the items are encoded as null.
@@ -39,13 +40,16 @@ type tagJSON struct {
 // and, with sameHead, prev's head. The encoding is built in dst's storage.
 // It returns the encoding and, for the next cache entry, the JSON of
 // every status tag and the head.
-func encodeStream(dst []byte, is *image.ImageStream, prev *cachedStream, sameHead bool) (out []byte, tags []tagJSON, head []byte, err error) {
+func encodeStream(dst []byte, is *image.ImageStream, prev *cachedStream, sameHead bool) (out []byte, tags []*tagJSON, head []byte, err error) {
 	if sameHead && prev != nil && prev.head != nil {
 		head = prev.head
 	} else if head, err = encodeHead(is); err != nil {
 		return nil, nil, nil, err
 	}
-	tags = make([]tagJSON, len(is.Status.Tags))
+	// One pointer per tag: the tags a push leaves alone share their
+	// tagJSON with prev, so this list is the only per-tag cost besides
+	// copying bytes.
+	tags = make([]*tagJSON, len(is.Status.Tags))
 	var old []image.NamedTagEventList
 	if prev != nil && prev.tags != nil {
 		old = prev.is.Status.Tags
@@ -59,7 +63,7 @@ func encodeStream(dst []byte, is *image.ImageStream, prev *cachedStream, sameHea
 		var was *image.NamedTagEventList
 		var wasJSON *tagJSON
 		if j < len(old) && old[j].Tag == l.Tag {
-			was, wasJSON = &old[j], &prev.tags[j]
+			was, wasJSON = &old[j], prev.tags[j]
 		}
 		if tags[i], err = encodeTag(l, was, wasJSON); err != nil {
 			return nil, nil, nil, err
@@ -80,7 +84,12 @@ func encodeStream(dst []byte, is *image.ImageStream, prev *cachedStream, sameHea
 	for _, t := range tags {
 		size += len(t.b) + 1
 	}
-	out = slices.Grow(dst[:0], size)
+	if cap(dst) < size {
+		// Not slices.Grow: make can skip clearing memory fresh from the
+		// OS, and an owned buffer (streamwrite.go) is always fresh.
+		dst = make([]byte, 0, size)
+	}
+	out = dst[:0]
 	out = append(out, head[:n-2]...)
 	out = append(out, `,"tags":[`...)
 	for i, t := range tags {
@@ -106,18 +115,18 @@ func encodeHead(is *image.ImageStream) ([]byte, error) {
 
 // encodeTag returns the JSON of l, reusing what it can of the JSON of was,
 // the same tag in the previous encoding (nil if none).
-func encodeTag(l, was *image.NamedTagEventList, wasJSON *tagJSON) (tagJSON, error) {
-	if was != nil && wasJSON.b != nil && eventsEqual(l.Items, was.Items) && slices.Equal(l.Conditions, was.Conditions) &&
+func encodeTag(l, was *image.NamedTagEventList, wasJSON *tagJSON) (*tagJSON, error) {
+	if was != nil && wasJSON != nil && eventsEqual(l.Items, was.Items) && slices.Equal(l.Conditions, was.Conditions) &&
 		(l.Items == nil) == (was.Items == nil) {
-		return *wasJSON, nil
+		return wasJSON, nil
 	}
 	if l.Items == nil {
 		b, err := json.Marshal(l)
-		return tagJSON{b: b}, err
+		return &tagJSON{b: b}, err
 	}
 	// keep is the number of trailing events shared with the old history.
 	keep := 0
-	if was != nil && wasJSON.b != nil && wasJSON.list {
+	if was != nil && wasJSON != nil && wasJSON.list {
 		for keep < len(l.Items) && keep < len(was.Items) && l.Items[len(l.Items)-1-keep] == was.Items[len(was.Items)-1-keep] {
 			keep++
 		}
@@ -131,7 +140,7 @@ func encodeTag(l, was *image.NamedTagEventList, wasJSON *tagJSON) (tagJSON, erro
 	b = append(b, `{"tag":`...)
 	name, err := json.Marshal(l.Tag)
 	if err != nil {
-		return tagJSON{}, err
+		return nil, err
 	}
 	b = append(b, name...)
 	b = append(b, `,"items":[`...)
@@ -143,7 +152,7 @@ func encodeTag(l, was *image.NamedTagEventList, wasJSON *tagJSON) (tagJSON, erro
 		offs[i] = int32(len(b))
 		e, err := json.Marshal(&l.Items[i])
 		if err != nil {
-			return tagJSON{}, err
+			return nil, err
 		}
 		b = append(b, e...)
 	}
@@ -163,13 +172,13 @@ func encodeTag(l, was *image.NamedTagEventList, wasJSON *tagJSON) (tagJSON, erro
 	if len(l.Conditions) > 0 {
 		c, err := json.Marshal(l.Conditions)
 		if err != nil {
-			return tagJSON{}, err
+			return nil, err
 		}
 		b = append(b, `,"conditions":`...)
 		b = append(b, c...)
 	}
 	b = append(b, '}')
-	return tagJSON{b: b, list: true, items: offs, itemsEnd: end}, nil
+	return &tagJSON{b: b, list: true, items: offs, itemsEnd: end}, nil
 }
 
 // eventsEqual reports whether two histories hold equal events, checking

@@ -131,3 +131,66 @@ func BenchmarkImageStreamMappingParallel(b *testing.B) {
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "mappings/s")
 }
+
+// BenchmarkTagEventAppend shows what appending one tag event costs as a
+// function of the number of other tags in the stream: pushes go to ten
+// tags of a stream that also holds tags-10 tags with one event each
+// (seeded in one status update). Every 100 pushes the stream is seeded
+// again, so the pushed tags hold 1-11 events. stream-KB is the mean size
+// of the stream, which every write still copies once (into the value the
+// store keeps); everything else a push does is independent of the other
+// tags (see cache.go).
+func BenchmarkTagEventAppend(b *testing.B) {
+	for _, tags := range []int{10, 100, 1000, 3000} {
+		b.Run(fmt.Sprintf("tags=%d", tags), func(b *testing.B) {
+			ctx := context.Background()
+			svc, _ := newService(b)
+			template := newRegistryTemplate()
+			next := 0
+			name, stream := "", 0
+			seed := func() {
+				stream++
+				name = fmt.Sprintf("app-%d", stream)
+				is := createStream(b, svc, "ns", name)
+				for t := range tags {
+					next++
+					d := digest(next)
+					is.Status.Tags = append(is.Status.Tags, image.NamedTagEventList{
+						Tag:   fmt.Sprintf("t%04d", t),
+						Items: []image.TagEvent{{Created: image.Date(2024, 1, 1, 0, 0, 0), DockerImageReference: registry + "/ns/" + name + "@" + d, Image: d, Generation: 1}},
+					})
+				}
+				if _, err := svc.ImageStreams("ns").UpdateStatus(ctx, is); err != nil {
+					b.Fatal(err)
+				}
+			}
+			var size, samples int64
+			seed()
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				if i > 0 && i%100 == 0 {
+					b.StopTimer()
+					obj, err := svc.Store().Get(ctx, "/imagestreams/ns/"+name)
+					if err != nil {
+						b.Fatal(err)
+					}
+					size += int64(len(obj.Value))
+					samples++
+					seed()
+					b.StartTimer()
+				}
+				next++
+				m := &image.ImageStreamMapping{ObjectMeta: image.ObjectMeta{Name: name, Namespace: "ns"}, Tag: fmt.Sprintf("t%04d", i%10), Image: registryImage(template, next)}
+				if _, err := svc.ImageStreamMappings("ns").Create(ctx, m); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "mappings/s")
+			if samples > 0 {
+				b.ReportMetric(float64(size)/float64(samples)/1024, "stream-KB")
+			}
+		})
+	}
+}

@@ -38,6 +38,16 @@ func (s *Service) createStream(ctx context.Context, is *image.ImageStream) (*ima
 	return is.DeepCopy(), nil
 }
 
+// ownedUpdater is implemented by stores that can take over the buffer of
+// an update instead of copying it (memory.Store.UpdateOwned). Every write
+// of a stream encodes it into a buffer of its own, so handing that buffer
+// over saves copying the whole stream once more per write, which for a
+// large stream is most of the cost of a push. The caller must not touch
+// the buffer afterwards, whatever the outcome.
+type ownedUpdater interface {
+	UpdateOwned(ctx context.Context, key string, value []byte, rv int64) (int64, error)
+}
+
 // storeStream writes is over revision rv and caches it. It reuses the
 // JSON of the status tags is shares with prev and, with sameHead, prev's
 // JSON of the rest (see encodeStream). is belongs to the cache afterwards
@@ -45,14 +55,24 @@ func (s *Service) createStream(ctx context.Context, is *image.ImageStream) (*ima
 // StatusError for which errors.Is(err, storage.ErrConflict) holds.
 func (s *Service) storeStream(ctx context.Context, is *image.ImageStream, rv int64, prev *cachedStream, sameHead bool) (*cachedStream, error) {
 	is.TypeMeta = streamTypeMeta
-	b, tags, head, err := encodeStream(s.buffers.get(), is, prev, sameHead)
+	key := streamKey(is.Namespace, is.Name)
+	owner, owned := s.store.(ownedUpdater)
+	var dst []byte
+	if !owned {
+		dst = s.buffers.get()
+	}
+	b, tags, head, err := encodeStream(dst, is, prev, sameHead)
 	if err != nil {
 		return nil, NewInternalError(err)
 	}
-	key := streamKey(is.Namespace, is.Name)
-	nrv, err := s.store.Update(ctx, key, b, rv)
+	var nrv int64
+	if owned {
+		nrv, err = owner.UpdateOwned(ctx, key, b, rv) // b is the store's now
+	} else {
+		nrv, err = s.store.Update(ctx, key, b, rv)
+		s.buffers.put(b)
+	}
 	size := len(b)
-	s.buffers.put(b)
 	if err != nil {
 		return nil, storageError(err, ResourceImageStreams, is.Name)
 	}

@@ -53,4 +53,12 @@
 // commits with a compare-and-swap under the write lock, retrying with the
 // newer object when another writer got in first. The update function may
 // therefore call the Store.
+//
+// # Copies
+//
+// Create and Update copy the value they are given, so the caller may reuse
+// its buffer; every reader then shares the stored copy. UpdateOwned skips
+// the copy for callers that build each value in a buffer of its own and
+// hand it over, as the imagestream Service does: for a large object the
+// copy is a large part of the cost of a write.
 package memory

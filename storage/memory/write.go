@@ -29,7 +29,27 @@ func (s *Store) Update(ctx context.Context, key string, value []byte, rv int64) 
 	if err := checkWrite(ctx, "update", key, value); err != nil {
 		return 0, err
 	}
-	value = clone(value)
+	return s.update(key, clone(value), rv)
+}
+
+// UpdateOwned is Update without the copy: the Store takes value over and
+// shares it with every later reader, so the caller must never modify it
+// again, whether the update succeeds or not. It exists for callers that
+// build each value in a fresh buffer anyway (the imagestream Service),
+// for which the copy would double the cost of writing a large object.
+// A nil value is stored as an empty one, as Update stores it.
+func (s *Store) UpdateOwned(ctx context.Context, key string, value []byte, rv int64) (int64, error) {
+	if err := checkWrite(ctx, "update", key, value); err != nil {
+		return 0, err
+	}
+	if value == nil {
+		value = []byte{} // a nil value is a tombstone's
+	}
+	return s.update(key, value, rv)
+}
+
+// update stores value, which the Store owns, as Update does.
+func (s *Store) update(key string, value []byte, rv int64) (int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
