@@ -5,17 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/imagestreams/imagestreams/storage"
 	"github.com/imagestreams/imagestreams/storage/memory"
+	"github.com/imagestreams/imagestreams/storage/storagetest"
 )
-
-// liveness bounds how long a broken watch can hang a test; it says nothing
-// about speed.
-const liveness = 30 * time.Second
 
 func mustCreate(t *testing.T, s *memory.Store, key, value string) int64 {
 	t.Helper()
@@ -24,24 +20,6 @@ func mustCreate(t *testing.T, s *memory.Store, key, value string) int64 {
 		t.Fatal(err)
 	}
 	return rv
-}
-
-// drain reads ch until it is closed.
-func drain(t *testing.T, ch <-chan storage.Event) []storage.Event {
-	t.Helper()
-	var evs []storage.Event
-	timeout := time.After(liveness)
-	for {
-		select {
-		case ev, ok := <-ch:
-			if !ok {
-				return evs
-			}
-			evs = append(evs, ev)
-		case <-timeout:
-			t.Fatalf("watch not closed within %v", liveness)
-		}
-	}
 }
 
 func TestNewStoreStartsAtRevisionOne(t *testing.T) {
@@ -155,7 +133,7 @@ func TestSlowWatcher(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	evs := drain(t, ch)
+	evs := storagetest.Drain(t, ch)
 	if len(evs) == 0 {
 		t.Fatal("watch closed with no event, want an Error event")
 	}
@@ -184,7 +162,7 @@ func TestClose(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Errorf("second Close: %v", err)
 	}
-	evs := drain(t, ch)
+	evs := storagetest.Drain(t, ch)
 	if len(evs) != 1 || evs[0].Type != storage.Error || !errors.Is(evs[0].Err, storage.ErrClosed) {
 		t.Errorf("watch got %v on Close, want one Error event wrapping ErrClosed", evs)
 	}

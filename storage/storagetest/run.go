@@ -179,6 +179,15 @@ func nextN(t *testing.T, ch <-chan storage.Event, n int) []storage.Event {
 // drain reads ch until it is closed and returns what it carried.
 func drain(t *testing.T, ch <-chan storage.Event) []storage.Event {
 	t.Helper()
+	return Drain(t, ch)
+}
+
+// Drain reads a watch channel until the backend closes it and returns the
+// events it carried, for tests of a backend's own watch behaviour beyond
+// the suite. It fails tb if the channel stays open for 30 seconds: a
+// bound on a broken backend hanging the test, not a statement on speed.
+func Drain(tb testing.TB, ch <-chan storage.Event) []storage.Event {
+	tb.Helper()
 	var evs []storage.Event
 	timeout := time.After(liveness)
 	for {
@@ -189,7 +198,7 @@ func drain(t *testing.T, ch <-chan storage.Event) []storage.Event {
 			}
 			evs = append(evs, ev)
 		case <-timeout:
-			t.Fatalf("watch channel not closed within %v (got %d events)", liveness, len(evs))
+			tb.Fatalf("watch channel not closed within %v (got %d events)", liveness, len(evs))
 		}
 	}
 }
