@@ -10,8 +10,9 @@ import (
 const module = "github.com/imagestreams/imagestreams"
 
 // TestDependencyDirection holds the package arrows of DESIGN.md in place:
-// reference ← image ← imagestream ← {importer, prune}; storage knows
-// nothing about images; image and reference do no I/O.
+// reference ← image ← imagestream ← {importer, prune}; image ← describe,
+// which renders for people and reads nothing; storage knows nothing about
+// images; image and reference do no I/O.
 func TestDependencyDirection(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs go list")
@@ -31,8 +32,9 @@ func TestDependencyDirection(t *testing.T) {
 		{pkg: "storage/etcd", mayUse: []string{"storage", "storage/internal/", "internal/"}},
 		{pkg: "storage/storagetest", mayUse: []string{"storage", "storage/internal/", "internal/"}},
 		{pkg: "imagestream", mayUse: []string{"image", "reference", "storage", "internal/keylock"}},
-		{pkg: "importer", mayUse: []string{"image", "reference", "imagestream", "internal/"}, mustNot: []string{module + "/prune"}, optional: true},
-		{pkg: "prune", mayUse: []string{"image", "reference", "imagestream", "storage", "internal/"}, mustNot: []string{module + "/importer"}, optional: true},
+		{pkg: "importer", mayUse: []string{"image", "reference", "imagestream", "internal/"}, mustNot: []string{module + "/prune"}},
+		{pkg: "prune", mayUse: []string{"image", "reference", "imagestream", "storage", "internal/"}, mustNot: []string{module + "/importer"}},
+		{pkg: "describe", mayUse: []string{"image", "reference"}, mustNot: []string{"net/http", module + "/storage"}},
 	}
 	for _, r := range rules {
 		t.Run(r.pkg, func(t *testing.T) {

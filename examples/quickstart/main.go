@@ -1,7 +1,8 @@
 // Command quickstart tours the library offline, on the in-memory store:
 // it creates an image stream, pushes two images to it the way the
 // integrated registry does (ImageStreamMappings), tags across tags, rolls
-// a tag back, prints the history and deletes a tag.
+// a tag back, prints the history the way `oc describe is/…` and
+// `oc describe istag/…` do (package describe) and deletes a tag.
 //
 //	go run ./examples/quickstart
 package main
@@ -13,9 +14,9 @@ import (
 	"log"
 	"os"
 	"strings"
-	"text/tabwriter"
 	"time"
 
+	"github.com/imagestreams/imagestreams/describe"
 	"github.com/imagestreams/imagestreams/image"
 	"github.com/imagestreams/imagestreams/image/imagetest"
 	"github.com/imagestreams/imagestreams/imagestream"
@@ -77,51 +78,38 @@ func run(ctx context.Context, w io.Writer) error {
 	if is, err = streams.Update(ctx, is); err != nil {
 		return err
 	}
-	describe(w, is)
 
-	// 5. `oc tag -d ruby:stable`.
+	// 5. Show the history, as `oc describe` would, half an hour later.
+	now = now.Add(30 * time.Minute)
+	fmt.Fprintln(w, "$ oc describe is/ruby")
+	if err := describe.ImageStream(w, is, now); err != nil {
+		return err
+	}
+	ist, err := svc.ImageStreamTags(ns).Get(ctx, "ruby:prod")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "\n$ oc describe istag/ruby:prod")
+	if err := describe.ImageStreamTag(w, ist, now); err != nil {
+		return err
+	}
+
+	// 6. `oc tag -d ruby:stable`.
 	if err := svc.ImageStreamTags(ns).Delete(ctx, "ruby:stable"); err != nil {
 		return err
 	}
 	if is, err = streams.Get(ctx, "ruby"); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "\nafter `oc tag -d ruby:stable`: tags %s, generation %d\n", tagNames(is), is.Generation)
+	fmt.Fprintf(w, "\n$ oc tag -d ruby:stable\nDeleted tag %s/ruby:stable.\n", ns)
+	fmt.Fprintf(w, "\n$ oc get is/ruby -o jsonpath='{.status.tags[*].tag}'\n%s\n", tagNames(is))
 	return nil
 }
 
-// describe prints the stream in the spirit of `oc describe is`.
-func describe(w io.Writer, is *image.ImageStream) {
-	tw := tabwriter.NewWriter(w, 0, 8, 1, '\t', 0)
-	fmt.Fprintf(tw, "Name:\t%s\n", is.Name)
-	fmt.Fprintf(tw, "Namespace:\t%s\n", is.Namespace)
-	fmt.Fprintf(tw, "Generation:\t%d\n", is.Generation)
-	fmt.Fprintf(tw, "Docker Pull Spec:\t%s\n", is.Status.DockerImageRepository)
-	fmt.Fprintf(tw, "Image Lookup:\tlocal=%t\n", is.Spec.LookupPolicy.Local)
-	fmt.Fprintf(tw, "Tags:\t%d\n", len(is.Status.Tags))
-	tw.Flush()
-	for _, list := range is.Status.Tags {
-		fmt.Fprintf(w, "\n%s\n", list.Tag)
-		if spec := imagestream.SpecTag(is, list.Tag); spec != nil && spec.From != nil {
-			fmt.Fprintf(w, "  tagged from %s (%s)\n", spec.From.Name, spec.From.Kind)
-		} else {
-			fmt.Fprintf(w, "  pushed\n")
-		}
-		fmt.Fprintln(w)
-		for i, e := range list.Items {
-			mark := " "
-			if i == 0 {
-				mark = "*"
-			}
-			fmt.Fprintf(w, "  %s %s\n      %s (generation %d)\n", mark, e.DockerImageReference, e.Created.UTC().Format(time.RFC3339), e.Generation)
-		}
-	}
-}
-
 func tagNames(is *image.ImageStream) string {
-	var names []string
-	for _, t := range is.Status.Tags {
-		names = append(names, t.Tag)
+	names := make([]string, len(is.Status.Tags))
+	for i, t := range is.Status.Tags {
+		names[i] = t.Tag
 	}
-	return "[" + strings.Join(names, " ") + "]"
+	return strings.Join(names, " ")
 }

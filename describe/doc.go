@@ -1,0 +1,59 @@
+// Package describe renders image API objects for people, the way
+// `oc describe` prints them in OpenShift's documentation: [ImageStream]
+// for `oc describe is/<name>`, [ImageStreamTag] for
+// `oc describe istag/<stream>:<tag>` and [Image] for
+// `oc describe image/<digest>`.
+//
+// # Layout
+//
+// A description is a block of "Label:" lines whose values line up in one
+// column, padded with tabs to 8-column stops as oc's tabwriter pads them,
+// followed for a stream by one block per tag:
+//
+//	Name:			python
+//	Namespace:		default
+//	Created:		5 minutes ago
+//	Labels:			<none>
+//	Annotations:		openshift.io/image.dockerRepositoryCheck=2017-10-02T17:05:11Z
+//	Docker Pull Spec:	docker-registry.default.svc:5000/default/python
+//	Image Lookup:		local=false
+//	Unique Images:		1
+//	Tags:			2
+//
+//	latest
+//	  tagged from python@sha256:49c1…
+//
+//	  * centos/python-35-centos7@sha256:49c1…
+//	      About a minute ago
+//
+// Tags come in OpenShift's PrioritizeTags order ("latest", then version
+// tags newest first, then the rest; SEMANTICS §5.5). The star marks the
+// event a tag currently points at; older events follow, newest first.
+// Empty values read "<none>". Maps (labels, annotations, Docker labels)
+// print one "key=value" per line, sorted by key; a value holding a
+// control character, such as an annotation with JSON in it, is quoted so
+// that it stays on its line.
+//
+// # Time
+//
+// Ages ("About a minute ago", "2 weeks ago") are measured from the now
+// every function takes, in the go-units style oc uses ([HumanDuration]).
+// Passing a fixed time makes the output a pure function of its inputs,
+// which is what golden-file tests and the quickstart rely on; pass
+// time.Now() for live use. Sizes are decimal with four significant
+// digits ([HumanSize]): "251.2 MB".
+//
+// # Differences from oc
+//
+// The "Image Size" line joins what two generations of oc printed: the
+// layer count of current oc and the first and last binary layer sizes of
+// the origin-era oc in the documentation (SEMANTICS §10.3). The pull spec
+// keeps the documentation's "Docker Pull Spec" label, which later oc
+// releases renamed "Image Repository". Tags that
+// follow another tag of the same stream get their own block rather than
+// an alias in parentheses. The descriptions never fetch anything: an
+// ImageStreamTag carries its image, and a stream describes only itself.
+//
+// The package imports only the image package and the standard library,
+// so tools can render objects without linking storage or HTTP code.
+package describe

@@ -1,0 +1,235 @@
+package describe
+
+import (
+	"errors"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/imagestreams/imagestreams/image"
+)
+
+// ErrNilObject is returned when the object to describe is nil.
+var ErrNilObject = errors.New("describe: nil object")
+
+// tagNotes are the annotations of a spec tag that oc shows as prose under
+// the tag, in this order, with these captions ("" prints the value
+// alone). List-valued ones ("builder,ruby") read as "builder, ruby".
+var tagNotes = [...]struct {
+	key, caption string
+	list         bool
+}{
+	{"description", "", false},
+	{"tags", "Tags: ", true},
+	{"supports", "Supports: ", true},
+	{"sampleRepo", "Example Repo: ", false},
+}
+
+// ImageStream writes is to w as `oc describe is/<name>` prints it, with
+// ages measured at now: the header (name, namespace, created, labels,
+// annotations, pull spec, image lookup, unique images, tag count), then
+// one block per tag, in OpenShift's PrioritizeTags order (SEMANTICS §5.5:
+// "latest", then versions newest first, then the rest), with where the
+// tag comes from and its history, newest first:
+//
+//	3.5
+//	  tagged from centos/python-35-centos7
+//
+//	  * centos/python-35-centos7@sha256:49c1…
+//	      About a minute ago
+//
+// Tags known only to status (pushed by the registry) read "pushed image";
+// a failed import shows its ImportSuccess condition as "! error: …"
+// above the history (SEMANTICS §8.9). The pull spec is
+// status.publicDockerImageRepository when set, else
+// status.dockerImageRepository.
+//
+// The output depends only on is and now, and reaches w in a single Write.
+func ImageStream(w io.Writer, is *image.ImageStream, now time.Time) error {
+	if is == nil {
+		return ErrNilObject
+	}
+	p := newPrinter(now)
+	p.buf.Grow(outputSize(is))
+	p.field("Name", orNone(is.Name))
+	p.field("Namespace", orNone(is.Namespace))
+	if !is.CreationTimestamp.IsZero() {
+		p.field("Created", ago(is.CreationTimestamp, now))
+	}
+	p.list("Labels", keyValues(is.Labels, ""))
+	p.list("Annotations", keyValues(is.Annotations, lastAppliedAnnotation))
+	repo := is.Status.PublicDockerImageRepository
+	if repo == "" {
+		repo = is.Status.DockerImageRepository
+	}
+	p.field("Docker Pull Spec", orNone(repo))
+	p.field("Image Lookup", "local="+strconv.FormatBool(is.Spec.LookupPolicy.Local))
+
+	spec, status := indexTags(is)
+	names := make([]string, 0, len(spec)+len(status))
+	for name := range spec {
+		names = append(names, name)
+	}
+	for name := range status {
+		if _, ok := spec[name]; !ok {
+			names = append(names, name)
+		}
+	}
+	p.field("Unique Images", strconv.Itoa(uniqueImages(is)))
+	if len(names) == 0 {
+		p.field("Tags", none)
+		return p.finish(w)
+	}
+	p.field("Tags", strconv.Itoa(len(names)))
+	sortTags(names)
+	for _, name := range names {
+		p.line()
+		tagBlock(p, is, name, spec[name], status[name])
+	}
+	return p.finish(w)
+}
+
+// indexTags maps tag names to their spec and status entries; when a list
+// names a tag twice the last entry wins, as on the server (SEMANTICS §2.3).
+func indexTags(is *image.ImageStream) (map[string]*image.TagReference, map[string]*image.NamedTagEventList) {
+	spec := make(map[string]*image.TagReference, len(is.Spec.Tags))
+	for i := range is.Spec.Tags {
+		spec[is.Spec.Tags[i].Name] = &is.Spec.Tags[i]
+	}
+	status := make(map[string]*image.NamedTagEventList, len(is.Status.Tags))
+	for i := range is.Status.Tags {
+		status[is.Status.Tags[i].Tag] = &is.Status.Tags[i]
+	}
+	return spec, status
+}
+
+// outputSize estimates the length of the description, so that a stream
+// with a long history is written without regrowing the buffer.
+func outputSize(is *image.ImageStream) int {
+	n := 512
+	for _, l := range is.Status.Tags {
+		n += 64 + len(l.Tag)
+		for _, e := range l.Items {
+			n += len(e.DockerImageReference) + 32 // indent, mark, age line
+		}
+	}
+	for _, t := range is.Spec.Tags {
+		n += 64 + len(t.Name)
+		if t.From != nil {
+			n += len(t.From.Name)
+		}
+	}
+	return n
+}
+
+// uniqueImages counts the distinct images named anywhere in the history.
+func uniqueImages(is *image.ImageStream) int {
+	seen := make(map[string]struct{})
+	for _, l := range is.Status.Tags {
+		for _, e := range l.Items {
+			if e.Image != "" {
+				seen[e.Image] = struct{}{}
+			}
+		}
+	}
+	return len(seen)
+}
+
+func tagBlock(p *printer, is *image.ImageStream, name string, spec *image.TagReference, hist *image.NamedTagEventList) {
+	p.line(clean(name))
+	switch {
+	case spec == nil:
+		p.line("  pushed image")
+	case spec.From == nil:
+		p.line("  no source image")
+	default:
+		from := clean(fromName(is, spec.From))
+		switch {
+		case spec.Reference && spec.From.Kind == image.KindDockerImage:
+			p.line("  reference to registry ", from)
+		case spec.Reference:
+			p.line("  reference to ", from)
+		case spec.ImportPolicy.Scheduled && spec.From.Kind == image.KindDockerImage:
+			p.line("  updates automatically from registry ", from)
+		default:
+			p.line("  tagged from ", from)
+		}
+		if spec.ImportPolicy.Insecure {
+			p.line("    will use insecure HTTPS or HTTP connections")
+		}
+		if spec.ImportPolicy.ImportMode == image.ImportModePreserveOriginal {
+			p.line("    imports the whole manifest list (PreserveOriginal)")
+		}
+	}
+	if spec != nil && spec.ReferencePolicy.Type == image.LocalTagReferencePolicy {
+		p.line("  prefer registry pullthrough when referencing this tag")
+	}
+	if spec != nil && hasNotes(spec.Annotations) {
+		p.line()
+		for _, n := range tagNotes {
+			if v := spec.Annotations[n.key]; v != "" {
+				if n.list {
+					v = commaList(v)
+				}
+				p.line("  ", n.caption, clean(v))
+			}
+		}
+	}
+	p.line()
+	if hist != nil {
+		for _, c := range hist.Conditions {
+			if c.Type == image.ImportSuccess && c.Status == image.ConditionFalse {
+				msg := c.Message
+				if msg == "" {
+					msg = "unknown error prevented import" // SEMANTICS §8.9
+				}
+				p.line("  ! error: Import failed (", clean(string(c.Reason)), "): ", clean(msg))
+				p.ageLine(c.LastTransitionTime)
+			}
+		}
+	}
+	if hist == nil || len(hist.Items) == 0 {
+		p.line("  no images")
+		return
+	}
+	for i, e := range hist.Items {
+		mark := "    "
+		if i == 0 {
+			mark = "  * "
+		}
+		ref := e.DockerImageReference
+		if ref == "" {
+			ref = e.Image
+		}
+		p.line(mark, clean(ref))
+		p.ageLine(e.Created)
+	}
+}
+
+// fromName is the source of a spec tag as oc shows it: the name, with the
+// namespace in front when the source lives in another namespace.
+func fromName(is *image.ImageStream, from *image.ObjectReference) string {
+	if from.Kind != image.KindDockerImage && from.Namespace != "" && from.Namespace != is.Namespace {
+		return from.Namespace + "/" + from.Name
+	}
+	return from.Name
+}
+
+func hasNotes(annotations map[string]string) bool {
+	for _, n := range tagNotes {
+		if annotations[n.key] != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// commaList respaces "a,b, c" as "a, b, c".
+func commaList(s string) string {
+	parts := strings.Split(s, ",")
+	for i, p := range parts {
+		parts[i] = strings.TrimSpace(p)
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,74 @@
+package imagetest_test
+
+import (
+	"testing"
+
+	"github.com/imagestreams/imagestreams/image/imagetest"
+)
+
+// TestRandomSnapshotOptions checks that every knob of SnapshotOptions
+// bounds what it names.
+func TestRandomSnapshotOptions(t *testing.T) {
+	tests := []struct {
+		name string
+		opts imagetest.SnapshotOptions
+	}{
+		{"defaults", imagetest.SnapshotOptions{}},
+		{"few shared layers, deep history", imagetest.SnapshotOptions{Images: 150, Streams: 20, SharedLayers: 5, HistoryDepth: 12, TagsPerStream: 3, LayersPerImage: 6, ManifestLists: 7}},
+		{"no manifest lists", imagetest.SnapshotOptions{Images: 60, Streams: 5, Namespaces: 1, ManifestLists: -1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := tt.opts
+			def := func(v, d int) int {
+				if v == 0 {
+					return d
+				}
+				return v
+			}
+			images, streams := def(o.Images, 100), def(o.Streams, 10)
+			lists := max(def(o.ManifestLists, images/20), 0)
+			s := imagetest.RandomSnapshot(3, o)
+
+			layers := map[string]bool{}
+			gotLists := 0
+			for _, img := range s.Images {
+				if len(img.DockerImageManifests) > 0 {
+					gotLists++
+				}
+				if n := len(img.DockerImageLayers); n > def(o.LayersPerImage, 4) {
+					t.Errorf("image %s has %d layers", img.Name, n)
+				}
+				for _, l := range img.DockerImageLayers {
+					layers[l.Name] = true
+				}
+			}
+			if len(layers) > def(o.SharedLayers, 4*images) {
+				t.Errorf("%d distinct layers, want at most %d", len(layers), def(o.SharedLayers, 4*images))
+			}
+			if gotLists != lists || len(s.Images) != images+lists {
+				t.Errorf("%d images of which %d lists, want %d + %d", len(s.Images), gotLists, images, lists)
+			}
+			if len(s.Streams) != streams {
+				t.Errorf("%d streams, want %d", len(s.Streams), streams)
+			}
+			namespaces := map[string]bool{}
+			deepest := 0
+			for _, is := range s.Streams {
+				namespaces[is.Namespace] = true
+				if n := len(is.Status.Tags); n < 1 || n > def(o.TagsPerStream, 5) {
+					t.Errorf("stream %s has %d tags", is.Name, n)
+				}
+				for _, l := range is.Status.Tags {
+					deepest = max(deepest, len(l.Items))
+				}
+			}
+			if deepest > def(o.HistoryDepth, 5) {
+				t.Errorf("history %d deep, want at most %d", deepest, def(o.HistoryDepth, 5))
+			}
+			if len(namespaces) > def(o.Namespaces, 3) {
+				t.Errorf("%d namespaces, want at most %d", len(namespaces), def(o.Namespaces, 3))
+			}
+		})
+	}
+}
