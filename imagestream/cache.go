@@ -40,6 +40,51 @@ type cachedStream struct {
 	head []byte
 	// size is the length of the stored value.
 	size int
+	// facts spare a push from scanning the tags it does not touch.
+	facts streamFacts
+}
+
+// streamFacts are what a push would otherwise learn by looking at every
+// tag of the stream it writes to. They are computed once per revision
+// that a push did not write (decoded, created or updated otherwise, all
+// of which look at every tag anyway); a push derives its revision's facts
+// from those it started from, so the cost of appending a tag event does
+// not grow with the number of other tags.
+type streamFacts struct {
+	// zeroGen lists the status tags whose newest event has generation 0;
+	// the status strategy gives those a generation on any status write.
+	zeroGen []string
+	// specSettled reports Strategy.specTagsSettled of the spec tags:
+	// defaulting and Normalize would leave them as they are.
+	specSettled bool
+	// tracking reports whether some spec tag is of kind ImageStreamTag
+	// and so may track a tag of the stream (SEMANTICS §5.3).
+	tracking bool
+}
+
+// factsOf computes the facts of a stream by looking at every tag.
+func (s *Strategy) factsOf(is *image.ImageStream) streamFacts {
+	f := streamFacts{specSettled: s.specTagsSettled(is.Spec.Tags)}
+	for i := range is.Spec.Tags {
+		if from := is.Spec.Tags[i].From; from != nil && from.Kind == image.KindImageStreamTag {
+			f.tracking = true
+			break
+		}
+	}
+	for i := range is.Status.Tags {
+		if l := &is.Status.Tags[i]; len(l.Items) > 0 && l.Items[0].Generation == 0 {
+			f.zeroGen = append(f.zeroGen, l.Tag)
+		}
+	}
+	return f
+}
+
+// afterPush is the facts of the revision a push writes over a revision
+// with facts f: the spec is shared, and the status strategy has given
+// every newest event a generation.
+func (f streamFacts) afterPush() *streamFacts {
+	f.zeroGen = nil
+	return &f
 }
 
 // streamCache maps a stream key to its newest cachedStream.

@@ -34,8 +34,39 @@
 // the Image is stored if new, and the tag gets a new newest event whose
 // generation is the stream's (§6). Only the status changes. Concurrent
 // pushes into one stream all land: writers in one process take turns, and
-// a compare-and-swap that loses to a writer elsewhere is retried while the
-// tag still shows what the push saw.
+// the mappings that arrive while one is being written share the next
+// write, one revision for many events. A compare-and-swap that loses to a
+// writer elsewhere is retried while the tag still shows what the push
+// saw. The Service keeps the last revision of each stream decoded, with
+// the JSON of each tag, so a push encodes only its new events and looks
+// only at the tags it changes.
+//
+// # Tag views: ImageStreamTags and ImageTags
+//
+// "<stream>:<tag>" names one tag. [ImageStreamTags] shows its newest
+// image; [ImageTags] its spec, status and image (§12). Both create, update
+// and delete: a create adds a spec tag (AlreadyExists when there is one)
+// and creates the stream if needed, as `oc tag` does; an update replaces
+// the spec tag (an ImageTag with no spec deletes it, keeping the status);
+// a delete removes spec and status, as `oc tag -d` does. Every such write
+// goes through the Strategy: a spec change adds one to the generation,
+// and a new tag that points at another tag or an image resolves at once.
+//
+// # Watching tags
+//
+// [Service.WatchTags] turns stream changes into [TagChange] events —
+// stream, tag, previous and new image — the building block of image
+// change triggers. It resumes from a resourceVersion.
+//
+// # Lookup and pull secrets
+//
+// A stream with spec.lookupPolicy.local lets pods name its tags by short
+// name: [Service.ResolveShortName] turns "mysql" or "php:7" into the exact
+// pull spec the tag's reference policy hands out (§11.2). The status
+// repositories derive from the configured registry host names on every
+// read (§4.2). [ImageStreams.Secrets] lists the namespace's pull secrets
+// from a [SecretProvider] (§10.5). Lists accept Kubernetes label
+// selectors ([ParseSelector]).
 //
 // # Imports
 //

@@ -24,8 +24,13 @@ func (c *Images) Get(ctx context.Context, name string) (*image.Image, error) {
 	return c.s.getImage(ctx, name)
 }
 
-// List returns images sorted by name.
+// List returns the images sorted by name, only those matching
+// opts.LabelSelector when it is set.
 func (c *Images) List(ctx context.Context, opts ListOptions) (*image.ImageList, error) {
+	sel, err := opts.selector()
+	if err != nil {
+		return nil, err
+	}
 	res, err := c.s.store.List(ctx, imagesPrefix, storage.ListOptions{Limit: opts.Limit, Continue: opts.Continue})
 	if err != nil {
 		return nil, storageError(err, ResourceImages, "")
@@ -33,14 +38,16 @@ func (c *Images) List(ctx context.Context, opts ListOptions) (*image.ImageList, 
 	list := &image.ImageList{
 		TypeMeta: image.TypeMeta{Kind: "ImageList", APIVersion: image.APIVersion},
 		ListMeta: image.ListMeta{ResourceVersion: formatRV(res.ResourceVersion), Continue: res.Continue},
-		Items:    make([]image.Image, len(res.Items)),
+		Items:    make([]image.Image, 0, len(res.Items)),
 	}
-	for i, obj := range res.Items {
+	for _, obj := range res.Items {
 		img, err := decodeImage(obj)
 		if err != nil {
 			return nil, err
 		}
-		list.Items[i] = *img
+		if sel.Matches(img.Labels) {
+			list.Items = append(list.Items, *img)
+		}
 	}
 	return list, nil
 }

@@ -2,11 +2,9 @@ package imagestream
 
 import (
 	"context"
-	"errors"
 	"slices"
 
 	"github.com/imagestreams/imagestreams/image"
-	"github.com/imagestreams/imagestreams/storage"
 )
 
 // ImageTags returns the client for the ImageTag views of namespace ns
@@ -15,7 +13,7 @@ func (s *Service) ImageTags(ns string) *ImageTags {
 	return &ImageTags{s: s, ns: ns}
 }
 
-// ImageTags reads the spec, status and image of single tags.
+// ImageTags reads and writes the spec, status and image of single tags.
 type ImageTags struct {
 	s  *Service
 	ns string
@@ -27,40 +25,45 @@ type ImageTags struct {
 func (c *ImageTags) Get(ctx context.Context, name string) (*image.ImageTag, error) {
 	stream, tag, err := image.ParseImageStreamTagName(name)
 	if err != nil {
-		return nil, NewBadRequest("ImageTags must be retrieved with <name>:<tag>")
+		return nil, itagNameError()
 	}
 	cur, err := c.s.loadStream(ctx, c.ns, stream)
 	if err != nil {
 		return nil, err
 	}
-	it := newITag(cur.is, tag)
-	if it == nil {
+	is := c.s.decorated(cur.is)
+	it, ok := newITag(is, tag)
+	if !ok {
 		return nil, NewNotFound(ResourceImageTags, name)
 	}
-	if event := LatestTaggedImage(cur.is, tag); event != nil && event.Image != "" {
-		img, err := c.s.Images().Get(ctx, event.Image)
-		switch {
-		case err == nil:
-			img.DockerImageManifest, img.DockerImageConfig = "", ""
-			img.DockerImageReference = ResolveReferenceForTagEvent(cur.is, tag, event)
-			it.Image = img
-		case !errors.Is(err, storage.ErrNotFound):
-			return nil, err
-		}
+	return c.s.withImage(ctx, it, is, tag)
+}
+
+// withImage sets the image of it, the view of tag of is, when it can be
+// loaded (SEMANTICS §12.2): a missing Image leaves it nil.
+func (s *Service) withImage(ctx context.Context, it *image.ImageTag, is *image.ImageStream, tag string) (*image.ImageTag, error) {
+	event, img, err := s.tagImage(ctx, is, tag)
+	switch {
+	case err != nil && !isNotFound(err):
+		return nil, err
+	case img != nil:
+		img.DockerImageReference = ResolveReferenceForTagEvent(is, tag, event)
+		it.Image = img
 	}
 	return it, nil
 }
 
 // List returns one ImageTag per tag named in spec or status of every
 // stream, sorted by stream then tag, with no images (SEMANTICS §12.2).
-func (c *ImageTags) List(ctx context.Context) (*image.ImageTagList, error) {
-	streams, err := c.s.ImageStreams(c.ns).List(ctx, ListOptions{})
+// opts select and page the streams: an ImageTag has its stream's labels.
+func (c *ImageTags) List(ctx context.Context, opts ListOptions) (*image.ImageTagList, error) {
+	streams, err := c.s.ImageStreams(c.ns).List(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
 	out := &image.ImageTagList{
 		TypeMeta: image.TypeMeta{Kind: "ImageTagList", APIVersion: image.APIVersion},
-		ListMeta: image.ListMeta{ResourceVersion: streams.ResourceVersion},
+		ListMeta: image.ListMeta{ResourceVersion: streams.ResourceVersion, Continue: streams.Continue},
 		Items:    []image.ImageTag{},
 	}
 	slices.SortFunc(streams.Items, func(a, b image.ImageStream) int { return cmpStrictly(a.Name, b.Name) })
@@ -75,28 +78,24 @@ func (c *ImageTags) List(ctx context.Context) (*image.ImageTagList, error) {
 		}
 		slices.Sort(names)
 		for _, n := range slices.Compact(names) {
-			if it := newITag(is, n); it != nil {
-				out.Items = append(out.Items, *it)
-			}
+			it, _ := newITag(is, n)
+			out.Items = append(out.Items, *it)
 		}
 	}
 	return out, nil
 }
 
-// newITag builds the §12.2 view without its image, or nil when tag is in
-// neither spec nor status. The stream is only read.
-func newITag(is *image.ImageStream, tag string) *image.ImageTag {
-	spec, status := SpecTag(is, tag), StatusTag(is, tag)
-	if spec == nil && status == nil {
-		return nil
-	}
-	it := &image.ImageTag{ObjectMeta: *is.ObjectMeta.DeepCopy()}
+// newITag builds the §12.2 view without its image; ok is false when tag
+// is in neither spec nor status, and the view then carries only the
+// stream's metadata (OpenShift's allowEmpty). The stream is only read.
+func newITag(is *image.ImageStream, tag string) (it *image.ImageTag, ok bool) {
+	it = &image.ImageTag{ObjectMeta: *is.ObjectMeta.DeepCopy()}
 	it.Name = is.Name + ":" + tag
-	if spec != nil {
+	if spec := SpecTag(is, tag); spec != nil {
 		it.Spec = spec.DeepCopy()
 	}
-	if status != nil {
+	if status := StatusTag(is, tag); status != nil {
 		it.Status = status.DeepCopy()
 	}
-	return it
+	return it, it.Spec != nil || it.Status != nil
 }

@@ -6,7 +6,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/imagestreams/imagestreams/image"
-	"github.com/imagestreams/imagestreams/image/imagetest"
 	"github.com/imagestreams/imagestreams/imagestream"
 )
 
@@ -15,28 +14,15 @@ import (
 // the Image is gone, NotFound only when neither spec nor status exist.
 func TestImageTagGet(t *testing.T) {
 	ctx := context.Background()
-	svc, _ := newService(t)
-	createStream(t, svc, "ns", "app", image.TagReference{Name: "spec-only", Annotations: map[string]string{"k": "v"}})
 	img := pushed(1)
-	if _, err := svc.ImageStreamMappings("ns").Create(ctx, imagetest.Mapping("ns", "app", "latest", img)); err != nil {
-		t.Fatal(err)
-	}
-	is, err := svc.ImageStreams("ns").Get(ctx, "app")
-	if err != nil {
-		t.Fatal(err)
-	}
-	stored, err := svc.Images().Get(ctx, img.Name)
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc := pushedStream(t, []image.TagReference{{Name: "spec-only", Annotations: map[string]string{"k": "v"}}}, tagPush{"latest", img})
+	is := getStream(t, svc, "ns", "app")
 	meta := func(name string) image.ObjectMeta {
 		m := *is.ObjectMeta.DeepCopy()
 		m.Name = name
 		return m
 	}
-	wantImg := *stored
-	wantImg.DockerImageManifest, wantImg.DockerImageConfig = "", ""
-	wantImg.DockerImageReference = is.Status.Tags[0].Items[0].DockerImageReference
+	wantImg := viewImage(storedImage(t, svc, img.Name), is.Status.Tags[0].Items[0].DockerImageReference)
 
 	tests := []struct {
 		name    string
@@ -82,16 +68,8 @@ func TestImageTagGet(t *testing.T) {
 // TestImageTagList checks that List is the sorted union of spec and status
 // tag names with no images (SEMANTICS §12.2).
 func TestImageTagList(t *testing.T) {
-	ctx := context.Background()
-	svc, _ := newService(t)
-	createStream(t, svc, "ns", "app", image.TagReference{Name: "b"})
-	if _, err := svc.ImageStreamMappings("ns").Create(ctx, imagetest.Mapping("ns", "app", "c", pushed(1))); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := svc.ImageStreamMappings("ns").Create(ctx, imagetest.Mapping("ns", "app", "a", pushed(2))); err != nil {
-		t.Fatal(err)
-	}
-	list, err := svc.ImageTags("ns").List(ctx)
+	svc := pushedStream(t, []image.TagReference{{Name: "b"}}, tagPush{"c", pushed(1)}, tagPush{"a", pushed(2)})
+	list, err := svc.ImageTags("ns").List(context.Background(), imagestream.ListOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

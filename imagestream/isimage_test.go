@@ -6,27 +6,16 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/imagestreams/imagestreams/image"
-	"github.com/imagestreams/imagestreams/image/imagetest"
 )
 
 // TestImageStreamImageGet checks SEMANTICS §13: lookup by full name or
 // prefix over the whole history, the result's metadata, and the errors.
 func TestImageStreamImageGet(t *testing.T) {
 	ctx := context.Background()
-	svc, _ := newService(t)
-	createStream(t, svc, "ns", "app")
 	older, newer := pushed(1), pushed(2)
-	for _, img := range []*image.Image{older, newer} {
-		if _, err := svc.ImageStreamMappings("ns").Create(ctx, imagetest.Mapping("ns", "app", "latest", img)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	stored, err := svc.Images().Get(ctx, older.Name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	wantImg := *stored
-	wantImg.DockerImageManifest, wantImg.DockerImageConfig = "", ""
+	svc := pushedStream(t, nil, tagPush{"latest", older}, tagPush{"latest", newer})
+	stored := storedImage(t, svc, older.Name)
+	wantImg := viewImage(stored, stored.DockerImageReference)
 	hex := older.Name[len("sha256:"):]
 	tests := []struct {
 		name, isimage string

@@ -151,29 +151,6 @@ func stripContent(st *image.ImageImportStatus) {
 	}
 }
 
-// pullSecrets returns the namespace's pull secrets an import may use
-// (SEMANTICS §10.5).
-func (s *Service) pullSecrets(ctx context.Context, ns string) ([]image.Secret, error) {
-	if s.secrets == nil {
-		return nil, nil
-	}
-	all, err := s.secrets.Secrets(ctx, ns)
-	if err != nil {
-		return nil, NewInternalError(err)
-	}
-	var out []image.Secret
-	for _, sec := range all {
-		if sec.Type != image.SecretTypeDockercfg && sec.Type != image.SecretTypeDockerConfigJSON {
-			continue
-		}
-		if sec.Annotations[image.ExcludeImageSecretAnnotation] == "true" {
-			continue
-		}
-		out = append(out, sec)
-	}
-	return out, nil
-}
-
 func deepCopyImportSpec(in *image.ImageStreamImportSpec) *image.ImageStreamImportSpec {
 	out := *in
 	if in.Repository != nil {

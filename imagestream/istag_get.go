@@ -15,18 +15,17 @@ import (
 func (c *ImageStreamTags) Get(ctx context.Context, name string) (*image.ImageStreamTag, error) {
 	stream, tag, err := image.ParseImageStreamTagName(name)
 	if err != nil {
-		return nil, NewBadRequest("ImageStreamTags must be retrieved with <name>:<tag>")
+		return nil, istagNameError()
 	}
 	cur, err := c.s.loadStream(ctx, c.ns, stream)
 	if err != nil {
 		return nil, err
 	}
-	is := cur.is
-	event := LatestTaggedImage(is, tag)
+	is := c.s.decorated(cur.is)
+	event, img, err := c.s.tagImage(ctx, is, tag)
 	if event == nil || event.Image == "" {
 		return nil, NewNotFound(ResourceImageStreamTags, name)
 	}
-	img, err := c.s.Images().Get(ctx, event.Image)
 	if err != nil {
 		return nil, err
 	}
@@ -34,7 +33,10 @@ func (c *ImageStreamTags) Get(ctx context.Context, name string) (*image.ImageStr
 }
 
 // newISTag builds the §12.1 representation. The stream is shared and is
-// only read; img is owned and becomes the result's image.
+// only read. img is the loaded Image, which the result takes over, with
+// its manifest and config cleared; nil means not loaded, and the image
+// then holds only its name. Either way its dockerImageReference follows
+// the tag's reference policy.
 func newISTag(is *image.ImageStream, tag string, event *image.TagEvent, img *image.Image) *image.ImageStreamTag {
 	out := &image.ImageStreamTag{
 		ObjectMeta: image.ObjectMeta{
@@ -48,12 +50,15 @@ func newISTag(is *image.ImageStream, tag string, event *image.TagEvent, img *ima
 		Generation:   event.Generation,
 		LookupPolicy: is.Spec.LookupPolicy,
 	}
+	loaded := img != nil
+	if !loaded {
+		img = &image.Image{ObjectMeta: image.ObjectMeta{Name: event.Image}}
+	}
 	if spec := SpecTag(is, tag); spec != nil {
-		t := spec.DeepCopy()
-		out.Tag = t
+		out.Tag = spec.DeepCopy()
 		out.Annotations = maps.Clone(spec.Annotations)
-		// Spec-tag annotations override the image's own (SEMANTICS §12.1).
-		if len(spec.Annotations) > 0 {
+		// Spec-tag annotations override a loaded image's own (§12.1).
+		if loaded && len(spec.Annotations) > 0 {
 			if img.Annotations == nil {
 				img.Annotations = map[string]string{}
 			}
@@ -63,8 +68,6 @@ func newISTag(is *image.ImageStream, tag string, event *image.TagEvent, img *ima
 	if st := StatusTag(is, tag); st != nil && len(st.Conditions) > 0 {
 		out.Conditions = append([]image.TagEventCondition(nil), st.Conditions...)
 	}
-	img.DockerImageManifest = ""
-	img.DockerImageConfig = ""
 	img.DockerImageReference = ResolveReferenceForTagEvent(is, tag, event)
 	out.Image = *img
 	return out
@@ -73,15 +76,17 @@ func newISTag(is *image.ImageStream, tag string, event *image.TagEvent, img *ima
 // List returns one ImageStreamTag per status tag of every stream in the
 // namespace, each image reduced to its name and dockerImageReference
 // (SEMANTICS §12.1). OpenShift leaves the order unspecified; here items
-// are sorted by stream, then tag, so results are reproducible.
-func (c *ImageStreamTags) List(ctx context.Context) (*image.ImageStreamTagList, error) {
-	streams, err := c.s.ImageStreams(c.ns).List(ctx, ListOptions{})
+// are sorted by stream, then tag, so results are reproducible. opts
+// select and page the streams, as in OpenShift: an ImageStreamTag has its
+// stream's labels.
+func (c *ImageStreamTags) List(ctx context.Context, opts ListOptions) (*image.ImageStreamTagList, error) {
+	streams, err := c.s.ImageStreams(c.ns).List(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
 	out := &image.ImageStreamTagList{
 		TypeMeta: image.TypeMeta{Kind: "ImageStreamTagList", APIVersion: image.APIVersion},
-		ListMeta: image.ListMeta{ResourceVersion: streams.ResourceVersion},
+		ListMeta: image.ListMeta{ResourceVersion: streams.ResourceVersion, Continue: streams.Continue},
 		Items:    []image.ImageStreamTag{},
 	}
 	for i := range streams.Items {
@@ -90,11 +95,7 @@ func (c *ImageStreamTags) List(ctx context.Context) (*image.ImageStreamTagList, 
 			if len(st.Items) == 0 {
 				continue
 			}
-			event := &st.Items[0]
-			img := &image.Image{ObjectMeta: image.ObjectMeta{Name: event.Image}}
-			item := newISTag(is, st.Tag, event, img)
-			item.Image = image.Image{ObjectMeta: image.ObjectMeta{Name: event.Image}, DockerImageReference: item.Image.DockerImageReference}
-			out.Items = append(out.Items, *item)
+			out.Items = append(out.Items, *newISTag(is, st.Tag, &st.Items[0], nil))
 		}
 	}
 	slices.SortFunc(out.Items, func(a, b image.ImageStreamTag) int {

@@ -6,15 +6,13 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/imagestreams/imagestreams/image"
-	"github.com/imagestreams/imagestreams/image/imagetest"
 	"github.com/imagestreams/imagestreams/imagestream"
 )
 
 // TestImageStreamTagGetErrors checks the error messages of SEMANTICS §12.1.
 func TestImageStreamTagGetErrors(t *testing.T) {
 	ctx := context.Background()
-	svc, _ := newService(t)
-	createStream(t, svc, "ns", "app", image.TagReference{Name: "spec-only", From: &image.ObjectReference{Kind: image.KindDockerImage, Name: "example.com/a:b"}})
+	svc := pushedStream(t, []image.TagReference{{Name: "spec-only", From: dockerFrom("example.com/a:b")}})
 	tests := []struct {
 		name, istag, want string
 	}{
@@ -39,29 +37,15 @@ func TestImageStreamTagGetErrors(t *testing.T) {
 // the event and stream, image with spec-tag annotations merged and
 // manifest/config cleared.
 func TestImageStreamTagGetRepresentation(t *testing.T) {
-	ctx := context.Background()
-	svc, _ := newService(t)
-	createStream(t, svc, "ns", "app")
 	img := pushed(1)
-	if _, err := svc.ImageStreamMappings("ns").Create(ctx, imagetest.Mapping("ns", "app", "latest", img)); err != nil {
-		t.Fatal(err)
-	}
-	is, err := svc.ImageStreams("ns").Get(ctx, "app")
-	if err != nil {
-		t.Fatal(err)
-	}
-	stored, err := svc.Images().Get(ctx, img.Name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := svc.ImageStreamTags("ns").Get(ctx, "app:latest")
+	svc := pushedStream(t, nil, tagPush{"latest", img})
+	is := getStream(t, svc, "ns", "app")
+	got, err := svc.ImageStreamTags("ns").Get(context.Background(), "app:latest")
 	if err != nil {
 		t.Fatal(err)
 	}
 	event := is.Status.Tags[0].Items[0]
-	wantImg := *stored
-	wantImg.DockerImageManifest, wantImg.DockerImageConfig = "", ""
-	wantImg.DockerImageReference = event.DockerImageReference
+	wantImg := viewImage(storedImage(t, svc, img.Name), event.DockerImageReference)
 	want := &image.ImageStreamTag{
 		ObjectMeta: image.ObjectMeta{
 			Name: "app:latest", Namespace: "ns", CreationTimestamp: event.Created,
@@ -81,16 +65,13 @@ func TestImageStreamTagGetRepresentation(t *testing.T) {
 // sorted by stream then tag, with the image reduced to name and reference
 // (SEMANTICS §12.1); spec-only tags are absent.
 func TestImageStreamTagList(t *testing.T) {
-	ctx := context.Background()
 	svc, _ := newService(t)
-	createStream(t, svc, "ns", "b", image.TagReference{Name: "spec-only", From: &image.ObjectReference{Kind: image.KindDockerImage, Name: "example.com/a:b"}})
+	createStream(t, svc, "ns", "b", image.TagReference{Name: "spec-only", From: dockerFrom("example.com/a:b")})
 	createStream(t, svc, "ns", "a-b")
 	for i, m := range []struct{ stream, tag string }{{"b", "v2"}, {"b", "v1"}, {"a-b", "x"}} {
-		if _, err := svc.ImageStreamMappings("ns").Create(ctx, imagetest.Mapping("ns", m.stream, m.tag, pushed(i))); err != nil {
-			t.Fatal(err)
-		}
+		pushInto(t, svc, "ns", m.stream, m.tag, pushed(i))
 	}
-	list, err := svc.ImageStreamTags("ns").List(ctx)
+	list, err := svc.ImageStreamTags("ns").List(context.Background(), imagestream.ListOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,12 +95,8 @@ func TestImageStreamTagList(t *testing.T) {
 // the image's, and a deleted Image yields the Image's NotFound.
 func TestImageStreamTagGetAnnotationsAndMissingImage(t *testing.T) {
 	ctx := context.Background()
-	svc, _ := newService(t)
-	createStream(t, svc, "ns", "app", image.TagReference{Name: "latest", Annotations: map[string]string{"k": "v"}})
 	img := pushed(1)
-	if _, err := svc.ImageStreamMappings("ns").Create(ctx, imagetest.Mapping("ns", "app", "latest", img)); err != nil {
-		t.Fatal(err)
-	}
+	svc := pushedStream(t, []image.TagReference{{Name: "latest", Annotations: map[string]string{"k": "v"}}}, tagPush{"latest", img})
 	got, err := svc.ImageStreamTags("ns").Get(ctx, "app:latest")
 	if err != nil {
 		t.Fatal(err)
@@ -144,14 +121,9 @@ func TestImageStreamTagGetAnnotationsAndMissingImage(t *testing.T) {
 // TestImageStreamTagGetLocalReference checks that the image reference obeys
 // the tag's Local reference policy (SEMANTICS §12.1, §5.2).
 func TestImageStreamTagGetLocalReference(t *testing.T) {
-	ctx := context.Background()
-	svc, _ := newService(t)
-	createStream(t, svc, "ns", "app", image.TagReference{Name: "latest", ReferencePolicy: image.TagReferencePolicy{Type: image.LocalTagReferencePolicy}})
 	img := pushed(1)
-	if _, err := svc.ImageStreamMappings("ns").Create(ctx, imagetest.Mapping("ns", "app", "latest", img)); err != nil {
-		t.Fatal(err)
-	}
-	got, err := svc.ImageStreamTags("ns").Get(ctx, "app:latest")
+	svc := pushedStream(t, []image.TagReference{{Name: "latest", ReferencePolicy: image.TagReferencePolicy{Type: image.LocalTagReferencePolicy}}}, tagPush{"latest", img})
+	got, err := svc.ImageStreamTags("ns").Get(context.Background(), "app:latest")
 	if err != nil {
 		t.Fatal(err)
 	}

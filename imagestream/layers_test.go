@@ -6,7 +6,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/imagestreams/imagestreams/image"
-	"github.com/imagestreams/imagestreams/image/imagetest"
 	"github.com/imagestreams/imagestreams/imagestream"
 )
 
@@ -15,20 +14,10 @@ import (
 // a blob with nil size, and imageMissing for a deleted image.
 func TestImageStreamLayersGet(t *testing.T) {
 	ctx := context.Background()
-	svc, _ := newService(t)
-	createStream(t, svc, "ns", "app")
 	img := pushed(1)
-	if _, err := svc.ImageStreamMappings("ns").Create(ctx, imagetest.Mapping("ns", "app", "latest", img)); err != nil {
-		t.Fatal(err)
-	}
-	stored, err := svc.Images().Get(ctx, img.Name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	is, err := svc.ImageStreams("ns").Get(ctx, "app")
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc := pushedStream(t, nil, tagPush{"latest", img})
+	stored := storedImage(t, svc, img.Name)
+	is := getStream(t, svc, "ns", "app")
 	got, err := svc.ImageStreamLayers("ns").Get(ctx, "app")
 	if err != nil {
 		t.Fatal(err)

@@ -147,18 +147,23 @@ func (s *Service) applyPushes(ctx context.Context, ns, name string, batch []*pus
 			}
 		}
 		changed := false
+		facts := &cur.facts
 		for _, p := range pending {
 			p.seen = LatestTaggedImage(cur.is, p.tag) // cur.is is never modified
 			clone(p.tag)
-			for i := range updated.Spec.Tags {
-				if tracks(updated, &updated.Spec.Tags[i], p.tag) {
-					clone(updated.Spec.Tags[i].Name)
+			if facts.tracking {
+				for i := range updated.Spec.Tags {
+					if tracks(updated, &updated.Spec.Tags[i], p.tag) {
+						clone(updated.Spec.Tags[i].Name)
+					}
 				}
 			}
 			p.next.Generation = updated.Generation // QUIRK §14.11: the stream's, not the tag's
 			if AddTagEvent(updated, p.tag, p.next) {
 				changed = true
-				UpdateTrackingTags(updated, p.tag, p.next)
+				if facts.tracking {
+					UpdateTrackingTags(updated, p.tag, p.next)
+				}
 			}
 		}
 		if !changed {
@@ -167,19 +172,19 @@ func (s *Service) applyPushes(ctx context.Context, ns, name string, batch []*pus
 		}
 		// The status strategy gives newest events of generation 0 a
 		// generation; such tags must not be shared with the cache.
-		for i := range updated.Status.Tags {
-			if l := &updated.Status.Tags[i]; len(l.Items) > 0 && l.Items[0].Generation == 0 {
-				clone(l.Tag)
-			}
+		for _, tag := range facts.zeroGen {
+			clone(tag)
 		}
-		s.strategy.PrepareForStatusUpdate(updated, cur.is)
+		// Only the cloned tags can differ from cur.is or have newest
+		// events of generation 0: the strategy looks at those alone.
+		s.strategy.prepareStatusUpdate(updated, cur.is, facts.specSettled, cloned)
 		if s.strategy.VerifyLimits != nil {
 			if err := s.strategy.VerifyLimits(ctx, updated, cur.is); err != nil {
 				settle(pending, NewForbidden(ResourceImageStreams, name, err))
 				return
 			}
 		}
-		_, err = s.storeStream(ctx, updated, cur.rv, cur, headUnchanged(updated, cur.is))
+		_, err = s.storeStream(ctx, updated, cur.rv, cur, headUnchanged(updated, cur.is), facts.afterPush())
 		if !errors.Is(err, storage.ErrConflict) {
 			settle(pending, err) // nil: written
 			return

@@ -172,9 +172,11 @@ const maxConflictRetries = 10
 // Internal helpers for the clients and views of this package. They are
 // the only paths to the store; build on them rather than on s.store:
 //
-//   - getStream: a stream the caller owns, and its revision;
+//   - getStream: a stream the caller owns, decorated (§4.2), and its
+//     revision;
 //   - loadStream: the shared, read-only decoded stream (no copy) — use it
-//     when only reading, and never modify it;
+//     when only reading, and never modify it; pass it through decorated
+//     before handing out pull specs derived from it;
 //   - getImage: an image the caller owns;
 //   - updateStreamWithRetry / upsertStreamWithRetry: server-side stream
 //     writes through the internal strategy, with OpenShift's retry loop;
@@ -190,7 +192,22 @@ func (s *Service) getStream(ctx context.Context, ns, name string) (*image.ImageS
 	if err != nil {
 		return nil, 0, err
 	}
-	return cur.is.DeepCopy(), cur.rv, nil
+	is := cur.is.DeepCopy()
+	s.strategy.Decorate(is)
+	return is, cur.rv, nil
+}
+
+// decorated returns the shared stream is with its status repositories as
+// this Service derives them (SEMANTICS §4.2): is itself when the stored
+// ones agree, the usual case, else a shallow copy, since is may not be
+// modified. Read paths that hand out pull specs use it.
+func (s *Service) decorated(is *image.ImageStream) *image.ImageStream {
+	d := *is
+	s.strategy.Decorate(&d)
+	if d.Status.DockerImageRepository == is.Status.DockerImageRepository && d.Status.PublicDockerImageRepository == is.Status.PublicDockerImageRepository {
+		return is
+	}
+	return &d
 }
 
 // loadStream reads stream ns/name as a shared value that nobody may
@@ -210,7 +227,7 @@ func (s *Service) loadStream(ctx context.Context, ns, name string) (*cachedStrea
 	if err != nil {
 		return nil, err
 	}
-	e := &cachedStream{rv: obj.ResourceVersion, is: is, size: len(obj.Value)}
+	e := &cachedStream{rv: obj.ResourceVersion, is: is, size: len(obj.Value), facts: s.strategy.factsOf(is)}
 	s.cache.put(key, e)
 	return e, nil
 }

@@ -63,6 +63,13 @@ func (s *Strategy) now() time.Time {
 	return time.Now()
 }
 
+// Decorate sets status.dockerImageRepository and
+// status.publicDockerImageRepository from the configured registry host
+// names, as OpenShift does on every read as well as on every write
+// (SEMANTICS §4.2): they are derived, so a stream stored under another
+// configuration shows this one's.
+func (s *Strategy) Decorate(is *image.ImageStream) { s.setRepositories(is) }
+
 // setRepositories derives status.dockerImageRepository and
 // status.publicDockerImageRepository (SEMANTICS §4.2).
 func (s *Strategy) setRepositories(is *image.ImageStream) {
@@ -159,70 +166,6 @@ func (s *Strategy) prepareUpdate(is, old *image.ImageStream, resetStatus bool) {
 // validates the update.
 func (s *Strategy) ValidateUpdate(ctx context.Context, is, old *image.ImageStream) error {
 	return s.validate(ctx, is, old, image.ValidateImageStreamUpdateWithOptions(is, old, s.Validation))
-}
-
-// PrepareForStatusUpdate readies an update of the status subresource
-// (SEMANTICS §4.5): the spec tags and repository stay as they were, and
-// new events sent with generation 0 get the generation they answer.
-// lookupPolicy changes are kept, as OpenShift does.
-func (s *Strategy) PrepareForStatusUpdate(is, old *image.ImageStream) {
-	// The spec comes from old. Defaulting and normalizing must never write
-	// to spec tags shared with old, so they are copied unless there is
-	// nothing to write (the usual case: stored streams are defaulted and
-	// sorted), which keeps a push into a stream with many spec tags cheap.
-	if s.specTagsSettled(old.Spec.Tags) {
-		is.Spec.Tags = old.Spec.Tags
-	} else {
-		is.Spec.Tags = old.Spec.DeepCopy().Tags
-	}
-	is.Spec.DockerImageRepository = old.Spec.DockerImageRepository
-	s.Defaults.Default(is)
-	Normalize(is)
-	is.Generation = old.Generation
-	s.setRepositories(is)
-	for i := range is.Status.Tags {
-		list := &is.Status.Tags[i]
-		if len(list.Items) == 0 || list.Items[0].Generation != 0 {
-			continue
-		}
-		next := &list.Items[0]
-		prev := StatusTag(old, list.Tag)
-		switch spec := SpecTag(is, list.Tag); {
-		case prev == nil || len(prev.Items) == 0 || !tagEventChanged(&prev.Items[0], next):
-			next.Generation = is.Generation
-		case spec != nil && spec.Generation != nil:
-			next.Generation = *spec.Generation
-		default:
-			next.Generation = is.Generation
-		}
-	}
-}
-
-// specTagsSettled reports whether defaulting and Normalize would leave
-// tags unchanged.
-func (s *Strategy) specTagsSettled(tags []image.TagReference) bool {
-	for i := range tags {
-		if tags[i].ImportPolicy.ImportMode == "" || tags[i].ReferencePolicy.Type == "" {
-			return false
-		}
-		if i > 0 && tags[i-1].Name >= tags[i].Name {
-			return false
-		}
-	}
-	return true
-}
-
-// ValidateStatusUpdate validates a status update.
-func (s *Strategy) ValidateStatusUpdate(ctx context.Context, is, old *image.ImageStream) error {
-	if err := image.ValidateImageStreamStatusUpdateWithOptions(is, old, s.Validation); err != nil {
-		return NewInvalid("ImageStream", is.Name, err)
-	}
-	if s.VerifyLimits != nil {
-		if err := s.VerifyLimits(ctx, is, old); err != nil {
-			return NewForbidden(ResourceImageStreams, is.Name, err)
-		}
-	}
-	return nil
 }
 
 // validate runs tag resolution, then the stream's validation. Like
@@ -436,6 +379,9 @@ func (s *Strategy) updateChangedTrackingTags(is, old *image.ImageStream) {
 func specEqual(a, b *image.ImageStreamSpec) bool {
 	if a.LookupPolicy != b.LookupPolicy || a.DockerImageRepository != b.DockerImageRepository || len(a.Tags) != len(b.Tags) {
 		return false
+	}
+	if len(a.Tags) == 0 || &a.Tags[0] == &b.Tags[0] {
+		return true // the same list, as after a push
 	}
 	for i := range a.Tags {
 		x, y := &a.Tags[i], &b.Tags[i]

@@ -16,6 +16,23 @@ type ListOptions struct {
 	Limit int64
 	// Continue is the token of the previous page's list metadata.
 	Continue string
+	// LabelSelector keeps only objects whose labels match it, in the
+	// syntax of ParseSelector ("app=ruby,env in (dev,test),!old"); empty
+	// keeps everything. The selector filters each page, so a page may
+	// hold fewer than Limit items while more follow. One that does not
+	// parse is a BadRequest wrapping a *SelectorError.
+	LabelSelector string
+}
+
+// selector parses opts.LabelSelector.
+func (opts ListOptions) selector() (Selector, error) {
+	sel, err := ParseSelector(opts.LabelSelector)
+	if err != nil {
+		e := NewBadRequest(err.Error())
+		e.Err = err
+		return Selector{}, e
+	}
+	return sel, nil
 }
 
 // DeleteOptions are the options of a delete.
@@ -57,7 +74,12 @@ func (c *ImageStreams) Get(ctx context.Context, name string) (*image.ImageStream
 
 // List returns the streams of the namespace sorted by name; for the
 // client of all namespaces, every stream sorted by namespace and name.
+// opts.LabelSelector, when set, keeps the streams whose labels match.
 func (c *ImageStreams) List(ctx context.Context, opts ListOptions) (*image.ImageStreamList, error) {
+	sel, err := opts.selector()
+	if err != nil {
+		return nil, err
+	}
 	res, err := c.s.store.List(ctx, streamPrefix(c.ns), storage.ListOptions{Limit: opts.Limit, Continue: opts.Continue})
 	if err != nil {
 		return nil, storageError(err, ResourceImageStreams, "")
@@ -65,18 +87,24 @@ func (c *ImageStreams) List(ctx context.Context, opts ListOptions) (*image.Image
 	list := &image.ImageStreamList{
 		TypeMeta: image.TypeMeta{Kind: "ImageStreamList", APIVersion: image.APIVersion},
 		ListMeta: image.ListMeta{ResourceVersion: formatRV(res.ResourceVersion), Continue: res.Continue},
-		Items:    make([]image.ImageStream, len(res.Items)),
+		Items:    make([]image.ImageStream, 0, len(res.Items)),
 	}
-	for i, obj := range res.Items {
+	for _, obj := range res.Items {
 		if e := c.s.cache.get(obj.Key, obj.ResourceVersion); e != nil {
-			list.Items[i] = *e.is.DeepCopy()
+			if sel.Matches(e.is.Labels) {
+				list.Items = append(list.Items, *e.is.DeepCopy())
+				c.s.strategy.Decorate(&list.Items[len(list.Items)-1])
+			}
 			continue
 		}
 		is, err := decodeStream(obj)
 		if err != nil {
 			return nil, err
 		}
-		list.Items[i] = *is
+		if sel.Matches(is.Labels) {
+			c.s.strategy.Decorate(is)
+			list.Items = append(list.Items, *is)
+		}
 	}
 	return list, nil
 }
@@ -145,7 +173,7 @@ func (c *ImageStreams) update(ctx context.Context, in *image.ImageStream, prepar
 	if err := prepare(is, old); err != nil {
 		return nil, err
 	}
-	e, err := c.s.storeStream(ctx, is, cur.rv, cur, false)
+	e, err := c.s.storeStream(ctx, is, cur.rv, cur, false, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -174,7 +202,14 @@ func (c *ImageStreams) Delete(ctx context.Context, name string, opts DeleteOptio
 // the client of all namespaces) after opts.ResourceVersion; see
 // WatchOptions.
 func (c *ImageStreams) Watch(ctx context.Context, opts WatchOptions) (<-chan ImageStreamEvent, error) {
-	return watchObjects(ctx, c.s, streamPrefix(c.ns), opts, ResourceImageStreams, decodeStream, func(key string, rv int64) *image.ImageStream {
+	decode := func(obj storage.Object) (*image.ImageStream, error) {
+		is, err := decodeStream(obj)
+		if err == nil {
+			c.s.strategy.Decorate(is)
+		}
+		return is, err
+	}
+	return watchObjects(ctx, c.s, streamPrefix(c.ns), opts, ResourceImageStreams, decode, func(key string, rv int64) *image.ImageStream {
 		ns, name := splitStreamKey(key)
 		return &image.ImageStream{ObjectMeta: image.ObjectMeta{Namespace: ns, Name: name, ResourceVersion: formatRV(rv)}}
 	})

@@ -34,7 +34,7 @@ func (s *Service) createStream(ctx context.Context, is *image.ImageStream) (*ima
 		return nil, storageError(err, ResourceImageStreams, is.Name)
 	}
 	is.ResourceVersion = formatRV(rv)
-	s.cache.put(key, &cachedStream{rv: rv, is: is, size: len(b)})
+	s.cache.put(key, &cachedStream{rv: rv, is: is, size: len(b), facts: s.strategy.factsOf(is)})
 	return is.DeepCopy(), nil
 }
 
@@ -50,10 +50,11 @@ type ownedUpdater interface {
 
 // storeStream writes is over revision rv and caches it. It reuses the
 // JSON of the status tags is shares with prev and, with sameHead, prev's
-// JSON of the rest (see encodeStream). is belongs to the cache afterwards
+// JSON of the rest (see encodeStream). facts are those of is when the
+// caller knows them, else nil and they are computed. is belongs to the cache afterwards
 // and must not be changed. A failed compare-and-swap is a Conflict
 // StatusError for which errors.Is(err, storage.ErrConflict) holds.
-func (s *Service) storeStream(ctx context.Context, is *image.ImageStream, rv int64, prev *cachedStream, sameHead bool) (*cachedStream, error) {
+func (s *Service) storeStream(ctx context.Context, is *image.ImageStream, rv int64, prev *cachedStream, sameHead bool, facts *streamFacts) (*cachedStream, error) {
 	is.TypeMeta = streamTypeMeta
 	key := streamKey(is.Namespace, is.Name)
 	owner, owned := s.store.(ownedUpdater)
@@ -77,7 +78,11 @@ func (s *Service) storeStream(ctx context.Context, is *image.ImageStream, rv int
 		return nil, storageError(err, ResourceImageStreams, is.Name)
 	}
 	is.ResourceVersion = formatRV(nrv)
-	e := &cachedStream{rv: nrv, is: is, tags: tags, head: head, size: size}
+	if facts == nil {
+		f := s.strategy.factsOf(is)
+		facts = &f
+	}
+	e := &cachedStream{rv: nrv, is: is, tags: tags, head: head, size: size, facts: *facts}
 	s.cache.put(key, e)
 	return e, nil
 }
@@ -144,7 +149,7 @@ func (s *Service) upsertStreamWithRetry(ctx context.Context, ns, name string, gr
 		if err := s.strategy.ValidateUpdate(ctx, is, cur.is); err != nil {
 			return nil, false, err
 		}
-		e, err := s.storeStream(ctx, is, cur.rv, cur, false)
+		e, err := s.storeStream(ctx, is, cur.rv, cur, false, nil)
 		if errors.Is(err, storage.ErrConflict) {
 			continue
 		}
