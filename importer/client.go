@@ -175,9 +175,13 @@ type session struct {
 
 	flight singleflight.Group
 
-	mu      sync.Mutex // guards the maps below
-	clients map[clientKey]*auth.Client
-	done    map[string]onceResult // results of once, by key
+	// fetches limits the top-level fetches of the import (RateLimits).
+	fetches *limiter
+
+	mu         sync.Mutex // guards the maps below
+	clients    map[clientKey]*auth.Client
+	done       map[string]onceResult // results of once, by key
+	repoLimits map[string]*limiter   // by target.repoKey
 }
 
 type clientKey struct {
@@ -193,11 +197,13 @@ type onceResult struct {
 
 func (imp *Importer) newSession(kr *keyring) *session {
 	s := &session{
-		imp:     imp,
-		kr:      kr,
-		now:     imp.opts.Now(),
-		clients: map[clientKey]*auth.Client{},
-		done:    map[string]onceResult{},
+		imp:        imp,
+		kr:         kr,
+		now:        imp.opts.Now(),
+		fetches:    newLimiter(imp.clock, imp.opts.RateLimits.ImportQPS, imp.opts.RateLimits.ImportBurst),
+		clients:    map[clientKey]*auth.Client{},
+		done:       map[string]onceResult{},
+		repoLimits: map[string]*limiter{},
 	}
 	for _, e := range kr.index {
 		for _, c := range e.creds {

@@ -57,12 +57,20 @@
 //	Unauthorized 401   you may not have access to the container image "<spec>"
 //	Unauthorized 401   incorrect username or password for image "<spec>"
 //	InternalError 500  Internal error occurred: <spec>: <cause>
+//	Forbidden 403      forbidden: registry <registry> blocked
+//	NotV2Registry 403  forbidden: endpoint "https://<host>" does not support v2 API (got <status>)
+//	BadRequest 400     the repository <spec> is HTTP only and requires the insecure flag to import
 //
 // NotFound is a missing manifest, tag or repository; a missing config
 // blob, a timeout, a refused connection, a digest mismatch, an oversize
 // or malformed manifest and a registry that keeps failing are all
-// InternalError, as in OpenShift. A repository import whose tags partly
-// failed is ImportFailed, "<n> of the images from this repository failed
+// InternalError, as in OpenShift. NotV2Registry (a server whose /v2/ is
+// not a registry's) and BadRequest (a plain HTTP registry without
+// insecure) are reported for repository imports only, as OpenShift's
+// formatPingError means to — its lazy ping makes both unreachable there
+// (SEMANTICS §8.3, §8.11) — while image imports keep InternalError naming
+// the cause. A repository import
+// whose tags partly failed is ImportFailed, "<n> of the images from this repository failed
 // to import". When the namespace's credentials were refused as an
 // incorrect username or password, the image is tried again with only
 // Options.NodeSecrets, and the first status is kept if that fails too
@@ -95,6 +103,45 @@
 // token is reused for every request of the import with the same registry,
 // credential and scope. Nothing is shared between imports, so one
 // namespace's credentials never serve another's.
+//
+// # Cluster registry configuration and mirrors
+//
+// Options.Registries carries what OpenShift reads from
+// image.config.openshift.io/cluster and the mirror sets (SEMANTICS §8.1
+// step 4, §8.5). A registry in BlockedRegistries fails every import from
+// it with Forbidden and is never contacted. One in InsecureRegistries is
+// imported from as if importPolicy.insecure were set. A pull is tried
+// from its mirrors first, in order: DigestMirrors (ImageContentSourcePolicy,
+// ImageDigestMirrorSet) for pulls by digest, TagMirrors
+// (ImageTagMirrorSet) for pulls by tag, chosen by the longest source
+// prefix covering the repository; then from the source itself, unless
+// a set says NeverContactSource (or the registry is blocked). The first
+// source that has the manifest serves the config and the list children
+// too. Mirrors are invisible in the result: the Image names the
+// repository the user asked for. When every source fails the status is
+// InternalError with all their errors, "[e1, e2]"; when none may serve
+// a pull (a tag of a NeverContactSource repository with only digest
+// mirrors) it is OpenShift's "unknown error … please try again."
+//
+// # Rate limits
+//
+// Each Import is held to OpenShift's limits (SEMANTICS §8.11): 2 tag or
+// digest fetches a second after a burst of 3, and 5 registry calls a
+// second per repository after a burst of 5. They protect registries from
+// repository imports, and make a 50-tag repository import take about 25
+// s; Options.RateLimits changes or removes them ([Unlimited]). Waits
+// follow Options.Clock.
+//
+// # Scheduled re-import
+//
+// A [Scheduler] re-imports the tags with importPolicy.scheduled as
+// OpenShift's scheduled image controller does (SEMANTICS §8.10);
+// [NewServiceScheduler] runs it over an imagestream.Service whose
+// importer is this package's:
+//
+//	imp := importer.New(importer.Options{})
+//	svc := imagestream.NewService(store, imagestream.WithImporter(imp))
+//	go importer.NewServiceScheduler(svc, importer.SchedulerOptions{}).Run(ctx)
 //
 // # Security defaults
 //

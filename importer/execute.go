@@ -2,6 +2,7 @@ package importer
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 
@@ -23,16 +24,19 @@ func (s *session) execute(ctx context.Context, p *plan) {
 	for _, r := range p.requests {
 		g.Go(func() error {
 			r.out = s.run(ctx, r)
-			if r.out.err != nil {
+			switch {
+			case r.out.err != nil:
 				s.imp.log.DebugContext(ctx, "import failed", "image", r.statusRef(), "reason", statusOf(r.statusRef(), r.out.err).Reason)
-			} else {
+			case r.out.img == nil:
+				s.imp.log.DebugContext(ctx, "no pull source may serve the image", "image", r.statusRef())
+			default:
 				s.imp.log.DebugContext(ctx, "imported", "image", r.statusRef(), "digest", r.out.img.Name)
 			}
 			if r.repository && s.imp.opts.Progress != nil {
 				mu.Lock()
 				defer mu.Unlock()
 				prog.Done++
-				if r.out.err != nil {
+				if r.out.img == nil {
 					prog.Failed++
 				}
 				s.imp.opts.Progress(prog)
@@ -54,16 +58,48 @@ func (s *session) listRepository(ctx context.Context, p *plan) {
 	}
 	tags, err := s.listTags(ctx, rp.target)
 	if err != nil {
-		st := redact(statusOf(rp.target.def.AsRepository().Exact(), err), s.redact)
+		st := redact(repositoryStatusOf(rp.target.def.AsRepository().Exact(), err), s.redact)
 		rp.status = &st
 		return
 	}
 	p.addRepositoryTags(tags, s.imp.opts.MaxTagsPerRepository)
 }
 
+// listTags lists the tags of t from the sources a pull by tag would use
+// (tag mirrors, then t unless never contacted); the first that answers
+// wins.
 func (s *session) listTags(ctx context.Context, t target) ([]string, error) {
+	var errs []error
+	for _, src := range s.imp.regs.sources(t, false) {
+		tags, err := s.listTagsFrom(ctx, src)
+		if err == nil {
+			PrioritizeTags(tags)
+			return tags, nil
+		}
+		if ctx.Err() != nil {
+			return nil, err
+		}
+		errs = append(errs, err)
+	}
+	switch len(errs) {
+	case 0:
+		return nil, errNoTagSource
+	case 1:
+		return nil, errs[0]
+	}
+	return nil, &aggregateError{errs: errs}
+}
+
+// errNoTagSource is the failure of a repository import whose registry
+// is never contacted and has no tag mirror.
+var errNoTagSource = errors.New("the registry is never contacted and no tag mirror serves this repository")
+
+func (s *session) listTagsFrom(ctx context.Context, t target) ([]string, error) {
 	repo, err := s.repository(ctx, t)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.repoLimiter(t.repoKey()).wait(ctx); err != nil {
 		return nil, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.imp.opts.Timeout)
@@ -83,9 +119,8 @@ func (s *session) listTags(ctx context.Context, t target) ([]string, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, s.checkV2(ctx, t, err)
 	}
-	PrioritizeTags(tags)
 	return tags, nil
 }
 

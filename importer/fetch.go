@@ -20,33 +20,36 @@ import (
 // would let a registry make the importer recurse.
 var errNestedList = errors.New("manifest list entry is itself a manifest list")
 
-// run performs one request: fetch the tag or digest, then import the
-// image, or for a manifest list the child a Legacy import picks or the
-// list and all its children for PreserveOriginal (SEMANTICS §8.4).
+// run performs one request: fetch the tag or digest from the first pull
+// source that has it, then import the image, or for a manifest list the
+// child a Legacy import picks or the list and all its children for
+// PreserveOriginal (SEMANTICS §8.4, §8.5). Everything after the manifest
+// comes from the source that served it. A request no source may serve
+// ends with neither image nor error, which OpenShift reports as an
+// unknown error (SEMANTICS §8.2).
 func (s *session) run(ctx context.Context, r *request) outcome {
 	switch r.mode {
 	case "", image.ImportModeLegacy, image.ImportModePreserveOriginal:
 	default:
 		return outcome{err: fmt.Errorf("invalid import mode %q: valid ImportMode values are Legacy or PreserveOriginal", r.mode)}
 	}
-	repo, err := s.repository(ctx, r.target)
-	if err != nil {
+	if err := s.fetches.wait(ctx); err != nil {
 		return outcome{err: err}
 	}
 	ref := r.tag
 	if r.dgst != "" {
 		ref = r.dgst.String()
 	}
-	m, err := s.fetchManifest(ctx, repo, ref, r.dgst)
-	if err != nil {
+	src, repo, m, err := s.fetchFromSources(ctx, r.target, ref, r.dgst)
+	if err != nil || m == nil {
 		return outcome{err: err}
 	}
 	if !m.IsList() {
-		img, err := s.buildImage(ctx, repo, r.target, m, r.dgst)
+		img, err := s.buildImage(ctx, repo, src, m, r.dgst)
 		return outcome{img: img, err: err}
 	}
 	if r.mode == image.ImportModePreserveOriginal {
-		return s.preserveList(ctx, repo, r, m)
+		return s.preserveList(ctx, repo, src, r, m)
 	}
 	os, arch := r.preferOS, r.preferArch
 	if os == "" {
@@ -59,13 +62,42 @@ func (s *session) run(ctx context.Context, r *request) outcome {
 	if err != nil {
 		return outcome{err: err}
 	}
-	img, err := s.child(ctx, repo, r.target, m.Index.Manifests[i].Digest)
+	img, err := s.child(ctx, repo, src, m.Index.Manifests[i].Digest)
 	return outcome{img: img, err: err}
+}
+
+// fetchFromSources fetches the manifest ref of t from its pull sources
+// in order — mirrors, then t itself (SEMANTICS §8.5) — and returns the
+// first success with the source that served it. One failing source gives
+// its error, several an aggregate of all; no source at all gives no
+// manifest and no error.
+func (s *session) fetchFromSources(ctx context.Context, t target, ref string, expected digest.Digest) (target, *remote.Repository, *image.Manifest, error) {
+	var errs []error
+	for _, src := range s.imp.regs.sources(t, expected != "") {
+		repo, err := s.repository(ctx, src)
+		if err == nil {
+			var m *image.Manifest
+			if m, err = s.fetchManifest(ctx, repo, src, ref, expected); err == nil {
+				return src, repo, m, nil
+			}
+		}
+		if ctx.Err() != nil {
+			return t, nil, nil, err
+		}
+		errs = append(errs, err)
+	}
+	switch len(errs) {
+	case 0:
+		return t, nil, nil, nil
+	case 1:
+		return t, nil, nil, errs[0]
+	}
+	return t, nil, nil, &aggregateError{errs: errs}
 }
 
 // preserveList imports a list as an Image and every child by digest; any
 // child failing fails the whole request (SEMANTICS §8.4).
-func (s *session) preserveList(ctx context.Context, repo *remote.Repository, r *request, m *image.Manifest) outcome {
+func (s *session) preserveList(ctx context.Context, repo *remote.Repository, t target, r *request, m *image.Manifest) outcome {
 	list, err := m.BuildImage(nil, r.dgst, s.now)
 	if err != nil {
 		return outcome{err: err}
@@ -75,7 +107,7 @@ func (s *session) preserveList(ctx context.Context, repo *remote.Repository, r *
 	g.SetLimit(s.imp.opts.Concurrency)
 	for i, d := range m.Index.Manifests {
 		g.Go(func() error {
-			img, err := s.child(gctx, repo, r.target, d.Digest)
+			img, err := s.child(gctx, repo, t, d.Digest)
 			children[i] = img
 			return err
 		})
@@ -89,7 +121,7 @@ func (s *session) preserveList(ctx context.Context, repo *remote.Repository, r *
 // child imports the image manifest d of repository t, once per session.
 func (s *session) child(ctx context.Context, repo *remote.Repository, t target, d digest.Digest) (*image.Image, error) {
 	v, err := s.once("manifest\x00"+t.repoKey()+"\x00"+d.String(), func() (any, error) {
-		m, err := s.fetchManifest(ctx, repo, d.String(), d)
+		m, err := s.fetchManifest(ctx, repo, t, d.String(), d)
 		if err != nil {
 			return nil, err
 		}
@@ -123,6 +155,9 @@ func (s *session) config(ctx context.Context, repo *remote.Repository, t target,
 		if d.Size > MaxConfigBytes {
 			return nil, fmt.Errorf("image config %s is %d bytes, more than %d: %w", d.Digest, d.Size, MaxConfigBytes, ErrTooLarge)
 		}
+		if err := s.repoLimiter(t.repoKey()).wait(ctx); err != nil {
+			return nil, err
+		}
 		ctx, cancel := context.WithTimeout(ctx, s.imp.opts.Timeout)
 		defer cancel()
 		rc, err := repo.Blobs().Fetch(ctx, d)
@@ -143,16 +178,19 @@ func (s *session) config(ctx context.Context, repo *remote.Repository, t target,
 	return v.([]byte), nil
 }
 
-// fetchManifest fetches the manifest ref (a tag or a digest) and checks
-// that it is what it claims to be: at most MaxManifestBytes, served with
-// a manifest media type, and hashing to the digest it was requested by
-// and to the Docker-Content-Digest the registry sent.
-func (s *session) fetchManifest(ctx context.Context, repo *remote.Repository, ref string, expected digest.Digest) (*image.Manifest, error) {
+// fetchManifest fetches the manifest ref (a tag or a digest) of t and
+// checks that it is what it claims to be: at most MaxManifestBytes,
+// served with a manifest media type, and hashing to the digest it was
+// requested by and to the Docker-Content-Digest the registry sent.
+func (s *session) fetchManifest(ctx context.Context, repo *remote.Repository, t target, ref string, expected digest.Digest) (*image.Manifest, error) {
+	if err := s.repoLimiter(t.repoKey()).wait(ctx); err != nil {
+		return nil, err
+	}
 	ctx, cancel := context.WithTimeout(ctx, s.imp.opts.Timeout)
 	defer cancel()
 	desc, rc, err := repo.Manifests().FetchReference(ctx, ref)
 	if err != nil {
-		return nil, err
+		return nil, s.checkV2(ctx, t, err)
 	}
 	defer rc.Close()
 	if desc.Size > MaxManifestBytes {

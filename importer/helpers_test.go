@@ -43,6 +43,9 @@ func (f *fake) importer(opts importer.Options) *importer.Importer {
 	if opts.Now == nil {
 		opts.Now = func() time.Time { return imagetest.Epoch }
 	}
+	if opts.RateLimits == (importer.RateLimits{}) {
+		opts.RateLimits = importer.Unlimited()
+	}
 	return importer.New(opts)
 }
 

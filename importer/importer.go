@@ -88,8 +88,17 @@ type Options struct {
 	// finishes. Calls are serialized.
 	Progress func(Progress)
 	// Now is the clock that stamps manifest-list metadata; nil means
-	// time.Now.
+	// Clock.Now.
 	Now func() time.Time
+	// Clock times rate-limit waits; nil means the time package.
+	Clock Clock
+	// RateLimits bound how fast one import calls registries; the zero
+	// value is OpenShift's 2 fetches a second (burst 3) per import and 5
+	// calls a second (burst 5) per repository (SEMANTICS §8.11).
+	RateLimits RateLimits
+	// Registries is the cluster's registry configuration: insecure and
+	// blocked registries and mirrors (SEMANTICS §8.1 step 4, §8.5).
+	Registries RegistryConfig
 }
 
 // Progress reports how far a repository import has come.
@@ -109,6 +118,8 @@ type Progress struct {
 type Importer struct {
 	opts     Options
 	log      *slog.Logger
+	clock    Clock
+	regs     *registries
 	secure   *http.Client
 	insecure *http.Client
 }
@@ -144,9 +155,13 @@ func New(opts Options) *Importer {
 	if opts.UserAgent == "" {
 		opts.UserAgent = "imagestreams"
 	}
-	if opts.Now == nil {
-		opts.Now = time.Now
+	if opts.Clock == nil {
+		opts.Clock = realClock{}
 	}
+	if opts.Now == nil {
+		opts.Now = opts.Clock.Now
+	}
+	opts.RateLimits = opts.RateLimits.withDefaults()
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -156,6 +171,8 @@ func New(opts Options) *Importer {
 	return &Importer{
 		opts:     opts,
 		log:      log,
+		clock:    opts.Clock,
+		regs:     newRegistries(opts.Registries),
 		secure:   newHTTPClient(secure, policy),
 		insecure: newHTTPClient(insecure, policy),
 	}

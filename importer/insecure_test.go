@@ -26,7 +26,7 @@ func TestInsecure(t *testing.T) {
 		r.PutManifest("ns/app", "v1", c.MediaType, c.Manifest)
 	}
 	// The default transport: it does not trust httptest's certificate.
-	imp := importer.New(importer.Options{Timeout: 5 * time.Second})
+	imp := importer.New(importer.Options{RateLimits: importer.Unlimited(), Timeout: 5 * time.Second})
 	insecure := func(s image.ImageImportSpec) image.ImageImportSpec {
 		s.ImportPolicy.Insecure = true
 		return s

@@ -21,6 +21,7 @@ type plan struct {
 	byKey    map[string]*request
 	stream   *image.ImageStream
 	redact   []string
+	regs     *registries
 }
 
 // imageSlot is the pending result of one spec.images entry.
@@ -102,7 +103,7 @@ func (p *plan) request(t target, tag string, d digest.Digest, preferOS, preferAr
 // plan turns isi into requests. The repository's tags are added later,
 // once listed.
 func (s *session) plan(isi *image.ImageStreamImport, stream *image.ImageStream) *plan {
-	p := &plan{images: make([]imageSlot, len(isi.Spec.Images)), byKey: map[string]*request{}, stream: stream, redact: s.redact}
+	p := &plan{images: make([]imageSlot, len(isi.Spec.Images)), byKey: map[string]*request{}, stream: stream, redact: s.redact, regs: s.imp.regs}
 	for i := range isi.Spec.Images {
 		p.planImage(&p.images[i], &isi.Spec.Images[i])
 	}
@@ -125,7 +126,11 @@ func (p *plan) planImage(slot *imageSlot, spec *image.ImageImportSpec) {
 		return
 	}
 	slot.orig = ref
-	t := target{def: ref.DockerClientDefaults(), insecure: spec.ImportPolicy.Insecure}
+	t, blocked := p.target(ref, spec.ImportPolicy.Insecure)
+	if blocked != nil {
+		slot.status = blocked
+		return
+	}
 	mode := spec.ImportPolicy.ImportMode
 	if d, ok := ref.Digest(); ok {
 		slot.req = p.request(t, "", d, "", "", mode)
@@ -158,8 +163,20 @@ func (p *plan) planRepository(spec *image.RepositoryImportSpec) *repoPlan {
 		return rp
 	}
 	rp.orig = ref.AsRepository()
-	rp.target = target{def: rp.orig.DockerClientDefaults(), insecure: spec.ImportPolicy.Insecure}
+	rp.target, rp.status = p.target(rp.orig, spec.ImportPolicy.Insecure)
 	return rp
+}
+
+// target is the repository of ref as contacted: insecure when the import
+// policy or the cluster says so (SEMANTICS §8.2). For a blocked registry
+// it returns the Forbidden status instead.
+func (p *plan) target(ref reference.DockerImageReference, insecure bool) (target, *image.Status) {
+	def := ref.DockerClientDefaults()
+	if p.regs.blocked(def.Registry) {
+		st := forbiddenStatus(def.Registry)
+		return target{}, &st
+	}
+	return target{def: def, insecure: insecure || p.regs.insecure[def.Registry]}, nil
 }
 
 // addRepositoryTags plans the listed tags: the first limit ones (limit < 0

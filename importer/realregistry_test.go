@@ -49,7 +49,7 @@ func TestRealRegistry(t *testing.T) {
 	pushIndexContent(t, reg, "ns/index", "v1", index)
 	pushIndexContent(t, reg, "ns/list", "v1", list)
 	h := reg.Host
-	imp := importer.New(importer.Options{Transport: reg.Transport, ControlPlaneOS: "linux", ControlPlaneArch: "arm64", Timeout: 10 * time.Second,
+	imp := importer.New(importer.Options{RateLimits: importer.Unlimited(), Transport: reg.Transport, ControlPlaneOS: "linux", ControlPlaneArch: "arm64", Timeout: 10 * time.Second,
 		Now: func() time.Time { return imagetest.Epoch }})
 
 	t.Run("single images", func(t *testing.T) {
@@ -105,7 +105,7 @@ func TestRealRegistry(t *testing.T) {
 			tag := fmt.Sprintf("1.%d", i)
 			pushContent(t, reg, "ns/many", tag, imagetest.ImageContent("many-"+tag, imagetest.Options{Layers: 1}))
 		}
-		limited := importer.New(importer.Options{Transport: reg.Transport, MaxTagsPerRepository: 5})
+		limited := importer.New(importer.Options{RateLimits: importer.Unlimited(), Transport: reg.Transport, MaxTagsPerRepository: 5})
 		rs := repoImport(t, limited, h+"/ns/many").Status.Repository
 		var got []string
 		for _, st := range rs.Images {
@@ -122,7 +122,7 @@ func TestRealRegistry(t *testing.T) {
 		}
 	})
 	t.Run("certificate not trusted", func(t *testing.T) {
-		plain := importer.New(importer.Options{Timeout: 10 * time.Second})
+		plain := importer.New(importer.Options{RateLimits: importer.Unlimited(), Timeout: 10 * time.Second})
 		got := run(t, plain, nil, nil, spec(h+"/ns/oci:v1", ""))[0]
 		if got.Image != nil || !strings.Contains(got.Status.Message, "certificate") {
 			t.Errorf("status = %+v, want a certificate error", got.Status)
@@ -148,7 +148,7 @@ func TestRealRegistryAuth(t *testing.T) {
 		dockerConfigSecret("registry-wide", fmt.Sprintf(`{"auths":{%q:%s}}`, h, authEntry(registrytest.User, "not-the-password"))),
 		dockerConfigSecret("private-only", fmt.Sprintf(`{"auths":{%q:%s}}`, h+"/private", authEntry(registrytest.User, registrytest.Password))),
 	}
-	imp := importer.New(importer.Options{Transport: reg.Transport, Timeout: 10 * time.Second})
+	imp := importer.New(importer.Options{RateLimits: importer.Unlimited(), Transport: reg.Transport, Timeout: 10 * time.Second})
 	got := run(t, imp, nil, secrets, spec(h+"/private/app:v1", ""), spec(h+"/public/app:v1", ""))
 	if got[0].Image == nil {
 		t.Errorf("private: %+v", got[0].Status)
@@ -173,7 +173,7 @@ func TestRealRegistryPlainHTTP(t *testing.T) {
 	reg := registrytest.Start(t, registrytest.Options{})
 	c := imagetest.ImageContent("real-plain", imagetest.Options{})
 	pushContent(t, reg, "ns/app", "v1", c)
-	imp := importer.New(importer.Options{Timeout: 10 * time.Second})
+	imp := importer.New(importer.Options{RateLimits: importer.Unlimited(), Timeout: 10 * time.Second})
 	secure := spec(reg.Host+"/ns/app:v1", "")
 	insecure := secure
 	insecure.ImportPolicy.Insecure = true

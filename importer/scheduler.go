@@ -49,14 +49,16 @@ type SchedulerOptions struct {
 	Jitter float64
 	// Logger receives debug records; nil discards them.
 	Logger *slog.Logger
+	// Clock times the schedule; nil means the time package (which
+	// testing/synctest can drive).
+	Clock Clock
 }
 
 // Scheduler re-imports the tags with importPolicy.scheduled as OpenShift's
 // scheduled import controller does (SEMANTICS §8.10): streams are spread
 // over buckets walked one per Interval/buckets, so each stream is
 // re-imported about once per Interval, under a global and a per-registry
-// rate limit. Time comes from the time package, so tests drive it with
-// testing/synctest.
+// rate limit. Time comes from SchedulerOptions.Clock.
 type Scheduler struct {
 	streams StreamLister
 	imports ImportCreator
@@ -78,6 +80,9 @@ func NewScheduler(streams StreamLister, imports ImportCreator, opts SchedulerOpt
 	}
 	if opts.Jitter == 0 {
 		opts.Jitter = 0.1
+	}
+	if opts.Clock == nil {
+		opts.Clock = realClock{}
 	}
 	log := opts.Logger
 	if log == nil {
@@ -117,23 +122,22 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	n := Buckets(s.opts.Interval)
 	sc := &schedule{buckets: make([][]streamKey, n+1), where: map[streamKey]int{}, registry: map[string]*tokenBucket{}}
 	if m := s.opts.MaxImportsPerMinute; m > 0 {
-		sc.global = newTokenBucket(float64(m)/60, float64(2*m))
+		sc.global = newTokenBucket(float64(m)/60, float64(2*m), s.opts.Clock.Now())
 	}
 	// buckets+1 slots are walked in one Interval, so a stream comes up
 	// once per Interval (OpenShift walks them one per Interval/buckets).
 	step := s.opts.Interval / time.Duration(n+1)
-	nextList := time.Now()
+	clock := s.opts.Clock
+	nextList := clock.Now()
 	for {
-		if !time.Now().Before(nextList) {
+		if !clock.Now().Before(nextList) {
 			s.resync(ctx, sc)
-			nextList = time.Now().Add(s.opts.Interval)
+			nextList = clock.Now().Add(s.opts.Interval)
 		}
-		t := time.NewTimer(s.jitter(step))
 		select {
 		case <-ctx.Done():
-			t.Stop()
 			return ctx.Err()
-		case <-t.C:
+		case <-clock.After(s.jitter(step)):
 		}
 		s.fire(ctx, sc)
 	}
@@ -211,7 +215,7 @@ func (s *Scheduler) fire(ctx context.Context, sc *schedule) {
 			sc.remove(k)
 			continue
 		}
-		now := time.Now()
+		now := s.opts.Clock.Now()
 		if sc.global != nil && !sc.global.take(now) {
 			s.log.DebugContext(ctx, "scheduled import over the global limit", "namespace", k.namespace, "name", k.name)
 			continue
@@ -249,7 +253,7 @@ func (s *Scheduler) takeRegistries(sc *schedule, isi *image.ImageStreamImport, n
 		seen[host] = true
 		tb := sc.registry[host]
 		if tb == nil {
-			tb = newTokenBucket(float64(m)/60, float64(m))
+			tb = newTokenBucket(float64(m)/60, float64(m), now)
 			sc.registry[host] = tb
 		}
 		hosts = append(hosts, tb)
@@ -326,14 +330,15 @@ func scheduledImport(is *image.ImageStream) *image.ImageStreamImport {
 	return isi
 }
 
-// tokenBucket is a token-bucket rate limiter on the time package's clock.
+// tokenBucket is a token-bucket rate limiter that never waits: a
+// stream over the limit waits for its next turn instead.
 type tokenBucket struct {
 	rate, burst, tokens float64
 	last                time.Time
 }
 
-func newTokenBucket(rate, burst float64) *tokenBucket {
-	return &tokenBucket{rate: rate, burst: burst, tokens: burst, last: time.Now()}
+func newTokenBucket(rate, burst float64, now time.Time) *tokenBucket {
+	return &tokenBucket{rate: rate, burst: burst, tokens: burst, last: now}
 }
 
 func (b *tokenBucket) refill(now time.Time) {

@@ -44,6 +44,11 @@ func statusOf(ref string, err error) image.Status {
 	if se, ok := errors.AsType[*imagestream.StatusError](err); ok {
 		return se.Status()
 	}
+	if _, ok := err.(*aggregateError); ok {
+		// Several pull sources failed: OpenShift's aggregate matches none
+		// of the cases below (SEMANTICS §8.5).
+		return imagestream.NewInternalError(fmt.Errorf("%s: %w", ref, err)).Status()
+	}
 	msg := strings.ToLower(err.Error())
 	switch {
 	case errors.Is(err, errdef.ErrNotFound), hasErrorCode(err, errcode.ErrorCodeManifestUnknown), hasErrorCode(err, errcode.ErrorCodeNameUnknown):
@@ -55,6 +60,26 @@ func statusOf(ref string, err error) image.Status {
 		return imagestream.NewUnauthorized(fmt.Sprintf("you may not have access to the container image %q", ref)).Status()
 	}
 	return imagestream.NewInternalError(fmt.Errorf("%s: %w", ref, err)).Status()
+}
+
+// repositoryStatusOf is statusOf for the failure to list a repository's
+// tags, with the cases OpenShift's formatPingError means for a
+// repository it cannot open (SEMANTICS §8.3, §8.11): a registry that does
+// not speak v2 is Forbidden with reason NotV2Registry, and one that
+// speaks only plain HTTP to a secure import is a BadRequest.
+func repositoryStatusOf(ref string, err error) image.Status {
+	if errors.Is(err, http.ErrSchemeMismatch) {
+		return imagestream.NewBadRequest(fmt.Sprintf("the repository %s is HTTP only and requires the insecure flag to import", ref)).Status()
+	}
+	if nv, ok := errors.AsType[*NotV2RegistryError](err); ok {
+		return image.Status{
+			Status:  image.StatusFailure,
+			Reason:  image.StatusReasonNotV2Registry,
+			Code:    http.StatusForbidden,
+			Message: "forbidden: " + nv.Error(),
+		}
+	}
+	return statusOf(ref, err)
 }
 
 // isUnauthorized reports a 401 from the registry or its token server, or

@@ -16,6 +16,7 @@ func TestStart(t *testing.T) {
 	}{
 		{name: "plain HTTP", opts: registrytest.Options{}, want: http.StatusOK},
 		{name: "TLS and htpasswd", opts: registrytest.Options{TLS: true, Auth: true}, want: http.StatusUnauthorized},
+		{name: "in memory", opts: registrytest.Options{Memory: true}, want: http.StatusOK},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -41,6 +42,9 @@ func TestStart(t *testing.T) {
 			resp.Body.Close()
 			if resp.StatusCode != http.StatusOK {
 				t.Fatalf("HEAD blob = %d", resp.StatusCode)
+			}
+			if _, err := r.CPUTime(); err != nil {
+				t.Errorf("CPUTime: %v", err)
 			}
 		})
 	}
