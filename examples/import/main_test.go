@@ -1,0 +1,135 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/imagestreams/imagestreams/image/imagetest"
+	"github.com/imagestreams/imagestreams/internal/registrytest"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// startRegistry starts Debian's docker-registry over plain HTTP, as a
+// local one runs (skipped without the binary, except under CI=true), and
+// pushes the demo content under path "demo" with the test's own client.
+func startRegistry(t *testing.T) (*registrytest.Registry, demoContent) {
+	t.Helper()
+	reg := registrytest.Start(t, registrytest.Options{})
+	c := newDemoContent()
+	pushImage := func(repo, tag string, ic imagetest.Content) {
+		reg.PushBlob(t, repo, ic.Config)
+		for _, l := range ic.Layers {
+			reg.PushBlob(t, repo, l)
+		}
+		reg.PushManifest(t, repo, tag, ic.MediaType, ic.Manifest)
+	}
+	pushImage("demo/app", "v1", c.v1)
+	pushImage("demo/app", "v2", c.v2)
+	reg.Tag(t, "demo/app", "latest", c.v2.ManifestDigest)
+	for _, child := range c.list.Children {
+		pushImage("demo/multiarch", "", child)
+	}
+	reg.PushManifest(t, "demo/multiarch", "v1", c.list.MediaType, c.list.Index)
+	return reg, c
+}
+
+// runExample runs the example and returns its output with the registry's
+// address, which changes from run to run, replaced by REGISTRY.
+func runExample(t *testing.T, reg *registrytest.Registry, args ...string) string {
+	t.Helper()
+	var out bytes.Buffer
+	if err := run(context.Background(), append([]string{"-registry", reg.Host}, args...), &out); err != nil {
+		t.Fatal(err)
+	}
+	return strings.ReplaceAll(out.String(), reg.Host, "REGISTRY")
+}
+
+// TestImport imports from a real registry with the default flags and
+// compares the output. Regenerate with `go test ./examples/import -update`.
+func TestImport(t *testing.T) {
+	t.Parallel()
+	reg, _ := startRegistry(t)
+	got := runExample(t, reg)
+	if *update {
+		if err := os.WriteFile("testdata/output.golden", []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile("testdata/output.golden")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("output (-want +got):\n%s", diff)
+	}
+
+	// -push uploads the same content under another path; the imports
+	// then find the same images there.
+	pushed := runExample(t, reg, "-push", "-path", "pushed")
+	first, rest, _ := strings.Cut(pushed, "\n\n")
+	if wantFirst := "pushed REGISTRY/pushed/app:{v1,v2,latest} and REGISTRY/pushed/multiarch:v1"; first != wantFirst {
+		t.Errorf("first line = %q, want %q", first, wantFirst)
+	}
+	if diff := cmp.Diff(string(want), strings.ReplaceAll(rest, "/pushed/", "/demo/")); diff != "" {
+		t.Errorf("output after -push (-want +got):\n%s", diff)
+	}
+}
+
+// TestLegacyPicksArch checks which child a Legacy import keeps for each
+// control-plane architecture (SEMANTICS §8.4): the matching one, else the
+// first linux/amd64 child.
+func TestLegacyPicksArch(t *testing.T) {
+	t.Parallel()
+	reg, c := startRegistry(t)
+	tests := []struct {
+		name string
+		arch string
+		// child is the index in platforms of the child Legacy keeps.
+		child int
+	}{
+		{name: "amd64", arch: "amd64", child: 0},
+		{name: "arm64 ignores the variant", arch: "arm64", child: 1},
+		{name: "ppc64le", arch: "ppc64le", child: 2},
+		{name: "s390x is missing: linux/amd64", arch: "s390x", child: 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			out := runExample(t, reg, "-arch", tt.arch)
+			_, legacy, ok := strings.Cut(out, "  Legacy -> multiarch:legacy\n")
+			if !ok {
+				t.Fatalf("no Legacy result in:\n%s", out)
+			}
+			line, _, _ := strings.Cut(legacy, "\n")
+			want := "    Success " + short(c.list.Children[tt.child].ManifestDigest.String()) + " "
+			if !strings.HasPrefix(line, want) {
+				t.Errorf("Legacy result = %q, want prefix %q (%s)", line, want, platforms[tt.child])
+			}
+		})
+	}
+}
+
+// TestUnreachable: a registry that does not answer gives failed results,
+// one per import, not an error; the streams keep no image. It needs no
+// registry binary.
+func TestUnreachable(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"-registry", "127.0.0.1:1", "-timeout", "10s"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Count(out.String(), "InternalError 500: ")
+	// Two images by tag, the repository, and the list in two modes.
+	if got != 5 {
+		t.Errorf("%d InternalError results, want 5:\n%s", got, out.String())
+	}
+	if strings.Contains(out.String(), " Success sha256:") {
+		t.Errorf("a result succeeded without a registry:\n%s", out.String())
+	}
+}
