@@ -82,7 +82,7 @@ func ImageStream(w io.Writer, is *image.ImageStream, now time.Time) error {
 		return p.finish(w)
 	}
 	p.field("Tags", strconv.Itoa(len(names)))
-	sortTags(names)
+	image.PrioritizeTags(names)
 	for _, name := range names {
 		p.line()
 		tagBlock(p, is, name, spec[name], status[name])

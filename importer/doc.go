@@ -10,7 +10,7 @@
 //
 // Each spec.images entry is imported from its DockerImage pull spec, by
 // tag (latest when none is given) or by digest; spec.repository imports
-// the repository's tags in [PrioritizeTags] order, at most
+// the repository's tags in [image.PrioritizeTags] order, at most
 // Options.MaxTagsPerRepository of them (50 by default), and reports the
 // rest in additionalTags. Entries asking for the same thing share one
 // fetch, and a manifest or config met twice in one import is fetched once.

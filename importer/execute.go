@@ -73,7 +73,7 @@ func (s *session) listTags(ctx context.Context, t target) ([]string, error) {
 	for _, src := range s.imp.regs.sources(t, false) {
 		tags, err := s.listTagsFrom(ctx, src)
 		if err == nil {
-			PrioritizeTags(tags)
+			image.PrioritizeTags(tags)
 			return tags, nil
 		}
 		if ctx.Err() != nil {

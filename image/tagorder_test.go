@@ -1,4 +1,4 @@
-package importer_test
+package image_test
 
 import (
 	"slices"
@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/imagestreams/imagestreams/importer"
+	"github.com/imagestreams/imagestreams/image"
 )
 
 var prioritizeTests = []struct {
@@ -40,10 +40,23 @@ var prioritizeTests = []struct {
 		want: []string{"1.2.3", "01.2", "1.02.3"},
 	},
 	{
-		name: "build metadata is ignored; v comes after",
+		name: "build metadata is ignored; v comes after; equals in lexical order",
 		in:   []string{"v1.0.0", "1.0.0+b2", "1.0.0+b1"},
-		want: []string{"1.0.0+b2", "1.0.0+b1", "v1.0.0"},
+		want: []string{"1.0.0+b1", "1.0.0+b2", "v1.0.0"},
 	},
+	{name: "seed python stream (oc describe is/python)", in: []string{"3.5", "latest"}, want: []string{"latest", "3.5"}},
+	{name: "numeric not lexical", in: []string{"1.9", "1.10", "1.2"}, want: []string{"1.10", "1.9", "1.2"}},
+	{
+		name: "prerelease identifiers",
+		in:   []string{"1.0.0-beta.11", "1.0.0-beta.2", "1.0.0-alpha", "1.0.0", "1.0.0-1"},
+		want: []string{"1.0.0", "1.0.0-beta.11", "1.0.0-beta.2", "1.0.0-alpha", "1.0.0-1"},
+	},
+	{
+		name: "junk is other, in lexical order",
+		in:   []string{"01.2", "1.2.3.4", "v", "1.x", "zeta", "alpha"},
+		want: []string{"01.2", "1.2.3.4", "1.x", "alpha", "v", "zeta"},
+	},
+	{name: "minors before full versions", in: []string{"9.9.9", "1.0"}, want: []string{"1.0", "9.9.9"}},
 	{name: "empty", in: []string{}, want: []string{}},
 }
 
@@ -53,7 +66,7 @@ func TestPrioritizeTags(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			got := slices.Clone(tt.in)
-			importer.PrioritizeTags(got)
+			image.PrioritizeTags(got)
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("PrioritizeTags (-want +got):\n%s", diff)
 			}
@@ -68,8 +81,8 @@ func FuzzPrioritizeTags(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		tags := strings.Split(s, ",")
 		got := slices.Clone(tags)
-		importer.PrioritizeTags(got)
-		// Properties: a permutation, idempotent, latest first if present.
+		image.PrioritizeTags(got)
+		// Properties: a permutation, idempotent, total, latest first if present.
 		a, b := slices.Clone(tags), slices.Clone(got)
 		slices.Sort(a)
 		slices.Sort(b)
@@ -77,9 +90,16 @@ func FuzzPrioritizeTags(f *testing.F) {
 			t.Fatalf("not a permutation: %q -> %q", tags, got)
 		}
 		again := slices.Clone(got)
-		importer.PrioritizeTags(again)
+		image.PrioritizeTags(again)
 		if !slices.Equal(got, again) {
 			t.Fatalf("not idempotent: %q -> %q", got, again)
+		}
+		// A total order: the input's order does not matter.
+		reversed := slices.Clone(tags)
+		slices.Reverse(reversed)
+		image.PrioritizeTags(reversed)
+		if !slices.Equal(got, reversed) {
+			t.Fatalf("order depends on the input's order:\n%q\n%q", got, reversed)
 		}
 		if slices.Contains(tags, "latest") && got[0] != "latest" {
 			t.Fatalf("latest is not first: %q", got)
@@ -105,6 +125,6 @@ func BenchmarkPrioritizeTags(b *testing.B) {
 	work := make([]string, len(tags))
 	for b.Loop() {
 		copy(work, tags)
-		importer.PrioritizeTags(work)
+		image.PrioritizeTags(work)
 	}
 }

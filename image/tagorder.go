@@ -1,4 +1,4 @@
-package importer
+package image
 
 import (
 	"regexp"
@@ -7,13 +7,16 @@ import (
 	"strings"
 )
 
-// PrioritizeTags sorts tags in the order a repository import takes them
-// (SEMANTICS §5.5, OpenShift's imageutil.PrioritizeTags): "latest" first;
+// PrioritizeTags sorts tags in OpenShift's order (SEMANTICS §5.5,
+// imageutil.PrioritizeTags), the order in which a repository import takes
+// a repository's tags and `oc describe is` lists a stream's: "latest" first;
 // then minor versions ("5.6", "v5.5", "5.5-rc1", read as 5.6.0, 5.5.0,
 // 5.5.0-rc1), newest first; then full semantic versions ("5.2.3",
 // "v5.3.6-beta"), newest first; then every other tag in lexical order.
-// Among equal versions the one without a "v" prefix comes first. For
-// example
+// Among equal versions the one without a "v" prefix comes first, and
+// tags of equal rank ("1.0.0+b1" and "1.0.0+b2") in lexical order, so the
+// result does not depend on the input's order, which OpenShift leaves
+// unspecified. For example
 //
 //	other latest v5.5 5.2.3 5.5 v5.3.6-bother 5.3.6-abba 5.6
 //
@@ -25,7 +28,7 @@ func PrioritizeTags(tags []string) {
 	for i, t := range tags {
 		ranked[i] = rankTag(t)
 	}
-	slices.SortStableFunc(ranked, compareRanked)
+	slices.SortFunc(ranked, compareRanked)
 	for i, r := range ranked {
 		tags[i] = r.tag
 	}
@@ -92,7 +95,10 @@ func compareRanked(a, b rankedTag) int {
 	if c := b.ver.compare(a.ver); c != 0 { // newest first
 		return c
 	}
-	return strings.Compare(a.prefix, b.prefix)
+	if c := strings.Compare(a.prefix, b.prefix); c != 0 {
+		return c
+	}
+	return strings.Compare(a.tag, b.tag)
 }
 
 // semver is a semantic version as blang/semver (which OpenShift uses)
