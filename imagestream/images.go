@@ -25,9 +25,9 @@ func (c *Images) Get(ctx context.Context, name string) (*image.Image, error) {
 }
 
 // List returns the images sorted by name, only those matching
-// opts.LabelSelector when it is set.
+// opts.LabelSelector and opts.FieldSelector when they are set.
 func (c *Images) List(ctx context.Context, opts ListOptions) (*image.ImageList, error) {
-	sel, err := opts.selector()
+	sel, fields, err := opts.selectors()
 	if err != nil {
 		return nil, err
 	}
@@ -45,7 +45,7 @@ func (c *Images) List(ctx context.Context, opts ListOptions) (*image.ImageList, 
 		if err != nil {
 			return nil, err
 		}
-		if sel.Matches(img.Labels) {
+		if sel.Matches(img.Labels) && fields.matches(&img.ObjectMeta) {
 			list.Items = append(list.Items, *img)
 		}
 	}

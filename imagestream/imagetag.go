@@ -56,7 +56,14 @@ func (s *Service) withImage(ctx context.Context, it *image.ImageTag, is *image.I
 // List returns one ImageTag per tag named in spec or status of every
 // stream, sorted by stream then tag, with no images (SEMANTICS §12.2).
 // opts select and page the streams: an ImageTag has its stream's labels.
+// opts.FieldSelector, though, matches the views' own names
+// ("<stream>:<tag>") and namespace.
 func (c *ImageTags) List(ctx context.Context, opts ListOptions) (*image.ImageTagList, error) {
+	fields, err := parseFieldSelector(opts.FieldSelector)
+	if err != nil {
+		return nil, err
+	}
+	opts.FieldSelector = "" // it names the views, not the streams
 	streams, err := c.s.ImageStreams(c.ns).List(ctx, opts)
 	if err != nil {
 		return nil, err
@@ -78,8 +85,9 @@ func (c *ImageTags) List(ctx context.Context, opts ListOptions) (*image.ImageTag
 		}
 		slices.Sort(names)
 		for _, n := range slices.Compact(names) {
-			it, _ := newITag(is, n)
-			out.Items = append(out.Items, *it)
+			if it, _ := newITag(is, n); fields.matches(&it.ObjectMeta) {
+				out.Items = append(out.Items, *it)
+			}
 		}
 	}
 	return out, nil

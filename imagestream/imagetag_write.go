@@ -90,7 +90,8 @@ func prepareITagForCreate(it *image.ImageTag) {
 }
 
 // Delete removes tag name ("<stream>:<tag>") from the stream's spec and
-// status, exactly as ImageStreamTags.Delete does (SEMANTICS §12.2).
-func (c *ImageTags) Delete(ctx context.Context, name string) error {
-	return c.s.deleteTag(ctx, c.ns, name, itagKind())
+// status, exactly as ImageStreamTags.Delete does, preconditions included
+// (SEMANTICS §12.2).
+func (c *ImageTags) Delete(ctx context.Context, name string, opts DeleteOptions) error {
+	return c.s.deleteTag(ctx, c.ns, name, itagKind(), opts.Preconditions)
 }

@@ -149,6 +149,6 @@ func TestImageTagDelete(t *testing.T) {
 			want: tagWriteResult{Err: "BadRequest", Message: "ImageTags must be retrieved with <name>:<tag>", Generation: 1}},
 	}
 	runTagWrites(t, tests, func(_ *testing.T, svc *imagestream.Service, name string) (string, error) {
-		return "", svc.ImageTags("ns").Delete(context.Background(), name)
+		return "", svc.ImageTags("ns").Delete(context.Background(), name, imagestream.DeleteOptions{})
 	})
 }

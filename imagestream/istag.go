@@ -112,6 +112,11 @@ func prepareISTagForCreate(ist *image.ImageStreamTag) {
 // Delete removes tag name ("<stream>:<tag>") from the stream's spec and
 // status, as `oc tag -d` does (SEMANTICS §12.1). The images stay. Removing
 // a spec tag is a spec change, so the stream's generation grows.
-func (c *ImageStreamTags) Delete(ctx context.Context, name string) error {
-	return c.s.deleteTag(ctx, c.ns, name, istagKind())
+//
+// opts.Preconditions name the stream's uid and resourceVersion, which an
+// ImageStreamTag shows as its own; a mismatch is a Conflict. OpenShift
+// checks only the uid and ignores a resourceVersion precondition; this
+// library checks both rather than drop a condition the caller asked for.
+func (c *ImageStreamTags) Delete(ctx context.Context, name string, opts DeleteOptions) error {
+	return c.s.deleteTag(ctx, c.ns, name, istagKind(), opts.Preconditions)
 }

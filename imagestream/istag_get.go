@@ -79,7 +79,14 @@ func newISTag(is *image.ImageStream, tag string, event *image.TagEvent, img *ima
 // are sorted by stream, then tag, so results are reproducible. opts
 // select and page the streams, as in OpenShift: an ImageStreamTag has its
 // stream's labels.
+// opts.FieldSelector, though, matches the views' own names
+// ("<stream>:<tag>") and namespace.
 func (c *ImageStreamTags) List(ctx context.Context, opts ListOptions) (*image.ImageStreamTagList, error) {
+	fields, err := parseFieldSelector(opts.FieldSelector)
+	if err != nil {
+		return nil, err
+	}
+	opts.FieldSelector = "" // it names the views, not the streams
 	streams, err := c.s.ImageStreams(c.ns).List(ctx, opts)
 	if err != nil {
 		return nil, err
@@ -95,7 +102,9 @@ func (c *ImageStreamTags) List(ctx context.Context, opts ListOptions) (*image.Im
 			if len(st.Items) == 0 {
 				continue
 			}
-			out.Items = append(out.Items, *newISTag(is, st.Tag, &st.Items[0], nil))
+			if ist := newISTag(is, st.Tag, &st.Items[0], nil); fields.matches(&ist.ObjectMeta) {
+				out.Items = append(out.Items, *ist)
+			}
 		}
 	}
 	slices.SortFunc(out.Items, func(a, b image.ImageStreamTag) int {

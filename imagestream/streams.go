@@ -22,6 +22,13 @@ type ListOptions struct {
 	// hold fewer than Limit items while more follow. One that does not
 	// parse is a BadRequest wrapping a *SelectorError.
 	LabelSelector string
+	// FieldSelector keeps only objects whose metadata.name and
+	// metadata.namespace match it: "metadata.name=ruby",
+	// "metadata.name!=ruby:latest,metadata.namespace==demo". Other fields
+	// are a BadRequest, as they are for OpenShift's image kinds. Like the
+	// label selector it filters each page. The tag views (ImageStreamTags,
+	// ImageTags) match it against their own names, "<stream>:<tag>".
+	FieldSelector string
 }
 
 // selector parses opts.LabelSelector.
@@ -76,7 +83,7 @@ func (c *ImageStreams) Get(ctx context.Context, name string) (*image.ImageStream
 // client of all namespaces, every stream sorted by namespace and name.
 // opts.LabelSelector, when set, keeps the streams whose labels match.
 func (c *ImageStreams) List(ctx context.Context, opts ListOptions) (*image.ImageStreamList, error) {
-	sel, err := opts.selector()
+	sel, fields, err := opts.selectors()
 	if err != nil {
 		return nil, err
 	}
@@ -91,7 +98,7 @@ func (c *ImageStreams) List(ctx context.Context, opts ListOptions) (*image.Image
 	}
 	for _, obj := range res.Items {
 		if e := c.s.cache.get(obj.Key, obj.ResourceVersion); e != nil {
-			if sel.Matches(e.is.Labels) {
+			if sel.Matches(e.is.Labels) && fields.matches(&e.is.ObjectMeta) {
 				list.Items = append(list.Items, *e.is.DeepCopy())
 				c.s.strategy.Decorate(&list.Items[len(list.Items)-1])
 			}
@@ -101,7 +108,7 @@ func (c *ImageStreams) List(ctx context.Context, opts ListOptions) (*image.Image
 		if err != nil {
 			return nil, err
 		}
-		if sel.Matches(is.Labels) {
+		if sel.Matches(is.Labels) && fields.matches(&is.ObjectMeta) {
 			c.s.strategy.Decorate(is)
 			list.Items = append(list.Items, *is)
 		}

@@ -64,7 +64,7 @@ func TestWatchTags(t *testing.T) {
 	push("ns", "app", "latest", 2)
 	// A stream created with a tag that resolves at once.
 	createStream(t, svc, "ns", "copy", image.TagReference{Name: "v1", From: &image.ObjectReference{Kind: image.KindImageStreamTag, Name: "app:latest"}})
-	if err := svc.ImageStreamTags("ns").Delete(ctx, "app:prod"); err != nil {
+	if err := svc.ImageStreamTags("ns").Delete(ctx, "app:prod", imagestream.DeleteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := svc.ImageStreams("ns").Delete(ctx, "app", imagestream.DeleteOptions{}); err != nil {

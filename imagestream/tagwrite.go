@@ -132,12 +132,18 @@ func (s *Service) updateTagView(ctx context.Context, ns string, k tagViewKind, m
 // NotFound when neither has it. The write goes through the internal
 // strategy, which keeps the status it is given, so the history really
 // goes; the images stay.
-func (s *Service) deleteTag(ctx context.Context, ns, name string, k tagViewKind) error {
+func (s *Service) deleteTag(ctx context.Context, ns, name string, k tagViewKind, pre *Preconditions) error {
 	stream, tag, err := image.ParseImageStreamTagName(name)
 	if err != nil {
 		return k.badName()
 	}
 	_, err = s.updateStreamWithRetry(ctx, ns, stream, k.gr, "delete", func(is *image.ImageStream) error {
+		if pre != nil && pre.UID != "" && pre.UID != is.UID {
+			return NewConflict(k.gr, name, preconditionError("UID", string(pre.UID), string(is.UID)))
+		}
+		if pre != nil && pre.ResourceVersion != "" && pre.ResourceVersion != is.ResourceVersion {
+			return NewConflict(k.gr, name, preconditionError("ResourceVersion", pre.ResourceVersion, is.ResourceVersion))
+		}
 		inStatus := RemoveStatusTag(is, tag)
 		inSpec := RemoveSpecTag(is, tag)
 		if !inStatus && !inSpec {

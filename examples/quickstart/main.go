@@ -95,7 +95,7 @@ func run(ctx context.Context, w io.Writer) error {
 	}
 
 	// 6. `oc tag -d ruby:stable`.
-	if err := svc.ImageStreamTags(ns).Delete(ctx, "ruby:stable"); err != nil {
+	if err := svc.ImageStreamTags(ns).Delete(ctx, "ruby:stable", imagestream.DeleteOptions{}); err != nil {
 		return err
 	}
 	if is, err = streams.Get(ctx, "ruby"); err != nil {

@@ -84,7 +84,7 @@ func (t *Tour) first(ctx context.Context, svc *imagestream.Service, w io.Writer)
 		return err
 	}
 	// `oc tag -d ruby:stable`.
-	if err := svc.ImageStreamTags(ns).Delete(ctx, stream+":stable"); err != nil {
+	if err := svc.ImageStreamTags(ns).Delete(ctx, stream+":stable", imagestream.DeleteOptions{}); err != nil {
 		return err
 	}
 	if is, err = streams.Get(ctx, stream); err != nil {

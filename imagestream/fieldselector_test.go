@@ -1,0 +1,113 @@
+package imagestream_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/imagestreams/imagestreams/image"
+	"github.com/imagestreams/imagestreams/image/imagetest"
+	"github.com/imagestreams/imagestreams/imagestream"
+)
+
+// TestListFieldSelector checks ListOptions.FieldSelector on every list
+// that takes it; the tag views match their own "<stream>:<tag>" names
+// (SEMANTICS §12.1).
+func TestListFieldSelector(t *testing.T) {
+	ctx := context.Background()
+	svc, _ := newService(t)
+	v1 := imagetest.Image("v1", imagetest.Options{})
+	v2 := imagetest.Image("v2", imagetest.Options{})
+	for _, name := range []string{"app", "db"} {
+		createStream(t, svc, "ns", name)
+	}
+	pushInto(t, svc, "ns", "app", "latest", v1)
+	pushInto(t, svc, "ns", "app", "prod", v2)
+	pushInto(t, svc, "ns", "db", "latest", v2)
+
+	list := map[string]func(opts imagestream.ListOptions) ([]string, error){
+		"ImageStreams": func(opts imagestream.ListOptions) ([]string, error) {
+			l, err := svc.ImageStreams("ns").List(ctx, opts)
+			return names(l, err, func(l *image.ImageStreamList) []image.ObjectMeta {
+				return metas(l.Items, func(x image.ImageStream) image.ObjectMeta { return x.ObjectMeta })
+			})
+		},
+		"Images": func(opts imagestream.ListOptions) ([]string, error) {
+			l, err := svc.Images().List(ctx, opts)
+			return names(l, err, func(l *image.ImageList) []image.ObjectMeta {
+				return metas(l.Items, func(x image.Image) image.ObjectMeta { return x.ObjectMeta })
+			})
+		},
+		"ImageStreamTags": func(opts imagestream.ListOptions) ([]string, error) {
+			l, err := svc.ImageStreamTags("ns").List(ctx, opts)
+			return names(l, err, func(l *image.ImageStreamTagList) []image.ObjectMeta {
+				return metas(l.Items, func(x image.ImageStreamTag) image.ObjectMeta { return x.ObjectMeta })
+			})
+		},
+		"ImageTags": func(opts imagestream.ListOptions) ([]string, error) {
+			l, err := svc.ImageTags("ns").List(ctx, opts)
+			return names(l, err, func(l *image.ImageTagList) []image.ObjectMeta {
+				return metas(l.Items, func(x image.ImageTag) image.ObjectMeta { return x.ObjectMeta })
+			})
+		},
+	}
+	tests := []struct {
+		name, kind, selector string
+		want                 []string
+	}{
+		{name: "empty selects all", kind: "ImageStreams", selector: "", want: []string{"app", "db"}},
+		{name: "name equals", kind: "ImageStreams", selector: "metadata.name=db", want: []string{"db"}},
+		{name: "double equals and namespace", kind: "ImageStreams", selector: "metadata.name==app,metadata.namespace=ns", want: []string{"app"}},
+		{name: "not equals", kind: "ImageStreams", selector: "metadata.name!=app", want: []string{"db"}},
+		{name: "other namespace", kind: "ImageStreams", selector: "metadata.namespace=other", want: nil},
+		{name: "image by name", kind: "Images", selector: "metadata.name=" + v2.Name, want: []string{v2.Name}},
+		{name: "istag by view name", kind: "ImageStreamTags", selector: "metadata.name=app:prod", want: []string{"app:prod"}},
+		{name: "istag not a stream name", kind: "ImageStreamTags", selector: "metadata.name=app", want: nil},
+		{name: "istag exclusion", kind: "ImageStreamTags", selector: "metadata.name!=app:prod", want: []string{"app:latest", "db:latest"}},
+		{name: "imagetag by view name", kind: "ImageTags", selector: "metadata.name=db:latest", want: []string{"db:latest"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.kind+"/"+tt.name, func(t *testing.T) {
+			got, err := list[tt.kind](imagestream.ListOptions{FieldSelector: tt.selector})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("List(FieldSelector %q) (-want +got):\n%s", tt.selector, diff)
+			}
+		})
+	}
+	for _, bad := range []struct{ selector, msg string }{
+		{"spec.tags=x", "field label not supported: spec.tags"},
+		{"metadata.name", "invalid selector: 'metadata.name'; can't understand 'metadata.name'"},
+		{"metadata.name=a,labels", "invalid selector: 'metadata.name=a,labels'; can't understand 'labels'"},
+	} {
+		for kind, fn := range list {
+			_, err := fn(imagestream.ListOptions{FieldSelector: bad.selector})
+			if imagestream.Reason(err) != image.StatusReasonBadRequest || err.Error() != bad.msg {
+				t.Errorf("%s.List(FieldSelector %q) = %v; want BadRequest %q", kind, bad.selector, err, bad.msg)
+			}
+		}
+	}
+}
+
+// names returns the names of a list's items, or err.
+func names[L any](l L, err error, items func(L) []image.ObjectMeta) ([]string, error) {
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, m := range items(l) {
+		out = append(out, m.Name)
+	}
+	return out, nil
+}
+
+func metas[T any](items []T, meta func(T) image.ObjectMeta) []image.ObjectMeta {
+	out := make([]image.ObjectMeta, len(items))
+	for i, x := range items {
+		out[i] = meta(x)
+	}
+	return out
+}
