@@ -83,8 +83,8 @@ const (
 	// by digest in this repository (row 5); for images, in any repository
 	// (Options.KeepReferencedImages).
 	ReasonDigestReferenced
-	// ReasonOverSizeLimit "over-size-limit": size mode, the image exceeds
-	// the limit and nothing else keeps the event (row 6).
+	// ReasonOverSizeLimit "over-size-limit": size mode (or AgeAndSize),
+	// the image exceeds the limit and nothing else keeps the event (row 6).
 	ReasonOverSizeLimit
 	// ReasonUnused "unused": nothing keeps the event or the image (row 6;
 	// stage 2).
@@ -231,6 +231,9 @@ type ImageDecision struct {
 	Blobs []string `json:"blobs,omitempty"`
 	// Children are, for a deleted manifest list, its children.
 	Children []string `json:"children,omitempty"`
+	// Created is, for a deleted image, its creation time, which
+	// ExecuteOptions.GracePeriod checks.
+	Created image.Time `json:"created,omitzero"`
 }
 
 // Blob is a registry blob and its size in bytes, when an image records it

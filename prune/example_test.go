@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/imagestreams/imagestreams/image"
@@ -105,4 +106,35 @@ func ExampleDecodeWorkloads() {
 		fmt.Println(r.Owner, r.FieldPath, r.Spec)
 	}
 	// Output: Deployment/shop/web spec.template.spec.containers[0].image image-registry.openshift-image-registry.svc:5000/shop/web:latest
+}
+
+// PlanSweep compares a registry's storage with what remains in use; here
+// a repository no stream owns and a blob no image uses, while a blob being
+// uploaded right now is spared by MinAge.
+func ExamplePlanSweep() {
+	img := imagetest.Image("current", imagetest.Options{})
+	is := imagetest.Stream("shop", "web", imagetest.Tag{Name: "latest", History: []*image.Image{img}})
+	snap := &prune.Snapshot{Images: []*image.Image{img}, Streams: []*image.ImageStream{is}}
+	now := imagetest.Epoch.Add(48 * time.Hour)
+	listing := &prune.StorageListing{
+		Repositories: []prune.StoredRepository{
+			{Name: "shop/web", ManifestLinks: []prune.StoredLink{{Digest: img.Name}}},
+			{Name: "gone/app", ManifestLinks: []prune.StoredLink{{Digest: "sha256:" + strings.Repeat("a", 64)}}},
+		},
+		Blobs: []prune.StoredBlob{
+			{Digest: img.Name, Size: 500},
+			{Digest: "sha256:" + strings.Repeat("b", 64), Size: 1000},
+			{Digest: "sha256:" + strings.Repeat("c", 64), Size: 2000, Modified: now.Add(-time.Minute)},
+		},
+	}
+	sw, err := prune.PlanSweep(snap, nil, listing, prune.SweepOptions{Now: now, MinAge: time.Hour})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("orphaned repositories:", sw.Repositories)
+	fmt.Println("manifest links:", len(sw.ManifestLinks), "blobs:", len(sw.Blobs), "bytes:", sw.BytesFreed, "kept young:", sw.KeptYoung)
+	// Output:
+	// orphaned repositories: [gone/app]
+	// manifest links: 1 blobs: 1 bytes: 1000 kept young: 1
 }

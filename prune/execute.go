@@ -7,6 +7,9 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
+
+	"github.com/imagestreams/imagestreams/image"
 )
 
 // Defaults of Execute.
@@ -30,6 +33,7 @@ type Phase string
 // Phases.
 const (
 	PhaseStreams       Phase = "streams"
+	PhaseRecheck       Phase = "recheck"
 	PhaseLayerLinks    Phase = "layer-links"
 	PhaseManifestLinks Phase = "manifest-links"
 	PhaseBlobs         Phase = "blobs"
@@ -57,10 +61,19 @@ type ExecuteOptions struct {
 	// Progress, if set, is called after every operation, one call at a
 	// time.
 	Progress func(Progress)
-	// RecheckStreams re-reads every stream of the plan, not only those it
-	// updates, before deleting images, and keeps any image a fresh tag
-	// event names (PRUNE.md §6.8). It costs one read per stream.
-	RecheckStreams bool
+	// NoRecheck skips the re-checks before the destructive phases
+	// (PRUNE.md §6.8; see Execute). Only for a registry and cluster known
+	// to be quiet: without them an image pushed or tagged after planning
+	// can lose its blobs.
+	NoRecheck bool
+	// GracePeriod keeps every image created less than this long before
+	// the re-check, and its blobs, even if the plan deletes it: an image
+	// pushed again (deleted and re-created) after planning, or planned
+	// long ago, survives. Zero disables it. Creation times come from
+	// Targets.Lister when set, else from the plan.
+	GracePeriod time.Duration
+	// Now returns the current time for GracePeriod; nil means time.Now.
+	Now func() time.Time
 }
 
 // StreamOutcome is what Execute did with a stream.
@@ -93,8 +106,12 @@ type StreamResult struct {
 	Deleted int `json:"deleted"`
 	// NewEvents counts events the fresh stream has and the plan does not;
 	// their images are kept and the stream's links are left alone.
-	NewEvents int    `json:"newEvents,omitempty"`
-	Error     string `json:"error,omitempty"`
+	NewEvents int `json:"newEvents,omitempty"`
+	// Kept counts events the plan deletes that stayed because a workload
+	// references them now (Targets.References); likewise their images
+	// and the stream's links are kept.
+	Kept  int    `json:"kept,omitempty"`
+	Error string `json:"error,omitempty"`
 }
 
 // Failure is an operation that failed.
@@ -136,6 +153,20 @@ func (r *Report) Summary() string { return r.Deleted.Summary() }
 // their blobs are withheld. An image whose blob failed to delete is kept,
 // so a later run finds it again.
 //
+// Before deleting, Execute looks again at what is in use (PRUNE.md §6.8),
+// unless opts.NoRecheck: an image a fresh tag event names is kept with
+// its children and blobs, a stream with events the plan does not know
+// keeps its links, and with opts.GracePeriod a recently created image is
+// kept. With Targets.References it also lists the workloads' references,
+// before the stream updates (an event referenced now stays, as rows 2 and
+// 5 of §1.3 would keep it) and before every later phase (a referenced
+// image stays with its blobs). With Targets.Lister it lists all streams and images before each
+// of the links, blobs and images phases, so a push into a new stream, or
+// a new image sharing a planned blob, is seen; without it, it re-reads
+// the plan's streams once, before the links. A push that lands between
+// the last re-check and the deletion it races is not seen: only a
+// registry that refuses pushes while pruning closes that window.
+//
 // Every step is idempotent ("not found" is success), so Execute can be
 // re-run with the same plan after a failure or a cancellation and
 // converges to the same end state. It returns ErrIncomplete when an
@@ -155,14 +186,28 @@ func Execute(ctx context.Context, d *Decisions, t Targets, opts ExecuteOptions) 
 	if err := e.check(); err != nil {
 		return nil, err
 	}
+	e.protected, e.heldStreams = map[string]bool{}, map[int]bool{}
+	if !e.opts.NoRecheck {
+		if err := e.keepReferenced(ctx); err != nil {
+			return e.rep, err
+		}
+	}
 	if err := e.updateStreams(ctx); err != nil {
 		return e.rep, err
 	}
-	if err := e.recheck(ctx); err != nil {
-		return e.rep, err
-	}
-	e.withhold()
-	for _, step := range []func(context.Context) error{e.deleteLinks, e.deleteBlobs, e.deleteImages} {
+	for i, step := range []func(context.Context) error{e.deleteLinks, e.deleteBlobs, e.deleteImages} {
+		// Every destructive phase starts from a fresh look at what is in
+		// use (PRUNE.md §6.8). Reading each stream again is costly, so
+		// without a Lister only the first phase does it.
+		if !e.opts.NoRecheck {
+			if i == 0 || e.t.Lister != nil {
+				if err := e.recheckStreams(ctx); err != nil {
+					return e.rep, err
+				}
+			}
+			e.recheckReferences(ctx)
+		}
+		e.withhold()
 		if err := step(ctx); err != nil {
 			return e.rep, err
 		}
@@ -181,7 +226,11 @@ type executor struct {
 
 	mu          sync.Mutex      // guards the fields below and rep
 	protected   map[string]bool // images a fresh or un-updated stream still names
-	heldStreams map[int]bool    // streams whose links must stay
+	extraBlobs  map[string]bool // blobs of images the plan does not know
+	planned     map[string]*ImageDecision
+	fresh       map[string]*image.ImageStream // the last re-check's streams by repository
+	refKeep     map[string]*refKeep           // by repository, from the references before the stream updates
+	heldStreams map[int]bool                  // streams whose links must stay
 	failedBlobs map[string]bool
 	heldImages  map[string]bool
 	heldBlobs   map[string]bool
@@ -198,7 +247,7 @@ func (e *executor) check() error {
 		needImages = needImages || e.d.Images[i].Action == Delete
 	}
 	switch {
-	case (needStreams || e.opts.RecheckStreams) && e.t.Streams == nil:
+	case (needStreams || !e.opts.NoRecheck && e.t.Lister == nil) && e.t.Streams == nil:
 		return errors.New("prune: the plan updates streams but Targets.Streams is nil")
 	case needRegistry && e.t.Registry == nil:
 		return errors.New("prune: the plan deletes registry data but Targets.Registry is nil")
@@ -250,12 +299,10 @@ func (e *executor) run(ctx context.Context, phase Phase, n int, fn func(i int) (
 // reasons, so all planned-deleted children are held), and their blobs.
 func (e *executor) withhold() {
 	e.heldImages, e.heldBlobs = map[string]bool{}, map[string]bool{}
-	byName := make(map[string]*ImageDecision)
-	for i := range e.d.Images {
-		if e.d.Images[i].Action == Delete {
-			byName[e.d.Images[i].Name] = &e.d.Images[i]
-		}
+	for b := range e.extraBlobs {
+		e.heldBlobs[b] = true
 	}
+	byName := e.plannedImages()
 	var work []string
 	for name := range e.protected {
 		work = append(work, name)
@@ -274,6 +321,7 @@ func (e *executor) withhold() {
 		}
 		work = append(work, img.Children...)
 	}
+	e.rep.Withheld = Withheld{}
 	w := &e.rep.Withheld
 	for name := range e.heldImages {
 		w.Images = append(w.Images, name)

@@ -20,7 +20,6 @@ type eventKey struct {
 // updateStreams is phase 1: every stream with planned deletions is read
 // fresh and updated by compare-and-swap.
 func (e *executor) updateStreams(ctx context.Context) error {
-	e.protected, e.heldStreams = map[string]bool{}, map[int]bool{}
 	var todo []int
 	for si := range e.d.Streams {
 		if e.d.Streams[si].Deleted > 0 {
@@ -44,7 +43,7 @@ func (e *executor) updateStreams(ctx context.Context) error {
 			// the plan (the fresh read may have failed).
 			e.heldStreams[todo[i]] = true
 			e.protectAll(&e.d.Streams[todo[i]])
-		case res.NewEvents > 0:
+		case res.NewEvents > 0 || res.Kept > 0:
 			e.heldStreams[todo[i]] = true
 		}
 		e.rep.Deleted.DeletedImageStreamTagItems += res.Deleted
@@ -80,10 +79,10 @@ func (e *executor) updateStream(ctx context.Context, sd *StreamDecision) (Stream
 			return res, err
 		}
 		is := fresh.DeepCopy()
-		removed, newImages := rebase(is, sd)
-		res.NewEvents = len(newImages)
+		removed, newImages, keptBack := rebase(is, sd, e.refKeep[sd.Repository()])
+		res.NewEvents, res.Kept = len(newImages), len(keptBack)
 		e.mu.Lock()
-		for _, img := range newImages {
+		for _, img := range append(newImages, keptBack...) {
 			e.protected[img] = true
 		}
 		e.mu.Unlock()
@@ -114,7 +113,11 @@ func (e *executor) updateStream(ctx context.Context, sd *StreamDecision) (Stream
 // image and creation time, so that the plan applies to a stream that
 // changed since planning. It drops tags it empties, and returns how many
 // events it removed and the images of events sd does not know.
-func rebase(is *image.ImageStream, sd *StreamDecision) (removed int, newImages []string) {
+//
+// An event keep names (a workload references its image, or the tag when
+// it is the newest) stays although the plan deletes it; it is returned in
+// keptBack.
+func rebase(is *image.ImageStream, sd *StreamDecision, keep *refKeep) (removed int, newImages, keptBack []string) {
 	del := map[eventKey]int{}
 	known := map[eventKey]int{}
 	for _, td := range sd.Tags {
@@ -142,8 +145,12 @@ func rebase(is *image.ImageStream, sd *StreamDecision) (removed int, newImages [
 			}
 			if del[k] > 0 {
 				del[k]--
-				cut++
-				continue
+				if keep.has(list.Tag, ev.Image, i == 0) {
+					keptBack = append(keptBack, ev.Image)
+				} else {
+					cut++
+					continue
+				}
 			}
 			items = append(items, ev)
 		}
@@ -159,38 +166,13 @@ func rebase(is *image.ImageStream, sd *StreamDecision) (removed int, newImages [
 		tags = append(tags, list)
 	}
 	is.Status.Tags = tags
-	return removed, newImages
+	return removed, newImages, keptBack
 }
 
-// recheck re-reads the streams the plan does not update and protects the
-// images their events name now (ExecuteOptions.RecheckStreams).
-func (e *executor) recheck(ctx context.Context) error {
-	if !e.opts.RecheckStreams {
-		return nil
-	}
-	var todo []int
-	for si := range e.d.Streams {
-		if e.d.Streams[si].Deleted == 0 {
-			todo = append(todo, si)
-		}
-	}
-	return e.run(ctx, PhaseStreams, len(todo), func(i int) (string, error) {
-		sd := &e.d.Streams[todo[i]]
-		is, err := e.t.Streams.GetImageStream(ctx, sd.Namespace, sd.Name)
-		if isNotFound(err) {
-			return sd.Repository(), nil
-		}
-		e.mu.Lock()
-		defer e.mu.Unlock()
-		if err != nil {
-			e.protectAll(sd)
-			return sd.Repository(), err
-		}
-		for _, list := range is.Status.Tags {
-			for _, ev := range list.Items {
-				e.protected[ev.Image] = true
-			}
-		}
-		return sd.Repository(), nil
-	})
+// refKeep is what current references keep in one repository: images by
+// digest, and the newest event of tags.
+type refKeep struct{ images, tags map[string]bool }
+
+func (k *refKeep) has(tag, img string, newest bool) bool {
+	return k != nil && (k.images[img] || newest && k.tags[tag])
 }

@@ -40,7 +40,7 @@ func TestExecute(t *testing.T) {
 	if got := rep.Summary(); got != wantSummary {
 		t.Errorf("Summary() = %q, want %q", got, wantSummary)
 	}
-	want := map[prune.Phase]int{prune.PhaseStreams: 1, prune.PhaseLayerLinks: 2, prune.PhaseManifestLinks: 1, prune.PhaseBlobs: 3, prune.PhaseImages: 1}
+	want := map[prune.Phase]int{prune.PhaseStreams: 1, prune.PhaseRecheck: 2, prune.PhaseLayerLinks: 2, prune.PhaseManifestLinks: 1, prune.PhaseBlobs: 3, prune.PhaseImages: 1}
 	if diff := cmp.Diff(want, phases); diff != "" {
 		t.Errorf("progress calls per phase (-want +got):\n%s", diff)
 	}
@@ -79,7 +79,7 @@ func TestExecuteFaults(t *testing.T) {
 	}
 	for seed := range uint64(seeds) {
 		s, opts := randomCase(seed + 1000)
-		opts.SkipRegistry, opts.KeepAllListChildren, opts.ListAwareLinks = false, true, false
+		opts.SkipRegistry = false
 		initial := map[string]*image.Image{}
 		for _, img := range s.Images {
 			initial[img.Name] = img
@@ -154,7 +154,7 @@ func TestExecuteStreamChanged(t *testing.T) {
 	}
 	push("ns/s", "again", b)
 	push("ns/quiet", "new", c)
-	rep, err := prune.Execute(context.Background(), d, w.targets(), prune.ExecuteOptions{RecheckStreams: true})
+	rep, err := prune.Execute(context.Background(), d, w.targets(), prune.ExecuteOptions{})
 	if err != nil {
 		t.Fatalf("Execute: %v", err)
 	}

@@ -18,8 +18,8 @@ func FuzzPlan(f *testing.F) {
 		s.References = append(s.References, prune.Reference{Owner: prune.Owner{Kind: "Pod", Name: "fuzz"}, Spec: spec, Active: true},
 			prune.Reference{Owner: prune.Owner{Kind: "Build", Namespace: "ns-0", Name: "fuzz"}, Kind: "ImageStreamTag", Spec: spec, Active: true})
 		o.OnlyManaged = flags&1 != 0
-		o.KeepAllListChildren = flags&2 != 0
-		o.ListAwareLinks = flags&4 != 0
+		o.OCCompatible = flags&2 != 0
+		o.KeepReferencedImages = flags&4 != 0
 		o.IgnoreInvalidRefs = flags&8 != 0
 		d, err := prune.Plan(s, o)
 		if err != nil {

@@ -92,7 +92,7 @@ func TestGolden(t *testing.T) {
 func TestPlanDeterministic(t *testing.T) {
 	rs := imagetest.RandomSnapshot(42, imagetest.SnapshotOptions{Images: 600, Streams: 300})
 	s := &prune.Snapshot{Images: rs.Images, Streams: rs.Streams}
-	opts := prune.Options{Now: imagetest.Epoch, KeepTagRevisions: ptr(1), ListAwareLinks: true}
+	opts := prune.Options{Now: imagetest.Epoch, KeepTagRevisions: ptr(1)}
 	var first []byte
 	runs := 10
 	if testing.Short() {

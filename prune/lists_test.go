@@ -8,8 +8,9 @@ import (
 	"github.com/imagestreams/imagestreams/prune"
 )
 
-// TestManifestLists covers PRUNE.md §1.6 and the opt-in list improvements
-// of §6.9.
+// TestManifestLists covers PRUNE.md §1.6 under Options.OCCompatible and
+// the default list handling of §6.9: children of any kept list are kept,
+// and list children count in a repository's links.
 func TestManifestLists(t *testing.T) {
 	runRules(t, []ruleCase{
 		{
@@ -18,6 +19,7 @@ func TestManifestLists(t *testing.T) {
 				l := f.list("idx", f.image("c1", "l1"), f.image("c2", "l2"))
 				f.stream("ns", "s", tag{name: "t", history: []*image.Image{l}})
 			},
+			opts:       func(o *prune.Options) { o.OCCompatible = true },
 			wantImages: map[string]string{"idx": "keep tagged", "c1": "keep list-child", "c2": "keep list-child"},
 		},
 		{
@@ -29,16 +31,26 @@ func TestManifestLists(t *testing.T) {
 			wantBlobs:  []string{"c1", "c1-config", "idx", "l1"},
 		},
 		{
-			name: "children of a young list are deleted, as oc does",
+			name: "OCCompatible: children of an untagged list are not protected",
+			build: func(f *fx) {
+				f.list("idx", f.image("c1", "l1"))
+			},
+			opts:       func(o *prune.Options) { o.OCCompatible = true },
+			wantImages: map[string]string{"idx": "delete unused", "c1": "delete unused"},
+			wantBlobs:  []string{"c1", "c1-config", "idx", "l1"},
+		},
+		{
+			name: "OCCompatible: children of a young list are deleted, as oc does",
 			build: func(f *fx) {
 				l := f.list("idx", f.image("c1"))
 				l.CreationTimestamp = image.NewTime(now.Add(-time.Minute))
 			},
+			opts:       func(o *prune.Options) { o.OCCompatible = true },
 			wantImages: map[string]string{"idx": "keep young", "c1": "delete unused"},
 			wantBlobs:  []string{"c1", "c1-config"},
 		},
 		{
-			name: "KeepAllListChildren keeps the children of a young or unmanaged list",
+			name: "children of a young or unmanaged list are kept by default",
 			build: func(f *fx) {
 				managed := map[string]string{image.ManagedByOpenShiftAnnotation: "true"}
 				c1, c2 := f.image("c1"), f.image("c2")
@@ -47,66 +59,77 @@ func TestManifestLists(t *testing.T) {
 				l.CreationTimestamp, l.Annotations = image.NewTime(now.Add(-time.Minute)), managed
 				f.list("unmanaged", c2)
 			},
-			opts:       func(o *prune.Options) { o.KeepAllListChildren, o.OnlyManaged = true, true },
+			opts:       func(o *prune.Options) { o.OnlyManaged = true },
 			wantImages: map[string]string{"young": "keep young", "c1": "keep list-child", "unmanaged": "keep unmanaged", "c2": "keep list-child"},
 		},
 		{
-			name: "a list leaving a repository unlinks only its own manifest, as oc does",
+			name: "children of a list kept by a digest reference are kept by default",
+			build: func(f *fx) {
+				l := f.list("idx", f.image("c1", "l1"))
+				f.stream("ns", "s", tag{name: "t", history: []*image.Image{f.image("new"), l}})
+				f.ref("r.io/ns/s@" + l.Name)
+			},
+			opts:       func(o *prune.Options) { o.KeepTagRevisions = ptr(1) },
+			wantEvents: map[string]string{"ns/s:t#0": "keep within-revisions", "ns/s:t#1": "keep digest-referenced"},
+			wantImages: map[string]string{"new": "keep tagged", "idx": "keep tagged", "c1": "keep list-child"},
+		},
+		{
+			name: "OCCompatible: a list leaving a repository unlinks only its own manifest, as oc does",
 			build: func(f *fx) {
 				l := f.list("idx", f.image("c1", "l1"))
 				f.stream("ns", "s", tag{name: "t", history: []*image.Image{f.image("new"), l}})
 			},
-			opts:              func(o *prune.Options) { o.KeepTagRevisions = ptr(1) },
+			opts:              func(o *prune.Options) { o.KeepTagRevisions, o.OCCompatible = ptr(1), true },
 			wantEvents:        map[string]string{"ns/s:t#1": "delete unused"},
 			wantImages:        map[string]string{"idx": "delete unused", "c1": "delete unused"},
 			wantManifestLinks: []string{"ns/s@idx"},
 			wantBlobs:         []string{"c1", "c1-config", "idx", "l1"},
 		},
 		{
-			name: "ListAwareLinks: a list leaving a repository also unlinks its children",
+			name: "a list leaving a repository also unlinks its children by default",
 			build: func(f *fx) {
 				l := f.list("idx", f.image("c1", "l1"))
 				f.stream("ns", "s", tag{name: "t", history: []*image.Image{f.image("new"), l}})
 			},
-			opts:              func(o *prune.Options) { o.KeepTagRevisions, o.ListAwareLinks = ptr(1), true },
+			opts:              func(o *prune.Options) { o.KeepTagRevisions = ptr(1) },
 			wantLayerLinks:    []string{"ns/s@c1-config", "ns/s@l1"},
 			wantManifestLinks: []string{"ns/s@c1", "ns/s@idx"},
 			wantBlobs:         []string{"c1", "c1-config", "idx", "l1"},
 		},
 		{
-			name: "ListAwareLinks: a child shared with a kept list keeps its links",
+			name: "a child shared with a kept list keeps its links by default",
 			build: func(f *fx) {
 				shared := f.image("shared", "l1")
 				l1 := f.list("idx1", shared, f.image("own", "l2"))
 				l2 := f.list("idx2", shared)
 				f.stream("ns", "s", tag{name: "t", history: []*image.Image{l2, l1}})
 			},
-			opts:              func(o *prune.Options) { o.KeepTagRevisions, o.ListAwareLinks = ptr(1), true },
+			opts:              func(o *prune.Options) { o.KeepTagRevisions = ptr(1) },
 			wantImages:        map[string]string{"shared": "keep list-child", "own": "delete unused", "idx1": "delete unused"},
 			wantLayerLinks:    []string{"ns/s@l2", "ns/s@own-config"},
 			wantManifestLinks: []string{"ns/s@idx1", "ns/s@own"},
 			wantBlobs:         []string{"idx1", "l2", "own", "own-config"},
 		},
 		{
-			name: "a child event pruned while its list stays: oc unlinks the child the list needs",
+			name: "OCCompatible: a child event pruned while its list stays: oc unlinks the child the list needs",
 			build: func(f *fx) {
 				c := f.image("c1")
 				l := f.list("idx", c)
 				f.stream("ns", "s", tag{name: "list", history: []*image.Image{l}}, tag{name: "child", history: []*image.Image{f.image("new"), c}})
 			},
-			opts:              func(o *prune.Options) { o.KeepTagRevisions = ptr(1) },
+			opts:              func(o *prune.Options) { o.KeepTagRevisions, o.OCCompatible = ptr(1), true },
 			wantImages:        map[string]string{"c1": "keep list-child"},
 			wantLayerLinks:    []string{"ns/s@c1-config"},
 			wantManifestLinks: []string{"ns/s@c1"},
 		},
 		{
-			name: "ListAwareLinks: the kept list keeps its child's links",
+			name: "the kept list keeps its child's links by default",
 			build: func(f *fx) {
 				c := f.image("c1")
 				l := f.list("idx", c)
 				f.stream("ns", "s", tag{name: "list", history: []*image.Image{l}}, tag{name: "child", history: []*image.Image{f.image("new"), c}})
 			},
-			opts:       func(o *prune.Options) { o.KeepTagRevisions, o.ListAwareLinks = ptr(1), true },
+			opts:       func(o *prune.Options) { o.KeepTagRevisions = ptr(1) },
 			wantEvents: map[string]string{"ns/s:child#1": "delete unused"},
 			wantImages: map[string]string{"c1": "keep list-child"},
 		},

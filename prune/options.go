@@ -27,8 +27,10 @@ var ErrInvalidOptions = errors.New("invalid prune options")
 
 // Options are the policy of a prune: the flags of `oc adm prune images`
 // (PRUNE.md §2.1) with the same defaults and meaning, plus overrides and
-// opt-in improvements on oc's rules. The zero value with Now set behaves
-// as `oc adm prune images` with no flags.
+// improvements on oc's rules. The zero value with Now set behaves as
+// `oc adm prune images` with no flags except for manifest lists, whose
+// children and links it protects (§6.9); with OCCompatible set as well,
+// it deletes exactly what oc deletes.
 //
 // Options are data: they are copied into the plan (Decisions.Policy), so a
 // plan says which policy produced it.
@@ -50,8 +52,18 @@ type Options struct {
 	// PruneOverSizeLimit selects size mode (--prune-over-size-limit): tag
 	// revisions whose image exceeds the size limit of the stream's
 	// namespace are pruned regardless of age or revision (PRUNE.md §1.7).
-	// It cannot be combined with KeepTagRevisions or KeepYoungerThan.
+	// It cannot be combined with KeepTagRevisions or KeepYoungerThan,
+	// unless AgeAndSize is set.
 	PruneOverSizeLimit bool
+	// AgeAndSize combines the size limits with the age and revision rules
+	// (PRUNE.md §6.10), which oc forbids. PruneOverSizeLimit must be set;
+	// keep-tag-revisions and keep-younger-than then apply with their
+	// usual defaults, and a revision whose image exceeds its namespace's
+	// limit loses only the protection of keep-tag-revisions: it is still
+	// kept while young, while a tag or digest reference uses it, or by a
+	// never-prune override. Images are kept while young, as without size
+	// mode, and overrides apply in full.
+	AgeAndSize bool
 	// ImageSizeLimits maps a namespace to the largest image size allowed
 	// there, in bytes: the smallest `max.storage` of the namespace's
 	// LimitRange items of type openshift.io/Image. A namespace not in the
@@ -91,25 +103,31 @@ type Options struct {
 	// DefaultMaxReferrers.
 	MaxReferrers int
 
-	// The fields below improve on oc where oc loses data or leaks storage.
-	// They change oc's results, so they are opt-in; all false reproduces
-	// `oc adm prune images` exactly.
-
-	// KeepAllListChildren keeps the children of every kept manifest list,
-	// not only of lists a tag event names: a list kept because it is young,
-	// unmanaged or referenced keeps its children too (PRUNE.md §6.9). oc
-	// deletes them and leaves the list broken.
-	KeepAllListChildren bool
 	// KeepReferencedImages keeps any image a workload references by
 	// digest, in whatever repository, from deletion in stage 2 (BZ 1880068,
 	// PRUNE.md §1.4). oc protects only the tag event in that repository.
+	// It changes oc's results, so it is opt-in.
 	KeepReferencedImages bool
-	// ListAwareLinks counts a manifest list's children in its repository:
-	// a child's manifest and layer links stay while any kept list of the
-	// stream needs them, and go when the last list or event that needed
-	// them is pruned (PRUNE.md §6.9). oc ignores children, so it leaves
-	// their links behind, and may unlink a child a kept list still needs.
-	ListAwareLinks bool
+
+	// OCCompatible reproduces `oc adm prune images` exactly where this
+	// package's defaults differ from it for manifest lists (PRUNE.md
+	// §1.6, §6.9). By default:
+	//
+	//   - the children of every kept list are kept, whatever kept the list
+	//     (young, unmanaged, tagged, referenced, never-prune), following
+	//     nested lists; oc keeps only the children of lists a remaining
+	//     tag event names, and deletes those of a young list, breaking it;
+	//   - link counts of a repository include the children of its lists:
+	//     a child's manifest and layer links stay while any kept list or
+	//     event of the stream needs them, and go with the last list that
+	//     needed them; oc ignores children, leaving their links behind when
+	//     a list leaves the repository.
+	//
+	// Precedence: OCCompatible changes only these defaults. Options set
+	// explicitly (KeepReferencedImages, Overrides, StrictRefs,
+	// StrictImages) apply on top of it, and the improvements that never
+	// delete more than oc (package doc) stay on.
+	OCCompatible bool
 }
 
 // Override changes the keep rules of the tags it matches. Namespace and
@@ -162,7 +180,10 @@ func (o *Options) Validate() error {
 	if o.KeepYoungerThan != nil && *o.KeepYoungerThan < 0 {
 		bad("keep-younger-than must be greater than or equal to 0")
 	}
-	if o.PruneOverSizeLimit && (o.KeepTagRevisions != nil || o.KeepYoungerThan != nil) {
+	if o.AgeAndSize && !o.PruneOverSizeLimit {
+		bad("age-and-size needs prune-over-size-limit")
+	}
+	if o.PruneOverSizeLimit && !o.AgeAndSize && (o.KeepTagRevisions != nil || o.KeepYoungerThan != nil) {
 		bad("prune-over-size-limit cannot be specified with keep-tag-revisions nor keep-younger-than")
 	}
 	for i, ov := range o.Overrides {
@@ -192,15 +213,19 @@ func (o *Options) Validate() error {
 // policy is Options resolved: defaults filled in, thresholds computed.
 type policy struct {
 	Options
-	sizeMode      bool
-	keepRevisions int  // meaningless in size mode
-	hasAge        bool // a keep-younger-than is in force
-	threshold     time.Time
-	maxReferrers  int
+	// The list rules OCCompatible turns off (§6.9).
+	keepAllListChildren, listAwareLinks bool
+	sizeMode                            bool // oc's size mode: limits replace the age and revision rules
+	ageAndSize                          bool // limits on top of them (§6.10)
+	keepRevisions                       int  // meaningless in size mode
+	hasAge                              bool // a keep-younger-than is in force
+	threshold                           time.Time
+	maxReferrers                        int
 }
 
 func resolve(o Options) policy {
-	p := policy{Options: o, sizeMode: o.PruneOverSizeLimit, maxReferrers: o.MaxReferrers}
+	p := policy{Options: o, sizeMode: o.PruneOverSizeLimit && !o.AgeAndSize, ageAndSize: o.AgeAndSize, maxReferrers: o.MaxReferrers,
+		keepAllListChildren: !o.OCCompatible, listAwareLinks: !o.OCCompatible}
 	if p.maxReferrers <= 0 {
 		p.maxReferrers = DefaultMaxReferrers
 	}
@@ -228,6 +253,7 @@ type Policy struct {
 	KeepTagRevisions     *int              `json:"keepTagRevisions,omitempty"`
 	KeepYoungerThan      string            `json:"keepYoungerThan,omitempty"`
 	PruneOverSizeLimit   bool              `json:"pruneOverSizeLimit,omitempty"`
+	AgeAndSize           bool              `json:"ageAndSize,omitempty"`
 	ImageSizeLimits      map[string]int64  `json:"imageSizeLimits,omitempty"`
 	OnlyManaged          bool              `json:"onlyManaged,omitempty"`
 	SkipRegistry         bool              `json:"skipRegistry,omitempty"`
@@ -237,6 +263,7 @@ type Policy struct {
 	KeepAllListChildren  bool              `json:"keepAllListChildren,omitempty"`
 	KeepReferencedImages bool              `json:"keepReferencedImages,omitempty"`
 	ListAwareLinks       bool              `json:"listAwareLinks,omitempty"`
+	OCCompatible         bool              `json:"ocCompatible,omitempty"`
 }
 
 // OverrideSummary is an Override as recorded in a plan, with its duration
@@ -254,15 +281,17 @@ type OverrideSummary struct {
 func (p *policy) summary() Policy {
 	s := Policy{
 		Now:                  p.Now.UTC(),
-		PruneOverSizeLimit:   p.sizeMode,
+		PruneOverSizeLimit:   p.PruneOverSizeLimit,
+		AgeAndSize:           p.ageAndSize,
 		ImageSizeLimits:      p.ImageSizeLimits,
 		OnlyManaged:          p.OnlyManaged,
 		SkipRegistry:         p.SkipRegistry,
 		Namespace:            p.Namespace,
 		IgnoreInvalidRefs:    p.IgnoreInvalidRefs,
-		KeepAllListChildren:  p.KeepAllListChildren,
+		KeepAllListChildren:  p.keepAllListChildren,
 		KeepReferencedImages: p.KeepReferencedImages,
-		ListAwareLinks:       p.ListAwareLinks,
+		ListAwareLinks:       p.listAwareLinks,
+		OCCompatible:         p.OCCompatible,
 	}
 	if !p.sizeMode {
 		n := p.keepRevisions

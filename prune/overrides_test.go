@@ -141,6 +141,8 @@ func TestOptionsValidate(t *testing.T) {
 		{name: "size mode with keep-tag-revisions", opts: prune.Options{Now: now, PruneOverSizeLimit: true, KeepTagRevisions: ptr(3)}, wantErr: true},
 		{name: "size mode with keep-younger-than", opts: prune.Options{Now: now, PruneOverSizeLimit: true, KeepYoungerThan: ptr(time.Hour)}, wantErr: true},
 		{name: "size mode alone", opts: prune.Options{Now: now, PruneOverSizeLimit: true}},
+		{name: "age and size with both keep flags (PRUNE.md §6.10)", opts: prune.Options{Now: now, PruneOverSizeLimit: true, AgeAndSize: true, KeepTagRevisions: ptr(3), KeepYoungerThan: ptr(time.Hour)}},
+		{name: "age and size without size mode", opts: prune.Options{Now: now, AgeAndSize: true}, wantErr: true},
 		{name: "bad pattern", opts: prune.Options{Now: now, Overrides: []prune.Override{{Tag: "[", Never: true}}}, wantErr: true},
 		{name: "stream without namespace", opts: prune.Options{Now: now, Overrides: []prune.Override{{Stream: "s", Never: true}}}, wantErr: true},
 		{name: "negative size limit", opts: prune.Options{Now: now, ImageSizeLimits: map[string]int64{"ns": -1}}, wantErr: true},

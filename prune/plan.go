@@ -25,20 +25,25 @@ func Plan(s *Snapshot, opts Options) (*Decisions, error) {
 		s = &Snapshot{}
 	}
 	p := resolve(opts)
-	// The reference maps and the image index do not depend on each other;
-	// building them side by side halves the sequential part of a plan.
+	d := &Decisions{SchemaVersion: SchemaVersion, Policy: p.summary()}
+	pl := &planner{p: &p, refs: s.References, d: d}
+	// The references, and the layout of the stream decisions, do not
+	// depend on the image index; building them side by side shortens the
+	// sequential part of a plan.
+	streams := sortStreams(s)
 	var use usage
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		use = analyzeReferences(s.References, &p)
+		use = analyzeReferences(s.References, &p, streams)
+		pl.layout(streams)
 	}()
-	x := buildIndex(s)
+	x := buildIndex(s, streams)
 	<-done
 	if p.StrictRefs && !p.IgnoreInvalidRefs && len(use.invalid) > 0 {
 		return nil, &ReferencesError{Invalid: use.invalid}
 	}
-	d := &Decisions{SchemaVersion: SchemaVersion, Policy: p.summary(), InvalidReferences: use.invalid}
+	d.InvalidReferences = use.invalid
 	for i := range x.images {
 		if bad := x.images[i].bad; bad != "" {
 			d.InvalidImages = append(d.InvalidImages, InvalidImage{Name: x.images[i].img.Name, Error: bad})
@@ -49,8 +54,8 @@ func Plan(s *Snapshot, opts Options) (*Decisions, error) {
 		return nil, fmt.Errorf("%w %q: %s (and %d more)", ErrMalformedImage, bad.Name, bad.Error, len(d.InvalidImages)-1)
 	}
 
-	pl := &planner{p: &p, x: x, use: &use, refs: s.References, d: d}
-	pl.indexImageRefs()
+	pl.x, pl.ri = x, buildRefIndex(use.refs, x, &p)
+	use.refs = nil // grouped into pl.ri; let the collector have it
 	pl.pruneStreams()
 	pl.pruneImages()
 	pl.finish()
@@ -61,7 +66,7 @@ func Plan(s *Snapshot, opts Options) (*Decisions, error) {
 type planner struct {
 	p    *policy
 	x    *index
-	use  *usage
+	ri   *refIndex
 	refs []Reference
 	d    *Decisions
 
@@ -77,30 +82,9 @@ type planner struct {
 	named    []bool
 	taggedBy [][]string
 
-	// imageRefs is use.images keyed by stream and image index, so that
-	// row 5 costs an integer lookup per event instead of hashing three
-	// strings. References to streams or images not in the snapshot
-	// cannot match an event whose image exists and are left out.
-	imageRefs map[uint64][]int32
-}
-
-func imageRefKey(stream int, img int32) uint64 { return uint64(stream)<<32 | uint64(uint32(img)) }
-
-func (pl *planner) indexImageRefs() {
-	streams := make(map[[2]string]int, len(pl.x.streams))
-	for i, is := range pl.x.streams {
-		streams[[2]string{is.Namespace, is.Name}] = i
-	}
-	pl.imageRefs = make(map[uint64][]int32, len(pl.use.images))
-	for k, refs := range pl.use.images {
-		si, ok := streams[[2]string{k.namespace, k.name}]
-		if !ok {
-			continue
-		}
-		if img, ok := pl.x.image(k.item); ok {
-			pl.imageRefs[imageRefKey(si, img)] = refs
-		}
-	}
+	// Stage 2 cuts its small result slices from these.
+	strSlab slab[string]
+	refSlab slab[Referrer]
 }
 
 func (pl *planner) finish() {

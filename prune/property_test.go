@@ -48,9 +48,8 @@ func randomCase(seed uint64) (*prune.Snapshot, prune.Options) {
 	o := prune.Options{
 		Now:                  imagetest.Epoch.Add(time.Duration(rng.IntN(72)) * time.Hour),
 		OnlyManaged:          rng.IntN(4) == 0,
-		KeepAllListChildren:  rng.IntN(2) == 0,
+		OCCompatible:         rng.IntN(2) == 0,
 		KeepReferencedImages: rng.IntN(2) == 0,
-		ListAwareLinks:       rng.IntN(2) == 0,
 		SkipRegistry:         rng.IntN(8) == 0,
 	}
 	if rng.IntN(5) == 0 {
@@ -59,6 +58,10 @@ func randomCase(seed uint64) (*prune.Snapshot, prune.Options) {
 	} else {
 		o.KeepTagRevisions = ptr(rng.IntN(4))
 		o.KeepYoungerThan = ptr(time.Duration(rng.IntN(30)) * time.Hour)
+		if rng.IntN(4) == 0 {
+			o.PruneOverSizeLimit, o.AgeAndSize = true, true
+			o.ImageSizeLimits = map[string]int64{"ns-0": int64(rng.IntN(128)) << 20}
+		}
 	}
 	if rng.IntN(4) == 0 {
 		o.Overrides = []prune.Override{{Namespace: "ns-1", Tag: "v*", KeepTagRevisions: ptr(rng.IntN(3))}, {Tag: "latest", Never: rng.IntN(2) == 0}}
@@ -162,7 +165,7 @@ func checkInvariants(s *prune.Snapshot, o prune.Options, d *prune.Decisions) err
 					continue
 				}
 				named[img.Name] = true
-				for _, dgst := range needs(img, o.ListAwareLinks) {
+				for _, dgst := range needs(img, !o.OCCompatible) {
 					if links[sd.Repository()+"@"+dgst] {
 						return fmt.Errorf("link %s@%s deleted but kept event %s:%s#%d needs it", sd.Repository(), dgst, sd.Repository(), td.Tag, ei)
 					}
@@ -175,7 +178,7 @@ func checkInvariants(s *prune.Snapshot, o prune.Options, d *prune.Decisions) err
 		if named[name] && !kept {
 			return fmt.Errorf("image %s deleted but a remaining tag event names it", name)
 		}
-		listProtects := kept && (o.KeepAllListChildren || named[name])
+		listProtects := kept && (!o.OCCompatible || named[name])
 		for _, c := range img.DockerImageManifests {
 			if listProtects && imgAction[c.Digest] == prune.Delete {
 				return fmt.Errorf("child %s of kept list %s deleted", c.Digest, name)

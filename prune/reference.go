@@ -3,6 +3,7 @@ package prune
 import (
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"strings"
 	"time"
 
@@ -96,103 +97,154 @@ func (e *ReferencesError) Error() string {
 // Unwrap makes errors.Is(err, ErrInvalidReference) hold.
 func (e *ReferencesError) Unwrap() error { return ErrInvalidReference }
 
-// repoKey names an image stream tag ("ns/name:tag") or an image stream
-// image ("ns/name@digest"); the key of oc's usedTags and usedImages.
-type repoKey struct{ namespace, name, item string }
+// Kinds of parsedRef: what a reference names in a stream.
+const (
+	refNone  uint8 = iota // names no image stream; ignored
+	refTag                // a tag: oc's usedTags
+	refImage              // a digest: oc's usedImages
+)
 
-// usage is oc's two maps of what workloads use (PRUNE.md §1.2), with the
-// owners as indices into the snapshot's references.
+// parsedRef is a reference that names an image stream tag or image
+// (PRUNE.md §1.2), with its stream resolved to an index of the sorted
+// snapshot streams (-1: not in the snapshot) and the tag or digest kept
+// as a substring of the spec, so parsing allocates nothing per reference.
+type parsedRef struct {
+	stream int32
+	ref    int32 // index in Snapshot.References
+	kind   uint8
+	item   string
+}
+
+// usage is what workloads use: oc's two maps (PRUNE.md §1.2) as one flat
+// list, grouped by stream once the image index exists (refIndex).
 type usage struct {
-	tags    map[repoKey][]int32
-	images  map[repoKey][]int32
-	digests map[string][]int32 // any repository; for KeepReferencedImages
+	refs    []parsedRef
 	invalid []InvalidReference
 }
 
-// analyzeReferences builds the usage maps. A reference is skipped when
+// specResult is what a pull spec names, memoized per spec.
+type specResult struct {
+	spec            string
+	namespace, name string
+	item            string
+	kind            uint8
+	invalid         bool
+	err, salvaged   string
+}
+
+// analyzeReferences parses every reference. A reference is skipped when
 // its owner is inactive and older than the threshold, when it is blank,
 // or when it cannot name a stream (no registry, no namespace, or a deeper
 // path), exactly as oc skips it; the registry host is ignored (§1.2).
-func analyzeReferences(refs []Reference, p *policy) usage {
-	u := usage{tags: map[repoKey][]int32{}, images: map[repoKey][]int32{}}
-	if p.KeepReferencedImages {
-		u.digests = map[string][]int32{}
+//
+// Pods of one workload repeat the same pull spec, so specs go through a
+// direct-mapped cache: a repeated spec is parsed once, with memory
+// bounded whatever the number of references.
+func analyzeReferences(refs []Reference, p *policy, streams []*image.ImageStream) usage {
+	byName := make(map[[2]string]int32, len(streams))
+	for i, is := range streams {
+		byName[[2]string{is.Namespace, is.Name}] = int32(i)
 	}
+	u := usage{refs: make([]parsedRef, 0, len(refs))}
+	cache := make([]specResult, specCacheSize(len(refs)))
+	seed := maphash.MakeSeed()
 	for i := range refs {
 		r := &refs[i]
 		if !r.Active && r.Created.Before(p.threshold) {
 			continue
 		}
-		u.add(r, int32(i), p)
+		var res *specResult
+		switch r.Kind {
+		case "", image.KindDockerImage:
+			if strings.TrimSpace(r.Spec) == "" {
+				continue
+			}
+			res = &cache[maphash.String(seed, r.Spec)&uint64(len(cache)-1)]
+			if res.spec != r.Spec {
+				*res = parseSpec(r.Spec, p)
+			}
+			if res.invalid {
+				u.invalid = append(u.invalid, InvalidReference{Referrer: r.referrer(), Spec: r.Spec, Error: res.err, Salvaged: res.salvaged})
+			}
+		case image.KindImageStreamImage:
+			name, id, ok := splitOnce(r.Spec, "@")
+			if !ok {
+				u.invalidRef(r, fmt.Errorf("expected exactly one @ in the isimage name %q", r.Spec))
+				continue
+			}
+			res = &specResult{namespace: r.namespace(), name: name, item: id, kind: refImage}
+		case image.KindImageStreamTag:
+			if strings.Contains(r.Spec, "@") {
+				u.invalidRef(r, fmt.Errorf("%q is an image stream image, not an image stream tag", r.Spec))
+				continue
+			}
+			name, tag, ok := splitOnce(r.Spec, ":")
+			if !ok {
+				u.invalidRef(r, fmt.Errorf("expected exactly one : delimiter in the istag %q", r.Spec))
+				continue
+			}
+			res = &specResult{namespace: r.namespace(), name: name, item: tag, kind: refTag}
+		default:
+			continue
+		}
+		if res.kind == refNone {
+			continue
+		}
+		si, ok := byName[[2]string{res.namespace, res.name}]
+		if !ok {
+			si = -1
+		}
+		u.refs = append(u.refs, parsedRef{stream: si, ref: int32(i), kind: res.kind, item: res.item})
 	}
 	return u
 }
 
-func (u *usage) add(r *Reference, idx int32, p *policy) {
-	switch r.Kind {
-	case "", image.KindDockerImage:
-		if strings.TrimSpace(r.Spec) == "" {
-			return
-		}
-		ref, err := reference.Parse(r.Spec)
-		if err != nil {
-			inv := u.invalidRef(r, err)
-			if p.IgnoreInvalidRefs || p.StrictRefs {
-				return
-			}
-			salvaged, serr := reference.Parse(strings.TrimSpace(r.Spec))
-			if serr != nil {
-				return
-			}
-			inv.Salvaged = strings.TrimSpace(r.Spec)
-			ref = salvaged
-		}
-		if ref.Registry == "" || ref.Namespace == "" || strings.Contains(ref.Name, "/") {
-			return // not a reference to an image stream (oc's comment)
-		}
-		if ref.ID != "" {
-			u.addImage(repoKey{ref.Namespace, ref.Name, ref.ID}, idx)
-			return
-		}
-		ref = ref.DockerClientDefaults()
-		k := repoKey{ref.Namespace, ref.Name, ref.Tag}
-		u.tags[k] = append(u.tags[k], idx)
-	case image.KindImageStreamImage:
-		name, id, ok := splitOnce(r.Spec, "@")
-		if !ok {
-			u.invalidRef(r, fmt.Errorf("expected exactly one @ in the isimage name %q", r.Spec))
-			return
-		}
-		u.addImage(repoKey{r.namespace(), name, id}, idx)
-	case image.KindImageStreamTag:
-		if strings.Contains(r.Spec, "@") {
-			u.invalidRef(r, fmt.Errorf("%q is an image stream image, not an image stream tag", r.Spec))
-			return
-		}
-		name, tag, ok := splitOnce(r.Spec, ":")
-		if !ok {
-			u.invalidRef(r, fmt.Errorf("expected exactly one : delimiter in the istag %q", r.Spec))
-			return
-		}
-		k := repoKey{r.namespace(), name, tag}
-		u.tags[k] = append(u.tags[k], idx)
+// specCacheSize is a power of two near a quarter of the references,
+// within [16, 1<<15].
+func specCacheSize(refs int) int {
+	n := 16
+	for n < refs/4 && n < 1<<15 {
+		n <<= 1
 	}
+	return n
 }
 
-func (u *usage) addImage(k repoKey, idx int32) {
-	u.images[k] = append(u.images[k], idx)
-	if u.digests != nil {
-		u.digests[k.item] = append(u.digests[k.item], idx)
+// parseSpec parses a pull spec as oc's analyzeImageReference does.
+func parseSpec(spec string, p *policy) specResult {
+	res := specResult{spec: spec}
+	ref, err := reference.Parse(spec)
+	if err != nil {
+		res.invalid = true
+		res.err = fmt.Errorf("%w: %w", ErrInvalidReference, err).Error()
+		if p.IgnoreInvalidRefs || p.StrictRefs {
+			return res
+		}
+		trimmed := strings.TrimSpace(spec)
+		salvaged, serr := reference.Parse(trimmed)
+		if serr != nil {
+			return res
+		}
+		res.salvaged = trimmed
+		ref = salvaged
 	}
+	if ref.Registry == "" || ref.Namespace == "" || strings.Contains(ref.Name, "/") {
+		return res // not a reference to an image stream (oc's comment)
+	}
+	res.namespace, res.name = ref.Namespace, ref.Name
+	if ref.ID != "" {
+		res.kind, res.item = refImage, ref.ID
+		return res
+	}
+	res.kind, res.item = refTag, ref.DockerClientDefaults().Tag
+	return res
 }
 
-func (u *usage) invalidRef(r *Reference, err error) *InvalidReference {
+func (u *usage) invalidRef(r *Reference, err error) {
 	u.invalid = append(u.invalid, InvalidReference{
 		Referrer: r.referrer(),
 		Spec:     r.Spec,
 		Error:    fmt.Errorf("%w: %w", ErrInvalidReference, err).Error(),
 	})
-	return &u.invalid[len(u.invalid)-1]
 }
 
 func (r *Reference) namespace() string {
@@ -212,16 +264,4 @@ func splitOnce(s, sep string) (a, b string, ok bool) {
 	}
 	a, b, _ = strings.Cut(s, sep)
 	return a, b, a != "" && b != ""
-}
-
-// referrers returns up to max owners of the given reference indices.
-func referrers(refs []Reference, idx []int32, max int) []Referrer {
-	if len(idx) == 0 {
-		return nil
-	}
-	out := make([]Referrer, 0, min(len(idx), max))
-	for _, i := range idx[:min(len(idx), max)] {
-		out = append(out, refs[i].referrer())
-	}
-	return out
 }

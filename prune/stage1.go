@@ -13,61 +13,119 @@ import (
 // only on the snapshot and the usage maps, so walking them in name order
 // gives the same result deterministically.
 
-// counter holds oc's per-repository reference counts (§1.3 step 2) as
-// dense arrays over digest ids, reset after each stream through the
-// touched lists, so a stream costs what its own events cost. Each count
-// pairs the uses with the deleted uses, so one cache line serves both.
+// counter holds oc's per-repository reference counts (§1.3 step 2) for
+// one stream at a time. A stream touches a few hundred digests out of
+// possibly millions, so the counts live in a small open-addressing table
+// that stays in the core's cache, whatever the snapshot's size, and is
+// cleared through the touched lists. Manifest and blob counts share it,
+// keyed by 2*id+kind. Each count pairs the uses with the deleted uses.
 type counter struct {
-	blob, manifest   []use
-	blobs, manifests []int32 // touched ids, in order of first use
+	keys []int32 // key+1; 0 is empty
+	uses []use
+	mask uint32
+	n    int
+	used []uint32 // slots in use
+	// touched ids and their digests, in order of first use
+	blobs, manifests         []int32
+	blobNames, manifestNames []string
 }
 
 type use struct{ total, gone int32 }
 
-func newCounter(n int) *counter {
-	return &counter{blob: make([]use, n), manifest: make([]use, n)}
+// scratch is a stage-1 worker's reusable state: its counter, the slabs
+// its results are cut from, and a buffer for tag order.
+type scratch struct {
+	counter
+	strs  slab[string]
+	refs  slab[Referrer]
+	order []int
 }
 
-// released returns the touched digests whose every use is gone, in order
-// of first use, and resets their counts.
-func (c *counter) released(touched []int32, counts []use, digests []string) []string {
+func newScratch() *scratch {
+	c := &scratch{}
+	c.grow(1024)
+	return c
+}
+
+func (c *counter) grow(size int) {
+	keys, uses := c.keys, c.uses
+	c.keys, c.uses, c.mask = make([]int32, size), make([]use, size), uint32(size-1)
+	c.used, c.n = c.used[:0], 0
+	for i, k := range keys {
+		if k != 0 {
+			*c.slot(k - 1) = uses[i]
+		}
+	}
+}
+
+// slot returns the count of key, adding it at zero when absent.
+func (c *counter) slot(key int32) *use {
+	for i := uint32(key) * 0x9E3779B1 & c.mask; ; i = (i + 1) & c.mask {
+		switch c.keys[i] {
+		case key + 1:
+			return &c.uses[i]
+		case 0:
+			c.keys[i] = key + 1
+			c.used = append(c.used, i)
+			c.n++
+			return &c.uses[i]
+		}
+	}
+}
+
+func (c *counter) count(key int32, g int32, touched *[]int32, names *[]string, name string) {
+	if 2*(c.n+1) > len(c.keys) {
+		c.grow(2 * len(c.keys))
+	}
+	u := c.slot(key)
+	if u.total == 0 {
+		*touched = append(*touched, key>>1)
+		*names = append(*names, name)
+	}
+	u.total++
+	u.gone += g
+}
+
+// released returns the touched digests of a kind whose every use is
+// gone, in order of first use.
+func (c *counter) released(touched []int32, kind int32, names []string, s *slab[string]) []string {
 	n := 0
 	for _, id := range touched {
-		if counts[id].gone == counts[id].total {
+		if u := c.slot(2*id + kind); u.gone == u.total {
 			n++
 		}
 	}
-	var out []string
-	if n > 0 {
-		out = make([]string, 0, n)
-	}
-	for _, id := range touched {
-		if counts[id].gone == counts[id].total {
-			out = append(out, digests[id])
+	out := s.alloc(n)[:0]
+	for i, id := range touched {
+		if u := c.slot(2*id + kind); u.gone == u.total {
+			out = append(out, names[i])
 		}
-		counts[id] = use{}
 	}
 	return out
 }
 
-func (c *counter) add(x *index, info *imageInfo, gone bool) {
+// reset empties the table for the next stream through the slots in use,
+// without clearing a table some large stream made large.
+func (c *counter) reset() {
+	for _, i := range c.used {
+		c.keys[i], c.uses[i] = 0, use{}
+	}
+	c.used, c.n = c.used[:0], 0
+	c.manifests, c.blobs = c.manifests[:0], c.blobs[:0]
+	clear(c.manifestNames)
+	clear(c.blobNames)
+	c.manifestNames, c.blobNames = c.manifestNames[:0], c.blobNames[:0]
+}
+
+func (c *counter) add(x *index, idx int32, gone bool) {
 	g := int32(0)
 	if gone {
 		g = 1
 	}
-	m := &c.manifest[info.manifest]
-	if m.total == 0 {
-		c.manifests = append(c.manifests, info.manifest)
-	}
-	m.total++
-	m.gone += g
-	for _, b := range x.blobsOf(info) {
-		u := &c.blob[b]
-		if u.total == 0 {
-			c.blobs = append(c.blobs, b)
-		}
-		u.total++
-		u.gone += g
+	sp := &x.spans[idx]
+	c.count(2*idx, g, &c.manifests, &c.manifestNames, sp.name)
+	for _, b := range x.blobRefs[sp.blobStart:sp.blobEnd] {
+		c.count(2*b.id+1, g, &c.blobs, &c.blobNames, b.name)
 	}
 }
 
@@ -81,24 +139,15 @@ const streamChunk = 64
 func (pl *planner) pruneStreams() {
 	x := pl.x
 	n := len(x.streams)
-	pl.d.Streams = make([]StreamDecision, n)
-	pl.evOff = make([]int, n+1)
-	for i, is := range x.streams {
-		events := 0
-		for _, t := range is.Status.Tags {
-			events += len(t.Items)
-		}
-		pl.evOff[i+1] = pl.evOff[i] + events
+	if pl.evOff == nil {
+		pl.layout(x.streams)
 	}
-	pl.events = make([]EventDecision, pl.evOff[n])
-	pl.evImage = make([]int32, pl.evOff[n])
-
 	workers := min(runtime.GOMAXPROCS(0), (n+streamChunk-1)/streamChunk)
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range max(workers, 1) {
 		wg.Go(func() {
-			c := newCounter(len(x.digests))
+			c := newScratch()
 			for {
 				start := int(next.Add(streamChunk)) - streamChunk
 				if start >= n {
@@ -114,9 +163,35 @@ func (pl *planner) pruneStreams() {
 	pl.markTagged()
 }
 
+// layout allocates the decisions of every stream, tag and event, which
+// depend only on the streams' shapes, so Plan can do it while the index
+// is being built. Every stream's tags and events are cut from two arrays,
+// one allocation each for the whole plan.
+func (pl *planner) layout(streams []*image.ImageStream) {
+	n := len(streams)
+	pl.d.Streams = make([]StreamDecision, n)
+	pl.evOff = make([]int, n+1)
+	tags := 0
+	for i, is := range streams {
+		events := 0
+		for _, t := range is.Status.Tags {
+			events += len(t.Items)
+		}
+		pl.evOff[i+1] = pl.evOff[i] + events
+		tags += len(is.Status.Tags)
+	}
+	allTags := make([]TagDecision, tags)
+	for i, is := range streams {
+		k := len(is.Status.Tags)
+		pl.d.Streams[i].Tags, allTags = allTags[:k:k], allTags[k:]
+	}
+	pl.events = make([]EventDecision, pl.evOff[n])
+	pl.evImage = make([]int32, pl.evOff[n])
+}
+
 // pruneStream decides every event of one stream and, when some are
 // deleted, which of the repository's links they release.
-func (pl *planner) pruneStream(si int, c *counter) {
+func (pl *planner) pruneStream(si int, c *scratch) {
 	p, x := pl.p, pl.x
 	is := x.streams[si]
 	sd := &pl.d.Streams[si]
@@ -127,11 +202,11 @@ func (pl *planner) pruneStream(si int, c *counter) {
 		sp := p.forTag(is, "", true)
 		young = sp.hasAge && is.CreationTimestamp.After(sp.threshold)
 	}
-	order := sortedTags(is)
+	c.order = sortedTags(is, c.order)
+	order := c.order
 	events := pl.events[pl.evOff[si]:pl.evOff[si+1]]
 	evImage := pl.evImage[pl.evOff[si]:pl.evOff[si+1]]
 	k := 0
-	sd.Tags = make([]TagDecision, len(order))
 	for ti, t := range order {
 		list := &is.Status.Tags[t]
 		td := &sd.Tags[ti]
@@ -158,7 +233,7 @@ func (pl *planner) pruneStream(si int, c *counter) {
 			case young:
 				e.Action, e.Reason = Keep, ReasonYoungStream
 			default:
-				pl.decideEvent(e, si, is, list.Tag, item, idx, tp)
+				pl.decideEvent(e, si, is, list.Tag, item, idx, tp, c)
 			}
 			if e.Action == Delete {
 				deleted++
@@ -173,7 +248,7 @@ func (pl *planner) pruneStream(si int, c *counter) {
 }
 
 // decideEvent applies the rows of PRUNE.md §1.3's table, first match wins.
-func (pl *planner) decideEvent(e *EventDecision, si int, is *image.ImageStream, tag string, item *image.TagEvent, idx int32, tp tagPolicy) {
+func (pl *planner) decideEvent(e *EventDecision, si int, is *image.ImageStream, tag string, item *image.TagEvent, idx int32, tp tagPolicy, c *scratch) {
 	p := pl.p
 	keep := func(r Reason) { e.Action, e.Reason = Keep, r }
 	if tp.never {
@@ -187,9 +262,9 @@ func (pl *planner) decideEvent(e *EventDecision, si int, is *image.ImageStream, 
 	}
 	// Row 2: a tag reference protects only the newest revision.
 	if e.Revision == 0 {
-		if refs := pl.use.tags[repoKey{is.Namespace, is.Name, tag}]; len(refs) > 0 {
+		if refs := pl.ri.tagRefs(si, tag); len(refs) > 0 {
 			keep(ReasonTagReferenced)
-			e.Referrers = referrers(pl.refs, refs, p.maxReferrers)
+			e.Referrers = referrers(&c.refs, pl.refs, refs, func(r tagRef) int32 { return r.ref }, p.maxReferrers)
 			return
 		}
 	}
@@ -199,25 +274,25 @@ func (pl *planner) decideEvent(e *EventDecision, si int, is *image.ImageStream, 
 		e.Action, e.Reason = Delete, ReasonDangling
 		return
 	}
-	// Rows 4a and 4b.
-	if p.sizeMode {
-		if !pl.exceedsLimit(is.Namespace, pl.x.images[idx].img) {
-			keep(ReasonWithinSizeLimit)
-			return
-		}
-	} else if int(e.Revision) < tp.keepRevisions {
+	// Rows 4a and 4b; under AgeAndSize an image over the limit skips 4b.
+	over := (p.sizeMode || p.ageAndSize) && pl.exceedsLimit(is.Namespace, pl.x.images[idx].img)
+	switch {
+	case p.sizeMode && !over:
+		keep(ReasonWithinSizeLimit)
+		return
+	case !p.sizeMode && !over && int(e.Revision) < tp.keepRevisions:
 		keep(ReasonWithinRevisions)
 		return
 	}
 	// Row 5: a digest reference protects the image in this repository only.
-	if refs := pl.imageRefs[imageRefKey(si, idx)]; len(refs) > 0 {
+	if refs := pl.ri.imageRefs(si, idx); len(refs) > 0 {
 		keep(ReasonDigestReferenced)
-		e.Referrers = referrers(pl.refs, refs, p.maxReferrers)
+		e.Referrers = referrers(&c.refs, pl.refs, refs, func(r imgRef) int32 { return r.ref }, p.maxReferrers)
 		return
 	}
 	// Row 6.
 	e.Action, e.Reason = Delete, ReasonUnused
-	if p.sizeMode {
+	if over {
 		e.Reason = ReasonOverSizeLimit
 	}
 }
@@ -230,28 +305,54 @@ func (pl *planner) exceedsLimit(ns string, img *image.Image) bool {
 }
 
 // markTagged records, for stage 2, every image a remaining event names,
-// in stream order so that TaggedBy is deterministic.
+// in stream order so that TaggedBy is deterministic. It counts first, so
+// that every TaggedBy is cut from one array, and builds each tag's
+// "ns/name:tag" once.
 func (pl *planner) markTagged() {
 	if pl.p.Namespace != "" {
 		return
 	}
 	pl.named = make([]bool, len(pl.x.images))
+	count := make([]int32, len(pl.x.images)+1)
+	pl.eachRemaining(func(idx int32, _ *StreamDecision, _ *TagDecision, _ *string) {
+		pl.named[idx] = true
+		if int(count[idx+1]) < pl.p.maxReferrers {
+			count[idx+1]++
+		}
+	})
+	for i := range pl.x.images {
+		count[i+1] += count[i]
+	}
+	all := make([]string, count[len(pl.x.images)])
 	pl.taggedBy = make([][]string, len(pl.x.images))
+	for i := range pl.taggedBy {
+		pl.taggedBy[i] = all[count[i]:count[i]:count[i+1]]
+	}
+	pl.eachRemaining(func(idx int32, sd *StreamDecision, td *TagDecision, label *string) {
+		if t := &pl.taggedBy[idx]; len(*t) < cap(*t) {
+			if *label == "" {
+				*label = sd.Namespace + "/" + sd.Name + ":" + td.Tag
+			}
+			*t = append(*t, *label)
+		}
+	})
+}
+
+// eachRemaining calls fn for every event that stays and names an image,
+// in plan order, with a per-tag label fn may fill in once.
+func (pl *planner) eachRemaining(fn func(idx int32, sd *StreamDecision, td *TagDecision, label *string)) {
 	for si := range pl.d.Streams {
 		sd := &pl.d.Streams[si]
 		evImage := pl.evImage[pl.evOff[si]:pl.evOff[si+1]]
 		k := 0
 		for ti := range sd.Tags {
 			td := &sd.Tags[ti]
+			label := ""
 			for ei := range td.Events {
 				idx := evImage[k]
 				k++
-				if idx < 0 || td.Events[ei].Action == Delete {
-					continue
-				}
-				pl.named[idx] = true
-				if len(pl.taggedBy[idx]) < pl.p.maxReferrers {
-					pl.taggedBy[idx] = append(pl.taggedBy[idx], sd.Namespace+"/"+sd.Name+":"+td.Tag)
+				if idx >= 0 && td.Events[ei].Action != Delete {
+					fn(idx, sd, td, &label)
 				}
 			}
 		}
@@ -262,7 +363,7 @@ func (pl *planner) markTagged() {
 // needs: oc decrements per-repository counts for each deleted event and
 // unlinks at zero, which is the same as "every counted use is deleted".
 // Dangling events are not counted, and a malformed image counts as kept.
-func (pl *planner) releaseLinks(sd *StreamDecision, evImage []int32, c *counter) {
+func (pl *planner) releaseLinks(sd *StreamDecision, evImage []int32, c *scratch) {
 	x := pl.x
 	k := 0
 	for ti := range sd.Tags {
@@ -272,18 +373,17 @@ func (pl *planner) releaseLinks(sd *StreamDecision, evImage []int32, c *counter)
 			if idx < 0 {
 				continue
 			}
-			info := &x.images[idx]
-			gone := sd.Tags[ti].Events[ei].Action == Delete && info.bad == ""
-			c.add(x, info, gone)
-			if pl.p.ListAwareLinks {
-				for _, child := range info.children {
-					ci := &x.images[child]
-					c.add(x, ci, gone && ci.bad == "")
+			sp := &x.spans[idx]
+			gone := sd.Tags[ti].Events[ei].Action == Delete && !sp.bad
+			c.add(x, idx, gone)
+			if sp.list && pl.p.listAwareLinks {
+				for _, child := range x.images[idx].children {
+					c.add(x, child, gone && !x.spans[child].bad)
 				}
 			}
 		}
 	}
-	sd.ManifestLinks = c.released(c.manifests, c.manifest, x.digests)
-	sd.LayerLinks = c.released(c.blobs, c.blob, x.digests)
-	c.manifests, c.blobs = c.manifests[:0], c.blobs[:0]
+	sd.ManifestLinks = c.released(c.manifests, 0, c.manifestNames, &c.strs)
+	sd.LayerLinks = c.released(c.blobs, 1, c.blobNames, &c.strs)
+	c.reset()
 }

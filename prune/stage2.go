@@ -47,9 +47,9 @@ func (pl *planner) pruneImages() {
 			dec.Reason, dec.TaggedBy = ReasonTagged, pl.taggedBy[i]
 		case len(lists[int32(i)]) > 0:
 			dec.Reason, dec.Lists = ReasonListChild, lists[int32(i)]
-		case p.KeepReferencedImages && len(pl.use.digests[info.img.Name]) > 0:
+		case len(pl.ri.anyRefs(i)) > 0:
 			dec.Reason = ReasonDigestReferenced
-			dec.Referrers = referrers(pl.refs, pl.use.digests[info.img.Name], p.maxReferrers)
+			dec.Referrers = referrers(&pl.refSlab, pl.refs, pl.ri.anyRefs(i), func(r int32) int32 { return r }, p.maxReferrers)
 		case p.OnlyManaged && info.img.Annotations[image.ManagedByOpenShiftAnnotation] != "true":
 			dec.Reason = ReasonUnmanaged
 		case !p.sizeMode && info.img.CreationTimestamp.After(p.threshold):
@@ -58,14 +58,14 @@ func (pl *planner) pruneImages() {
 			dec.Action, dec.Reason = Delete, ReasonUnused
 		}
 	}
-	if p.KeepAllListChildren {
+	if p.keepAllListChildren {
 		pl.keepChildrenOfKeptLists()
 	}
 	pl.releaseBlobs()
 }
 
 // keepChildrenOfKeptLists extends list protection to every kept list,
-// whatever kept it (Options.KeepAllListChildren), following nested lists.
+// whatever kept it (the default; see Options.OCCompatible), following nested lists.
 func (pl *planner) keepChildrenOfKeptLists() {
 	x, d := pl.x, pl.d
 	var work []int32
@@ -107,8 +107,12 @@ func (pl *planner) releaseBlobs() {
 		del := d.Images[i].Action == Delete
 		if del {
 			d.Images[i].Blobs = pl.blobNames(info)
-			for _, c := range info.img.DockerImageManifests {
-				d.Images[i].Children = append(d.Images[i].Children, c.Digest)
+			d.Images[i].Created = info.img.CreationTimestamp
+			if ms := info.img.DockerImageManifests; len(ms) > 0 {
+				d.Images[i].Children = pl.strSlab.alloc(len(ms))
+				for j, c := range ms {
+					d.Images[i].Children[j] = c.Digest
+				}
 			}
 		}
 		if total == nil {
@@ -135,7 +139,7 @@ func (pl *planner) releaseBlobs() {
 // blobNames lists an image's blobs and its manifest once each, sorted.
 func (pl *planner) blobNames(info *imageInfo) []string {
 	blobs := pl.x.blobsOf(info)
-	out := make([]string, 0, len(blobs)+1)
+	out := pl.strSlab.alloc(len(blobs) + 1)[:0]
 	out = append(out, pl.x.digests[info.manifest])
 	for _, b := range blobs {
 		out = append(out, pl.x.digests[b])

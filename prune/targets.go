@@ -38,13 +38,42 @@ type RegistryDeleter interface {
 	DeleteBlob(ctx context.Context, digest string) error
 }
 
+// Lister lists what exists now, for Execute's re-checks (PRUNE.md §6.8).
+type Lister interface {
+	// ListImageStreams returns every image stream, in any namespace.
+	ListImageStreams(ctx context.Context) ([]*image.ImageStream, error)
+	// ListImages returns every Image object.
+	ListImages(ctx context.Context) ([]*image.Image, error)
+}
+
+// ReferenceLister lists the references workloads hold now, for Execute's
+// re-checks: an image referenced after planning is not deleted.
+type ReferenceLister interface {
+	ListReferences(ctx context.Context) ([]Reference, error)
+}
+
+// ReferenceFunc adapts a function to ReferenceLister.
+type ReferenceFunc func(ctx context.Context) ([]Reference, error)
+
+var _ ReferenceLister = ReferenceFunc(nil)
+
+// ListReferences calls f.
+func (f ReferenceFunc) ListReferences(ctx context.Context) ([]Reference, error) { return f(ctx) }
+
 // Targets are what Execute changes. Registry may be nil when the plan has
 // no registry work (Options.SkipRegistry); Images may be nil in namespace
-// mode, where nothing deletes images.
+// mode, where nothing deletes images. Lister is optional and makes the
+// re-checks before deleting see new streams and images, and References
+// makes them see new workload references; without Lister the
+// re-checks read the plan's streams through Streams, which is then needed
+// even when the plan updates no stream (unless ExecuteOptions.NoRecheck).
 type Targets struct {
 	Streams  StreamUpdater
 	Images   ImageDeleter
 	Registry RegistryDeleter
+	Lister   Lister
+	// References, if set, is listed at every re-check.
+	References ReferenceLister
 }
 
 // StreamFuncs adapts a pair of functions to StreamUpdater, so a client

@@ -7,7 +7,9 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
+	"time"
 
 	"github.com/imagestreams/imagestreams/image"
 	"github.com/imagestreams/imagestreams/prune"
@@ -30,6 +32,10 @@ type world struct {
 	// takes effect.
 	cancelAt int
 	cancel   context.CancelFunc
+	// onCall, if set, runs at every mutating call, before it takes
+	// effect, with the world locked: a concurrent writer's moment.
+	onCall func(call int)
+	kinds  []string // the kind of every mutating call, in order
 }
 
 var errInjected = errors.New("injected fault")
@@ -79,6 +85,9 @@ func blobsOf(img *image.Image) []string {
 // mutate counts a mutating call and reports whether it must fail.
 func (w *world) mutate() error {
 	w.calls++
+	if w.onCall != nil {
+		w.onCall(w.calls)
+	}
 	if w.cancelAt > 0 && w.calls == w.cancelAt {
 		w.cancel()
 		return context.Canceled
@@ -102,6 +111,7 @@ func (w *world) GetImageStream(_ context.Context, ns, name string) (*image.Image
 func (w *world) UpdateImageStreamStatus(_ context.Context, is *image.ImageStream) (*image.ImageStream, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	w.kinds = append(w.kinds, "stream")
 	if err := w.mutate(); err != nil {
 		return nil, err
 	}
@@ -123,6 +133,7 @@ func (w *world) UpdateImageStreamStatus(_ context.Context, is *image.ImageStream
 func (w *world) DeleteImage(_ context.Context, name string) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	w.kinds = append(w.kinds, "image")
 	if err := w.mutate(); err != nil {
 		return err
 	}
@@ -133,9 +144,10 @@ func (w *world) DeleteImage(_ context.Context, name string) error {
 	return nil
 }
 
-func (w *world) deleteKey(set map[string]bool, key string) error {
+func (w *world) deleteKey(kind string, set map[string]bool, key string) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	w.kinds = append(w.kinds, kind)
 	if err := w.mutate(); err != nil {
 		return err
 	}
@@ -144,16 +156,94 @@ func (w *world) deleteKey(set map[string]bool, key string) error {
 }
 
 func (w *world) DeleteLayerLink(_ context.Context, repo, dg string) error {
-	return w.deleteKey(w.links, repo+"@"+dg)
+	return w.deleteKey("link", w.links, repo+"@"+dg)
 }
 
 func (w *world) DeleteManifestLink(_ context.Context, repo, dg string) error {
-	return w.deleteKey(w.links, repo+"@"+dg)
+	return w.deleteKey("link", w.links, repo+"@"+dg)
 }
 
-func (w *world) DeleteBlob(_ context.Context, dg string) error { return w.deleteKey(w.blobs, dg) }
+func (w *world) DeleteBlob(_ context.Context, dg string) error {
+	return w.deleteKey("blob", w.blobs, dg)
+}
+
+func (w *world) ListImageStreams(context.Context) ([]*image.ImageStream, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var out []*image.ImageStream
+	for _, key := range slices.Sorted(maps.Keys(w.streams)) {
+		out = append(out, w.streams[key].DeepCopy())
+	}
+	return out, nil
+}
+
+func (w *world) ListImages(context.Context) ([]*image.Image, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var out []*image.Image
+	for _, name := range slices.Sorted(maps.Keys(w.images)) {
+		out = append(out, w.images[name])
+	}
+	return out, nil
+}
+
+// push does what a registry push of img to repo:tag does, with the world
+// locked: upload the blobs it lacks, link them and the manifest in the
+// repository, store the Image, and add a tag event to the stream,
+// creating it if needed.
+func (w *world) push(repo, tagName string, img *image.Image, at time.Time) {
+	w.images[img.Name] = img
+	for _, b := range blobsOf(img) {
+		w.blobs[b] = true
+		w.links[repo+"@"+b] = true
+	}
+	is := w.streams[repo]
+	if is == nil {
+		ns, name, _ := strings.Cut(repo, "/")
+		is = &image.ImageStream{ObjectMeta: image.ObjectMeta{Namespace: ns, Name: name, CreationTimestamp: image.NewTime(at)}}
+		w.streams[repo] = is
+	}
+	ev := image.TagEvent{Created: image.NewTime(at), Image: img.Name}
+	i := slices.IndexFunc(is.Status.Tags, func(l image.NamedTagEventList) bool { return l.Tag == tagName })
+	if i < 0 {
+		is.Status.Tags = append(is.Status.Tags, image.NamedTagEventList{Tag: tagName})
+		i = len(is.Status.Tags) - 1
+	}
+	is.Status.Tags[i].Items = append([]image.TagEvent{ev}, is.Status.Tags[i].Items...)
+	w.rv++
+	is.ResourceVersion = strconv.Itoa(w.rv)
+}
+
+// broken reports the first event whose image, blobs or links are gone.
+func (w *world) broken() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, key := range slices.Sorted(maps.Keys(w.streams)) {
+		for _, t := range w.streams[key].Status.Tags {
+			for _, ev := range t.Items {
+				img := w.images[ev.Image]
+				if img == nil {
+					return fmt.Errorf("%s:%s names missing image %s", key, t.Tag, ev.Image)
+				}
+				for _, b := range blobsOf(img) {
+					if !w.blobs[b] || !w.links[key+"@"+b] {
+						return fmt.Errorf("%s:%s: blob or link %s of image %s gone", key, t.Tag, b, img.Name)
+					}
+				}
+			}
+		}
+	}
+	return nil
+}
 
 func (w *world) targets() prune.Targets { return prune.Targets{Streams: w, Images: w, Registry: w} }
+
+// listingTargets adds the world as a Lister.
+func (w *world) listingTargets() prune.Targets {
+	t := w.targets()
+	t.Lister = w
+	return t
+}
 
 // state is a comparable picture of the world.
 type state struct {

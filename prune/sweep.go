@@ -1,0 +1,296 @@
+package prune
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/imagestreams/imagestreams/image"
+)
+
+// The registry-side sweep (PRUNE.md §6.15) is the library form of the
+// hard prune (§4.3): it compares what a registry's storage holds with
+// what is in use and finds orphaned repositories, manifest links, layer
+// links and blobs. Unlike the hard prune it knows manifest lists, removes
+// layer links (a TODO there) and keeps anything younger than a minimum
+// age (the other TODO), so it need not run with the registry read-only.
+
+// StorageListing is what a registry's storage holds, as a storage walk
+// (not the HTTP API) finds it.
+type StorageListing struct {
+	Repositories []StoredRepository `json:"repositories"`
+	Blobs        []StoredBlob       `json:"blobs"`
+}
+
+// StoredRepository is one repository and its links.
+type StoredRepository struct {
+	// Name is the repository path, "namespace/name" for an image stream.
+	Name          string       `json:"name"`
+	ManifestLinks []StoredLink `json:"manifestLinks,omitempty"`
+	LayerLinks    []StoredLink `json:"layerLinks,omitempty"`
+}
+
+// StoredLink is a repository's link to a manifest or a layer.
+type StoredLink struct {
+	Digest string `json:"digest"`
+	// Modified is when the link was written; zero means unknown (old).
+	Modified time.Time `json:"modified,omitzero"`
+}
+
+// StoredBlob is a blob in the registry's storage.
+type StoredBlob struct {
+	Digest string `json:"digest"`
+	Size   int64  `json:"size"`
+	// Modified is when the blob was written; zero means unknown (old).
+	Modified time.Time `json:"modified,omitzero"`
+}
+
+// SweepOptions tune PlanSweep.
+type SweepOptions struct {
+	// Now is the instant ages are measured from; it must be set.
+	Now time.Time
+	// MinAge keeps every link and blob written less than MinAge before
+	// Now, and the repositories holding such links, so a push in progress
+	// (blobs uploaded, manifest or Image not yet stored) is not undone.
+	MinAge time.Duration
+}
+
+// Link is a repository link a sweep removes.
+type Link struct {
+	Repository string `json:"repository"`
+	Digest     string `json:"digest"`
+}
+
+// Sweep is the result of PlanSweep, sorted, with a stable JSON form.
+type Sweep struct {
+	SchemaVersion string `json:"schemaVersion"`
+	// Repositories are removed whole: no image stream matches them. Their
+	// links are listed in ManifestLinks and LayerLinks as well, so that a
+	// RegistryDeleter can remove them through the registry's API.
+	Repositories  []string `json:"repositories,omitempty"`
+	ManifestLinks []Link   `json:"manifestLinks,omitempty"`
+	LayerLinks    []Link   `json:"layerLinks,omitempty"`
+	Blobs         []Blob   `json:"blobs,omitempty"`
+	// KeptYoung counts the links and blobs that stay only because of
+	// MinAge.
+	KeptYoung int `json:"keptYoung"`
+	// BytesFreed sums the sizes of Blobs.
+	BytesFreed int64 `json:"bytesFreed"`
+}
+
+// ErrSweepOptions is returned by PlanSweep for invalid options.
+var ErrSweepOptions = errors.New("invalid sweep options")
+
+// PlanSweep finds what the registry's storage holds and nothing uses. In
+// use is what remains after the plan d is carried out: the events it
+// keeps and the images it keeps; with a nil d, everything in s. Then:
+//
+//   - a repository that is not "namespace/name" of a stream in s is
+//     orphaned, and all its links go;
+//   - a manifest link stays while a remaining event of that stream names
+//     the digest or a manifest list it names has it as a child;
+//   - a layer link stays while such an image (list children included)
+//     uses the blob as a layer or config;
+//   - a blob stays while a kept image uses it (manifest, config or
+//     layer) or a link that stays points at it;
+//
+// and nothing written less than opts.MinAge ago goes. It is pure.
+func PlanSweep(s *Snapshot, d *Decisions, listing *StorageListing, opts SweepOptions) (*Sweep, error) {
+	if opts.Now.IsZero() || opts.MinAge < 0 {
+		return nil, fmt.Errorf("%w: Now must be set and MinAge not negative", ErrSweepOptions)
+	}
+	if s == nil {
+		s = &Snapshot{}
+	}
+	if listing == nil {
+		listing = &StorageListing{}
+	}
+	images := map[string]*image.Image{}
+	for _, img := range s.Images {
+		if img != nil {
+			images[img.Name] = img
+		}
+	}
+	kept := func(name string) bool { return images[name] != nil }
+	if d != nil {
+		keptSet := map[string]bool{}
+		for _, id := range d.Images {
+			if id.Action == Keep {
+				keptSet[id.Name] = true
+			}
+		}
+		kept = func(name string) bool { return keptSet[name] && images[name] != nil }
+	}
+
+	// Per repository, the manifests and blobs its remaining events need.
+	type needs struct{ manifests, blobs map[string]bool }
+	repos := map[string]*needs{}
+	need := func(repo, name string) {
+		n := repos[repo]
+		img := images[name]
+		if img == nil {
+			return
+		}
+		n.manifests[name] = true
+		for _, b := range blobsOfImage(img)[1:] {
+			n.blobs[b] = true
+		}
+		for _, c := range img.DockerImageManifests {
+			if child := images[c.Digest]; child != nil {
+				n.manifests[c.Digest] = true
+				for _, b := range blobsOfImage(child)[1:] {
+					n.blobs[b] = true
+				}
+			}
+		}
+	}
+	for _, is := range s.Streams {
+		if is == nil {
+			continue
+		}
+		repo := is.Namespace + "/" + is.Name
+		repos[repo] = &needs{map[string]bool{}, map[string]bool{}}
+		for _, list := range is.Status.Tags {
+			for _, ev := range list.Items {
+				if d == nil {
+					need(repo, ev.Image)
+				}
+			}
+		}
+	}
+	if d != nil {
+		for _, sd := range d.Streams {
+			repo := sd.Repository()
+			if repos[repo] == nil {
+				continue
+			}
+			for _, td := range sd.Tags {
+				for _, ev := range td.Events {
+					if ev.Action == Keep {
+						need(repo, ev.Image)
+					}
+				}
+			}
+		}
+	}
+
+	sw := &Sweep{SchemaVersion: SchemaVersion}
+	young := func(t time.Time) bool { return !t.IsZero() && opts.Now.Sub(t) < opts.MinAge }
+	linked := map[string]bool{} // blobs a staying link points at
+	for _, r := range listing.Repositories {
+		n := repos[r.Name]
+		orphan := n == nil
+		anyYoung := false
+		sweepLinks := func(links []StoredLink, needed func(string) bool, out *[]Link) {
+			for _, l := range links {
+				switch {
+				case !orphan && needed(l.Digest):
+					linked[l.Digest] = true
+				case young(l.Modified):
+					sw.KeptYoung++
+					anyYoung = true
+					linked[l.Digest] = true
+				default:
+					*out = append(*out, Link{Repository: r.Name, Digest: l.Digest})
+				}
+			}
+		}
+		sweepLinks(r.ManifestLinks, func(dg string) bool { return n.manifests[dg] }, &sw.ManifestLinks)
+		sweepLinks(r.LayerLinks, func(dg string) bool { return n.blobs[dg] }, &sw.LayerLinks)
+		if orphan && !anyYoung {
+			sw.Repositories = append(sw.Repositories, r.Name)
+		}
+	}
+	inUse := map[string]bool{}
+	for name, img := range images {
+		if kept(name) {
+			for _, b := range blobsOfImage(img) {
+				inUse[b] = true
+			}
+		}
+	}
+	for _, b := range listing.Blobs {
+		switch {
+		case inUse[b.Digest] || linked[b.Digest]:
+		case young(b.Modified):
+			sw.KeptYoung++
+		default:
+			sw.Blobs = append(sw.Blobs, Blob{Digest: b.Digest, Size: b.Size})
+		}
+	}
+	byLink := func(a, b Link) int {
+		return cmp.Or(strings.Compare(a.Repository, b.Repository), strings.Compare(a.Digest, b.Digest))
+	}
+	slices.Sort(sw.Repositories)
+	sw.Repositories = slices.Compact(sw.Repositories)
+	slices.SortFunc(sw.ManifestLinks, byLink)
+	sw.ManifestLinks = slices.Compact(sw.ManifestLinks)
+	slices.SortFunc(sw.LayerLinks, byLink)
+	sw.LayerLinks = slices.Compact(sw.LayerLinks)
+	slices.SortFunc(sw.Blobs, func(a, b Blob) int { return strings.Compare(a.Digest, b.Digest) })
+	sw.Blobs = slices.CompactFunc(sw.Blobs, func(a, b Blob) bool { return a.Digest == b.Digest })
+	for _, b := range sw.Blobs {
+		sw.BytesFreed += b.Size
+	}
+	return sw, nil
+}
+
+// ExecuteSweep removes what a sweep found through reg: links first, then
+// blobs, so that a failure leaves no link to a missing blob. Like Execute
+// it is idempotent, bounded by opts.Workers, reports progress and stops
+// when ctx ends; it returns ErrIncomplete when a deletion failed.
+func ExecuteSweep(ctx context.Context, sw *Sweep, reg RegistryDeleter, opts ExecuteOptions) (*Report, error) {
+	if sw == nil || reg == nil {
+		return nil, errors.New("prune: ExecuteSweep needs a sweep and a registry")
+	}
+	e := &executor{opts: opts, rep: &Report{SchemaVersion: SchemaVersion}}
+	if e.opts.Workers <= 0 {
+		e.opts.Workers = DefaultWorkers
+	}
+	p := &e.rep.Planned
+	p.DeletedLayerLinks, p.DeletedManifestLinks, p.DeletedBlobs, p.BytesFreed = len(sw.LayerLinks), len(sw.ManifestLinks), len(sw.Blobs), sw.BytesFreed
+	for _, phase := range []Phase{PhaseLayerLinks, PhaseManifestLinks} {
+		links, del, n := sw.LayerLinks, reg.DeleteLayerLink, &e.rep.Deleted.DeletedLayerLinks
+		if phase == PhaseManifestLinks {
+			links, del, n = sw.ManifestLinks, reg.DeleteManifestLink, &e.rep.Deleted.DeletedManifestLinks
+		}
+		err := e.run(ctx, phase, len(links), func(i int) (string, error) {
+			l := links[i]
+			err := del(ctx, l.Repository, l.Digest)
+			if err == nil {
+				e.mu.Lock()
+				*n++
+				e.mu.Unlock()
+			}
+			return l.Repository + "@" + l.Digest, err
+		})
+		if err != nil {
+			return e.rep, err
+		}
+	}
+	if len(e.rep.Failures) == 0 {
+		// A blob whose link failed to go may still be served through it.
+		err := e.run(ctx, PhaseBlobs, len(sw.Blobs), func(i int) (string, error) {
+			b := sw.Blobs[i]
+			err := reg.DeleteBlob(ctx, b.Digest)
+			if err == nil {
+				e.mu.Lock()
+				e.rep.Deleted.DeletedBlobs++
+				e.rep.Deleted.BytesFreed += b.Size
+				e.mu.Unlock()
+			}
+			return b.Digest, err
+		})
+		if err != nil {
+			return e.rep, err
+		}
+	}
+	if len(e.rep.Failures) > 0 {
+		return e.rep, fmt.Errorf("%w: %d operation(s) failed", ErrIncomplete, len(e.rep.Failures))
+	}
+	return e.rep, nil
+}
