@@ -3,7 +3,6 @@ package describe_test
 import (
 	"bytes"
 	"errors"
-	"flag"
 	"io"
 	"os"
 	"path/filepath"
@@ -16,9 +15,8 @@ import (
 	"github.com/imagestreams/imagestreams/describe"
 	"github.com/imagestreams/imagestreams/image"
 	"github.com/imagestreams/imagestreams/image/imagetest"
+	"github.com/imagestreams/imagestreams/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
 
 // ocNow is "now" for the objects captured from a cluster in testdata/input.
 var ocNow = time.Date(2024, time.May, 14, 12, 0, 0, 0, time.UTC)
@@ -104,20 +102,7 @@ func TestGolden(t *testing.T) {
 			if err := tt.render(t, &out); err != nil {
 				t.Fatal(err)
 			}
-			path := filepath.Join("testdata", tt.name+".golden")
-			if *update {
-				if err := os.WriteFile(path, out.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if diff := cmp.Diff(string(want), out.String()); diff != "" {
-				t.Errorf("%s (-want +got):\n%s", path, diff)
-			}
+			golden.Check(t, filepath.Join("testdata", tt.name+".golden"), out.Bytes())
 		})
 	}
 }

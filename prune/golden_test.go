@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
-	"os"
 	"path/filepath"
 	"runtime"
 	"testing"
@@ -13,10 +11,9 @@ import (
 
 	"github.com/imagestreams/imagestreams/image"
 	"github.com/imagestreams/imagestreams/image/imagetest"
+	"github.com/imagestreams/imagestreams/internal/golden"
 	"github.com/imagestreams/imagestreams/prune"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // goldenInput exercises every kind of decision in a few objects.
 func goldenInput() (*prune.Snapshot, prune.Options) {
@@ -39,19 +36,7 @@ func goldenInput() (*prune.Snapshot, prune.Options) {
 
 func checkGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(want, got) {
-		t.Errorf("%s differs from the golden file; run go test -update and review the diff:\n%s", name, got)
-	}
+	golden.Check(t, filepath.Join("testdata", name), got)
 }
 
 // TestGolden pins the JSON schema of a plan and of a report, and oc's

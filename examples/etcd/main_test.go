@@ -4,11 +4,10 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"os"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/imagestreams/imagestreams/internal/etcdtest"
+	"github.com/imagestreams/imagestreams/internal/golden"
 )
 
 // The golden files are the persistent example's: only the store differs,
@@ -24,12 +23,12 @@ const (
 func TestRunTwice(t *testing.T) {
 	srv := etcdtest.Start(t)
 	args := []string{"-endpoints", srv.Endpoint(), "-prefix", "/example-" + rand.Text()}
-	for _, golden := range []string{run1, run2} {
+	for _, path := range []string{run1, run2} {
 		var out bytes.Buffer
 		if err := run(context.Background(), args, &out); err != nil {
-			t.Fatalf("%s: %v", golden, err)
+			t.Fatalf("%s: %v", path, err)
 		}
-		compareGolden(t, golden, out.Bytes())
+		golden.Check(t, path, out.Bytes())
 	}
 
 	// Another prefix on the same cluster is another store: a first run.
@@ -37,7 +36,7 @@ func TestRunTwice(t *testing.T) {
 	if err := run(context.Background(), []string{"-endpoints", srv.Endpoint(), "-prefix", "/example-" + rand.Text()}, &out); err != nil {
 		t.Fatal(err)
 	}
-	compareGolden(t, run1, out.Bytes())
+	golden.Check(t, run1, out.Bytes())
 }
 
 // TestUnreachable checks that a wrong endpoint is an error, not a hang.
@@ -45,16 +44,5 @@ func TestUnreachable(t *testing.T) {
 	err := run(context.Background(), []string{"-endpoints", "http://127.0.0.1:1", "-timeout", "2s"}, new(bytes.Buffer))
 	if err == nil {
 		t.Error("run succeeded without an etcd")
-	}
-}
-
-func compareGolden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s (-want +got):\n%s", path, diff)
 	}
 }

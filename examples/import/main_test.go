@@ -3,17 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
-	"flag"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/imagestreams/imagestreams/image/imagetest"
+	"github.com/imagestreams/imagestreams/internal/golden"
 	"github.com/imagestreams/imagestreams/internal/registrytest"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // startRegistry starts Debian's docker-registry over plain HTTP, as a
 // local one runs (skipped without the binary, except under CI=true), and
@@ -56,19 +53,7 @@ func TestImport(t *testing.T) {
 	t.Parallel()
 	reg, _ := startRegistry(t)
 	got := runExample(t, reg)
-	if *update {
-		if err := os.WriteFile("testdata/output.golden", []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile("testdata/output.golden")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("output (-want +got):\n%s", diff)
-	}
+	golden.Check(t, "testdata/output.golden", []byte(got))
 
 	// -push uploads the same content under another path; the imports
 	// then find the same images there.
@@ -77,7 +62,7 @@ func TestImport(t *testing.T) {
 	if wantFirst := "pushed REGISTRY/pushed/app:{v1,v2,latest} and REGISTRY/pushed/multiarch:v1"; first != wantFirst {
 		t.Errorf("first line = %q, want %q", first, wantFirst)
 	}
-	if diff := cmp.Diff(string(want), strings.ReplaceAll(rest, "/pushed/", "/demo/")); diff != "" {
+	if diff := cmp.Diff(got, strings.ReplaceAll(rest, "/pushed/", "/demo/")); diff != "" {
 		t.Errorf("output after -push (-want +got):\n%s", diff)
 	}
 }

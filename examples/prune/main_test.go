@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,10 +11,9 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/imagestreams/imagestreams/internal/golden"
 	"github.com/imagestreams/imagestreams/prune"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // TestPrune runs the example with its default size (a dry run), compares
 // what it prints, and checks that the file it writes is the plan it
@@ -28,19 +26,7 @@ func TestPrune(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := strings.ReplaceAll(stdout.String(), out, "PLAN.json")
-	if *update {
-		if err := os.WriteFile("testdata/output.golden", []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	} else {
-		want, err := os.ReadFile("testdata/output.golden")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if diff := cmp.Diff(string(want), got); diff != "" {
-			t.Errorf("output (-want +got):\n%s", diff)
-		}
-	}
+	golden.Check(t, "testdata/output.golden", []byte(got))
 
 	var d prune.Decisions
 	readJSON(t, out, &d)

@@ -3,15 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
-	"flag"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/imagestreams/imagestreams/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/output.golden from the current output")
 
 // TestQuickstart runs the README's main command and compares its output,
 // so the README cannot rot. Regenerate with
@@ -23,20 +20,7 @@ func TestQuickstart(t *testing.T) {
 	if err := run(context.Background(), &out); err != nil {
 		t.Fatal(err)
 	}
-	const golden = "testdata/output.golden"
-	if *update {
-		if err := os.WriteFile(golden, out.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(string(want), out.String()); diff != "" {
-		t.Errorf("quickstart output (-want +got):\n%s", diff)
-	}
+	golden.Check(t, "testdata/output.golden", out.Bytes())
 }
 
 // TestQuickstartSteps checks the facts the tour promises, so that a

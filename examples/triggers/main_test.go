@@ -3,15 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
-	"flag"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/imagestreams/imagestreams/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // TestTriggers runs the example with its defaults. The pusher and the
 // watcher are separate goroutines, so a golden match on every run (try
@@ -22,19 +19,7 @@ func TestTriggers(t *testing.T) {
 	if err := run(context.Background(), nil, &out); err != nil {
 		t.Fatal(err)
 	}
-	if *update {
-		if err := os.WriteFile("testdata/output.golden", out.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile("testdata/output.golden")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(string(want), out.String()); diff != "" {
-		t.Errorf("output (-want +got):\n%s", diff)
-	}
+	golden.Check(t, "testdata/output.golden", out.Bytes())
 }
 
 // TestPushes checks the rollouts per deployment for several -pushes.
