@@ -1,7 +1,6 @@
 package image
 
 import (
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -50,8 +49,6 @@ type rankedTag struct {
 	prefix string
 }
 
-var minorWithSuffix = regexp.MustCompile(`^(\d+\.\d+)-[\w-]+$`)
-
 func rankTag(tag string) rankedTag {
 	if tag == "latest" {
 		return rankedTag{tag: tag, class: classLatest}
@@ -68,12 +65,25 @@ func rankTag(tag string) rankedTag {
 			return rankedTag{tag: tag, class: classMinor, ver: v, prefix: prefix}
 		}
 	}
-	if m := minorWithSuffix.FindStringSubmatch(short); m != nil {
-		if v, ok := parseSemver(m[1] + ".0" + short[len(m[1]):]); ok {
+	// "<digits>.<digits>-<suffix>" reads as a prerelease of X.Y.0; the
+	// suffix is letters, digits, "_" and "-", as OpenShift's \w matches.
+	if minor, suffix, ok := strings.Cut(short, "-"); ok && isMinor(minor) && isWordOrHyphen(suffix) {
+		if v, ok := parseSemver(minor + ".0-" + suffix); ok {
 			return rankedTag{tag: tag, class: classMinor, ver: v, prefix: prefix}
 		}
 	}
 	return rankedTag{tag: tag, class: classOther, prefix: prefix}
+}
+
+// isWordOrHyphen reports whether s is non-empty ASCII letters, digits,
+// "_" and "-".
+func isWordOrHyphen(s string) bool {
+	for _, c := range []byte(s) {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // isMinor reports whether s is "<digits>.<digits>".
