@@ -27,21 +27,7 @@ const listPage = 500
 
 // ListImageStreams returns the streams of every namespace, page by page.
 func (c ServiceClient) ListImageStreams(ctx context.Context) ([]*image.ImageStream, error) {
-	var out []*image.ImageStream
-	opts := imagestream.ListOptions{Limit: listPage}
-	for {
-		list, err := c.Service.ImageStreams("").List(ctx, opts)
-		if err != nil {
-			return nil, err
-		}
-		for i := range list.Items {
-			out = append(out, &list.Items[i])
-		}
-		if list.Continue == "" {
-			return out, nil
-		}
-		opts.Continue = list.Continue
-	}
+	return c.Service.ImageStreams("").ListAll(ctx, imagestream.ListOptions{Limit: listPage})
 }
 
 // GetImageStream returns the stream; a missing one is a NotFound

@@ -101,27 +101,23 @@ func buildRefIndex(refs []parsedRef, x *index, p *policy) *refIndex {
 
 // tagRefs returns the references to tag of stream si.
 func (ri *refIndex) tagRefs(si int, tag string) []tagRef {
-	g := ri.tags[ri.tagOff[si]:ri.tagOff[si+1]]
-	i, ok := slices.BinarySearchFunc(g, tag, func(e tagRef, t string) int { return strings.Compare(e.tag, t) })
-	if !ok {
-		return nil
-	}
-	j := i + 1
-	for j < len(g) && g[j].tag == tag {
-		j++
-	}
-	return g[i:j]
+	return equalRange(ri.tags[ri.tagOff[si]:ri.tagOff[si+1]], tag, func(e tagRef, t string) int { return strings.Compare(e.tag, t) })
 }
 
 // imageRefs returns the references to image img in stream si.
 func (ri *refIndex) imageRefs(si int, img int32) []imgRef {
-	g := ri.images[ri.imgOff[si]:ri.imgOff[si+1]]
-	i, ok := slices.BinarySearchFunc(g, img, func(e imgRef, t int32) int { return cmp.Compare(e.img, t) })
+	return equalRange(ri.images[ri.imgOff[si]:ri.imgOff[si+1]], img, func(e imgRef, t int32) int { return cmp.Compare(e.img, t) })
+}
+
+// equalRange returns the run of g, sorted by compare, whose elements
+// compare equal to key; nil when there is none.
+func equalRange[E, K any](g []E, key K, compare func(E, K) int) []E {
+	i, ok := slices.BinarySearchFunc(g, key, compare)
 	if !ok {
 		return nil
 	}
 	j := i + 1
-	for j < len(g) && g[j].img == img {
+	for j < len(g) && compare(g[j], key) == 0 {
 		j++
 	}
 	return g[i:j]

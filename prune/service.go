@@ -46,26 +46,14 @@ func (s serviceTargets) DeleteImage(ctx context.Context, name string) error {
 	return s.svc.Images().Delete(ctx, name, imagestream.DeleteOptions{})
 }
 
+// listPage is the page size of the listings: pages bound each read and
+// share the first page's snapshot, so the snapshot stays consistent.
+const listPage = 500
+
 func (s serviceTargets) ListImageStreams(ctx context.Context) ([]*image.ImageStream, error) {
-	list, err := s.svc.ImageStreams("").List(ctx, imagestream.ListOptions{})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*image.ImageStream, len(list.Items))
-	for i := range list.Items {
-		out[i] = &list.Items[i]
-	}
-	return out, nil
+	return s.svc.ImageStreams("").ListAll(ctx, imagestream.ListOptions{Limit: listPage})
 }
 
 func (s serviceTargets) ListImages(ctx context.Context) ([]*image.Image, error) {
-	list, err := s.svc.Images().List(ctx, imagestream.ListOptions{})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*image.Image, len(list.Items))
-	for i := range list.Items {
-		out[i] = &list.Items[i]
-	}
-	return out, nil
+	return s.svc.Images().ListAll(ctx, imagestream.ListOptions{Limit: listPage})
 }
