@@ -262,17 +262,14 @@ func (s *Service) deleteKey(ctx context.Context, key string, gr GroupResource, n
 		if err != nil {
 			return storageError(err, gr, name)
 		}
+		var uid image.UID
 		if pre.UID != "" {
-			uid, err := uidOf(obj)
-			if err != nil {
+			if uid, err = uidOf(obj); err != nil {
 				return err
 			}
-			if uid != pre.UID {
-				return NewConflict(gr, name, preconditionError("UID", string(pre.UID), string(uid)))
-			}
 		}
-		if wantRV != 0 && wantRV != obj.ResourceVersion {
-			return NewConflict(gr, name, preconditionError("ResourceVersion", pre.ResourceVersion, formatRV(obj.ResourceVersion)))
+		if err := pre.check(gr, name, uid, wantRV, obj.ResourceVersion); err != nil {
+			return err
 		}
 		_, err = s.store.Delete(ctx, key, obj.ResourceVersion)
 		if errors.Is(err, storage.ErrConflict) {
@@ -280,6 +277,19 @@ func (s *Service) deleteKey(ctx context.Context, key string, gr GroupResource, n
 		}
 		return storageError(err, gr, name)
 	}
+}
+
+// check returns the Conflict for the first precondition the object fails,
+// given its uid and resourceVersion rv; wantRV is pre.ResourceVersion
+// parsed, 0 when not set.
+func (pre *Preconditions) check(gr GroupResource, name string, uid image.UID, wantRV, rv int64) error {
+	if pre.UID != "" && pre.UID != uid {
+		return NewConflict(gr, name, preconditionError("UID", string(pre.UID), string(uid)))
+	}
+	if wantRV != 0 && wantRV != rv {
+		return NewConflict(gr, name, preconditionError("ResourceVersion", pre.ResourceVersion, formatRV(rv)))
+	}
+	return nil
 }
 
 // preconditionError is Kubernetes' message for a failed delete

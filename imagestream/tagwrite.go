@@ -137,12 +137,21 @@ func (s *Service) deleteTag(ctx context.Context, ns, name string, k tagViewKind,
 	if err != nil {
 		return k.badName()
 	}
-	_, err = s.updateStreamWithRetry(ctx, ns, stream, k.gr, "delete", func(is *image.ImageStream) error {
-		if pre != nil && pre.UID != "" && pre.UID != is.UID {
-			return NewConflict(k.gr, name, preconditionError("UID", string(pre.UID), string(is.UID)))
+	var wantRV int64
+	if pre != nil {
+		if wantRV, err = parseRV(pre.ResourceVersion); err != nil {
+			return err
 		}
-		if pre != nil && pre.ResourceVersion != "" && pre.ResourceVersion != is.ResourceVersion {
-			return NewConflict(k.gr, name, preconditionError("ResourceVersion", pre.ResourceVersion, is.ResourceVersion))
+	}
+	_, err = s.updateStreamWithRetry(ctx, ns, stream, k.gr, "delete", func(is *image.ImageStream) error {
+		if pre != nil {
+			rv, err := parseRV(is.ResourceVersion)
+			if err != nil {
+				return err
+			}
+			if err := pre.check(k.gr, name, is.UID, wantRV, rv); err != nil {
+				return err
+			}
 		}
 		inStatus := RemoveStatusTag(is, tag)
 		inSpec := RemoveSpecTag(is, tag)
