@@ -210,9 +210,13 @@ func validateKey(key string, prefix bool) error {
 }
 
 // ValidateValue reports whether value fits MaxValueSize.
-func ValidateValue(key string, value []byte) error {
-	if len(value) > MaxValueSize {
-		return &KeyError{Op: "validate", Key: key, Err: fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, len(value), MaxValueSize)}
+func ValidateValue(key string, value []byte) error { return ValidateSize(key, len(value)) }
+
+// ValidateSize is ValidateValue for a value of n bytes that the caller
+// does not hold in one piece, such as a value kept as parts.
+func ValidateSize(key string, n int) error {
+	if n > MaxValueSize {
+		return &KeyError{Op: "validate", Key: key, Err: fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, n, MaxValueSize)}
 	}
 	return nil
 }

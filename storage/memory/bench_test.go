@@ -2,6 +2,8 @@ package memory_test
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/imagestreams/imagestreams/storage"
@@ -80,4 +82,79 @@ func BenchmarkList(b *testing.B) {
 			}
 		}
 	})
+}
+
+// partSizes are the value sizes of BenchmarkUpdateParts and
+// BenchmarkUpdateOwnedJoined: 10 KiB to 1 MiB, in parts of 1 KiB, and
+// 1 MiB in larger parts, which make the outer slice shorter.
+var partSizes = []struct {
+	name       string
+	size, part int
+}{
+	{"size=10KiB/part=1KiB", 10 << 10, 1 << 10},
+	{"size=100KiB/part=1KiB", 100 << 10, 1 << 10},
+	{"size=1MiB/part=1KiB", 1 << 20, 1 << 10},
+	{"size=1MiB/part=16KiB", 1 << 20, 16 << 10},
+}
+
+// BenchmarkUpdateParts writes a value in parts over and over, replacing
+// one part each time as the imagestream Service replaces one chunk of
+// tags: a copy of the outer slice, a fresh part, and the update. Its cost
+// grows with the number of parts (the copy of the outer slice dominates),
+// not with the value's size, unlike that of BenchmarkUpdateOwnedJoined.
+// Nobody reads the values, so none is joined.
+func BenchmarkUpdateParts(b *testing.B) {
+	for _, sz := range partSizes {
+		b.Run(sz.name, func(b *testing.B) {
+			s := memory.New()
+			defer s.Close()
+			ctx := b.Context()
+			rv, err := s.Create(ctx, "/p/stream", nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			parts := partsOf(sz.size, sz.part)
+			i := 0
+			b.ReportAllocs()
+			for b.Loop() {
+				next := slices.Clone(parts)
+				i = (i + 1) % len(next)
+				part := make([]byte, sz.part)
+				part[0] = byte(i)
+				next[i] = part
+				if rv, err = s.UpdateParts(ctx, "/p/stream", next, rv); err != nil {
+					b.Fatal(err)
+				}
+				parts = next
+			}
+		})
+	}
+}
+
+// BenchmarkUpdateOwnedJoined is BenchmarkUpdateParts with the value joined
+// into a fresh buffer handed to UpdateOwned, as a caller that encodes
+// each value whole does: the cost of a write grows with the value.
+func BenchmarkUpdateOwnedJoined(b *testing.B) {
+	for _, sz := range partSizes[:3] {
+		b.Run(strings.TrimSuffix(sz.name, "/part=1KiB"), func(b *testing.B) {
+			s := memory.New()
+			defer s.Close()
+			ctx := b.Context()
+			rv, err := s.Create(ctx, "/p/stream", nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			value := slices.Concat(partsOf(sz.size, 1<<10)...)
+			i := 0
+			b.ReportAllocs()
+			for b.Loop() {
+				next := slices.Clone(value)
+				i = (i + 1) % (len(next) >> 10)
+				next[i<<10]++
+				if rv, err = s.UpdateOwned(ctx, "/p/stream", next, rv); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

@@ -7,8 +7,8 @@
 //
 // # Values
 //
-// A Store copies every value it is given and never modifies a value it
-// holds: a write installs a new slice. Readers (Get, List, watch events,
+// A Store copies every value it is given (but see Copies below) and never
+// modifies a value it holds: a write installs a new slice. Readers (Get, List, watch events,
 // the current object passed to a GuaranteedUpdate function) receive the
 // stored slice itself, without a copy, and must not modify it. Nobody can
 // see a half-written value.
@@ -61,4 +61,14 @@
 // the copy for callers that build each value in a buffer of its own and
 // hand it over, as the imagestream Service does: for a large object the
 // copy is a large part of the cost of a write.
+//
+// UpdateParts goes further for a large object that changes a little at a
+// time: it takes the value as a list of immutable parts and keeps the
+// list, without joining it, so a write costs O(number of parts) and
+// shares the unchanged parts with the versions before it. The value is
+// joined when first read (by Get, List, a watch delivering its event, a
+// conflict, GuaranteedUpdate), once, outside the Store's lock; a version
+// nobody reads is never joined. Revision tells a caller holding a decoded
+// copy whether it is still current, without reading the value. The
+// history's byte bound counts a value in parts at its joined length.
 package memory

@@ -3,6 +3,7 @@ package memory_test
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/imagestreams/imagestreams/storage"
 	"github.com/imagestreams/imagestreams/storage/memory"
@@ -56,4 +57,28 @@ func ExampleStore_List() {
 	// Output:
 	// /images/a /images/b at 4 more: true
 	// /images/c at 4 more: false
+}
+
+// A large value that changes a part at a time is written as parts: the
+// next version copies the list, replaces the part that changed and shares
+// the others. Readers see the concatenation; Revision checks a cached copy
+// without reading the value.
+func ExampleStore_UpdateParts() {
+	ctx := context.Background()
+	s := memory.New()
+	defer s.Close()
+
+	rv, _ := s.Create(ctx, "/imagestreams/ns/app", nil)
+	parts := [][]byte{[]byte(`{"tags":[`), []byte(`"a",`), []byte(`"b"`), []byte(`]}`)}
+	rv, _ = s.UpdateParts(ctx, "/imagestreams/ns/app", parts, rv)
+
+	next := slices.Clone(parts) // never modify parts in place: the Store shares them
+	next[2] = []byte(`"c"`)
+	rv, _ = s.UpdateParts(ctx, "/imagestreams/ns/app", next, rv)
+
+	obj, _ := s.Get(ctx, "/imagestreams/ns/app")
+	cur, _ := s.Revision(ctx, "/imagestreams/ns/app")
+	fmt.Println(string(obj.Value), obj.ResourceVersion == rv, cur == rv)
+	// Output:
+	// {"tags":["a","c"]} true true
 }

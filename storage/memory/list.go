@@ -6,6 +6,7 @@ import (
 
 	"github.com/imagestreams/imagestreams/storage"
 	"github.com/imagestreams/imagestreams/storage/internal/continuetoken"
+	"github.com/imagestreams/imagestreams/storage/internal/history"
 )
 
 // List returns the objects under prefix, sorted by key. The first page is
@@ -28,36 +29,59 @@ func (s *Store) List(ctx context.Context, prefix string, opts storage.ListOption
 		snapshot, from = rv, after+"\x00"
 	}
 
+	res, joins, err := s.list(prefix, from, snapshot, opts.Limit)
+	// Values held in parts are joined after the lock is released, as a
+	// join can take as long as copying the value.
+	for _, j := range joins {
+		res.Items[j.i].Value = j.parts.Bytes()
+	}
+	return res, err
+}
+
+// pendingJoin is an item of a list page whose value is held in parts.
+type pendingJoin struct {
+	i     int
+	parts *history.Parts
+}
+
+// list reads a page of List under the read lock, leaving the values held
+// in parts for the caller to join. A snapshot of 0 means the current
+// revision.
+func (s *Store) list(prefix, from string, snapshot, limit int64) (storage.ListResult, []pendingJoin, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	switch {
 	case s.closed:
-		return storage.ListResult{}, &storage.KeyError{Op: "list", Key: prefix, Err: storage.ErrClosed}
+		return storage.ListResult{}, nil, &storage.KeyError{Op: "list", Key: prefix, Err: storage.ErrClosed}
 	case snapshot == 0:
 		snapshot = s.rev
 	case snapshot < s.compacted:
-		return storage.ListResult{}, &storage.KeyError{Op: "list", Key: prefix, Err: fmt.Errorf("%w: snapshot %d of the continue token is older than the oldest revision kept, %d", storage.ErrTooOld, snapshot, s.compacted)}
+		return storage.ListResult{}, nil, &storage.KeyError{Op: "list", Key: prefix, Err: fmt.Errorf("%w: snapshot %d of the continue token is older than the oldest revision kept, %d", storage.ErrTooOld, snapshot, s.compacted)}
 	case snapshot > s.rev:
-		return storage.ListResult{}, &storage.KeyError{Op: "list", Key: prefix, Err: fmt.Errorf("%w: revision %d is in the future", storage.ErrInvalidToken, snapshot)}
+		return storage.ListResult{}, nil, &storage.KeyError{Op: "list", Key: prefix, Err: fmt.Errorf("%w: revision %d is in the future", storage.ErrInvalidToken, snapshot)}
 	}
 
 	res := storage.ListResult{ResourceVersion: snapshot}
-	if opts.Limit > 0 {
-		res.Items = make([]storage.Object, 0, min(opts.Limit, 1024))
+	if limit > 0 {
+		res.Items = make([]storage.Object, 0, min(limit, 1024))
 	}
+	var joins []pendingJoin
 	for e := range s.index.ascend(from, prefix) {
 		v, ok := e.rec.at(snapshot)
 		if !ok {
 			continue
 		}
-		if opts.Limit > 0 && int64(len(res.Items)) == opts.Limit {
+		if limit > 0 && int64(len(res.Items)) == limit {
 			res.Continue = continuetoken.Encode(snapshot, res.Items[len(res.Items)-1].Key)
 			s.raiseTokenRev(snapshot)
 			break
 		}
+		if v.parts != nil {
+			joins = append(joins, pendingJoin{len(res.Items), v.parts})
+		}
 		res.Items = append(res.Items, storage.Object{Key: e.key, Value: v.value, ResourceVersion: v.rev})
 	}
-	return res, nil
+	return res, joins, nil
 }
 
 // raiseTokenRev records that a continue token for snapshot rv exists, so

@@ -1,14 +1,38 @@
 package memory
 
-import "sort"
+import (
+	"sort"
+
+	"github.com/imagestreams/imagestreams/storage"
+	"github.com/imagestreams/imagestreams/storage/internal/history"
+)
 
 // version is the state of a key as of one revision.
 type version struct {
 	rev int64
-	// value is nil for a tombstone. A stored value is never modified: a
-	// write replaces the slice, so readers can share it without copying.
-	value   []byte
+	// value is nil for a tombstone, and for a value held in parts. A stored
+	// value is never modified: a write replaces the slice, so readers can
+	// share it without copying.
+	value []byte
+	// parts, when not nil, is the value, as UpdateParts stored it; it is
+	// joined by its first reader.
+	parts   *history.Parts
 	deleted bool
+}
+
+// bytes returns the value, joining it if it is held in parts. Joining may
+// take as long as copying the whole value, so callers release the Store's
+// lock first.
+func (v *version) bytes() []byte {
+	if v.parts != nil {
+		return v.parts.Bytes()
+	}
+	return v.value
+}
+
+// object returns the version as the object at key; see bytes.
+func (v *version) object(key string) storage.Object {
+	return storage.Object{Key: key, Value: v.bytes(), ResourceVersion: v.rev}
 }
 
 // record holds the versions of one key that a readable snapshot may need:

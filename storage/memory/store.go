@@ -120,7 +120,7 @@ func (s *Store) Get(ctx context.Context, key string) (storage.Object, error) {
 		return storage.Object{}, err
 	}
 	s.mu.RLock()
-	obj, ok := s.current(key)
+	v, ok := s.current(key)
 	closed := s.closed
 	s.mu.RUnlock()
 	switch {
@@ -129,21 +129,45 @@ func (s *Store) Get(ctx context.Context, key string) (storage.Object, error) {
 	case !ok:
 		return storage.Object{}, &storage.KeyError{Op: "get", Key: key, Err: storage.ErrNotFound}
 	}
-	return obj, nil
+	return v.object(key), nil
 }
 
-// current returns the object at key as of the last write. s.mu must be
-// held.
-func (s *Store) current(key string) (storage.Object, bool) {
+// Revision returns the resourceVersion of the current object at key
+// without reading its value, which for a value stored by UpdateParts and
+// not yet read means without joining it. It fails as Get does, with a
+// *storage.KeyError wrapping storage.ErrNotFound for a key that does not
+// exist or was deleted. It serves callers that cache decoded objects and
+// only need to know whether their copy is still current.
+func (s *Store) Revision(ctx context.Context, key string) (int64, error) {
+	if err := check(ctx, "get", key); err != nil {
+		return 0, err
+	}
+	s.mu.RLock()
+	v, ok := s.current(key)
+	closed := s.closed
+	s.mu.RUnlock()
+	switch {
+	case closed:
+		return 0, &storage.KeyError{Op: "get", Key: key, Err: storage.ErrClosed}
+	case !ok:
+		return 0, &storage.KeyError{Op: "get", Key: key, Err: storage.ErrNotFound}
+	}
+	return v.rev, nil
+}
+
+// current returns the version of key as of the last write, and false if
+// the key does not exist. s.mu must be held; the version's value is read
+// (see version.bytes) after releasing it.
+func (s *Store) current(key string) (version, bool) {
 	rec := s.records[key]
 	if rec == nil {
-		return storage.Object{}, false
+		return version{}, false
 	}
 	v := rec.head()
 	if v.deleted {
-		return storage.Object{}, false
+		return version{}, false
 	}
-	return storage.Object{Key: key, Value: v.value, ResourceVersion: v.rev}, true
+	return v, true
 }
 
 // Compact discards the history at and below revision rv: watches from

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/imagestreams/imagestreams/storage"
+	"github.com/imagestreams/imagestreams/storage/internal/history"
 )
 
 // Create stores a copy of value at key if the key does not exist.
@@ -20,7 +21,7 @@ func (s *Store) Create(ctx context.Context, key string, value []byte) (int64, er
 	if _, ok := s.current(key); ok {
 		return 0, &storage.KeyError{Op: "create", Key: key, Err: storage.ErrExists}
 	}
-	return s.write(key, value, false), nil
+	return s.write(key, value, nil, false), nil
 }
 
 // Update replaces the value at key with a copy of value if the object's
@@ -29,7 +30,7 @@ func (s *Store) Update(ctx context.Context, key string, value []byte, rv int64) 
 	if err := checkWrite(ctx, "update", key, value); err != nil {
 		return 0, err
 	}
-	return s.update(key, clone(value), rv)
+	return s.update(key, clone(value), nil, rv)
 }
 
 // UpdateOwned is Update without the copy: the Store takes value over and
@@ -45,24 +46,30 @@ func (s *Store) UpdateOwned(ctx context.Context, key string, value []byte, rv in
 	if value == nil {
 		value = []byte{} // a nil value is a tombstone's
 	}
-	return s.update(key, value, rv)
+	return s.update(key, value, nil, rv)
 }
 
-// update stores value, which the Store owns, as Update does.
-func (s *Store) update(key string, value []byte, rv int64) (int64, error) {
+// update stores value, or parts when not nil, which the Store owns, as
+// Update does.
+func (s *Store) update(key string, value []byte, parts *history.Parts, rv int64) (int64, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return 0, &storage.KeyError{Op: "update", Key: key, Err: storage.ErrClosed}
-	}
 	cur, ok := s.current(key)
+	closed := s.closed
+	if !closed && ok && cur.rev == rv {
+		rev := s.write(key, value, parts, false)
+		s.mu.Unlock()
+		return rev, nil
+	}
+	s.mu.Unlock()
 	switch {
+	case closed:
+		return 0, &storage.KeyError{Op: "update", Key: key, Err: storage.ErrClosed}
 	case !ok:
 		return 0, &storage.KeyError{Op: "update", Key: key, Err: storage.ErrNotFound}
-	case cur.ResourceVersion != rv:
-		return 0, &storage.ConflictError{Op: "update", Key: key, Expected: rv, Current: cur}
 	}
-	return s.write(key, value, false), nil
+	// The current value is read after the lock is released, as joining a
+	// value held in parts can take a while.
+	return 0, &storage.ConflictError{Op: "update", Key: key, Expected: rv, Current: cur.object(key)}
 }
 
 // Delete removes key, if its resourceVersion is still rv when rv > 0, and
@@ -72,19 +79,24 @@ func (s *Store) Delete(ctx context.Context, key string, rv int64) (storage.Objec
 		return storage.Object{}, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return storage.Object{}, &storage.KeyError{Op: "delete", Key: key, Err: storage.ErrClosed}
-	}
 	cur, ok := s.current(key)
+	closed := s.closed
+	done := !closed && ok && (rv <= 0 || cur.rev == rv)
+	if done {
+		s.write(key, nil, nil, true)
+	}
+	s.mu.Unlock()
+	// The old value is read after the lock is released, as joining a value
+	// held in parts can take a while.
 	switch {
+	case closed:
+		return storage.Object{}, &storage.KeyError{Op: "delete", Key: key, Err: storage.ErrClosed}
 	case !ok:
 		return storage.Object{}, &storage.KeyError{Op: "delete", Key: key, Err: storage.ErrNotFound}
-	case rv > 0 && cur.ResourceVersion != rv:
-		return storage.Object{}, &storage.ConflictError{Op: "delete", Key: key, Expected: rv, Current: cur}
+	case !done:
+		return storage.Object{}, &storage.ConflictError{Op: "delete", Key: key, Expected: rv, Current: cur.object(key)}
 	}
-	s.write(key, nil, true)
-	return cur, nil
+	return cur.object(key), nil
 }
 
 // GuaranteedUpdate runs fn on the current object at key and stores a copy
@@ -97,10 +109,11 @@ func (s *Store) GuaranteedUpdate(ctx context.Context, key string, ignoreNotFound
 		return storage.Object{}, err
 	}
 	s.mu.RLock()
-	cur, ok := s.current(key)
+	v, ok := s.current(key)
 	closed := s.closed
 	s.mu.RUnlock()
 	for {
+		var cur storage.Object
 		switch {
 		case closed:
 			return storage.Object{}, &storage.KeyError{Op: "update", Key: key, Err: storage.ErrClosed}
@@ -108,6 +121,8 @@ func (s *Store) GuaranteedUpdate(ctx context.Context, key string, ignoreNotFound
 			return storage.Object{}, &storage.KeyError{Op: "update", Key: key, Err: storage.ErrNotFound}
 		case !ok:
 			cur = storage.Object{Key: key}
+		default:
+			cur = v.object(key) // outside the lock: it may join parts
 		}
 		if err := ctx.Err(); err != nil {
 			return storage.Object{}, &storage.KeyError{Op: "update", Key: key, Err: err}
@@ -127,26 +142,29 @@ func (s *Store) GuaranteedUpdate(ctx context.Context, key string, ignoreNotFound
 		s.mu.Lock()
 		now, exists := s.current(key)
 		closed = s.closed
-		if !closed && exists == ok && now.ResourceVersion == cur.ResourceVersion {
-			rev := s.write(key, next, false)
+		if !closed && exists == ok && now.rev == v.rev {
+			rev := s.write(key, next, nil, false)
 			s.mu.Unlock()
 			return storage.Object{Key: key, Value: next, ResourceVersion: rev}, nil
 		}
 		s.mu.Unlock()
 		// Someone else wrote first: retry from what they wrote, read under
 		// the same lock, as the ConflictError of Update would carry it.
-		cur, ok = now, exists
+		v, ok = now, exists
 	}
 }
 
 // write records a new version of key (a tombstone when deleted) at the next
-// revision, logs its event and returns the revision. The key must not be
-// current when creating, and must be current when updating or deleting.
-// s.mu must be held for writing.
-func (s *Store) write(key string, value []byte, deleted bool) int64 {
+// revision, logs its event and returns the revision. The value is parts
+// when not nil, else value. The key must not be current when creating, and
+// must be current when updating or deleting. s.mu must be held for
+// writing. Nothing is joined here: the log keeps values in parts as they
+// are, for its watches to join.
+func (s *Store) write(key string, value []byte, parts *history.Parts, deleted bool) int64 {
 	s.rev++
 	ev := storage.Event{Key: key, Value: value, ResourceVersion: s.rev}
-	v := version{rev: s.rev, value: value, deleted: deleted}
+	v := version{rev: s.rev, value: value, parts: parts, deleted: deleted}
+	var prev *history.Parts // ev.PrevValue, when held in parts
 	rec := s.records[key]
 	switch {
 	case rec == nil:
@@ -155,10 +173,10 @@ func (s *Store) write(key string, value []byte, deleted bool) int64 {
 		ev.Type = storage.Added
 	case deleted:
 		ev.Type = storage.Deleted
-		ev.PrevValue = rec.head().value
+		ev.PrevValue, prev = rec.head().value, rec.head().parts
 	default:
 		ev.Type = storage.Modified
-		ev.PrevValue = rec.head().value
+		ev.PrevValue, prev = rec.head().value, rec.head().parts
 	}
 	switch {
 	case rec == nil:
@@ -178,7 +196,7 @@ func (s *Store) write(key string, value []byte, deleted bool) int64 {
 	default:
 		rec.versions = append(rec.versions, v)
 	}
-	s.log.Append(ev, s.forgetFn)
+	s.log.AppendParts(ev, parts, prev, s.forgetFn)
 	return s.rev
 }
 

@@ -22,13 +22,13 @@ type Log struct {
 
 	mu sync.RWMutex
 	// The fields below are guarded by mu.
-	ring      []storage.Event // circular buffer; grows up to maxEvents
-	start     int             // index in ring of the oldest event
-	n         int             // number of events in ring
-	bytes     int64           // sum of size() over the events in ring
-	head      int64           // revision of the newest event, or the initial revision
-	compacted int64           // every event at or below this revision is gone
-	notify    chan struct{}   // closed and replaced by Append when waiting is set
+	ring      []entry       // circular buffer; grows up to maxEvents
+	start     int           // index in ring of the oldest event
+	n         int           // number of events in ring
+	bytes     int64         // sum of size() over the events in ring
+	head      int64         // revision of the newest event, or the initial revision
+	compacted int64         // every event at or below this revision is gone
+	notify    chan struct{} // closed and replaced by Append when waiting is set
 	closed    bool
 }
 
@@ -47,26 +47,65 @@ func New(maxEvents int, maxBytes int64, rev int64) *Log {
 	}
 }
 
-// size is what an event counts against the byte bound: its key and value.
-// PrevValue is not counted: it is the value of an older event, or of the
-// version the store keeps anyway.
-func size(ev *storage.Event) int64 { return int64(len(ev.Key) + len(ev.Value)) }
+// entry is one event of the log. A value held as Parts stays in value or
+// prev, with the event's Value or PrevValue nil, until a watch delivers the
+// event: an event no watch reads is never joined.
+type entry struct {
+	ev    storage.Event
+	value *Parts // when not nil, ev.Value
+	prev  *Parts // when not nil, ev.PrevValue
+}
+
+// event returns the event with its values joined. It may take as long as
+// joining a large value, so watches call it without holding the log's lock.
+func (e *entry) event() storage.Event {
+	ev := e.ev
+	if e.value != nil {
+		ev.Value = e.value.Bytes()
+	}
+	if e.prev != nil {
+		ev.PrevValue = e.prev.Bytes()
+	}
+	return ev
+}
+
+// size is what an entry counts against the byte bound: its key and value,
+// a value in parts counting as its joined length. PrevValue is not counted:
+// it is the value of an older event, or of the version the store keeps
+// anyway.
+func (e *entry) size() int64 {
+	if e.value != nil {
+		return int64(len(e.ev.Key) + e.value.Len())
+	}
+	return int64(len(e.ev.Key) + len(e.ev.Value))
+}
 
 // Append adds ev, whose ResourceVersion must be greater than that of every
 // event appended before. To stay within its bounds it first evicts its
 // oldest events, calling evict (if not nil) for each in order, so the
 // caller can drop what only those revisions needed.
 func (l *Log) Append(ev storage.Event, evict func(storage.Event)) {
+	l.AppendParts(ev, nil, nil, evict)
+}
+
+// AppendParts is Append for an event whose Value, PrevValue or both are
+// held as Parts: a non-nil value stands for ev.Value, and a non-nil prev
+// for ev.PrevValue, which must then be nil. The log joins them only when a
+// watch delivers the event, and counts a value in parts against its byte
+// bound as a plain value of the same length. evict receives the event as
+// appended, without the values held as Parts.
+func (l *Log) AppendParts(ev storage.Event, value, prev *Parts, evict func(storage.Event)) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	sz := size(&ev)
+	e := entry{ev: ev, value: value, prev: prev}
+	sz := e.size()
 	for l.n > 0 && (l.n >= l.maxEvents || l.bytes+sz > l.maxBytes) {
 		l.evictOldest(evict)
 	}
 	if l.n == len(l.ring) {
 		l.grow()
 	}
-	l.ring[l.wrap(l.start+l.n)] = ev
+	l.ring[l.wrap(l.start+l.n)] = e
 	l.n++
 	l.bytes += sz
 	l.head = ev.ResourceVersion
@@ -80,13 +119,13 @@ func (l *Log) Append(ev storage.Event, evict func(storage.Event)) {
 // evictOldest removes the oldest event, which must exist, and makes its
 // revision the compacted one.
 func (l *Log) evictOldest(evict func(storage.Event)) {
-	ev := l.at(0)
+	e := l.at(0)
 	if evict != nil {
-		evict(*ev)
+		evict(e.ev)
 	}
-	l.compacted = ev.ResourceVersion
-	l.bytes -= size(ev)
-	*ev = storage.Event{}
+	l.compacted = e.ev.ResourceVersion
+	l.bytes -= e.size()
+	*e = entry{}
 	l.start = l.wrap(l.start + 1)
 	l.n--
 }
@@ -95,7 +134,7 @@ func (l *Log) evictOldest(evict func(storage.Event)) {
 // on demand keeps a store with little traffic from paying for the full
 // capacity up front.
 func (l *Log) grow() {
-	ring := make([]storage.Event, min(max(2*len(l.ring), 64), l.maxEvents))
+	ring := make([]entry, min(max(2*len(l.ring), 64), l.maxEvents))
 	for i := range l.n {
 		ring[i] = l.ring[l.wrap(l.start+i)]
 	}
@@ -110,15 +149,15 @@ func (l *Log) wrap(i int) int {
 	return i
 }
 
-// at returns the i-th oldest event.
-func (l *Log) at(i int) *storage.Event { return &l.ring[l.wrap(l.start+i)] }
+// at returns the i-th oldest entry.
+func (l *Log) at(i int) *entry { return &l.ring[l.wrap(l.start+i)] }
 
 // after returns the position of the first event with a revision above rv.
 func (l *Log) after(rv int64) int {
-	if l.n == 0 || l.at(l.n-1).ResourceVersion <= rv {
+	if l.n == 0 || l.at(l.n-1).ev.ResourceVersion <= rv {
 		return l.n
 	}
-	return sort.Search(l.n, func(i int) bool { return l.at(i).ResourceVersion > rv })
+	return sort.Search(l.n, func(i int) bool { return l.at(i).ev.ResourceVersion > rv })
 }
 
 // Compact evicts every event at or below rv, calling evict for each in
@@ -132,7 +171,7 @@ func (l *Log) Compact(rv int64, evict func(storage.Event)) {
 	if rv <= l.compacted {
 		return
 	}
-	for l.n > 0 && l.at(0).ResourceVersion <= rv {
+	for l.n > 0 && l.at(0).ev.ResourceVersion <= rv {
 		l.evictOldest(evict)
 	}
 	l.compacted = rv

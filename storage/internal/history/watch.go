@@ -43,20 +43,20 @@ func (l *Log) Watch(ctx context.Context, prefix string, rv int64) (<-chan storag
 // serve feeds one watch until ctx ends or the watch must stop.
 func (l *Log) serve(ctx context.Context, prefix string, cursor int64, ch chan<- storage.Event) {
 	defer close(ch)
-	var batch []storage.Event
+	var batch []entry
 	for ctx.Err() == nil {
 		var wait <-chan struct{}
 		var err error
 		batch, cursor, wait, err = l.collect(prefix, cursor, batch[:0])
 		for i := range batch {
 			select {
-			case ch <- batch[i]:
+			case ch <- batch[i].event():
 			case <-ctx.Done():
 				return
 			}
 			// Drop our reference so a delivered value can be collected
 			// once the store has moved on.
-			batch[i] = storage.Event{}
+			batch[i] = entry{}
 		}
 		if err != nil {
 			select {
@@ -78,8 +78,10 @@ func (l *Log) serve(ctx context.Context, prefix string, cursor int64, ch chan<- 
 // collect appends to batch the events under prefix after cursor, up to the
 // batch and scan bounds, and returns the new cursor: the revision of the
 // last event examined. When there is nothing left to examine it returns a
-// channel that the next Append closes.
-func (l *Log) collect(prefix string, cursor int64, batch []storage.Event) ([]storage.Event, int64, <-chan struct{}, error) {
+// channel that the next Append closes. It copies entries, not events: the
+// caller joins values held as Parts after the lock is released, so a large
+// join never holds writers up.
+func (l *Log) collect(prefix string, cursor int64, batch []entry) ([]entry, int64, <-chan struct{}, error) {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
 	switch {
@@ -90,10 +92,10 @@ func (l *Log) collect(prefix string, cursor int64, batch []storage.Event) ([]sto
 	}
 	i := l.after(cursor)
 	for end := min(l.n, i+maxScan); i < end && len(batch) < maxBatch; i++ {
-		ev := l.at(i)
-		cursor = ev.ResourceVersion
-		if strings.HasPrefix(ev.Key, prefix) {
-			batch = append(batch, *ev)
+		e := l.at(i)
+		cursor = e.ev.ResourceVersion
+		if strings.HasPrefix(e.ev.Key, prefix) {
+			batch = append(batch, *e)
 		}
 	}
 	if i == l.n && len(batch) == 0 {
