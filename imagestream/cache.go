@@ -3,6 +3,7 @@ package imagestream
 import (
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/imagestreams/imagestreams/image"
 )
@@ -12,12 +13,14 @@ import (
 // push cost grow with every other tag of the stream. The Service therefore
 // keeps, per stream, the last revision it read or wrote as an immutable
 // decoded value together with the JSON of each status tag and of the rest
-// of the stream. A push copies only the tag list header and the tags it
-// changes (copy-on-write) and encodes only the new events (encode.go),
-// splicing the JSON of everything else back in. What remains proportional
-// to the stream's size is the new value itself (one fresh buffer, written
-// once: a store that implements ownedUpdater keeps it without copying it),
-// and one pointer per tag in the copied tag list and in the cache entry.
+// of the stream. A push copies only the tags it changes and encodes only
+// the new events (encode.go), splicing the JSON of everything else back
+// in; it works on the status tags cut into chunks (chunks.go), so that it
+// copies a few chunks rather than one entry per tag, and hands a store
+// that keeps values as parts (partsUpdater) the chunks' JSON as it is.
+// Other stores get one fresh buffer per write (ownedUpdater: without a
+// further copy), whose size is then the only cost proportional to the
+// stream's.
 
 // Cache bounds: entries, and bytes of stored JSON they stand for (each
 // entry holds about twice that: the decoded stream and its fragments).
@@ -28,20 +31,95 @@ const (
 
 // cachedStream is one decoded stream at one revision. Nothing in it is
 // ever modified once it is in the cache; it may be shared by goroutines.
+// An entry holds its status tags either flat (decoded, or written by a
+// write other than a push) or in chunks (written by a push, chunks.go);
+// each form is built from the other when first asked for.
 type cachedStream struct {
 	rv int64
-	is *image.ImageStream
-	// tags[i] is the JSON of is.Status.Tags[i], shared with the entries
-	// of other revisions where the tag is the same; the list is nil when
-	// not known yet, as after a decode.
+	// flat is the whole stream; built from meta and chunks when nil.
+	flat atomic.Pointer[image.ImageStream]
+	// meta is the stream without status tags, set when chunks are.
+	meta *image.ImageStream
+	// chunks are the status tags cut into runs with their JSON; built
+	// from flat and tags when nil.
+	chunks atomic.Pointer[[]*tagChunk]
+	// tags[i] is the JSON of the flat stream's Status.Tags[i], shared with
+	// the entries of other revisions where the tag is the same; the list
+	// is nil when not known yet, as after a decode, or when the entry
+	// holds chunks.
 	tags []*tagJSON
 	// head is the JSON of the stream without status tags and without
-	// resourceVersion, ending in "}}"; nil when not known.
-	head []byte
+	// resourceVersion, ending in "}}"; nil when not known. prefix is
+	// tagsPrefix(head), or nil.
+	head, prefix []byte
 	// size is the length of the stored value.
 	size int
 	// facts spare a push from scanning the tags it does not touch.
 	facts streamFacts
+}
+
+// newFlatEntry returns an entry holding is flat.
+func newFlatEntry(rv int64, is *image.ImageStream, tags []*tagJSON, head []byte, size int, facts streamFacts) *cachedStream {
+	e := &cachedStream{rv: rv, tags: tags, head: head, size: size, facts: facts}
+	e.flat.Store(is)
+	return e
+}
+
+// stream returns the whole stream, shared: callers must not modify it.
+func (e *cachedStream) stream() *image.ImageStream {
+	if is := e.flat.Load(); is != nil {
+		return is
+	}
+	is := *e.meta
+	is.Status.Tags, _ = flattenChunks(*e.chunks.Load())
+	e.flat.CompareAndSwap(nil, &is)
+	return e.flat.Load()
+}
+
+// tagJSONs returns the JSON of every status tag of stream(), or nil when
+// not known.
+func (e *cachedStream) tagJSONs() []*tagJSON {
+	if e.flat.Load() != nil && e.meta == nil {
+		return e.tags
+	}
+	if c := e.chunks.Load(); c != nil {
+		_, js := flattenChunks(*c)
+		return js
+	}
+	return nil
+}
+
+// metaStream returns the stream without status tags, shared.
+func (e *cachedStream) metaStream() *image.ImageStream {
+	if e.meta != nil {
+		return e.meta
+	}
+	m := *e.flat.Load()
+	m.Status.Tags = nil
+	return &m
+}
+
+// chunked returns the status tags in chunks, encoding the tags whose
+// JSON is not known.
+func (e *cachedStream) chunked() ([]*tagChunk, error) {
+	if c := e.chunks.Load(); c != nil {
+		return *c, nil
+	}
+	tags := e.flat.Load().Status.Tags
+	js := e.tags
+	if js == nil {
+		js = make([]*tagJSON, len(tags))
+		for i := range tags {
+			j, err := encodeTag(&tags[i], nil, nil)
+			if err != nil {
+				return nil, err
+			}
+			js[i] = j
+		}
+	}
+	c := cutChunks(tags, js)
+	e.chunks.CompareAndSwap(nil, &c)
+	return *e.chunks.Load(), nil
 }
 
 // streamFacts are what a push would otherwise learn by looking at every

@@ -38,8 +38,11 @@
 // write, one revision for many events. A compare-and-swap that loses to a
 // writer elsewhere is retried while the tag still shows what the push
 // saw. The Service keeps the last revision of each stream decoded, with
-// the JSON of each tag, so a push encodes only its new events and looks
-// only at the tags it changes.
+// the JSON of each tag, and its status tags in chunks, so a push encodes
+// only its new events, looks only at the tags it changes and copies only
+// their chunks. On the memory store, which keeps a value as the list of
+// those chunks, appending a tag event costs the same whatever the number
+// of other tags; other stores are handed the whole value, one copy.
 //
 // # Tag views: ImageStreamTags and ImageTags
 //

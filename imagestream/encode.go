@@ -51,8 +51,11 @@ func encodeStream(dst []byte, is *image.ImageStream, prev *cachedStream, sameHea
 	// copying bytes.
 	tags = make([]*tagJSON, len(is.Status.Tags))
 	var old []image.NamedTagEventList
-	if prev != nil && prev.tags != nil {
-		old = prev.is.Status.Tags
+	var oldJSON []*tagJSON
+	if prev != nil {
+		if oldJSON = prev.tagJSONs(); oldJSON != nil {
+			old = prev.stream().Status.Tags
+		}
 	}
 	j := 0 // both lists are sorted: walk them side by side
 	for i := range is.Status.Tags {
@@ -63,7 +66,7 @@ func encodeStream(dst []byte, is *image.ImageStream, prev *cachedStream, sameHea
 		var was *image.NamedTagEventList
 		var wasJSON *tagJSON
 		if j < len(old) && old[j].Tag == l.Tag {
-			was, wasJSON = &old[j], prev.tags[j]
+			was, wasJSON = &old[j], oldJSON[j]
 		}
 		if tags[i], err = encodeTag(l, was, wasJSON); err != nil {
 			return nil, nil, nil, err

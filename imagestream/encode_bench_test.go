@@ -34,18 +34,18 @@ func BenchmarkPushEncode(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			cur := &cachedStream{is: is, tags: tagJSON, head: head, size: len(out)}
+			cur := newFlatEntry(0, is, tagJSON, head, len(out), streamFacts{})
 			buf := make([]byte, 0, 2*len(out))
 			b.ReportAllocs()
 			b.SetBytes(int64(len(out)))
 			i := 0
 			for b.Loop() {
 				tag := fmt.Sprintf("t%04d", i%tags)
-				next := shallowStatusCopy(cur.is)
+				next := shallowStatusCopy(cur.stream())
 				cloneStatusTag(next, tag)
 				AddTagEvent(next, tag, event(1_000_000+i))
-				strategy.PrepareForStatusUpdate(next, cur.is)
-				if _, _, _, err := encodeStream(buf, next, cur, headUnchanged(next, cur.is)); err != nil {
+				strategy.PrepareForStatusUpdate(next, cur.stream())
+				if _, _, _, err := encodeStream(buf, next, cur, headUnchanged(next, cur.stream())); err != nil {
 					b.Fatal(err)
 				}
 				i++ // cur stays: every push starts from the same stream

@@ -60,7 +60,7 @@ func streamEdits(ops []byte, check func(is *image.ImageStream, prev *cachedStrea
 		if err != nil {
 			panic(err)
 		}
-		prev = &cachedStream{is: next, tags: tags, head: head, size: len(out)}
+		prev = newFlatEntry(0, next, tags, head, len(out), streamFacts{})
 		is = next
 	}
 }

@@ -31,7 +31,7 @@ func (c *ImageTags) Get(ctx context.Context, name string) (*image.ImageTag, erro
 	if err != nil {
 		return nil, err
 	}
-	is := c.s.decorated(cur.is)
+	is := c.s.decorated(cur.stream())
 	it, ok := newITag(is, tag)
 	if !ok {
 		return nil, NewNotFound(ResourceImageTags, name)

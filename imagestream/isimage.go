@@ -36,7 +36,7 @@ func (c *ImageStreamImages) Get(ctx context.Context, name string) (*image.ImageS
 	if err != nil {
 		return nil, err
 	}
-	layers, err := c.s.layersFor(ctx, cur.is)
+	layers, err := c.s.layersFor(ctx, cur.stream())
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +59,7 @@ func (c *ImageStreamImages) Get(ctx context.Context, name string) (*image.ImageS
 			Namespace:         c.ns,
 			Name:              name,
 			CreationTimestamp: img.CreationTimestamp,
-			Annotations:       maps.Clone(cur.is.Annotations),
+			Annotations:       maps.Clone(cur.stream().Annotations),
 		},
 		Image: *img,
 	}, nil

@@ -21,7 +21,7 @@ func (c *ImageStreamTags) Get(ctx context.Context, name string) (*image.ImageStr
 	if err != nil {
 		return nil, err
 	}
-	is := c.s.decorated(cur.is)
+	is := c.s.decorated(cur.stream())
 	event, img, err := c.s.tagImage(ctx, is, tag)
 	if event == nil || event.Image == "" {
 		return nil, NewNotFound(ResourceImageStreamTags, name)

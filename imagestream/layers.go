@@ -30,7 +30,7 @@ func (c *ImageStreamLayers) Get(ctx context.Context, name string) (*image.ImageS
 	if err != nil {
 		return nil, err
 	}
-	return c.s.layersFor(ctx, cur.is)
+	return c.s.layersFor(ctx, cur.stream())
 }
 
 // layersFor runs the §7 algorithm over the read-only stream is.

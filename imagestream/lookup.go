@@ -95,7 +95,7 @@ func (s *Service) ResolveShortName(ctx context.Context, ns, name string) (string
 	if err != nil {
 		return fail(err)
 	}
-	is := s.decorated(cur.is)
+	is := s.decorated(cur.stream())
 	local := is.Spec.LookupPolicy.Local
 	// Step 4: the ImageStreamTag exists when its newest event names an
 	// Image that is stored (else its GET is a NotFound, and step 5 runs).

@@ -87,12 +87,12 @@ func (c *ImageStreamMappings) Create(ctx context.Context, in *image.ImageStreamM
 	// another stream) is pulled through this stream.
 	ref := img.DockerImageReference
 	if existed && img.Annotations[image.ManagedByOpenShiftAnnotation] == "true" {
-		if r, ok := referenceForStream(cur.is); ok {
+		if r, ok := referenceForStream(cur.metaStream()); ok {
 			r.Tag, r.ID = "", img.Name
 			ref = r.Exact()
 		}
 	}
-	if err := c.s.allowNewPullSpec(cur.is, tag, ref); err != nil {
+	if err := c.s.allowNewPullSpec(cur, tag, ref); err != nil {
 		return nil, err
 	}
 	// Steps 5 and 6.
@@ -133,64 +133,147 @@ func (s *Service) applyPushes(ctx context.Context, ns, name string, batch []*pus
 			return
 		}
 		if attempt > 0 {
-			pending = dropConflicting(cur.is, name, pending)
+			pending = dropConflicting(cur.stream(), name, pending)
 			if len(pending) == 0 {
 				return
 			}
 		}
-		updated := shallowStatusCopy(cur.is)
-		var cloned []string
-		clone := func(tag string) {
-			if !slices.Contains(cloned, tag) {
-				cloned = append(cloned, tag)
-				cloneStatusTag(updated, tag)
-			}
+		// The chunked write needs spec tags that the strategy leaves as
+		// they are (so only status tags change) and no limit check (which
+		// looks at whole streams).
+		if cur.facts.specSettled && s.strategy.VerifyLimits == nil {
+			err = s.pushChunked(ctx, cur, pending)
+		} else {
+			err = s.pushFlat(ctx, cur, pending)
 		}
-		changed := false
-		facts := &cur.facts
-		for _, p := range pending {
-			p.seen = LatestTaggedImage(cur.is, p.tag) // cur.is is never modified
-			clone(p.tag)
-			if facts.tracking {
-				for i := range updated.Spec.Tags {
-					if tracks(updated, &updated.Spec.Tags[i], p.tag) {
-						clone(updated.Spec.Tags[i].Name)
-					}
-				}
-			}
-			p.next.Generation = updated.Generation // QUIRK §14.11: the stream's, not the tag's
-			if AddTagEvent(updated, p.tag, p.next) {
-				changed = true
-				if facts.tracking {
-					UpdateTrackingTags(updated, p.tag, p.next)
-				}
-			}
-		}
-		if !changed {
-			settle(pending, nil) // nothing to write: the tags already show every push
-			return
-		}
-		// The status strategy gives newest events of generation 0 a
-		// generation; such tags must not be shared with the cache.
-		for _, tag := range facts.zeroGen {
-			clone(tag)
-		}
-		// Only the cloned tags can differ from cur.is or have newest
-		// events of generation 0: the strategy looks at those alone.
-		s.strategy.prepareStatusUpdate(updated, cur.is, facts.specSettled, cloned)
-		if s.strategy.VerifyLimits != nil {
-			if err := s.strategy.VerifyLimits(ctx, updated, cur.is); err != nil {
-				settle(pending, NewForbidden(ResourceImageStreams, name, err))
-				return
-			}
-		}
-		_, err = s.storeStream(ctx, updated, cur.rv, cur, headUnchanged(updated, cur.is), facts.afterPush())
 		if !errors.Is(err, storage.ErrConflict) {
-			settle(pending, err) // nil: written
+			settle(pending, err) // nil: written, or nothing to write
 			return
 		}
 	}
 	settle(pending, NewServerTimeout(ResourceImageStreams, "create", 2))
+}
+
+// pushFlat is one attempt of applyPushes on the whole decoded stream.
+func (s *Service) pushFlat(ctx context.Context, cur *cachedStream, pending []*push) error {
+	old := cur.stream()
+	updated := shallowStatusCopy(old)
+	var cloned []string
+	clone := func(tag string) {
+		if !slices.Contains(cloned, tag) {
+			cloned = append(cloned, tag)
+			cloneStatusTag(updated, tag)
+		}
+	}
+	facts := &cur.facts
+	changed := false
+	for _, p := range pending {
+		p.seen = LatestTaggedImage(old, p.tag) // old is never modified
+		clone(p.tag)
+		if facts.tracking {
+			for i := range updated.Spec.Tags {
+				if tracks(updated, &updated.Spec.Tags[i], p.tag) {
+					clone(updated.Spec.Tags[i].Name)
+				}
+			}
+		}
+		p.next.Generation = updated.Generation // QUIRK §14.11: the stream's, not the tag's
+		if AddTagEvent(updated, p.tag, p.next) {
+			changed = true
+			if facts.tracking {
+				UpdateTrackingTags(updated, p.tag, p.next)
+			}
+		}
+	}
+	if !changed {
+		return nil // nothing to write: the tags already show every push
+	}
+	// The status strategy gives newest events of generation 0 a
+	// generation; such tags must not be shared with the cache.
+	for _, tag := range facts.zeroGen {
+		clone(tag)
+	}
+	// Only the cloned tags can differ from old or have newest events of
+	// generation 0: the strategy looks at those alone.
+	s.strategy.prepareStatusUpdate(updated, old, facts.specSettled, cloned)
+	if s.strategy.VerifyLimits != nil {
+		if err := s.strategy.VerifyLimits(ctx, updated, old); err != nil {
+			return NewForbidden(ResourceImageStreams, old.Name, err)
+		}
+	}
+	_, err := s.storeStream(ctx, updated, cur.rv, cur, headUnchanged(updated, old), facts.afterPush())
+	return err
+}
+
+// pushChunked is pushFlat on the chunks of cur (chunks.go): the tags the
+// pushes touch are copied out into a stream that holds them alone and
+// shares everything else with cur, the history rules and the status
+// strategy run on it exactly as on the whole stream (they look at
+// nothing but the tags they change, the spec and the metadata), and the
+// changed tags go back into copies of their chunks.
+func (s *Service) pushChunked(ctx context.Context, cur *cachedStream, pending []*push) error {
+	chunks, err := cur.chunked()
+	if err != nil {
+		return NewInternalError(err)
+	}
+	meta := cur.metaStream()
+	updated, old := *meta, *meta // Status.Tags: only the touched tags
+	var cloned []string
+	clone := func(tag string) {
+		if slices.Contains(cloned, tag) {
+			return
+		}
+		cloned = append(cloned, tag)
+		l := findTag(chunks, tag)
+		if l == nil {
+			return
+		}
+		i, _ := statusIndex(&old, tag)
+		old.Status.Tags = slices.Insert(old.Status.Tags, i, *l)
+		c := *l
+		c.Items = append(make([]image.TagEvent, 0, len(l.Items)+1), l.Items...)
+		c.Conditions = slices.Clone(l.Conditions)
+		j, _ := statusIndex(&updated, tag) // updated may have new tags
+		updated.Status.Tags = slices.Insert(updated.Status.Tags, j, c)
+	}
+	facts := &cur.facts
+	changed := false
+	for _, p := range pending {
+		p.seen = nil
+		if l := findTag(chunks, p.tag); l != nil && len(l.Items) > 0 {
+			p.seen = &l.Items[0] // chunks are never modified
+		}
+		clone(p.tag)
+		if facts.tracking {
+			for i := range updated.Spec.Tags {
+				if tracks(&updated, &updated.Spec.Tags[i], p.tag) {
+					clone(updated.Spec.Tags[i].Name)
+				}
+			}
+		}
+		p.next.Generation = updated.Generation // QUIRK §14.11: the stream's, not the tag's
+		if AddTagEvent(&updated, p.tag, p.next) {
+			changed = true
+			if facts.tracking {
+				UpdateTrackingTags(&updated, p.tag, p.next)
+			}
+		}
+	}
+	if !changed {
+		return nil
+	}
+	for _, tag := range facts.zeroGen {
+		clone(tag)
+	}
+	s.strategy.prepareStatusUpdate(&updated, &old, true, cloned)
+	next, err := replaceTags(chunks, updated.Status.Tags)
+	if err != nil {
+		return NewInternalError(err)
+	}
+	sameHead := headUnchanged(&updated, meta)
+	updated.Status.Tags = nil
+	_, err = s.storeChunks(ctx, &updated, next, cur.rv, cur, sameHead, facts.afterPush())
+	return err
 }
 
 // dropConflicting applies the rule of SEMANTICS §6.2 step 6 after a
@@ -230,18 +313,19 @@ func headUnchanged(is, old *image.ImageStream) bool {
 // against the registry allow-list, as the status update does for pull
 // specs new to the status (SEMANTICS §3.5, §3.11). The pull spec of a
 // mapping parses: validation or the stream's repository made sure.
-func (s *Service) allowNewPullSpec(is *image.ImageStream, tag, spec string) error {
+func (s *Service) allowNewPullSpec(cur *cachedStream, tag, spec string) error {
 	allow := s.strategy.Validation.AllowRegistry
 	if allow == nil {
 		return nil
 	}
+	is := cur.metaStream()
 	ref, err := reference.Parse(spec)
 	if err == nil {
 		if err = allow(ref, is.Annotations[image.InsecureRepositoryAnnotation] == "true"); err == nil {
 			return nil
 		}
 	}
-	for _, l := range is.Status.Tags { // pull specs already in the status stay allowed
+	for _, l := range cur.stream().Status.Tags { // pull specs already in the status stay allowed
 		for _, e := range l.Items {
 			if e.DockerImageReference == spec {
 				return nil

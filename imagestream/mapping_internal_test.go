@@ -35,7 +35,7 @@ func TestPushLeavesCachedStreamAlone(t *testing.T) {
 	if _, err := svc.ImageStreamMappings("ns").Create(ctx, m); err != nil {
 		t.Fatal(err)
 	}
-	if got := LatestTaggedImage(cur.is, "old").Generation; got != 0 {
+	if got := LatestTaggedImage(cur.stream(), "old").Generation; got != 0 {
 		t.Errorf("cached stream changed: generation %d", got)
 	}
 	is, _, err := svc.getStream(ctx, "ns", "app")

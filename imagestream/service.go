@@ -192,7 +192,7 @@ func (s *Service) getStream(ctx context.Context, ns, name string) (*image.ImageS
 	if err != nil {
 		return nil, 0, err
 	}
-	is := cur.is.DeepCopy()
+	is := cur.stream().DeepCopy()
 	s.strategy.Decorate(is)
 	return is, cur.rv, nil
 }
@@ -216,6 +216,15 @@ func (s *Service) decorated(is *image.ImageStream) *image.ImageStream {
 // (SEMANTICS §2.3).
 func (s *Service) loadStream(ctx context.Context, ns, name string) (*cachedStream, error) {
 	key := streamKey(ns, name)
+	if r, ok := s.store.(revisioner); ok {
+		rv, err := r.Revision(ctx, key)
+		if err != nil {
+			return nil, storageError(err, ResourceImageStreams, name)
+		}
+		if e := s.cache.get(key, rv); e != nil {
+			return e, nil
+		}
+	}
 	obj, err := s.store.Get(ctx, key)
 	if err != nil {
 		return nil, storageError(err, ResourceImageStreams, name)
@@ -227,7 +236,7 @@ func (s *Service) loadStream(ctx context.Context, ns, name string) (*cachedStrea
 	if err != nil {
 		return nil, err
 	}
-	e := &cachedStream{rv: obj.ResourceVersion, is: is, size: len(obj.Value), facts: s.strategy.factsOf(is)}
+	e := newFlatEntry(obj.ResourceVersion, is, nil, nil, len(obj.Value), s.strategy.factsOf(is))
 	s.cache.put(key, e)
 	return e, nil
 }

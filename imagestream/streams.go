@@ -98,8 +98,8 @@ func (c *ImageStreams) List(ctx context.Context, opts ListOptions) (*image.Image
 	}
 	for _, obj := range res.Items {
 		if e := c.s.cache.get(obj.Key, obj.ResourceVersion); e != nil {
-			if sel.Matches(e.is.Labels) && fields.matches(&e.is.ObjectMeta) {
-				list.Items = append(list.Items, *e.is.DeepCopy())
+			if sel.Matches(e.stream().Labels) && fields.matches(&e.stream().ObjectMeta) {
+				list.Items = append(list.Items, *e.stream().DeepCopy())
 				c.s.strategy.Decorate(&list.Items[len(list.Items)-1])
 			}
 			continue
@@ -175,7 +175,7 @@ func (c *ImageStreams) update(ctx context.Context, in *image.ImageStream, prepar
 	if rv != cur.rv {
 		return nil, NewConflict(ResourceImageStreams, is.Name, errModified)
 	}
-	old := cur.is // shared: the strategy only reads old
+	old := cur.stream() // shared: the strategy only reads old
 	beforeUpdate(&is.ObjectMeta, &old.ObjectMeta, true)
 	if err := prepare(is, old); err != nil {
 		return nil, err
@@ -184,7 +184,7 @@ func (c *ImageStreams) update(ctx context.Context, in *image.ImageStream, prepar
 	if err != nil {
 		return nil, err
 	}
-	return e.is.DeepCopy(), nil
+	return e.stream().DeepCopy(), nil
 }
 
 // Delete removes the stream. Its images stay: they are cluster objects

@@ -34,7 +34,7 @@ func (s *Service) createStream(ctx context.Context, is *image.ImageStream) (*ima
 		return nil, storageError(err, ResourceImageStreams, is.Name)
 	}
 	is.ResourceVersion = formatRV(rv)
-	s.cache.put(key, &cachedStream{rv: rv, is: is, size: len(b), facts: s.strategy.factsOf(is)})
+	s.cache.put(key, newFlatEntry(rv, is, nil, nil, len(b), s.strategy.factsOf(is)))
 	return is.DeepCopy(), nil
 }
 
@@ -46,6 +46,73 @@ func (s *Service) createStream(ctx context.Context, is *image.ImageStream) (*ima
 // the buffer afterwards, whatever the outcome.
 type ownedUpdater interface {
 	UpdateOwned(ctx context.Context, key string, value []byte, rv int64) (int64, error)
+}
+
+// partsUpdater is implemented by stores that can keep a value as the
+// list of parts it is the concatenation of (memory.Store.UpdateParts),
+// sharing the parts with earlier values: a push hands over the JSON of
+// the stream's chunks (chunks.go) without joining them. The store owns
+// parts afterwards, and no part is ever modified.
+type partsUpdater interface {
+	UpdateParts(ctx context.Context, key string, parts [][]byte, rv int64) (int64, error)
+}
+
+// revisioner is implemented by stores that tell the revision of a key
+// without reading its value (memory.Store.Revision): a cached stream is
+// then validated without the store joining the parts of its value.
+type revisioner interface {
+	Revision(ctx context.Context, key string) (int64, error)
+}
+
+// storeChunks writes over revision rv the stream whose status tags are
+// chunks and whose everything else is meta (Status.Tags nil), and caches
+// it. It reuses prev's JSON of everything but the tags when sameHead.
+// meta belongs to the cache afterwards. It fails like storeStream.
+func (s *Service) storeChunks(ctx context.Context, meta *image.ImageStream, chunks []*tagChunk, rv int64, prev *cachedStream, sameHead bool, facts *streamFacts) (*cachedStream, error) {
+	meta.TypeMeta = streamTypeMeta
+	key := streamKey(meta.Namespace, meta.Name)
+	head, prefix := prev.head, prev.prefix
+	if !sameHead || head == nil {
+		var err error
+		if head, err = encodeHead(meta); err != nil {
+			return nil, NewInternalError(err)
+		}
+		prefix = nil
+	}
+	if prefix == nil {
+		var ok bool
+		if prefix, ok = tagsPrefix(head); !ok {
+			return nil, NewInternalError(errors.New("unexpected encoding of the stream"))
+		}
+	}
+	parts, size := streamParts(prefix, chunks)
+	if len(chunks) == 0 {
+		parts, size = [][]byte{head}, len(head) // no status tags: no "tags" either
+	}
+	var nrv int64
+	var err error
+	if pu, ok := s.store.(partsUpdater); ok {
+		nrv, err = pu.UpdateParts(ctx, key, parts, rv)
+	} else {
+		b := s.buffers.get()
+		if cap(b) < size {
+			b = make([]byte, 0, size)
+		}
+		b = b[:0]
+		for _, p := range parts {
+			b = append(b, p...)
+		}
+		nrv, err = s.store.Update(ctx, key, b, rv)
+		s.buffers.put(b)
+	}
+	if err != nil {
+		return nil, storageError(err, ResourceImageStreams, meta.Name)
+	}
+	meta.ResourceVersion = formatRV(nrv)
+	e := &cachedStream{rv: nrv, meta: meta, head: head, prefix: prefix, size: size, facts: *facts}
+	e.chunks.Store(&chunks)
+	s.cache.put(key, e)
+	return e, nil
 }
 
 // storeStream writes is over revision rv and caches it. It reuses the
@@ -82,7 +149,7 @@ func (s *Service) storeStream(ctx context.Context, is *image.ImageStream, rv int
 		f := s.strategy.factsOf(is)
 		facts = &f
 	}
-	e := &cachedStream{rv: nrv, is: is, tags: tags, head: head, size: size, facts: *facts}
+	e := newFlatEntry(nrv, is, tags, head, size, *facts)
 	s.cache.put(key, e)
 	return e, nil
 }
@@ -138,15 +205,15 @@ func (s *Service) upsertStreamWithRetry(ctx context.Context, ns, name string, gr
 		case err != nil:
 			return nil, false, err
 		}
-		is := cur.is.DeepCopy()
+		is := cur.stream().DeepCopy()
 		if err := mutate(is, true); err != nil {
 			if errors.Is(err, errNoChange) {
-				return cur.is.DeepCopy(), false, nil
+				return cur.stream().DeepCopy(), false, nil
 			}
 			return nil, false, err
 		}
-		s.strategy.PrepareForInternalUpdate(is, cur.is)
-		if err := s.strategy.ValidateUpdate(ctx, is, cur.is); err != nil {
+		s.strategy.PrepareForInternalUpdate(is, cur.stream())
+		if err := s.strategy.ValidateUpdate(ctx, is, cur.stream()); err != nil {
 			return nil, false, err
 		}
 		e, err := s.storeStream(ctx, is, cur.rv, cur, false, nil)
@@ -156,7 +223,7 @@ func (s *Service) upsertStreamWithRetry(ctx context.Context, ns, name string, gr
 		if err != nil {
 			return nil, false, err
 		}
-		return e.is.DeepCopy(), false, nil
+		return e.stream().DeepCopy(), false, nil
 	}
 	return nil, false, NewServerTimeout(gr, op, 2)
 }
