@@ -41,36 +41,11 @@ type tagJSON struct {
 // It returns the encoding and, for the next cache entry, the JSON of
 // every status tag and the head.
 func encodeStream(dst []byte, is *image.ImageStream, prev *cachedStream, sameHead bool) (out []byte, tags []*tagJSON, head []byte, err error) {
-	if sameHead && prev != nil && prev.head != nil {
-		head = prev.head
-	} else if head, err = encodeHead(is); err != nil {
+	if head, err = encodeStreamHead(is, prev, sameHead); err != nil {
 		return nil, nil, nil, err
 	}
-	// One pointer per tag: the tags a push leaves alone share their
-	// tagJSON with prev, so this list is the only per-tag cost besides
-	// copying bytes.
-	tags = make([]*tagJSON, len(is.Status.Tags))
-	var old []image.NamedTagEventList
-	var oldJSON []*tagJSON
-	if prev != nil {
-		if oldJSON = prev.tagJSONs(); oldJSON != nil {
-			old = prev.stream().Status.Tags
-		}
-	}
-	j := 0 // both lists are sorted: walk them side by side
-	for i := range is.Status.Tags {
-		l := &is.Status.Tags[i]
-		for j < len(old) && old[j].Tag < l.Tag {
-			j++
-		}
-		var was *image.NamedTagEventList
-		var wasJSON *tagJSON
-		if j < len(old) && old[j].Tag == l.Tag {
-			was, wasJSON = &old[j], oldJSON[j]
-		}
-		if tags[i], err = encodeTag(l, was, wasJSON); err != nil {
-			return nil, nil, nil, err
-		}
+	if tags, err = encodeStatusTags(is, prev); err != nil {
+		return nil, nil, nil, err
 	}
 	// Status comes last in the encoding, and it is never empty (its
 	// dockerImageRepository has no omitempty): splice the tags in front of
@@ -102,6 +77,48 @@ func encodeStream(dst []byte, is *image.ImageStream, prev *cachedStream, sameHea
 		out = append(out, t.b...)
 	}
 	return append(out, "]}}"...), tags, head, nil
+}
+
+// encodeStreamHead returns the head of is (see encodeHead), prev's when
+// sameHead says it is unchanged.
+func encodeStreamHead(is *image.ImageStream, prev *cachedStream, sameHead bool) ([]byte, error) {
+	if sameHead && prev != nil && prev.head != nil {
+		return prev.head, nil
+	}
+	return encodeHead(is)
+}
+
+// encodeStatusTags returns the JSON of every status tag of is, reusing
+// prev's (which may be nil) for the tags that did not change.
+func encodeStatusTags(is *image.ImageStream, prev *cachedStream) ([]*tagJSON, error) {
+	// One pointer per tag: the tags a push leaves alone share their
+	// tagJSON with prev, so this list is the only per-tag cost besides
+	// copying bytes.
+	tags := make([]*tagJSON, len(is.Status.Tags))
+	var old []image.NamedTagEventList
+	var oldJSON []*tagJSON
+	if prev != nil {
+		if oldJSON = prev.tagJSONs(); oldJSON != nil {
+			old = prev.stream().Status.Tags
+		}
+	}
+	j := 0 // both lists are sorted: walk them side by side
+	for i := range is.Status.Tags {
+		l := &is.Status.Tags[i]
+		for j < len(old) && old[j].Tag < l.Tag {
+			j++
+		}
+		var was *image.NamedTagEventList
+		var wasJSON *tagJSON
+		if j < len(old) && old[j].Tag == l.Tag {
+			was, wasJSON = &old[j], oldJSON[j]
+		}
+		var err error
+		if tags[i], err = encodeTag(l, was, wasJSON); err != nil {
+			return nil, err
+		}
+	}
+	return tags, nil
 }
 
 // encodeHead returns the JSON of is without status tags and without

@@ -124,6 +124,11 @@ func (s *Service) storeChunks(ctx context.Context, meta *image.ImageStream, chun
 func (s *Service) storeStream(ctx context.Context, is *image.ImageStream, rv int64, prev *cachedStream, sameHead bool, facts *streamFacts) (*cachedStream, error) {
 	is.TypeMeta = streamTypeMeta
 	key := streamKey(is.Namespace, is.Name)
+	if pu, ok := s.store.(partsUpdater); ok && len(is.Status.Tags) > 0 {
+		if e, done, err := s.storeStreamParts(ctx, pu, is, rv, prev, sameHead, facts); done {
+			return e, err
+		}
+	}
 	owner, owned := s.store.(ownedUpdater)
 	var dst []byte
 	if !owned {
@@ -152,6 +157,42 @@ func (s *Service) storeStream(ctx context.Context, is *image.ImageStream, rv int
 	e := newFlatEntry(nrv, is, tags, head, size, *facts)
 	s.cache.put(key, e)
 	return e, nil
+}
+
+// storeStreamParts is storeStream for a store that keeps values as
+// parts: the status tags are cut into chunks at once (which costs what
+// joining them would), so the pushes that follow find them ready. done is
+// false, with nothing written, when the stream's JSON does not have the
+// usual shape (see tagsPrefix).
+func (s *Service) storeStreamParts(ctx context.Context, pu partsUpdater, is *image.ImageStream, rv int64, prev *cachedStream, sameHead bool, facts *streamFacts) (e *cachedStream, done bool, err error) {
+	head, err := encodeStreamHead(is, prev, sameHead)
+	if err != nil {
+		return nil, true, NewInternalError(err)
+	}
+	prefix, ok := tagsPrefix(head)
+	if !ok {
+		return nil, false, nil
+	}
+	tags, err := encodeStatusTags(is, prev)
+	if err != nil {
+		return nil, true, NewInternalError(err)
+	}
+	chunks := cutChunks(is.Status.Tags, tags)
+	parts, size := streamParts(prefix, chunks)
+	nrv, err := pu.UpdateParts(ctx, streamKey(is.Namespace, is.Name), parts, rv)
+	if err != nil {
+		return nil, true, storageError(err, ResourceImageStreams, is.Name)
+	}
+	is.ResourceVersion = formatRV(nrv)
+	if facts == nil {
+		f := s.strategy.factsOf(is)
+		facts = &f
+	}
+	e = newFlatEntry(nrv, is, tags, head, size, *facts)
+	e.prefix = prefix
+	e.chunks.Store(&chunks)
+	s.cache.put(streamKey(is.Namespace, is.Name), e)
+	return e, true, nil
 }
 
 // updateStreamWithRetry changes stream ns/name the way the server's own
