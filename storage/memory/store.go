@@ -116,18 +116,9 @@ func New(opts ...Option) *Store {
 
 // Get returns the current object at key.
 func (s *Store) Get(ctx context.Context, key string) (storage.Object, error) {
-	if err := check(ctx, "get", key); err != nil {
+	v, err := s.head(ctx, key)
+	if err != nil {
 		return storage.Object{}, err
-	}
-	s.mu.RLock()
-	v, ok := s.current(key)
-	closed := s.closed
-	s.mu.RUnlock()
-	switch {
-	case closed:
-		return storage.Object{}, &storage.KeyError{Op: "get", Key: key, Err: storage.ErrClosed}
-	case !ok:
-		return storage.Object{}, &storage.KeyError{Op: "get", Key: key, Err: storage.ErrNotFound}
 	}
 	return v.object(key), nil
 }
@@ -139,8 +130,18 @@ func (s *Store) Get(ctx context.Context, key string) (storage.Object, error) {
 // exist or was deleted. It serves callers that cache decoded objects and
 // only need to know whether their copy is still current.
 func (s *Store) Revision(ctx context.Context, key string) (int64, error) {
-	if err := check(ctx, "get", key); err != nil {
+	v, err := s.head(ctx, key)
+	if err != nil {
 		return 0, err
+	}
+	return v.rev, nil
+}
+
+// head returns the current version of key for Get and Revision; its
+// value is read, if at all, after the lock is released.
+func (s *Store) head(ctx context.Context, key string) (version, error) {
+	if err := check(ctx, "get", key); err != nil {
+		return version{}, err
 	}
 	s.mu.RLock()
 	v, ok := s.current(key)
@@ -148,11 +149,11 @@ func (s *Store) Revision(ctx context.Context, key string) (int64, error) {
 	s.mu.RUnlock()
 	switch {
 	case closed:
-		return 0, &storage.KeyError{Op: "get", Key: key, Err: storage.ErrClosed}
+		return version{}, &storage.KeyError{Op: "get", Key: key, Err: storage.ErrClosed}
 	case !ok:
-		return 0, &storage.KeyError{Op: "get", Key: key, Err: storage.ErrNotFound}
+		return version{}, &storage.KeyError{Op: "get", Key: key, Err: storage.ErrNotFound}
 	}
-	return v.rev, nil
+	return v, nil
 }
 
 // current returns the version of key as of the last write, and false if
