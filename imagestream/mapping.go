@@ -166,26 +166,7 @@ func (s *Service) pushFlat(ctx context.Context, cur *cachedStream, pending []*pu
 		}
 	}
 	facts := &cur.facts
-	changed := false
-	for _, p := range pending {
-		p.seen = LatestTaggedImage(old, p.tag) // old is never modified
-		clone(p.tag)
-		if facts.tracking {
-			for i := range updated.Spec.Tags {
-				if tracks(updated, &updated.Spec.Tags[i], p.tag) {
-					clone(updated.Spec.Tags[i].Name)
-				}
-			}
-		}
-		p.next.Generation = updated.Generation // QUIRK §14.11: the stream's, not the tag's
-		if AddTagEvent(updated, p.tag, p.next) {
-			changed = true
-			if facts.tracking {
-				UpdateTrackingTags(updated, p.tag, p.next)
-			}
-		}
-	}
-	if !changed {
+	if !addPushEvents(updated, old, facts.tracking, pending, clone) {
 		return nil // nothing to write: the tags already show every push
 	}
 	// The status strategy gives newest events of generation 0 a
@@ -203,6 +184,35 @@ func (s *Service) pushFlat(ctx context.Context, cur *cachedStream, pending []*pu
 	}
 	_, err := s.storeStream(ctx, updated, cur.rv, cur, headUnchanged(updated, old), facts.afterPush())
 	return err
+}
+
+// addPushEvents adds the event of every push to updated, in order, and
+// reports whether a tag changed. clone must give updated its own copy of
+// a tag (and old the tag as it was) before the tag changes; tracking says
+// whether spec tags may follow the pushed tags (§5.3). Each push records
+// the newest event its tag had in old, for the conflict rule of §6.2 step
+// 6; old is never modified.
+func addPushEvents(updated, old *image.ImageStream, tracking bool, pending []*push, clone func(tag string)) bool {
+	changed := false
+	for _, p := range pending {
+		clone(p.tag)
+		p.seen = LatestTaggedImage(old, p.tag)
+		if tracking {
+			for i := range updated.Spec.Tags {
+				if tracks(updated, &updated.Spec.Tags[i], p.tag) {
+					clone(updated.Spec.Tags[i].Name)
+				}
+			}
+		}
+		p.next.Generation = updated.Generation // QUIRK §14.11: the stream's, not the tag's
+		if AddTagEvent(updated, p.tag, p.next) {
+			changed = true
+			if tracking {
+				UpdateTrackingTags(updated, p.tag, p.next)
+			}
+		}
+	}
+	return changed
 }
 
 // pushChunked is pushFlat on the chunks of cur (chunks.go): the tags the
@@ -237,29 +247,7 @@ func (s *Service) pushChunked(ctx context.Context, cur *cachedStream, pending []
 		updated.Status.Tags = slices.Insert(updated.Status.Tags, j, c)
 	}
 	facts := &cur.facts
-	changed := false
-	for _, p := range pending {
-		p.seen = nil
-		if l := findTag(chunks, p.tag); l != nil && len(l.Items) > 0 {
-			p.seen = &l.Items[0] // chunks are never modified
-		}
-		clone(p.tag)
-		if facts.tracking {
-			for i := range updated.Spec.Tags {
-				if tracks(&updated, &updated.Spec.Tags[i], p.tag) {
-					clone(updated.Spec.Tags[i].Name)
-				}
-			}
-		}
-		p.next.Generation = updated.Generation // QUIRK §14.11: the stream's, not the tag's
-		if AddTagEvent(&updated, p.tag, p.next) {
-			changed = true
-			if facts.tracking {
-				UpdateTrackingTags(&updated, p.tag, p.next)
-			}
-		}
-	}
-	if !changed {
+	if !addPushEvents(&updated, &old, facts.tracking, pending, clone) {
 		return nil
 	}
 	for _, tag := range facts.zeroGen {
