@@ -6,9 +6,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/opencontainers/go-digest"
-
 	"github.com/imagestreams/imagestreams/image"
+	"github.com/imagestreams/imagestreams/reference"
 )
 
 // Snapshot is everything Plan looks at: the images and streams (read from
@@ -106,7 +105,7 @@ func (x *index) intern(d string, size int64) (int32, bool) {
 		x.sizes[id] = max(x.sizes[id], size)
 		return id, true
 	}
-	if !isDigest(d) {
+	if !reference.ValidDigest(d) {
 		return -1, false
 	}
 	id = int32(len(x.ids.names))
@@ -157,7 +156,7 @@ func buildIndex(s *Snapshot, streams []*image.ImageStream) *index {
 		x.names.add(h, slot, int32(i))
 		x.spans[i].name = img.Name
 		x.sizes = append(x.sizes, 0)
-		x.badName[i] = !isDigest(img.Name)
+		x.badName[i] = !reference.ValidDigest(img.Name)
 	}
 	for i, img := range imgs {
 		info := &x.images[i]
@@ -230,22 +229,6 @@ func hasConfig(img *image.Image) bool {
 		return img.DockerImageMetadata.ID != ""
 	}
 	return false
-}
-
-// isDigest checks the common sha256 form without allocating and defers
-// to go-digest for the rest.
-func isDigest(s string) bool {
-	if len(s) == 71 && s[:7] == "sha256:" {
-		for i := 7; i < 71; i++ {
-			// Unsigned wrap-around turns each range test into one compare.
-			if c := s[i]; c-'0' > 9 && c-'a' > 5 {
-				return false
-			}
-		}
-		return true
-	}
-	_, err := digest.Parse(s)
-	return err == nil
 }
 
 // sortedTags returns the indices of a stream's status tags in name order
