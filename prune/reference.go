@@ -1,6 +1,7 @@
 package prune
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/maphash"
@@ -130,6 +131,9 @@ type specResult struct {
 	kind            uint8
 	invalid         bool
 	err, salvaged   string
+	// stream is the index of the stream namespace/name, or -1; cached
+	// with the rest for a repeated spec.
+	stream int32
 }
 
 // analyzeReferences parses every reference. A reference is skipped when
@@ -141,10 +145,7 @@ type specResult struct {
 // direct-mapped cache: a repeated spec is parsed once, with memory
 // bounded whatever the number of references.
 func analyzeReferences(refs []Reference, p *policy, streams []*image.ImageStream) usage {
-	byName := make(map[[2]string]int32, len(streams))
-	for i, is := range streams {
-		byName[[2]string{is.Namespace, is.Name}] = int32(i)
-	}
+	names := newStreamNames(streams)
 	u := usage{refs: make([]parsedRef, 0, len(refs))}
 	cache := make([]specResult, specCacheSize(len(refs)))
 	seed := maphash.MakeSeed()
@@ -162,6 +163,7 @@ func analyzeReferences(refs []Reference, p *policy, streams []*image.ImageStream
 			res = &cache[maphash.String(seed, r.Spec)&uint64(len(cache)-1)]
 			if res.spec != r.Spec {
 				*res = parseSpec(r.Spec, p)
+				res.stream = names.find(res.namespace, res.name)
 			}
 			if res.invalid {
 				u.invalid = append(u.invalid, InvalidReference{Referrer: r.referrer(), Spec: r.Spec, Error: res.err, Salvaged: res.salvaged})
@@ -173,6 +175,7 @@ func analyzeReferences(refs []Reference, p *policy, streams []*image.ImageStream
 				continue
 			}
 			res = &specResult{namespace: r.namespace(), name: name, item: id, kind: refImage}
+			res.stream = names.find(res.namespace, res.name)
 		case image.KindImageStreamTag:
 			if strings.Contains(r.Spec, "@") {
 				u.invalidRef(r, fmt.Errorf("%q is an image stream image, not an image stream tag", r.Spec))
@@ -184,19 +187,60 @@ func analyzeReferences(refs []Reference, p *policy, streams []*image.ImageStream
 				continue
 			}
 			res = &specResult{namespace: r.namespace(), name: name, item: tag, kind: refTag}
+			res.stream = names.find(res.namespace, res.name)
 		default:
 			continue
 		}
 		if res.kind == refNone {
 			continue
 		}
-		si, ok := byName[[2]string{res.namespace, res.name}]
-		if !ok {
-			si = -1
-		}
-		u.refs = append(u.refs, parsedRef{stream: si, ref: int32(i), kind: res.kind, item: res.item})
+		u.refs = append(u.refs, parsedRef{stream: res.stream, ref: int32(i), kind: res.kind, item: res.item})
 	}
 	return u
+}
+
+// streamNames finds streams by namespace and name. Its keys are copies
+// of the names, packed in one string, so that the half a million lookups
+// of a large snapshot compare against memory that stays in cache rather
+// than against the streams' own strings, scattered over the snapshot.
+type streamNames struct {
+	byKey map[string]int32
+	buf   []byte
+}
+
+func newStreamNames(streams []*image.ImageStream) *streamNames {
+	var b strings.Builder
+	ends := make([]int, len(streams))
+	var key []byte
+	for i, is := range streams {
+		key = streamKey(key[:0], is.Namespace, is.Name)
+		b.Write(key)
+		ends[i] = b.Len()
+	}
+	all := b.String()
+	n := &streamNames{byKey: make(map[string]int32, len(streams))}
+	start := 0
+	for i, end := range ends {
+		n.byKey[all[start:end]] = int32(i)
+		start = end
+	}
+	return n
+}
+
+// streamKey appends namespace and name to b, the namespace's length
+// first, so that no two pairs give the same key.
+func streamKey(b []byte, namespace, name string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(namespace)))
+	return append(append(b, namespace...), name...)
+}
+
+// find returns the index of stream namespace/name, or -1.
+func (n *streamNames) find(namespace, name string) int32 {
+	n.buf = streamKey(n.buf[:0], namespace, name)
+	if si, ok := n.byKey[string(n.buf)]; ok {
+		return si
+	}
+	return -1
 }
 
 // specCacheSize is a power of two near a quarter of the references,
