@@ -81,6 +81,13 @@ func (t *digestTable) resize(n int) {
 	}
 }
 
+// hexless marks a slot of the names table whose image name is not kept
+// in index.nameHex.
+const hexless = 1 << 31
+
+// slotID returns the id a non-empty slot holds.
+func slotID(v uint64) int32 { return int32(uint32(v)&^hexless) - 1 }
+
 // find returns the id of d, whose hash is h, or -1 with the empty slot
 // where d belongs.
 func (t *digestTable) find(d string, h uint64, ds *digests) (id int32, slot uint64) {
@@ -91,16 +98,17 @@ func (t *digestTable) find(d string, h uint64, ds *digests) (id int32, slot uint
 			return -1, i
 		}
 		if v>>32 == h>>32 {
-			if id := int32(uint32(v)) - 1; ds.names[id] == d {
+			if id := slotID(v); ds.names[id] == d {
 				return id, i
 			}
 		}
 	}
 }
 
-// add records id for a digest with hash h that find did not find at slot.
-func (t *digestTable) add(h uint64, slot uint64, id int32) {
-	t.slots[slot] = h>>32<<32 | uint64(id+1)
+// add records id for a digest with hash h that find did not find at slot,
+// with flags (hexless or 0).
+func (t *digestTable) add(h uint64, slot uint64, id int32, flags uint64) {
+	t.slots[slot] = h>>32<<32 | uint64(id+1) | flags
 	t.n++
 	if 2*t.n > len(t.slots) {
 		t.resize(2 * t.n)

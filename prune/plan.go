@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 )
 
 // ErrMalformedImage is wrapped by Plan's error under Options.StrictImages.
@@ -27,18 +28,33 @@ func Plan(s *Snapshot, opts Options) (*Decisions, error) {
 	p := resolve(opts)
 	d := &Decisions{SchemaVersion: SchemaVersion, Policy: p.summary()}
 	pl := &planner{p: &p, refs: s.References, d: d}
-	// The references, and the layout of the stream decisions, do not
-	// depend on the image index; building them side by side shortens the
-	// sequential part of a plan.
+	// Two goroutines share the work before stage 1. One builds the image
+	// index: first the names, then the blobs. The other lays out the
+	// stream decisions and parses the references, which need no index,
+	// then groups the references by stream, which needs only the names.
+	// Then both look up the tag events' images, which also need only the
+	// names, sharing the streams between them.
 	streams := sortStreams(s)
 	var use usage
-	done := make(chan struct{})
+	var ri *refIndex
+	var next atomic.Int64
+	named := make(chan *index, 1)
+	laid, done := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(done)
-		use = analyzeReferences(s.References, &p, streams)
 		pl.layout(streams)
+		close(laid)
+		use = analyzeReferences(s.References, &p, streams)
+		x := <-named
+		ri = buildRefIndex(use.refs, x, &p)
+		use.refs = nil // grouped into ri; let the collector have it
+		pl.resolveEvents(x, &next)
 	}()
-	x := buildIndex(s, streams)
+	x := indexNames(s, streams)
+	named <- x
+	x.addBlobs()
+	<-laid
+	pl.resolveEvents(x, &next)
 	<-done
 	if p.StrictRefs && !p.IgnoreInvalidRefs && len(use.invalid) > 0 {
 		return nil, &ReferencesError{Invalid: use.invalid}
@@ -54,8 +70,7 @@ func Plan(s *Snapshot, opts Options) (*Decisions, error) {
 		return nil, fmt.Errorf("%w %q: %s (and %d more)", ErrMalformedImage, bad.Name, bad.Error, len(d.InvalidImages)-1)
 	}
 
-	pl.x, pl.ri = x, buildRefIndex(use.refs, x, &p)
-	use.refs = nil // grouped into pl.ri; let the collector have it
+	pl.x, pl.ri = x, ri
 	pl.pruneStreams()
 	pl.pruneImages()
 	pl.finish()

@@ -39,14 +39,20 @@ type index struct {
 	images  []imageInfo // sorted by name; image i's name has digest id i
 	digests []string    // digest id → digest
 	blobs   []int32     // see imageInfo
-	// blobRefs[i] is blobs[i] with its digest, so that stage 1 reads an
-	// image's blobs from one place instead of one per blob.
-	blobRefs []blobRef
-	// spans is what stage 1 reads of each image, packed so that the
-	// million events' lookups stay in cache.
+	// spans is what stage 1 reads of each image, packed small so that
+	// it stays in cache for the million events.
 	spans []imageSpan
-	sizes []int64 // digest id → known blob size
-	ids   digests
+	// nameHex holds the 64 hex digits of each "sha256:" image name, 64
+	// bytes per image: a tag event's lookup compares against one cache
+	// line here instead of following the name's string to wherever the
+	// decoder put it. Other names are compared as strings (hexless).
+	nameHex []byte
+	// imageNames are the first len(images) ids' digests, which lookups
+	// read while addBlobs appends to ids.
+	imageNames []string
+	imgs       []*image.Image // for addBlobs
+	sizes      []int64        // digest id → known blob size
+	ids        digests
 	// names holds only the image names (ids below len(images)), so the
 	// million lookups of tag events probe a table that stays in cache;
 	// others holds the remaining digests.
@@ -58,36 +64,39 @@ type index struct {
 
 // imageSpan is the hot part of imageInfo.
 type imageSpan struct {
-	name               string
 	blobStart, blobEnd int32
 	bad, list          bool
-}
-
-type blobRef struct {
-	id   int32
-	name string
 }
 
 // blobsOf returns the digest ids of an image's layers and config.
 func (x *index) blobsOf(info *imageInfo) []int32 { return x.blobs[info.blobStart:info.blobEnd] }
 
 // image returns the index of the image named name.
-//
-// It compares against the name kept in spans, which stage 1 reads next
-// anyway, rather than in ids: one cache miss less per tag event.
 func (x *index) image(name string) (int32, bool) {
-	h := x.hasher.hash(name)
+	id := x.imageHashed(name, x.hasher.hash(name))
+	return id, id >= 0
+}
+
+// imageHashed is image for a name whose hash is h; -1 when absent.
+func (x *index) imageHashed(name string, h uint64) int32 {
 	t := x.names
 	mask := uint64(len(t.slots) - 1)
+	sha := len(name) == 71 && name[:7] == "sha256:"
 	for i := h >> t.shift; ; i = (i + 1) & mask {
 		v := t.slots[i]
 		if v == 0 {
-			return -1, false
+			return -1
 		}
-		if v>>32 == h>>32 {
-			if id := int32(uint32(v)) - 1; x.spans[id].name == name {
-				return id, true
+		if v>>32 != h>>32 {
+			continue
+		}
+		id := slotID(v)
+		if v&hexless == 0 {
+			if sha && string(x.nameHex[64*int(id):64*int(id)+64]) == name[7:] {
+				return id
 			}
+		} else if x.imageNames[id] == name {
+			return id
 		}
 	}
 }
@@ -111,7 +120,7 @@ func (x *index) intern(d string, size int64) (int32, bool) {
 	id = int32(len(x.ids.names))
 	x.ids.names = append(x.ids.names, d)
 	x.sizes = append(x.sizes, size)
-	x.others.add(h, slot, id)
+	x.others.add(h, slot, id, 0)
 	return id, true
 }
 
@@ -123,7 +132,16 @@ func sortStreams(s *Snapshot) []*image.ImageStream {
 	})
 }
 
+// buildIndex interns every digest of the snapshot.
 func buildIndex(s *Snapshot, streams []*image.ImageStream) *index {
+	x := indexNames(s, streams)
+	x.addBlobs()
+	return x
+}
+
+// indexNames starts an index with the images' names. Once it returns,
+// image lookups work and may run while addBlobs adds the rest.
+func indexNames(s *Snapshot, streams []*image.ImageStream) *index {
 	imgs := dedupe(s.Images, func(a, b *image.Image) int { return strings.Compare(a.Name, b.Name) })
 	blobs, total := 0, len(imgs)
 	for _, img := range imgs {
@@ -134,16 +152,16 @@ func buildIndex(s *Snapshot, streams []*image.ImageStream) *index {
 	// that it stays in cache, and doubles as needed.
 	total += blobs
 	x := &index{
-		images:   make([]imageInfo, len(imgs)),
-		hasher:   newHasher(),
-		names:    newDigestTable(len(imgs)),
-		others:   newDigestTable(blobs / 4),
-		ids:      digests{names: make([]string, 0, total)},
-		sizes:    make([]int64, 0, total),
-		blobs:    make([]int32, 0, blobs),
-		spans:    make([]imageSpan, len(imgs)),
-		blobRefs: make([]blobRef, 0, blobs),
-		streams:  streams,
+		images:  make([]imageInfo, len(imgs)),
+		hasher:  newHasher(),
+		names:   newDigestTable(len(imgs)),
+		others:  newDigestTable(blobs / 4),
+		ids:     digests{names: make([]string, 0, total)},
+		sizes:   make([]int64, 0, total),
+		blobs:   make([]int32, 0, blobs),
+		spans:   make([]imageSpan, len(imgs)),
+		nameHex: make([]byte, 64*len(imgs)),
+		streams: streams,
 	}
 	// Image names are interned first, so an image's index is its name's
 	// digest id and one map serves both lookups.
@@ -153,12 +171,25 @@ func buildIndex(s *Snapshot, streams []*image.ImageStream) *index {
 		h := x.hasher.hash(img.Name)
 		_, slot := x.names.find(img.Name, h, &x.ids)
 		x.ids.names = append(x.ids.names, img.Name)
-		x.names.add(h, slot, int32(i))
-		x.spans[i].name = img.Name
+		flags := uint64(hexless)
+		if len(img.Name) == 71 && img.Name[:7] == "sha256:" {
+			copy(x.nameHex[64*i:], img.Name[7:])
+			flags = 0
+		}
+		x.names.add(h, slot, int32(i), flags)
 		x.sizes = append(x.sizes, 0)
 		x.badName[i] = !reference.ValidDigest(img.Name)
 	}
-	for i, img := range imgs {
+	x.imageNames = x.ids.names[:len(imgs):len(imgs)]
+	x.imgs = imgs
+	return x
+}
+
+// addBlobs interns the images' blobs and finds the lists' children. It
+// leaves alone what image lookups read (names, nameHex, imageNames), so
+// lookups may run meanwhile.
+func (x *index) addBlobs() {
+	for i, img := range x.imgs {
 		info := &x.images[i]
 		info.img = img
 		// A malformed image is reported and kept (PRUNE.md §6.6); oc
@@ -172,7 +203,6 @@ func buildIndex(s *Snapshot, streams []*image.ImageStream) *index {
 		for j, l := range img.DockerImageLayers {
 			if id, ok := x.intern(l.Name, l.LayerSize); ok {
 				x.blobs = append(x.blobs, id)
-				x.blobRefs = append(x.blobRefs, blobRef{id, l.Name})
 			} else if info.bad == "" {
 				info.bad = fmt.Sprintf("dockerImageLayers[%d].name %q is not a digest", j, l.Name)
 			}
@@ -180,7 +210,6 @@ func buildIndex(s *Snapshot, streams []*image.ImageStream) *index {
 		if hasConfig(img) {
 			if id, ok := x.intern(img.DockerImageMetadata.ID, 0); ok {
 				x.blobs = append(x.blobs, id)
-				x.blobRefs = append(x.blobRefs, blobRef{id, img.DockerImageMetadata.ID})
 			} else if info.bad == "" {
 				info.bad = fmt.Sprintf("dockerImageMetadata.Id %q is not a digest", img.DockerImageMetadata.ID)
 			}
@@ -192,10 +221,10 @@ func buildIndex(s *Snapshot, streams []*image.ImageStream) *index {
 				x.sizes[c] = max(x.sizes[c], m.ManifestSize)
 			}
 		}
-		x.spans[i] = imageSpan{name: img.Name, blobStart: info.blobStart, blobEnd: info.blobEnd, bad: info.bad != "", list: len(info.children) > 0}
+		x.spans[i] = imageSpan{blobStart: info.blobStart, blobEnd: info.blobEnd, bad: info.bad != "", list: len(info.children) > 0}
 	}
 	x.digests = x.ids.names
-	return x
+	x.imgs = nil
 }
 
 // dedupe sorts by compare, keeping the last of equal elements, without

@@ -25,9 +25,8 @@ type counter struct {
 	mask uint32
 	n    int
 	used []uint32 // slots in use
-	// touched ids and their digests, in order of first use
-	blobs, manifests         []int32
-	blobNames, manifestNames []string
+	// touched ids, in order of first use
+	blobs, manifests []int32
 }
 
 type use struct{ total, gone int32 }
@@ -39,6 +38,16 @@ type scratch struct {
 	strs  slab[string]
 	refs  slab[Referrer]
 	order []int
+	// releaseLinks' buffers
+	imageUses []imageUse
+	blobIDs   []int32
+}
+
+// imageUse is an image whose manifest and blobs a stream's event uses.
+type imageUse struct {
+	idx  int32
+	span imageSpan
+	gone bool
 }
 
 func newScratch() *scratch {
@@ -73,21 +82,20 @@ func (c *counter) slot(key int32) *use {
 	}
 }
 
-func (c *counter) count(key int32, g int32, touched *[]int32, names *[]string, name string) {
+func (c *counter) count(key int32, g int32, touched *[]int32) {
 	if 2*(c.n+1) > len(c.keys) {
 		c.grow(2 * len(c.keys))
 	}
 	u := c.slot(key)
 	if u.total == 0 {
 		*touched = append(*touched, key>>1)
-		*names = append(*names, name)
 	}
 	u.total++
 	u.gone += g
 }
 
 // released returns the touched digests of a kind whose every use is
-// gone, in order of first use.
+// gone, in order of first use; names maps ids to digests.
 func (c *counter) released(touched []int32, kind int32, names []string, s *slab[string]) []string {
 	n := 0
 	for _, id := range touched {
@@ -96,9 +104,9 @@ func (c *counter) released(touched []int32, kind int32, names []string, s *slab[
 		}
 	}
 	out := s.alloc(n)[:0]
-	for i, id := range touched {
+	for _, id := range touched {
 		if u := c.slot(2*id + kind); u.gone == u.total {
-			out = append(out, names[i])
+			out = append(out, names[id])
 		}
 	}
 	return out
@@ -112,20 +120,17 @@ func (c *counter) reset() {
 	}
 	c.used, c.n = c.used[:0], 0
 	c.manifests, c.blobs = c.manifests[:0], c.blobs[:0]
-	clear(c.manifestNames)
-	clear(c.blobNames)
-	c.manifestNames, c.blobNames = c.manifestNames[:0], c.blobNames[:0]
 }
 
-func (c *counter) add(x *index, idx int32, gone bool) {
+// add counts the uses of an image's manifest and blobs.
+func (c *counter) add(idx int32, blobs []int32, gone bool) {
 	g := int32(0)
 	if gone {
 		g = 1
 	}
-	sp := &x.spans[idx]
-	c.count(2*idx, g, &c.manifests, &c.manifestNames, sp.name)
-	for _, b := range x.blobRefs[sp.blobStart:sp.blobEnd] {
-		c.count(2*b.id+1, g, &c.blobs, &c.blobNames, b.name)
+	c.count(2*idx, g, &c.manifests)
+	for _, b := range blobs {
+		c.count(2*b+1, g, &c.blobs)
 	}
 }
 
@@ -221,11 +226,7 @@ func (pl *planner) pruneStream(si int, c *scratch) {
 			item := &list.Items[r]
 			e := &td.Events[r]
 			e.Revision, e.Image, e.Created = int32(r), item.Image, item.Created
-			idx, ok := x.image(item.Image)
-			if !ok {
-				idx = -1
-			}
-			evImage[k] = idx
+			idx := evImage[k]
 			k++
 			switch {
 			case !inScope:
@@ -244,6 +245,62 @@ func (pl *planner) pruneStream(si int, c *scratch) {
 	}
 	if sd.Deleted > 0 && !p.SkipRegistry {
 		pl.releaseLinks(sd, evImage, c)
+	}
+}
+
+// resolveEvents finds the image of every tag event, stream by stream in
+// the order of their sorted tags, into evImage. Callers share next: each
+// claims streams from it until none is left.
+func (pl *planner) resolveEvents(x *index, next *atomic.Int64) {
+	var r resolver
+	for {
+		start := int(next.Add(streamChunk)) - streamChunk
+		if start >= len(x.streams) {
+			return
+		}
+		for si := start; si < min(start+streamChunk, len(x.streams)); si++ {
+			r.resolve(x, si, pl.evImage[pl.evOff[si]:pl.evOff[si+1]])
+		}
+	}
+}
+
+// resolver holds resolveEvents' buffers.
+type resolver struct {
+	order []int
+	names []string
+	hs    []uint64
+	first []uint64
+}
+
+// resolve finds the images of stream si's events. At 100,000 images each
+// lookup misses the cache a few times, so the lookups go in steps, each a
+// loop of reads that do not wait for each other: hash every name, read
+// every name's first slot, then check the image there, which is almost
+// always the one, probing further only when it is not. The processor
+// overlaps the misses of many events instead of waiting for each in turn.
+func (r *resolver) resolve(x *index, si int, evImage []int32) {
+	is := x.streams[si]
+	r.order = sortedTags(is, r.order)
+	r.names, r.hs, r.first = r.names[:0], r.hs[:0], r.first[:0]
+	for _, t := range r.order {
+		for i := range is.Status.Tags[t].Items {
+			name := is.Status.Tags[t].Items[i].Image
+			r.names = append(r.names, name)
+			r.hs = append(r.hs, x.hasher.hash(name))
+		}
+	}
+	for _, h := range r.hs {
+		r.first = append(r.first, x.names.slots[h>>x.names.shift])
+	}
+	for k, name := range r.names {
+		h, v := r.hs[k], r.first[k]
+		if v != 0 && v>>32 == h>>32 && v&hexless == 0 && len(name) == 71 && name[:7] == "sha256:" {
+			if id := slotID(v); string(x.nameHex[64*int(id):64*int(id)+64]) == name[7:] {
+				evImage[k] = id
+				continue
+			}
+		}
+		evImage[k] = x.imageHashed(name, h)
 	}
 }
 
@@ -365,6 +422,10 @@ func (pl *planner) eachRemaining(fn func(idx int32, sd *StreamDecision, td *TagD
 // Dangling events are not counted, and a malformed image counts as kept.
 func (pl *planner) releaseLinks(sd *StreamDecision, evImage []int32, c *scratch) {
 	x := pl.x
+	// Three steps, each a loop of reads that do not wait for each other,
+	// so that their cache misses overlap (see resolver.resolve): the images
+	// whose uses count, then all their blobs, then the counting.
+	uses := c.imageUses[:0]
 	k := 0
 	for ti := range sd.Tags {
 		for ei := range sd.Tags[ti].Events {
@@ -373,17 +434,28 @@ func (pl *planner) releaseLinks(sd *StreamDecision, evImage []int32, c *scratch)
 			if idx < 0 {
 				continue
 			}
-			sp := &x.spans[idx]
+			sp := x.spans[idx]
 			gone := sd.Tags[ti].Events[ei].Action == Delete && !sp.bad
-			c.add(x, idx, gone)
+			uses = append(uses, imageUse{idx, sp, gone})
 			if sp.list && pl.p.listAwareLinks {
 				for _, child := range x.images[idx].children {
-					c.add(x, child, gone && !x.spans[child].bad)
+					csp := x.spans[child]
+					uses = append(uses, imageUse{child, csp, gone && !csp.bad})
 				}
 			}
 		}
 	}
-	sd.ManifestLinks = c.released(c.manifests, 0, c.manifestNames, &c.strs)
-	sd.LayerLinks = c.released(c.blobs, 1, c.blobNames, &c.strs)
+	blobs := c.blobIDs[:0]
+	for _, u := range uses {
+		blobs = append(blobs, x.blobs[u.span.blobStart:u.span.blobEnd]...)
+	}
+	c.imageUses, c.blobIDs = uses[:0], blobs[:0]
+	for _, u := range uses {
+		n := u.span.blobEnd - u.span.blobStart
+		c.add(u.idx, blobs[:n], u.gone)
+		blobs = blobs[n:]
+	}
+	sd.ManifestLinks = c.released(c.manifests, 0, x.digests, &c.strs)
+	sd.LayerLinks = c.released(c.blobs, 1, x.digests, &c.strs)
 	c.reset()
 }
