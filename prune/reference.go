@@ -131,8 +131,9 @@ type specResult struct {
 	kind            uint8
 	invalid         bool
 	err, salvaged   string
-	// stream is the index of the stream namespace/name, or -1; cached
-	// with the rest for a repeated spec.
+	// stream is the index of the stream namespace/name, or -1, once a
+	// reference with this result is kept; cached with the rest for a
+	// repeated spec.
 	stream int32
 }
 
@@ -155,15 +156,17 @@ func analyzeReferences(refs []Reference, p *policy, streams []*image.ImageStream
 			continue
 		}
 		var res *specResult
+		fresh := true // res is not a cached result, whose stream is known
 		switch r.Kind {
 		case "", image.KindDockerImage:
 			if strings.TrimSpace(r.Spec) == "" {
 				continue
 			}
 			res = &cache[maphash.String(seed, r.Spec)&uint64(len(cache)-1)]
-			if res.spec != r.Spec {
+			if res.spec == r.Spec {
+				fresh = false
+			} else {
 				*res = parseSpec(r.Spec, p)
-				res.stream = names.find(res.namespace, res.name)
 			}
 			if res.invalid {
 				u.invalid = append(u.invalid, InvalidReference{Referrer: r.referrer(), Spec: r.Spec, Error: res.err, Salvaged: res.salvaged})
@@ -175,7 +178,6 @@ func analyzeReferences(refs []Reference, p *policy, streams []*image.ImageStream
 				continue
 			}
 			res = &specResult{namespace: r.namespace(), name: name, item: id, kind: refImage}
-			res.stream = names.find(res.namespace, res.name)
 		case image.KindImageStreamTag:
 			if strings.Contains(r.Spec, "@") {
 				u.invalidRef(r, fmt.Errorf("%q is an image stream image, not an image stream tag", r.Spec))
@@ -187,12 +189,14 @@ func analyzeReferences(refs []Reference, p *policy, streams []*image.ImageStream
 				continue
 			}
 			res = &specResult{namespace: r.namespace(), name: name, item: tag, kind: refTag}
-			res.stream = names.find(res.namespace, res.name)
 		default:
 			continue
 		}
 		if res.kind == refNone {
 			continue
+		}
+		if fresh {
+			res.stream = names.find(res.namespace, res.name)
 		}
 		u.refs = append(u.refs, parsedRef{stream: res.stream, ref: int32(i), kind: res.kind, item: res.item})
 	}

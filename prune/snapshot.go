@@ -81,24 +81,28 @@ func (x *index) image(name string) (int32, bool) {
 func (x *index) imageHashed(name string, h uint64) int32 {
 	t := x.names
 	mask := uint64(len(t.slots) - 1)
-	sha := len(name) == 71 && name[:7] == "sha256:"
 	for i := h >> t.shift; ; i = (i + 1) & mask {
 		v := t.slots[i]
 		if v == 0 {
 			return -1
 		}
-		if v>>32 != h>>32 {
-			continue
-		}
-		id := slotID(v)
-		if v&hexless == 0 {
-			if sha && string(x.nameHex[64*int(id):64*int(id)+64]) == name[7:] {
-				return id
-			}
-		} else if x.imageNames[id] == name {
-			return id
+		if x.holds(v, name, h) {
+			return slotID(v)
 		}
 	}
+}
+
+// holds reports whether v, a non-empty slot of the names table, is the
+// image named name, whose hash is h.
+func (x *index) holds(v uint64, name string, h uint64) bool {
+	if v>>32 != h>>32 {
+		return false
+	}
+	id := int(slotID(v))
+	if v&hexless != 0 {
+		return x.imageNames[id] == name
+	}
+	return len(name) == 71 && name[:7] == "sha256:" && string(x.nameHex[64*id:64*id+64]) == name[7:]
 }
 
 // intern returns the id of blob d, or false when d is not a digest. Only

@@ -293,14 +293,11 @@ func (r *resolver) resolve(x *index, si int, evImage []int32) {
 		r.first = append(r.first, x.names.slots[h>>x.names.shift])
 	}
 	for k, name := range r.names {
-		h, v := r.hs[k], r.first[k]
-		if v != 0 && v>>32 == h>>32 && v&hexless == 0 && len(name) == 71 && name[:7] == "sha256:" {
-			if id := slotID(v); string(x.nameHex[64*int(id):64*int(id)+64]) == name[7:] {
-				evImage[k] = id
-				continue
-			}
+		if v := r.first[k]; v != 0 && x.holds(v, name, r.hs[k]) {
+			evImage[k] = slotID(v)
+		} else {
+			evImage[k] = x.imageHashed(name, r.hs[k])
 		}
-		evImage[k] = x.imageHashed(name, h)
 	}
 }
 
