@@ -3,6 +3,7 @@ package prune
 import (
 	"hash/maphash"
 	"math/bits"
+	"strings"
 )
 
 // Interning (PRUNE.md §6.5): every digest of the snapshot gets a dense
@@ -13,10 +14,128 @@ import (
 // digits themselves, and a table of image names of its own, small enough
 // to stay in cache for the million tag-event lookups.
 
-// digests is the id space: id → digest.
-type digests struct {
-	names []string
+// recordSize is the length of a "sha256:" digest, the stride of
+// digestText's records.
+const recordSize = len("sha256:") + 64
+
+// digestText is the id space: it holds the text of every interned digest
+// in fixed-size records, so that a digest's string is cut from it by id
+// without reading memory. A plan hands out millions of link digests; at
+// 100,000 images, reading each one's string from an id → string table
+// would miss the cache every time. A digest of any other form than
+// "sha256:" and 64 characters (odd) gets a blank record and keeps its
+// text in a map.
+//
+// Image names come first, ids [0, n), fixed before any lookup; the other
+// digests follow in chunks, so adding one never moves the others.
+type digestText struct {
+	images string
+	imageB strings.Builder // images' bytes
+	n      int32
+	chunks []string // 1<<bits records each
+	bits   uint
+	last   strings.Builder // chunks' last element, still growing
+	next   int32           // the next id
+	odd    map[int32]string
+	oddBit []uint64 // bit id is set when id is odd
 }
+
+var blankRecord = strings.Repeat("-", recordSize)
+
+// isRecord reports whether d is stored in a record rather than as odd.
+func isRecord(d string) bool { return len(d) == recordSize && d[:7] == "sha256:" }
+
+// grow makes room for n image names and sizes the chunks of the other
+// digests for about others of them: small for a small snapshot, at most
+// 2.3 MB for a large one.
+func (t *digestText) grow(n, others int) {
+	t.imageB.Grow(recordSize * n)
+	t.bits = 8
+	for t.bits < 15 && 8<<t.bits < others {
+		t.bits++
+	}
+}
+
+// addImage stores an image name and returns its id. Image names come
+// before any other digest.
+func (t *digestText) addImage(d string) int32 {
+	id := t.n
+	t.write(&t.imageB, id, d)
+	t.images = t.imageB.String()
+	t.n++
+	t.next++
+	return id
+}
+
+// add stores d and returns its id.
+func (t *digestText) add(d string) int32 {
+	id := t.next
+	t.next++
+	if (id-t.n)&(1<<t.bits-1) == 0 {
+		t.last = strings.Builder{} // the previous chunk's bytes stay put
+		t.last.Grow(recordSize << t.bits)
+		t.chunks = append(t.chunks, "")
+	}
+	t.write(&t.last, id, d)
+	t.chunks[len(t.chunks)-1] = t.last.String()
+	return id
+}
+
+func (t *digestText) write(b *strings.Builder, id int32, d string) {
+	if isRecord(d) {
+		b.WriteString(d)
+	} else {
+		b.WriteString(blankRecord)
+		t.setOdd(id, d)
+	}
+}
+
+func (t *digestText) setOdd(id int32, d string) {
+	if t.odd == nil {
+		t.odd = make(map[int32]string)
+	}
+	t.odd[id] = d
+	w := int(id >> 6)
+	if w >= len(t.oddBit) {
+		t.oddBit = append(t.oddBit, make([]uint64, w+1-len(t.oddBit))...)
+	}
+	t.oddBit[w] |= 1 << (id & 63)
+}
+
+func (t *digestText) isOdd(id int32) bool {
+	w := int(id >> 6)
+	return w < len(t.oddBit) && t.oddBit[w]>>(id&63)&1 != 0
+}
+
+// record returns id's record, blank for an odd digest.
+func (t *digestText) record(id int32) string {
+	if id < t.n {
+		o := recordSize * int(id)
+		return t.images[o : o+recordSize]
+	}
+	i := int(id - t.n)
+	o := recordSize * (i & (1<<t.bits - 1))
+	return t.chunks[i>>t.bits][o : o+recordSize]
+}
+
+// at returns the digest whose id is id.
+func (t *digestText) at(id int32) string {
+	if t.isOdd(id) {
+		return t.odd[id]
+	}
+	return t.record(id)
+}
+
+// is reports whether id is d. It reads no more than one record.
+func (t *digestText) is(id int32, d string) bool {
+	if isRecord(d) {
+		return t.record(id) == d // an odd id's blank record is no digest
+	}
+	return t.isOdd(id) && t.odd[id] == d
+}
+
+// len returns the number of ids.
+func (t *digestText) len() int { return int(t.next) }
 
 // hasher hashes digests for the tables of one index; sharing it lets a
 // digest hashed once be looked up in several tables.
@@ -81,16 +200,12 @@ func (t *digestTable) resize(n int) {
 	}
 }
 
-// hexless marks a slot of the names table whose image name is not kept
-// in index.nameHex.
-const hexless = 1 << 31
-
 // slotID returns the id a non-empty slot holds.
-func slotID(v uint64) int32 { return int32(uint32(v)&^hexless) - 1 }
+func slotID(v uint64) int32 { return int32(uint32(v)) - 1 }
 
 // find returns the id of d, whose hash is h, or -1 with the empty slot
 // where d belongs.
-func (t *digestTable) find(d string, h uint64, ds *digests) (id int32, slot uint64) {
+func (t *digestTable) find(d string, h uint64, ds *digestText) (id int32, slot uint64) {
 	mask := uint64(len(t.slots) - 1)
 	for i := h >> t.shift; ; i = (i + 1) & mask {
 		v := t.slots[i]
@@ -98,17 +213,16 @@ func (t *digestTable) find(d string, h uint64, ds *digests) (id int32, slot uint
 			return -1, i
 		}
 		if v>>32 == h>>32 {
-			if id := slotID(v); ds.names[id] == d {
+			if id := slotID(v); ds.is(id, d) {
 				return id, i
 			}
 		}
 	}
 }
 
-// add records id for a digest with hash h that find did not find at slot,
-// with flags (hexless or 0).
-func (t *digestTable) add(h uint64, slot uint64, id int32, flags uint64) {
-	t.slots[slot] = h>>32<<32 | uint64(id+1) | flags
+// add records id for a digest with hash h that find did not find at slot.
+func (t *digestTable) add(h uint64, slot uint64, id int32) {
+	t.slots[slot] = h>>32<<32 | uint64(id+1)
 	t.n++
 	if 2*t.n > len(t.slots) {
 		t.resize(2 * t.n)

@@ -1,6 +1,7 @@
 package prune
 
 import (
+	"fmt"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -13,8 +14,8 @@ import (
 )
 
 // TestIndexImage checks the image lookups of tag events: sha256 names,
-// which are compared through nameHex, and every other name, which is
-// compared as a string (hexless).
+// which are compared against their records in digestText, and every other
+// name, which is compared as a string (odd).
 func TestIndexImage(t *testing.T) {
 	t.Parallel()
 	a := string(digest.FromString("a"))
@@ -72,6 +73,57 @@ func TestIndexImage(t *testing.T) {
 	}
 	if x.hasher.hash(twin) != x.hasher.hash(a) {
 		t.Fatal("twin does not share a's hash; the case tests nothing")
+	}
+}
+
+// TestDigestText checks that every id gives back its digest, across
+// chunks, for records and odd digests alike, and that is matches only the
+// id's own digest.
+func TestDigestText(t *testing.T) {
+	t.Parallel()
+	var (
+		ds   []string
+		text digestText
+	)
+	images := []string{string(digest.FromString("i0")), "not-a-digest", string(digest.FromString("i2")), string(digest.SHA512.FromString("i3"))}
+	text.grow(len(images), 0)
+	for i, d := range images {
+		if id := text.addImage(d); id != int32(i) {
+			t.Fatalf("addImage(%q) = %d, want %d", d, id, i)
+		}
+		ds = append(ds, d)
+	}
+	// Three chunks and a bit of the smallest size, with odd digests in
+	// the first and the last.
+	for i := range 3<<text.bits + 5 {
+		d := string(digest.FromString(fmt.Sprint("blob", i)))
+		switch i {
+		case 3, 3<<text.bits + 2:
+			d = "sha256:" + strings.ToUpper(d[7:])[:10]
+		case 1 << text.bits:
+			d = strings.ToUpper(d) // still a record: checked as a string
+		}
+		if id := text.add(d); id != int32(len(ds)) {
+			t.Fatalf("add(%q) = %d, want %d", d, id, len(ds))
+		}
+		ds = append(ds, d)
+	}
+	if text.len() != len(ds) || len(text.chunks) != 4 {
+		t.Fatalf("len %d in %d chunks, want %d in 4", text.len(), len(text.chunks), len(ds))
+	}
+	for id, want := range ds {
+		if got := text.at(int32(id)); got != want {
+			t.Errorf("at(%d) = %q, want %q", id, got, want)
+		}
+		if !text.is(int32(id), want) {
+			t.Errorf("is(%d, %q) = false", id, want)
+		}
+		// Every other id's digest, and the blank record, is not this id.
+		for _, other := range []string{ds[(id+1)%len(ds)], ds[(id+len(ds)-1)%len(ds)], blankRecord} {
+			if text.is(int32(id), other) {
+				t.Errorf("is(%d, %q) = true for %q", id, other, want)
+			}
+		}
 	}
 }
 

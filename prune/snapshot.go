@@ -36,23 +36,14 @@ type imageInfo struct {
 // index interns every digest once, so that the stages count with dense
 // arrays instead of string-keyed maps.
 type index struct {
-	images  []imageInfo // sorted by name; image i's name has digest id i
-	digests []string    // digest id → digest
-	blobs   []int32     // see imageInfo
+	images []imageInfo // sorted by name; image i's name has digest id i
+	text   digestText  // digest id → digest
+	blobs  []int32     // see imageInfo
 	// spans is what stage 1 reads of each image, packed small so that
 	// it stays in cache for the million events.
 	spans []imageSpan
-	// nameHex holds the 64 hex digits of each "sha256:" image name, 64
-	// bytes per image: a tag event's lookup compares against one cache
-	// line here instead of following the name's string to wherever the
-	// decoder put it. Other names are compared as strings (hexless).
-	nameHex []byte
-	// imageNames are the first len(images) ids' digests, which lookups
-	// read while addBlobs appends to ids.
-	imageNames []string
-	imgs       []*image.Image // for addBlobs
-	sizes      []int64        // digest id → known blob size
-	ids        digests
+	imgs  []*image.Image // for addBlobs
+	sizes []int64        // digest id → known blob size
 	// names holds only the image names (ids below len(images)), so the
 	// million lookups of tag events probe a table that stays in cache;
 	// others holds the remaining digests.
@@ -93,27 +84,22 @@ func (x *index) imageHashed(name string, h uint64) int32 {
 }
 
 // holds reports whether v, a non-empty slot of the names table, is the
-// image named name, whose hash is h.
+// image named name, whose hash is h. A tag event's lookup compares
+// against the name's record in x.text rather than following the name's
+// string to wherever the decoder put it.
 func (x *index) holds(v uint64, name string, h uint64) bool {
-	if v>>32 != h>>32 {
-		return false
-	}
-	id := int(slotID(v))
-	if v&hexless != 0 {
-		return x.imageNames[id] == name
-	}
-	return len(name) == 71 && name[:7] == "sha256:" && string(x.nameHex[64*id:64*id+64]) == name[7:]
+	return v>>32 == h>>32 && x.text.is(slotID(v), name)
 }
 
 // intern returns the id of blob d, or false when d is not a digest. Only
 // a digest seen for the first time is validated.
 func (x *index) intern(d string, size int64) (int32, bool) {
 	h := x.hasher.hash(d)
-	if id, _ := x.names.find(d, h, &x.ids); id >= 0 {
+	if id, _ := x.names.find(d, h, &x.text); id >= 0 {
 		x.sizes[id] = max(x.sizes[id], size)
 		return id, !x.badName[id]
 	}
-	id, slot := x.others.find(d, h, &x.ids)
+	id, slot := x.others.find(d, h, &x.text)
 	if id >= 0 {
 		x.sizes[id] = max(x.sizes[id], size)
 		return id, true
@@ -121,12 +107,14 @@ func (x *index) intern(d string, size int64) (int32, bool) {
 	if !reference.ValidDigest(d) {
 		return -1, false
 	}
-	id = int32(len(x.ids.names))
-	x.ids.names = append(x.ids.names, d)
+	id = x.text.add(d)
 	x.sizes = append(x.sizes, size)
-	x.others.add(h, slot, id, 0)
+	x.others.add(h, slot, id)
 	return id, true
 }
+
+// digest returns the digest whose id is id.
+func (x *index) digest(id int32) string { return x.text.at(id) }
 
 // sortStreams returns the snapshot's streams sorted by namespace and
 // name, the last of duplicates winning.
@@ -160,37 +148,28 @@ func indexNames(s *Snapshot, streams []*image.ImageStream) *index {
 		hasher:  newHasher(),
 		names:   newDigestTable(len(imgs)),
 		others:  newDigestTable(blobs / 4),
-		ids:     digests{names: make([]string, 0, total)},
-		sizes:   make([]int64, 0, total),
+		sizes:   make([]int64, len(imgs), total),
 		blobs:   make([]int32, 0, blobs),
 		spans:   make([]imageSpan, len(imgs)),
-		nameHex: make([]byte, 64*len(imgs)),
 		streams: streams,
+		imgs:    imgs,
 	}
 	// Image names are interned first, so an image's index is its name's
 	// digest id and one map serves both lookups.
+	x.text.grow(len(imgs), blobs/2)
 	x.badName = make([]bool, len(imgs))
 	for i, img := range imgs {
 		// Duplicates were removed, so every name is new.
 		h := x.hasher.hash(img.Name)
-		_, slot := x.names.find(img.Name, h, &x.ids)
-		x.ids.names = append(x.ids.names, img.Name)
-		flags := uint64(hexless)
-		if len(img.Name) == 71 && img.Name[:7] == "sha256:" {
-			copy(x.nameHex[64*i:], img.Name[7:])
-			flags = 0
-		}
-		x.names.add(h, slot, int32(i), flags)
-		x.sizes = append(x.sizes, 0)
+		_, slot := x.names.find(img.Name, h, &x.text)
+		x.names.add(h, slot, x.text.addImage(img.Name))
 		x.badName[i] = !reference.ValidDigest(img.Name)
 	}
-	x.imageNames = x.ids.names[:len(imgs):len(imgs)]
-	x.imgs = imgs
 	return x
 }
 
 // addBlobs interns the images' blobs and finds the lists' children. It
-// leaves alone what image lookups read (names, nameHex, imageNames), so
+// leaves alone what image lookups read (names, text's image records), so
 // lookups may run meanwhile.
 func (x *index) addBlobs() {
 	for i, img := range x.imgs {
@@ -227,7 +206,6 @@ func (x *index) addBlobs() {
 		}
 		x.spans[i] = imageSpan{blobStart: info.blobStart, blobEnd: info.blobEnd, bad: info.bad != "", list: len(info.children) > 0}
 	}
-	x.digests = x.ids.names
 	x.imgs = nil
 }
 

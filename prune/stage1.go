@@ -95,8 +95,8 @@ func (c *counter) count(key int32, g int32, touched *[]int32) {
 }
 
 // released returns the touched digests of a kind whose every use is
-// gone, in order of first use; names maps ids to digests.
-func (c *counter) released(touched []int32, kind int32, names []string, s *slab[string]) []string {
+// gone, in order of first use.
+func (c *counter) released(touched []int32, kind int32, text *digestText, s *slab[string]) []string {
 	n := 0
 	for _, id := range touched {
 		if u := c.slot(2*id + kind); u.gone == u.total {
@@ -106,7 +106,7 @@ func (c *counter) released(touched []int32, kind int32, names []string, s *slab[
 	out := s.alloc(n)[:0]
 	for _, id := range touched {
 		if u := c.slot(2*id + kind); u.gone == u.total {
-			out = append(out, names[id])
+			out = append(out, text.at(id))
 		}
 	}
 	return out
@@ -225,9 +225,15 @@ func (pl *planner) pruneStream(si int, c *scratch) {
 		for r := range list.Items {
 			item := &list.Items[r]
 			e := &td.Events[r]
-			e.Revision, e.Image, e.Created = int32(r), item.Image, item.Created
 			idx := evImage[k]
 			k++
+			e.Revision, e.Image, e.Created = int32(r), item.Image, item.Created
+			if idx >= 0 {
+				// The same text, from one large object: the collector
+				// marks a million pointers into it far faster than into
+				// as many small strings spread over the snapshot.
+				e.Image = x.digest(idx)
+			}
 			switch {
 			case !inScope:
 				e.Action, e.Reason = Keep, ReasonOutOfScope
@@ -452,7 +458,7 @@ func (pl *planner) releaseLinks(sd *StreamDecision, evImage []int32, c *scratch)
 		c.add(u.idx, blobs[:n], u.gone)
 		blobs = blobs[n:]
 	}
-	sd.ManifestLinks = c.released(c.manifests, 0, x.digests, &c.strs)
-	sd.LayerLinks = c.released(c.blobs, 1, x.digests, &c.strs)
+	sd.ManifestLinks = c.released(c.manifests, 0, &x.text, &c.strs)
+	sd.LayerLinks = c.released(c.blobs, 1, &x.text, &c.strs)
 	c.reset()
 }

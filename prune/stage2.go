@@ -13,7 +13,7 @@ func (pl *planner) pruneImages() {
 	p, x, d := pl.p, pl.x, pl.d
 	d.Images = make([]ImageDecision, len(x.images))
 	for i := range x.images {
-		d.Images[i].Name = x.images[i].img.Name
+		d.Images[i].Name = x.digest(int32(i))
 	}
 	if p.Namespace != "" {
 		for i := range d.Images {
@@ -100,7 +100,7 @@ func (pl *planner) releaseBlobs() {
 	x, d := pl.x, pl.d
 	var total, gone []int32
 	if !pl.p.SkipRegistry {
-		total, gone = make([]int32, len(x.digests)), make([]int32, len(x.digests))
+		total, gone = make([]int32, x.text.len()), make([]int32, x.text.len())
 	}
 	for i := range x.images {
 		info := &x.images[i]
@@ -131,7 +131,7 @@ func (pl *planner) releaseBlobs() {
 	}
 	for id := range gone {
 		if gone[id] > 0 && gone[id] == total[id] {
-			d.Blobs = append(d.Blobs, Blob{Digest: x.digests[id], Size: x.sizes[id]})
+			d.Blobs = append(d.Blobs, Blob{Digest: x.digest(int32(id)), Size: x.sizes[id]})
 		}
 	}
 }
@@ -140,9 +140,9 @@ func (pl *planner) releaseBlobs() {
 func (pl *planner) blobNames(info *imageInfo) []string {
 	blobs := pl.x.blobsOf(info)
 	out := pl.strSlab.alloc(len(blobs) + 1)[:0]
-	out = append(out, pl.x.digests[info.manifest])
+	out = append(out, pl.x.digest(info.manifest))
 	for _, b := range blobs {
-		out = append(out, pl.x.digests[b])
+		out = append(out, pl.x.digest(b))
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
