@@ -29,8 +29,7 @@ const recordSize = len("sha256:") + 64
 // Image names come first, ids [0, n), fixed before any lookup; the other
 // digests follow in chunks, so adding one never moves the others.
 type digestText struct {
-	images string
-	imageB strings.Builder // images' bytes
+	images strings.Builder // the image names' records
 	n      int32
 	chunks []string // 1<<bits records each
 	bits   uint
@@ -49,7 +48,7 @@ func isRecord(d string) bool { return len(d) == recordSize && d[:7] == "sha256:"
 // digests for about others of them: small for a small snapshot, at most
 // 2.3 MB for a large one.
 func (t *digestText) grow(n, others int) {
-	t.imageB.Grow(recordSize * n)
+	t.images.Grow(recordSize * n)
 	t.bits = 8
 	for t.bits < 15 && 8<<t.bits < others {
 		t.bits++
@@ -60,8 +59,7 @@ func (t *digestText) grow(n, others int) {
 // before any other digest.
 func (t *digestText) addImage(d string) int32 {
 	id := t.n
-	t.write(&t.imageB, id, d)
-	t.images = t.imageB.String()
+	t.write(&t.images, id, d)
 	t.n++
 	t.next++
 	return id
@@ -111,7 +109,7 @@ func (t *digestText) isOdd(id int32) bool {
 func (t *digestText) record(id int32) string {
 	if id < t.n {
 		o := recordSize * int(id)
-		return t.images[o : o+recordSize]
+		return t.images.String()[o : o+recordSize]
 	}
 	i := int(id - t.n)
 	o := recordSize * (i & (1<<t.bits - 1))
