@@ -24,6 +24,18 @@ func filled(b *testing.B, n int) *memory.Store {
 	return s
 }
 
+// withStream returns a store holding an empty /p/stream and its revision.
+func withStream(b *testing.B) (*memory.Store, int64) {
+	b.Helper()
+	s := memory.New()
+	b.Cleanup(func() { _ = s.Close() })
+	rv, err := s.Create(b.Context(), "/p/stream", nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s, rv
+}
+
 func BenchmarkGet(b *testing.B) {
 	s := filled(b, 10000)
 	ctx := b.Context()
@@ -106,13 +118,9 @@ var partSizes = []struct {
 func BenchmarkUpdateParts(b *testing.B) {
 	for _, sz := range partSizes {
 		b.Run(sz.name, func(b *testing.B) {
-			s := memory.New()
-			defer s.Close()
+			s, rv := withStream(b)
 			ctx := b.Context()
-			rv, err := s.Create(ctx, "/p/stream", nil)
-			if err != nil {
-				b.Fatal(err)
-			}
+			var err error
 			parts := partsOf(sz.size, sz.part)
 			i := 0
 			b.ReportAllocs()
@@ -137,13 +145,9 @@ func BenchmarkUpdateParts(b *testing.B) {
 func BenchmarkUpdateOwnedJoined(b *testing.B) {
 	for _, sz := range partSizes[:3] {
 		b.Run(strings.TrimSuffix(sz.name, "/part=1KiB"), func(b *testing.B) {
-			s := memory.New()
-			defer s.Close()
+			s, rv := withStream(b)
 			ctx := b.Context()
-			rv, err := s.Create(ctx, "/p/stream", nil)
-			if err != nil {
-				b.Fatal(err)
-			}
+			var err error
 			value := slices.Concat(partsOf(sz.size, 1<<10)...)
 			i := 0
 			b.ReportAllocs()
