@@ -43,6 +43,34 @@ func ExamplePlan() {
 	// Summary: deleted 1 image object(s), deleted 1 image stream tag item(s), updated 1 image stream(s), deleted 3 layer link(s), deleted 1 manifest link(s), deleted 4 blob(s)
 }
 
+// An IndexBuilder takes a listing page by page and keeps only what
+// planning needs, so the pages can be dropped as they are read; the Index
+// it builds can then be planned under several policies.
+func ExampleIndexBuilder() {
+	v1 := imagetest.Image("v1", imagetest.Options{})
+	v2 := imagetest.Image("v2", imagetest.Options{})
+	v3 := imagetest.Image("v3", imagetest.Options{})
+	is := imagetest.Stream("shop", "web", imagetest.Tag{Name: "latest", History: []*image.Image{v3, v2, v1}})
+
+	var b prune.IndexBuilder
+	b.AddStreams(is)    // a page of streams
+	b.AddImages(v1, v2) // a page of images
+	b.AddImages(v3)     // the next page
+	ix := b.Index()
+
+	for _, keep := range []int{1, 2} {
+		d, err := ix.Plan(prune.Options{Now: imagetest.Epoch.Add(48 * time.Hour), KeepTagRevisions: new(keep)})
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Printf("keep %d: %d event(s) and %d image(s) deleted\n", keep, d.Stats.DeletedImageStreamTagItems, d.Stats.DeletedImages)
+	}
+	// Output:
+	// keep 1: 2 event(s) and 2 image(s) deleted
+	// keep 2: 1 event(s) and 1 image(s) deleted
+}
+
 // Under StrictRefs an invalid reference fails the plan, as oc does
 // without --ignore-invalid-refs; the error lists every such reference.
 func ExamplePlan_strictRefs() {

@@ -8,11 +8,10 @@ import (
 
 // Interning (PRUNE.md §6.5): every digest of the snapshot gets a dense
 // id, so the stages count with arrays instead of string-keyed maps. At
-// 100,000 images the plan is bound by memory latency more than by work,
+// 100,000 images interning is bound by memory latency more than by work,
 // so the tables touch as little memory as they can: 8-byte slots with no
-// pointers (the collector never scans them), a hash read from the hex
-// digits themselves, and a table of image names of its own, small enough
-// to stay in cache for the million tag-event lookups.
+// pointers (the collector never scans them) and a hash read from the hex
+// digits themselves.
 
 // recordSize is the length of a "sha256:" digest, the stride of
 // digestText's records.
@@ -26,15 +25,14 @@ const recordSize = len("sha256:") + 64
 // "sha256:" and 64 characters (odd) gets a blank record and keeps its
 // text in a map.
 //
-// Image names come first, ids [0, n), fixed before any lookup; the other
-// digests follow in chunks, so adding one never moves the others.
+// The records are in pages (see pageOf) that never move, strings the
+// collector never scans; ids are assigned in order of first sight.
 type digestText struct {
-	images strings.Builder // the image names' records
-	n      int32
-	chunks []string // 1<<bits records each
-	bits   uint
-	last   strings.Builder // chunks' last element, still growing
-	next   int32           // the next id
+	pages []string
+	// last is the last page, still growing; a pointer, since a
+	// strings.Builder must not be copied and digestText is.
+	last   *strings.Builder
+	next   int32 // the next id
 	odd    map[int32]string
 	oddBit []uint64 // bit id is set when id is odd
 }
@@ -44,48 +42,24 @@ var blankRecord = strings.Repeat("-", recordSize)
 // isRecord reports whether d is stored in a record rather than as odd.
 func isRecord(d string) bool { return len(d) == recordSize && d[:7] == "sha256:" }
 
-// grow makes room for n image names and sizes the chunks of the other
-// digests for about others of them: small for a small snapshot, at most
-// 2.3 MB for a large one.
-func (t *digestText) grow(n, others int) {
-	t.images.Grow(recordSize * n)
-	t.bits = 8
-	for t.bits < 15 && 8<<t.bits < others {
-		t.bits++
-	}
-}
-
-// addImage stores an image name and returns its id. Image names come
-// before any other digest.
-func (t *digestText) addImage(d string) int32 {
-	id := t.n
-	t.write(&t.images, id, d)
-	t.n++
-	t.next++
-	return id
-}
-
 // add stores d and returns its id.
 func (t *digestText) add(d string) int32 {
 	id := t.next
 	t.next++
-	if (id-t.n)&(1<<t.bits-1) == 0 {
-		t.last = strings.Builder{} // the previous chunk's bytes stay put
-		t.last.Grow(recordSize << t.bits)
-		t.chunks = append(t.chunks, "")
+	k, off := pageOf(int(id))
+	if off == 0 {
+		t.last = new(strings.Builder) // the previous page's bytes stay put
+		t.last.Grow(recordSize * pageLen(k))
+		t.pages = append(t.pages, "")
 	}
-	t.write(&t.last, id, d)
-	t.chunks[len(t.chunks)-1] = t.last.String()
-	return id
-}
-
-func (t *digestText) write(b *strings.Builder, id int32, d string) {
 	if isRecord(d) {
-		b.WriteString(d)
+		t.last.WriteString(d)
 	} else {
-		b.WriteString(blankRecord)
+		t.last.WriteString(blankRecord)
 		t.setOdd(id, d)
 	}
+	t.pages[k] = t.last.String()
+	return id
 }
 
 func (t *digestText) setOdd(id int32, d string) {
@@ -107,13 +81,8 @@ func (t *digestText) isOdd(id int32) bool {
 
 // record returns id's record, blank for an odd digest.
 func (t *digestText) record(id int32) string {
-	if id < t.n {
-		o := recordSize * int(id)
-		return t.images.String()[o : o+recordSize]
-	}
-	i := int(id - t.n)
-	o := recordSize * (i & (1<<t.bits - 1))
-	return t.chunks[i>>t.bits][o : o+recordSize]
+	k, off := pageOf(int(id))
+	return t.pages[k][recordSize*off : recordSize*(off+1)]
 }
 
 // at returns the digest whose id is id.

@@ -1,12 +1,13 @@
 package prune
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
-	"sync/atomic"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
+	gocmp "github.com/google/go-cmp/cmp"
 	"github.com/opencontainers/go-digest"
 
 	"github.com/imagestreams/imagestreams/image"
@@ -34,10 +35,10 @@ func TestIndexImage(t *testing.T) {
 		{ObjectMeta: image.ObjectMeta{Name: "not-a-digest"}},
 		{ObjectMeta: image.ObjectMeta{Name: "sha256:short"}},
 	}
-	x := buildIndex(&Snapshot{Images: images}, nil)
+	x := NewIndex(&Snapshot{Images: images}).x
 	id := func(name string) int32 {
 		for i := range x.images {
-			if x.images[i].img.Name == name {
+			if x.name(int32(i)) == name {
 				return int32(i)
 			}
 		}
@@ -68,7 +69,7 @@ func TestIndexImage(t *testing.T) {
 			}
 		})
 	}
-	if x.names.slots == nil || twin == a {
+	if twin == a {
 		t.Fatal("bad fixture")
 	}
 	if x.hasher.hash(twin) != x.hasher.hash(a) {
@@ -76,31 +77,25 @@ func TestIndexImage(t *testing.T) {
 	}
 }
 
-// TestDigestText checks that every id gives back its digest, across
-// chunks, for records and odd digests alike, and that is matches only the
-// id's own digest.
+// TestDigestText checks that every id gives back its digest, for
+// records and odd digests alike, and that is matches only the id's own
+// digest.
 func TestDigestText(t *testing.T) {
 	t.Parallel()
 	var (
 		ds   []string
 		text digestText
 	)
-	images := []string{string(digest.FromString("i0")), "not-a-digest", string(digest.FromString("i2")), string(digest.SHA512.FromString("i3"))}
-	text.grow(len(images), 0)
-	for i, d := range images {
-		if id := text.addImage(d); id != int32(i) {
-			t.Fatalf("addImage(%q) = %d, want %d", d, id, i)
-		}
-		ds = append(ds, d)
-	}
-	// Three chunks and a bit of the smallest size, with odd digests in
-	// the first and the last.
-	for i := range 3<<text.bits + 5 {
+	for i := range 300 {
 		d := string(digest.FromString(fmt.Sprint("blob", i)))
 		switch i {
-		case 3, 3<<text.bits + 2:
+		case 0, 3, 299:
 			d = "sha256:" + strings.ToUpper(d[7:])[:10]
-		case 1 << text.bits:
+		case 1:
+			d = "not-a-digest"
+		case 2:
+			d = string(digest.SHA512.FromString("b"))
+		case 100:
 			d = strings.ToUpper(d) // still a record: checked as a string
 		}
 		if id := text.add(d); id != int32(len(ds)) {
@@ -108,8 +103,8 @@ func TestDigestText(t *testing.T) {
 		}
 		ds = append(ds, d)
 	}
-	if text.len() != len(ds) || len(text.chunks) != 4 {
-		t.Fatalf("len %d in %d chunks, want %d in 4", text.len(), len(text.chunks), len(ds))
+	if text.len() != len(ds) {
+		t.Fatalf("len %d, want %d", text.len(), len(ds))
 	}
 	for id, want := range ds {
 		if got := text.at(int32(id)); got != want {
@@ -127,38 +122,54 @@ func TestDigestText(t *testing.T) {
 	}
 }
 
-// TestResolveEvents checks that the events' images found by resolveEvents,
-// shared by two callers, are those a plain lookup finds.
-func TestResolveEvents(t *testing.T) {
+// TestIndexEvents checks that the index holds every event of the last
+// stream of each name, in stream and tag order, with the image a plain
+// lookup finds.
+func TestIndexEvents(t *testing.T) {
 	t.Parallel()
 	rs := imagetest.RandomSnapshot(7, imagetest.SnapshotOptions{Images: 300, Streams: 150, Namespaces: 3})
 	// Some events name images that do not exist.
 	rs.Images = rs.Images[:len(rs.Images)-40]
-	s := &Snapshot{Images: rs.Images, Streams: rs.Streams}
-	streams := sortStreams(s)
-	x := buildIndex(s, streams)
-	pl := &planner{d: &Decisions{}}
-	pl.layout(streams)
-	var next atomic.Int64
-	done := make(chan struct{})
-	go func() { defer close(done); pl.resolveEvents(x, &next) }()
-	pl.resolveEvents(x, &next)
-	<-done
-	var want []int32
+	// A duplicate stream, which the later one replaces.
+	dup := *rs.Streams[5]
+	dup.Status.Tags = dup.Status.Tags[:1]
+	streams := append(slices.Clone(rs.Streams), &dup)
+	x := NewIndex(&Snapshot{Images: rs.Images, Streams: streams}).x
+	slices.SortStableFunc(streams, func(a, b *image.ImageStream) int {
+		return cmp.Or(strings.Compare(a.Namespace, b.Namespace), strings.Compare(a.Name, b.Name))
+	})
+	streams = slices.DeleteFunc(streams, func(is *image.ImageStream) bool { return is == rs.Streams[5] })
+	type event struct {
+		Stream, Tag, Image string
+		Created            image.Time
+		Found              bool
+	}
+	var want, got []event
 	missing := 0
 	for _, is := range streams {
 		for _, ti := range sortedTags(is, nil) {
 			for _, e := range is.Status.Tags[ti].Items {
-				idx, ok := x.image(e.Image)
+				_, ok := x.image(e.Image)
 				if !ok {
 					missing++
 				}
-				want = append(want, idx)
+				want = append(want, event{is.Namespace + "/" + is.Name, is.Status.Tags[ti].Tag, e.Image, e.Created, ok})
 			}
 		}
 	}
-	if diff := cmp.Diff(want, pl.evImage); diff != "" {
-		t.Errorf("evImage (-want +got):\n%s", diff)
+	for _, st := range x.streams {
+		for _, tg := range x.tags[st.tagStart:st.tagEnd] {
+			for k := tg.evStart; k < tg.evEnd; k++ {
+				img := x.evImage[k]
+				if img >= 0 && x.name(img) != x.digest(x.evName[k]) {
+					t.Errorf("event %d names %q but resolves to image %q", k, x.digest(x.evName[k]), x.name(img))
+				}
+				got = append(got, event{st.namespace + "/" + st.name, tg.tag, x.digest(x.evName[k]), x.evCreated[k].time(), img >= 0})
+			}
+		}
+	}
+	if diff := gocmp.Diff(want, got); diff != "" {
+		t.Errorf("events (-want +got):\n%s", diff)
 	}
 	if missing == 0 || missing == len(want) {
 		t.Errorf("%d of %d events name a missing image; want some", missing, len(want))

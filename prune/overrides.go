@@ -3,8 +3,6 @@ package prune
 import (
 	"path"
 	"time"
-
-	"github.com/imagestreams/imagestreams/image"
 )
 
 // tagPolicy is the keep policy of one tag once overrides are applied.
@@ -37,12 +35,12 @@ func (o Override) rank() int {
 	return r
 }
 
-func (o Override) matches(is *image.ImageStream, tag string, wholeStream bool) bool {
-	if o.Namespace != "" && o.Namespace != is.Namespace || o.Stream != "" && o.Stream != is.Name {
+func (o Override) matches(st *streamInfo, tag string, wholeStream bool) bool {
+	if o.Namespace != "" && o.Namespace != st.namespace || o.Stream != "" && o.Stream != st.name {
 		return false
 	}
 	for k, v := range o.StreamLabels {
-		if got, ok := is.Labels[k]; !ok || got != v {
+		if got, ok := st.labels[k]; !ok || got != v {
 			return false
 		}
 	}
@@ -59,17 +57,17 @@ func (o Override) matches(is *image.ImageStream, tag string, wholeStream bool) b
 	return ok
 }
 
-// forTag resolves the policy of a tag of is; with wholeStream it
+// forTag resolves the policy of a tag of st; with wholeStream it
 // considers only overrides without a tag, which decide whether the stream
 // as a whole is young.
-func (p *policy) forTag(is *image.ImageStream, tag string, wholeStream bool) tagPolicy {
+func (p *policy) forTag(st *streamInfo, tag string, wholeStream bool) tagPolicy {
 	tp := tagPolicy{keepRevisions: p.keepRevisions, hasAge: p.hasAge, threshold: p.threshold}
 	if len(p.Overrides) == 0 {
 		return tp
 	}
 	bestN, bestAge, bestNever := -1, -1, -1
 	for _, o := range p.Overrides {
-		if !o.matches(is, tag, wholeStream) {
+		if !o.matches(st, tag, wholeStream) {
 			continue
 		}
 		r := o.rank()

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync/atomic"
 )
 
 // ErrMalformedImage is wrapped by Plan's error under Options.StrictImages.
@@ -22,39 +21,31 @@ func Plan(s *Snapshot, opts Options) (*Decisions, error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
-	if s == nil {
-		s = &Snapshot{}
+	return NewIndex(s).Plan(opts)
+}
+
+// Plan is the package's Plan over the snapshot ix was built from.
+func (ix *Index) Plan(opts Options) (*Decisions, error) {
+	if err := opts.Validate(); err != nil {
+		return nil, err
 	}
+	if ix == nil {
+		ix = NewIndex(nil)
+	}
+	x := ix.x
 	p := resolve(opts)
 	d := &Decisions{SchemaVersion: SchemaVersion, Policy: p.summary()}
-	pl := &planner{p: &p, refs: s.References, d: d}
-	// Two goroutines share the work before stage 1. One builds the image
-	// index: first the names, then the blobs. The other lays out the
-	// stream decisions and parses the references, which need no index,
-	// then groups the references by stream, which needs only the names.
-	// Then both look up the tag events' images, which also need only the
-	// names, sharing the streams between them.
-	streams := sortStreams(s)
+	pl := &planner{p: &p, x: x, refs: ix.refs, d: d}
+	// The references are parsed and grouped by stream while the
+	// decisions are laid out.
 	var use usage
-	var ri *refIndex
-	var next atomic.Int64
-	named := make(chan *index, 1)
-	laid, done := make(chan struct{}), make(chan struct{})
+	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		pl.layout(streams)
-		close(laid)
-		use = analyzeReferences(s.References, &p, streams)
-		x := <-named
-		ri = buildRefIndex(use.refs, x, &p)
-		use.refs = nil // grouped into ri; let the collector have it
-		pl.resolveEvents(x, &next)
+		use = analyzeReferences(ix.refs, &p, x.streams)
+		pl.ri = buildRefIndex(use.refs, x, &p)
 	}()
-	x := indexNames(s, streams)
-	named <- x
-	x.addBlobs()
-	<-laid
-	pl.resolveEvents(x, &next)
+	pl.layout()
 	<-done
 	if p.StrictRefs && !p.IgnoreInvalidRefs && len(use.invalid) > 0 {
 		return nil, &ReferencesError{Invalid: use.invalid}
@@ -62,7 +53,7 @@ func Plan(s *Snapshot, opts Options) (*Decisions, error) {
 	d.InvalidReferences = use.invalid
 	for i := range x.images {
 		if bad := x.images[i].bad; bad != "" {
-			d.InvalidImages = append(d.InvalidImages, InvalidImage{Name: x.images[i].img.Name, Error: bad})
+			d.InvalidImages = append(d.InvalidImages, InvalidImage{Name: x.name(int32(i)), Error: bad})
 		}
 	}
 	if p.StrictImages && len(d.InvalidImages) > 0 {
@@ -70,7 +61,6 @@ func Plan(s *Snapshot, opts Options) (*Decisions, error) {
 		return nil, fmt.Errorf("%w %q: %s (and %d more)", ErrMalformedImage, bad.Name, bad.Error, len(d.InvalidImages)-1)
 	}
 
-	pl.x, pl.ri = x, ri
 	pl.pruneStreams()
 	pl.pruneImages()
 	pl.finish()
@@ -85,11 +75,9 @@ type planner struct {
 	refs []Reference
 	d    *Decisions
 
-	// events and evImage hold every event's decision and image index
-	// (-1: missing); stream si owns [evOff[si], evOff[si+1]).
-	events  []EventDecision
-	evImage []int32
-	evOff   []int
+	// events holds every event's decision, in the order of the index's
+	// events.
+	events []EventDecision
 
 	// named and taggedBy record, per image, the remaining tag events that
 	// name it; stage 1 fills them and stage 2 reads them. Nil in

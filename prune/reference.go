@@ -145,7 +145,7 @@ type specResult struct {
 // Pods of one workload repeat the same pull spec, so specs go through a
 // direct-mapped cache: a repeated spec is parsed once, with memory
 // bounded whatever the number of references.
-func analyzeReferences(refs []Reference, p *policy, streams []*image.ImageStream) usage {
+func analyzeReferences(refs []Reference, p *policy, streams []streamInfo) usage {
 	names := newStreamNames(streams)
 	u := usage{refs: make([]parsedRef, 0, len(refs))}
 	cache := make([]specResult, specCacheSize(len(refs)))
@@ -212,12 +212,12 @@ type streamNames struct {
 	buf   []byte
 }
 
-func newStreamNames(streams []*image.ImageStream) *streamNames {
+func newStreamNames(streams []streamInfo) *streamNames {
 	var b strings.Builder
 	ends := make([]int, len(streams))
 	var key []byte
-	for i, is := range streams {
-		key = streamKey(key[:0], is.Namespace, is.Name)
+	for i := range streams {
+		key = streamKey(key[:0], streams[i].namespace, streams[i].name)
 		b.Write(key)
 		ends[i] = b.Len()
 	}

@@ -28,8 +28,7 @@ type tagRef struct {
 
 type imgRef struct{ img, ref int32 }
 
-// buildRefIndex groups refs by stream. Of x it reads only what
-// indexNames builds, so it may run while addBlobs completes x.
+// buildRefIndex groups refs by stream.
 func buildRefIndex(refs []parsedRef, x *index, p *policy) *refIndex {
 	n := len(x.streams)
 	ri := &refIndex{tagOff: make([]int32, n+1), imgOff: make([]int32, n+1)}

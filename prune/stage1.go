@@ -4,8 +4,6 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
-
-	"github.com/imagestreams/imagestreams/image"
 )
 
 // Stage 1: prune tag history, stream by stream (PRUNE.md §1.3). oc walks
@@ -31,13 +29,12 @@ type counter struct {
 
 type use struct{ total, gone int32 }
 
-// scratch is a stage-1 worker's reusable state: its counter, the slabs
-// its results are cut from, and a buffer for tag order.
+// scratch is a stage-1 worker's reusable state: its counter and the
+// slabs its results are cut from.
 type scratch struct {
 	counter
-	strs  slab[string]
-	refs  slab[Referrer]
-	order []int
+	strs slab[string]
+	refs slab[Referrer]
 	// releaseLinks' buffers
 	imageUses []imageUse
 	blobIDs   []int32
@@ -45,7 +42,6 @@ type scratch struct {
 
 // imageUse is an image whose manifest and blobs a stream's event uses.
 type imageUse struct {
-	idx  int32
 	span imageSpan
 	gone bool
 }
@@ -123,12 +119,12 @@ func (c *counter) reset() {
 }
 
 // add counts the uses of an image's manifest and blobs.
-func (c *counter) add(idx int32, blobs []int32, gone bool) {
+func (c *counter) add(manifest int32, blobs []int32, gone bool) {
 	g := int32(0)
 	if gone {
 		g = 1
 	}
-	c.count(2*idx, g, &c.manifests)
+	c.count(2*manifest, g, &c.manifests)
 	for _, b := range blobs {
 		c.count(2*b+1, g, &c.blobs)
 	}
@@ -142,10 +138,9 @@ const streamChunk = 64
 // stream writes only its own slots of the shared slices, so the result
 // does not depend on the number of workers or their timing.
 func (pl *planner) pruneStreams() {
-	x := pl.x
-	n := len(x.streams)
-	if pl.evOff == nil {
-		pl.layout(x.streams)
+	n := len(pl.x.streams)
+	if pl.events == nil {
+		pl.layout()
 	}
 	workers := min(runtime.GOMAXPROCS(0), (n+streamChunk-1)/streamChunk)
 	var next atomic.Int64
@@ -169,146 +164,73 @@ func (pl *planner) pruneStreams() {
 }
 
 // layout allocates the decisions of every stream, tag and event, which
-// depend only on the streams' shapes, so Plan can do it while the index
-// is being built. Every stream's tags and events are cut from two arrays,
-// one allocation each for the whole plan.
-func (pl *planner) layout(streams []*image.ImageStream) {
-	n := len(streams)
-	pl.d.Streams = make([]StreamDecision, n)
-	pl.evOff = make([]int, n+1)
-	tags := 0
-	for i, is := range streams {
-		events := 0
-		for _, t := range is.Status.Tags {
-			events += len(t.Items)
-		}
-		pl.evOff[i+1] = pl.evOff[i] + events
-		tags += len(is.Status.Tags)
+// depend only on the streams' shapes, so Plan can do it while the
+// references are parsed. Every stream's tags and events are cut from two
+// arrays, one allocation each for the whole plan.
+func (pl *planner) layout() {
+	x := pl.x
+	pl.d.Streams = make([]StreamDecision, len(x.streams))
+	allTags := make([]TagDecision, len(x.tags))
+	pl.events = make([]EventDecision, len(x.evName))
+	for i := range x.streams {
+		st := &x.streams[i]
+		pl.d.Streams[i].Tags = allTags[st.tagStart:st.tagEnd:st.tagEnd]
 	}
-	allTags := make([]TagDecision, tags)
-	for i, is := range streams {
-		k := len(is.Status.Tags)
-		pl.d.Streams[i].Tags, allTags = allTags[:k:k], allTags[k:]
-	}
-	pl.events = make([]EventDecision, pl.evOff[n])
-	pl.evImage = make([]int32, pl.evOff[n])
 }
 
 // pruneStream decides every event of one stream and, when some are
 // deleted, which of the repository's links they release.
 func (pl *planner) pruneStream(si int, c *scratch) {
 	p, x := pl.p, pl.x
-	is := x.streams[si]
+	st := &x.streams[si]
 	sd := &pl.d.Streams[si]
-	sd.Namespace, sd.Name, sd.ResourceVersion = is.Namespace, is.Name, is.ResourceVersion
-	inScope := p.Namespace == "" || p.Namespace == is.Namespace
+	sd.Namespace, sd.Name, sd.ResourceVersion = st.namespace, st.name, st.resourceVersion
+	inScope := p.Namespace == "" || p.Namespace == st.namespace
 	young := false
 	if inScope && !p.sizeMode {
-		sp := p.forTag(is, "", true)
-		young = sp.hasAge && is.CreationTimestamp.After(sp.threshold)
+		sp := p.forTag(st, "", true)
+		young = sp.hasAge && st.created.After(sp.threshold)
 	}
-	c.order = sortedTags(is, c.order)
-	order := c.order
-	events := pl.events[pl.evOff[si]:pl.evOff[si+1]]
-	evImage := pl.evImage[pl.evOff[si]:pl.evOff[si+1]]
-	k := 0
-	for ti, t := range order {
-		list := &is.Status.Tags[t]
+	for ti := range sd.Tags {
+		t := &x.tags[int(st.tagStart)+ti]
 		td := &sd.Tags[ti]
-		td.Tag = list.Tag
-		td.Events, events = events[:len(list.Items):len(list.Items)], events[len(list.Items):]
+		td.Tag = t.tag
+		td.Events = pl.events[t.evStart:t.evEnd:t.evEnd]
 		var tp tagPolicy
 		if inScope && !young {
-			tp = p.forTag(is, list.Tag, false)
+			tp = p.forTag(st, t.tag, false)
 		}
 		deleted := 0
-		for r := range list.Items {
-			item := &list.Items[r]
+		for r := range td.Events {
+			k := int(t.evStart) + r
 			e := &td.Events[r]
-			idx := evImage[k]
-			k++
-			e.Revision, e.Image, e.Created = int32(r), item.Image, item.Created
-			if idx >= 0 {
-				// The same text, from one large object: the collector
-				// marks a million pointers into it far faster than into
-				// as many small strings spread over the snapshot.
-				e.Image = x.digest(idx)
-			}
+			idx := x.evImage[k]
+			// The text comes from one large object: the collector marks
+			// a million pointers into it far faster than into as many
+			// small strings spread over the snapshot.
+			e.Revision, e.Image, e.Created = int32(r), x.digest(x.evName[k]), x.evCreated[k].time()
 			switch {
 			case !inScope:
 				e.Action, e.Reason = Keep, ReasonOutOfScope
 			case young:
 				e.Action, e.Reason = Keep, ReasonYoungStream
 			default:
-				pl.decideEvent(e, si, is, list.Tag, item, idx, tp, c)
+				pl.decideEvent(e, si, st, t.tag, idx, tp, c)
 			}
 			if e.Action == Delete {
 				deleted++
 			}
 		}
 		sd.Deleted += deleted
-		td.Removed = deleted > 0 && deleted == len(list.Items)
+		td.Removed = deleted > 0 && deleted == len(td.Events)
 	}
 	if sd.Deleted > 0 && !p.SkipRegistry {
-		pl.releaseLinks(sd, evImage, c)
-	}
-}
-
-// resolveEvents finds the image of every tag event, stream by stream in
-// the order of their sorted tags, into evImage. Callers share next: each
-// claims streams from it until none is left.
-func (pl *planner) resolveEvents(x *index, next *atomic.Int64) {
-	var r resolver
-	for {
-		start := int(next.Add(streamChunk)) - streamChunk
-		if start >= len(x.streams) {
-			return
-		}
-		for si := start; si < min(start+streamChunk, len(x.streams)); si++ {
-			r.resolve(x, si, pl.evImage[pl.evOff[si]:pl.evOff[si+1]])
-		}
-	}
-}
-
-// resolver holds resolveEvents' buffers.
-type resolver struct {
-	order []int
-	names []string
-	hs    []uint64
-	first []uint64
-}
-
-// resolve finds the images of stream si's events. At 100,000 images each
-// lookup misses the cache a few times, so the lookups go in steps, each a
-// loop of reads that do not wait for each other: hash every name, read
-// every name's first slot, then check the image there, which is almost
-// always the one, probing further only when it is not. The processor
-// overlaps the misses of many events instead of waiting for each in turn.
-func (r *resolver) resolve(x *index, si int, evImage []int32) {
-	is := x.streams[si]
-	r.order = sortedTags(is, r.order)
-	r.names, r.hs, r.first = r.names[:0], r.hs[:0], r.first[:0]
-	for _, t := range r.order {
-		for i := range is.Status.Tags[t].Items {
-			name := is.Status.Tags[t].Items[i].Image
-			r.names = append(r.names, name)
-			r.hs = append(r.hs, x.hasher.hash(name))
-		}
-	}
-	for _, h := range r.hs {
-		r.first = append(r.first, x.names.slots[h>>x.names.shift])
-	}
-	for k, name := range r.names {
-		if v := r.first[k]; v != 0 && x.holds(v, name, r.hs[k]) {
-			evImage[k] = slotID(v)
-		} else {
-			evImage[k] = x.imageHashed(name, r.hs[k])
-		}
+		pl.releaseLinks(sd, x.evImage[st.evStart:st.evEnd], c)
 	}
 }
 
 // decideEvent applies the rows of PRUNE.md §1.3's table, first match wins.
-func (pl *planner) decideEvent(e *EventDecision, si int, is *image.ImageStream, tag string, item *image.TagEvent, idx int32, tp tagPolicy, c *scratch) {
+func (pl *planner) decideEvent(e *EventDecision, si int, st *streamInfo, tag string, idx int32, tp tagPolicy, c *scratch) {
 	p := pl.p
 	keep := func(r Reason) { e.Action, e.Reason = Keep, r }
 	if tp.never {
@@ -316,7 +238,7 @@ func (pl *planner) decideEvent(e *EventDecision, si int, is *image.ImageStream, 
 		return
 	}
 	// Row 1.
-	if !p.sizeMode && tp.hasAge && item.Created.After(tp.threshold) {
+	if !p.sizeMode && tp.hasAge && e.Created.After(tp.threshold) {
 		keep(ReasonYoung)
 		return
 	}
@@ -335,7 +257,7 @@ func (pl *planner) decideEvent(e *EventDecision, si int, is *image.ImageStream, 
 		return
 	}
 	// Rows 4a and 4b; under AgeAndSize an image over the limit skips 4b.
-	over := (p.sizeMode || p.ageAndSize) && pl.exceedsLimit(is.Namespace, pl.x.images[idx].img)
+	over := (p.sizeMode || p.ageAndSize) && pl.exceedsLimit(st.namespace, pl.x.images[idx].size)
 	switch {
 	case p.sizeMode && !over:
 		keep(ReasonWithinSizeLimit)
@@ -359,9 +281,9 @@ func (pl *planner) decideEvent(e *EventDecision, si int, is *image.ImageStream, 
 
 // exceedsLimit is oc's exceedsLimits (PRUNE.md §1.7): the image's size is
 // above the namespace's smallest openshift.io/Image max storage.
-func (pl *planner) exceedsLimit(ns string, img *image.Image) bool {
+func (pl *planner) exceedsLimit(ns string, size int64) bool {
 	limit, ok := pl.p.ImageSizeLimits[ns]
-	return ok && limit < img.DockerImageMetadata.Size
+	return ok && limit < size
 }
 
 // markTagged records, for stage 2, every image a remaining event names,
@@ -403,7 +325,7 @@ func (pl *planner) markTagged() {
 func (pl *planner) eachRemaining(fn func(idx int32, sd *StreamDecision, td *TagDecision, label *string)) {
 	for si := range pl.d.Streams {
 		sd := &pl.d.Streams[si]
-		evImage := pl.evImage[pl.evOff[si]:pl.evOff[si+1]]
+		evImage := pl.x.evImage[pl.x.streams[si].evStart:pl.x.streams[si].evEnd]
 		k := 0
 		for ti := range sd.Tags {
 			td := &sd.Tags[ti]
@@ -439,11 +361,11 @@ func (pl *planner) releaseLinks(sd *StreamDecision, evImage []int32, c *scratch)
 			}
 			sp := x.spans[idx]
 			gone := sd.Tags[ti].Events[ei].Action == Delete && !sp.bad
-			uses = append(uses, imageUse{idx, sp, gone})
+			uses = append(uses, imageUse{sp, gone})
 			if sp.list && pl.p.listAwareLinks {
 				for _, child := range x.images[idx].children {
 					csp := x.spans[child]
-					uses = append(uses, imageUse{child, csp, gone && !csp.bad})
+					uses = append(uses, imageUse{csp, gone && !csp.bad})
 				}
 			}
 		}
@@ -455,7 +377,7 @@ func (pl *planner) releaseLinks(sd *StreamDecision, evImage []int32, c *scratch)
 	c.imageUses, c.blobIDs = uses[:0], blobs[:0]
 	for _, u := range uses {
 		n := u.span.blobEnd - u.span.blobStart
-		c.add(u.idx, blobs[:n], u.gone)
+		c.add(u.span.manifest, blobs[:n], u.gone)
 		blobs = blobs[n:]
 	}
 	sd.ManifestLinks = c.released(c.manifests, 0, &x.text, &c.strs)

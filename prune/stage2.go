@@ -1,10 +1,6 @@
 package prune
 
-import (
-	"slices"
-
-	"github.com/imagestreams/imagestreams/image"
-)
+import "slices"
 
 // Stage 2: delete Image objects and blobs (PRUNE.md §1.4), after stage 1
 // decided every stream. Skipped in namespace mode, as in oc.
@@ -13,7 +9,7 @@ func (pl *planner) pruneImages() {
 	p, x, d := pl.p, pl.x, pl.d
 	d.Images = make([]ImageDecision, len(x.images))
 	for i := range x.images {
-		d.Images[i].Name = x.digest(int32(i))
+		d.Images[i].Name = x.name(int32(i))
 	}
 	if p.Namespace != "" {
 		for i := range d.Images {
@@ -33,7 +29,7 @@ func (pl *planner) pruneImages() {
 		}
 		for _, c := range x.images[i].children {
 			if len(lists[c]) < p.maxReferrers {
-				lists[c] = append(lists[c], x.images[i].img.Name)
+				lists[c] = append(lists[c], x.name(int32(i)))
 			}
 		}
 	}
@@ -50,9 +46,9 @@ func (pl *planner) pruneImages() {
 		case len(pl.ri.anyRefs(i)) > 0:
 			dec.Reason = ReasonDigestReferenced
 			dec.Referrers = referrers(&pl.refSlab, pl.refs, pl.ri.anyRefs(i), func(r int32) int32 { return r }, p.maxReferrers)
-		case p.OnlyManaged && info.img.Annotations[image.ManagedByOpenShiftAnnotation] != "true":
+		case p.OnlyManaged && !info.managed:
 			dec.Reason = ReasonUnmanaged
-		case !p.sizeMode && info.img.CreationTimestamp.After(p.threshold):
+		case !p.sizeMode && info.created.After(p.threshold):
 			dec.Reason = ReasonYoung
 		default:
 			dec.Action, dec.Reason = Delete, ReasonUnused
@@ -82,8 +78,8 @@ func (pl *planner) keepChildrenOfKeptLists() {
 			if dec.Action == Keep && dec.Reason != ReasonListChild {
 				continue
 			}
-			if len(dec.Lists) < pl.p.maxReferrers && !slices.Contains(dec.Lists, x.images[l].img.Name) {
-				dec.Lists = append(dec.Lists, x.images[l].img.Name)
+			if name := x.name(l); len(dec.Lists) < pl.p.maxReferrers && !slices.Contains(dec.Lists, name) {
+				dec.Lists = append(dec.Lists, name)
 			}
 			if dec.Action == Delete {
 				dec.Action, dec.Reason = Keep, ReasonListChild
@@ -107,11 +103,11 @@ func (pl *planner) releaseBlobs() {
 		del := d.Images[i].Action == Delete
 		if del {
 			d.Images[i].Blobs = pl.blobNames(info)
-			d.Images[i].Created = info.img.CreationTimestamp
-			if ms := info.img.DockerImageManifests; len(ms) > 0 {
+			d.Images[i].Created = info.created
+			if ms := x.manifests[info.manStart:info.manEnd]; len(ms) > 0 {
 				d.Images[i].Children = pl.strSlab.alloc(len(ms))
 				for j, c := range ms {
-					d.Images[i].Children[j] = c.Digest
+					d.Images[i].Children[j] = x.digest(c)
 				}
 			}
 		}

@@ -1,0 +1,336 @@
+package prune
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/imagestreams/imagestreams/image"
+	"github.com/imagestreams/imagestreams/reference"
+)
+
+// An Index is a snapshot reduced to what Plan reads (PRUNE.md §6.6):
+// digests interned into pointer-free tables, edges as integers, the names
+// and times the rules need, and the references. It keeps no Image or
+// ImageStream object, so a snapshot can be read page by page into an
+// IndexBuilder and each page dropped, and the collector has a few large
+// objects to mark rather than the millions of a decoded snapshot.
+//
+// An Index is immutable: any number of plans, with any options, may read
+// it at once.
+type Index struct {
+	x    *index
+	refs []Reference
+}
+
+// NewIndex builds the Index of s. Plan(s, opts) is NewIndex(s).Plan(opts).
+// The Index shares s.References, which must not change while it is in
+// use; it keeps nothing else of s.
+func NewIndex(s *Snapshot) *Index {
+	var b IndexBuilder
+	if s != nil {
+		b.AddImages(s.Images...)
+		b.AddStreams(s.Streams...)
+		b.refs = s.References
+	}
+	return b.Index()
+}
+
+// An IndexBuilder builds an Index from images, streams and references
+// added in any order and in any number of calls, such as the pages of a
+// listing. Each call keeps what planning needs and nothing else, so the
+// caller may drop what it added. As in a Snapshot, the last image of a
+// name and the last stream of a namespace and name win.
+//
+// The zero IndexBuilder is ready to use. It is not safe for concurrent
+// use.
+type IndexBuilder struct {
+	hasher hasher
+	table  *digestTable
+	text   digestText
+	valid  pages[bool]  // digest id → is a valid digest
+	latest pages[int32] // digest id → 1 + the last image record of that name
+
+	imgs     pages[imageInfo] // blobStart to blobEnd index recBlobs, manStart to manEnd recMans
+	recBlobs pages[int32]     // layers and config of every image record
+	recSizes pages[int64]     // their sizes
+	recMans  pages[manifestRef]
+
+	streams   []streamInfo
+	byKey     map[string]int32 // stream key → last stream record
+	tags      pages[tagInfo]
+	evName    pages[int32]
+	evCreated pages[stamp]
+	strs      strArena
+	order     []int
+	key       []byte
+
+	refs []Reference
+}
+
+// manifestRef is an entry of a manifest list.
+type manifestRef struct {
+	id   int32
+	size int64
+}
+
+func (b *IndexBuilder) init() {
+	if b.table == nil {
+		b.hasher = newHasher()
+		b.table = newDigestTable(1024)
+		b.byKey = make(map[string]int32)
+	}
+}
+
+// intern returns the id of d, which may be any string.
+func (b *IndexBuilder) intern(d string) int32 {
+	h := b.hasher.hash(d)
+	id, slot := b.table.find(d, h, &b.text)
+	if id >= 0 {
+		return id
+	}
+	id = b.text.add(d)
+	b.table.add(h, slot, id)
+	b.valid.add(reference.ValidDigest(d))
+	b.latest.add(0)
+	return id
+}
+
+// AddImages adds images; nil ones are skipped.
+func (b *IndexBuilder) AddImages(imgs ...*image.Image) {
+	b.init()
+	for _, img := range imgs {
+		if img != nil {
+			b.addImage(img)
+		}
+	}
+}
+
+func (b *IndexBuilder) addImage(img *image.Image) {
+	r := imageInfo{
+		manifest: b.intern(img.Name),
+		created:  img.CreationTimestamp,
+		size:     img.DockerImageMetadata.Size,
+		managed:  img.Annotations[image.ManagedByOpenShiftAnnotation] == "true",
+	}
+	// A malformed image is reported and kept (PRUNE.md §6.6); oc aborts
+	// the whole run on one. Its valid blobs are still counted, so they
+	// stay in use.
+	if !*b.valid.at(int(r.manifest)) {
+		r.bad = fmt.Sprintf("image name %q is not a digest", img.Name)
+	}
+	r.blobStart = int32(b.recBlobs.len())
+	blob := func(d string, size int64, what func() string) {
+		if id := b.intern(d); *b.valid.at(int(id)) {
+			b.recBlobs.add(id)
+			b.recSizes.add(size)
+		} else if r.bad == "" {
+			r.bad = what()
+		}
+	}
+	for j, l := range img.DockerImageLayers {
+		blob(l.Name, l.LayerSize, func() string { return fmt.Sprintf("dockerImageLayers[%d].name %q is not a digest", j, l.Name) })
+	}
+	if hasConfig(img) {
+		id := img.DockerImageMetadata.ID
+		blob(id, 0, func() string { return fmt.Sprintf("dockerImageMetadata.Id %q is not a digest", id) })
+	}
+	r.blobEnd = int32(b.recBlobs.len())
+	r.manStart = int32(b.recMans.len())
+	for _, m := range img.DockerImageManifests {
+		b.recMans.add(manifestRef{b.intern(m.Digest), m.ManifestSize})
+	}
+	r.manEnd = int32(b.recMans.len())
+	b.imgs.add(r)
+	*b.latest.at(int(r.manifest)) = int32(b.imgs.len())
+}
+
+// AddStreams adds image streams; nil ones are skipped.
+func (b *IndexBuilder) AddStreams(streams ...*image.ImageStream) {
+	b.init()
+	for _, is := range streams {
+		if is != nil {
+			b.addStream(is)
+		}
+	}
+}
+
+func (b *IndexBuilder) addStream(is *image.ImageStream) {
+	si := streamInfo{
+		namespace:       b.strs.copy(is.Namespace),
+		name:            b.strs.copy(is.Name),
+		resourceVersion: b.strs.copy(is.ResourceVersion),
+		created:         is.CreationTimestamp,
+		labels:          is.Labels,
+		tagStart:        int32(b.tags.len()),
+		evStart:         int32(b.evName.len()),
+	}
+	b.order = sortedTags(is, b.order)
+	for _, t := range b.order {
+		list := &is.Status.Tags[t]
+		ti := tagInfo{tag: b.strs.copy(list.Tag), evStart: int32(b.evName.len())}
+		for i := range list.Items {
+			b.evName.add(b.intern(list.Items[i].Image))
+			b.evCreated.add(stampOf(list.Items[i].Created))
+		}
+		ti.evEnd = int32(b.evName.len())
+		b.tags.add(ti)
+	}
+	si.tagEnd, si.evEnd = int32(b.tags.len()), int32(b.evName.len())
+	b.key = streamKey(b.key[:0], is.Namespace, is.Name)
+	b.byKey[string(b.key)] = int32(len(b.streams))
+	b.streams = append(b.streams, si)
+}
+
+// AddReferences adds references in use. The Index keeps them as they
+// are: plans report them as referrers.
+func (b *IndexBuilder) AddReferences(refs ...Reference) {
+	b.refs = append(b.refs, refs...)
+}
+
+// Index returns the Index of everything added and resets b.
+func (b *IndexBuilder) Index() *Index {
+	b.init()
+	x := &index{text: b.text, table: b.table, hasher: b.hasher, sizes: make([]int64, b.text.len())}
+	b.buildImages(x)
+	b.buildStreams(x)
+	ix := &Index{x: x, refs: b.refs}
+	*b = IndexBuilder{}
+	return ix
+}
+
+// buildImages sorts the last image of each name by name and lays out
+// their blobs in that order.
+func (b *IndexBuilder) buildImages(x *index) {
+	var recs []*imageInfo
+	for i := range b.imgs.len() {
+		if r := b.imgs.at(i); *b.latest.at(int(r.manifest)) == int32(i+1) {
+			recs = append(recs, r)
+		}
+	}
+	byName := func(r, s *imageInfo) int { return strings.Compare(b.text.at(r.manifest), b.text.at(s.manifest)) }
+	if !slices.IsSortedFunc(recs, byName) {
+		slices.SortFunc(recs, byName) // names are unique
+	}
+	x.imageOf = make([]int32, b.text.len())
+	for i := range x.imageOf {
+		x.imageOf[i] = -1
+	}
+	x.images = make([]imageInfo, len(recs))
+	x.spans = make([]imageSpan, len(recs))
+	blobs, mans := 0, 0
+	for i, r := range recs {
+		x.imageOf[r.manifest] = int32(i)
+		blobs += int(r.blobEnd - r.blobStart)
+		mans += int(r.manEnd - r.manStart)
+	}
+	x.blobs = make([]int32, 0, blobs)
+	x.manifests = make([]int32, 0, mans)
+	for i, r := range recs {
+		info := &x.images[i]
+		*info = *r
+		info.blobStart = int32(len(x.blobs))
+		for j := r.blobStart; j < r.blobEnd; j++ {
+			id := *b.recBlobs.at(int(j))
+			x.blobs = append(x.blobs, id)
+			x.sizes[id] = max(x.sizes[id], *b.recSizes.at(int(j)))
+		}
+		info.blobEnd = int32(len(x.blobs))
+		info.manStart = int32(len(x.manifests))
+		for j := r.manStart; j < r.manEnd; j++ {
+			m := b.recMans.at(int(j))
+			x.manifests = append(x.manifests, m.id)
+			if c := x.imageOf[m.id]; c >= 0 {
+				info.children = append(info.children, c)
+				x.sizes[m.id] = max(x.sizes[m.id], m.size)
+			}
+		}
+		info.manEnd = int32(len(x.manifests))
+		x.spans[i] = imageSpan{manifest: info.manifest, blobStart: info.blobStart, blobEnd: info.blobEnd, bad: info.bad != "", list: len(info.children) > 0}
+	}
+}
+
+// buildStreams sorts the last stream of each namespace and name and lays
+// out their tags and events in that order, each event resolved to its
+// image.
+func (b *IndexBuilder) buildStreams(x *index) {
+	var recs []*streamInfo
+	for i := range b.streams {
+		si := &b.streams[i]
+		b.key = streamKey(b.key[:0], si.namespace, si.name)
+		if b.byKey[string(b.key)] == int32(i) {
+			recs = append(recs, si)
+		}
+	}
+	byName := func(a, c *streamInfo) int {
+		return cmp.Or(strings.Compare(a.namespace, c.namespace), strings.Compare(a.name, c.name))
+	}
+	if !slices.IsSortedFunc(recs, byName) {
+		slices.SortFunc(recs, byName) // keys are unique
+	}
+	tags, events := 0, 0
+	for _, si := range recs {
+		tags += int(si.tagEnd - si.tagStart)
+		events += int(si.evEnd - si.evStart)
+	}
+	x.streams = make([]streamInfo, len(recs))
+	x.tags = make([]tagInfo, 0, tags)
+	x.evName = make([]int32, 0, events)
+	x.evImage = make([]int32, events)
+	x.evCreated = make([]stamp, 0, events)
+	for i, si := range recs {
+		out := &x.streams[i]
+		*out = *si
+		out.tagStart, out.evStart = int32(len(x.tags)), int32(len(x.evName))
+		for j := si.tagStart; j < si.tagEnd; j++ {
+			t := b.tags.at(int(j))
+			shift := int32(len(x.evName)) - t.evStart
+			x.evName = b.evName.appendTo(x.evName, int(t.evStart), int(t.evEnd))
+			x.evCreated = b.evCreated.appendTo(x.evCreated, int(t.evStart), int(t.evEnd))
+			x.tags = append(x.tags, tagInfo{tag: t.tag, evStart: t.evStart + shift, evEnd: t.evEnd + shift})
+		}
+		out.tagEnd, out.evEnd = int32(len(x.tags)), int32(len(x.evName))
+	}
+	for k, id := range x.evName {
+		x.evImage[k] = x.imageOf[id]
+	}
+}
+
+// stamp is a time without a pointer, so that the million events' times
+// are an array the collector does not scan and copies need no write
+// barrier. Plans write times in UTC, which is all a stamp gives back.
+type stamp struct {
+	sec  int64
+	nsec int32
+}
+
+func stampOf(t image.Time) stamp { return stamp{t.Unix(), int32(t.Nanosecond())} }
+
+// time returns the stamp's time in UTC; the zero stamp of the zero time
+// gives the zero time back.
+func (s stamp) time() image.Time { return image.Time{Time: time.Unix(s.sec, int64(s.nsec)).UTC()} }
+
+// strArena copies strings into shared blocks, so that an Index holds a
+// few large objects rather than one per name.
+type strArena struct {
+	block *strings.Builder
+}
+
+const arenaBlock = 32 << 10
+
+func (a *strArena) copy(s string) string {
+	switch {
+	case s == "":
+		return ""
+	case len(s) > arenaBlock/4:
+		return strings.Clone(s)
+	case a.block == nil || a.block.Cap()-a.block.Len() < len(s):
+		a.block = new(strings.Builder) // the filled block stays put
+		a.block.Grow(arenaBlock)
+	}
+	start := a.block.Len()
+	a.block.WriteString(s)
+	return a.block.String()[start:]
+}
