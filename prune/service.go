@@ -23,6 +23,46 @@ func ReadSnapshot(ctx context.Context, l Lister, refs []Reference) (*Snapshot, e
 	return &Snapshot{Images: images, Streams: streams, References: refs}, nil
 }
 
+// ReadIndex reads every stream and image of svc into an Index, page by
+// page, keeping of each page only what Plan needs (PRUNE.md §6.6): unlike
+// ReadSnapshot, it never holds every Image object at once. The pages of
+// each listing share the snapshot of its first page.
+func ReadIndex(ctx context.Context, svc *imagestream.Service, refs []Reference) (*Index, error) {
+	return readIndex(ctx, svc, refs, listPage)
+}
+
+func readIndex(ctx context.Context, svc *imagestream.Service, refs []Reference, page int64) (*Index, error) {
+	var b IndexBuilder
+	opts := imagestream.ListOptions{Limit: page}
+	for {
+		l, err := svc.ImageStreams("").List(ctx, opts)
+		if err != nil {
+			return nil, fmt.Errorf("prune: listing image streams: %w", err)
+		}
+		for i := range l.Items {
+			b.AddStreams(&l.Items[i])
+		}
+		if opts.Continue = l.Continue; opts.Continue == "" {
+			break
+		}
+	}
+	opts = imagestream.ListOptions{Limit: page}
+	for {
+		l, err := svc.Images().List(ctx, opts)
+		if err != nil {
+			return nil, fmt.Errorf("prune: listing images: %w", err)
+		}
+		for i := range l.Items {
+			b.AddImages(&l.Items[i])
+		}
+		if opts.Continue = l.Continue; opts.Continue == "" {
+			break
+		}
+	}
+	b.AddReferences(refs...)
+	return b.Index(), nil
+}
+
 // ServiceTargets returns the Targets of an imagestream.Service: stream
 // reads and status updates, image deletion and listing go through svc,
 // with its compare-and-swap and validation; registry deletions go to

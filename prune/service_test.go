@@ -117,6 +117,18 @@ func TestServiceEndToEnd(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// An Index read page by page plans the same.
+			ix, err := prune.ReadIndexPaged(ctx, svc, refs, 2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fromIndex, err := ix.Plan(prune.Options{Now: clock, KeepTagRevisions: ptr(1)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(d, fromIndex); diff != "" {
+				t.Errorf("plan from ReadIndex (-snapshot +index):\n%s", diff)
+			}
 			if tt.late {
 				if _, err := svc.ImageStreams("shop").Create(ctx, &image.ImageStream{ObjectMeta: image.ObjectMeta{Name: "late"}}); err != nil {
 					t.Fatal(err)
