@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -77,19 +78,33 @@ func benchOptions() prune.Options {
 
 // BenchmarkPlan plans a 1,000-image snapshot.
 func BenchmarkPlan(b *testing.B) {
-	benchPlan(b, 1_000)
+	benchPlan(b, 1_000, false)
 }
 
 // BenchmarkPlanScale is the scale target of PRUNE.md §6.5 (10k and 100k
-// images). It needs about a gigabyte and a few seconds of set-up; run it
-// alone with -bench PlanScale.
+// images), planning from a Snapshot: each plan builds the Index of the
+// decoded objects first. It needs about a gigabyte and a few seconds of
+// set-up; run it alone with -bench PlanScale.
 func BenchmarkPlanScale(b *testing.B) {
 	for _, n := range []int{10_000, 100_000} {
-		b.Run(fmt.Sprintf("images=%d", n), func(b *testing.B) { benchPlan(b, n) })
+		b.Run(fmt.Sprintf("images=%d", n), func(b *testing.B) { benchPlan(b, n, false) })
 	}
 }
 
-func benchPlan(b *testing.B, images int) {
+// BenchmarkIndexPlanScale is BenchmarkPlanScale planning from an Index
+// built once, page by page, as a program that streams its listing does
+// (PRUNE.md §6.6): the decoded objects are gone, so the input is the
+// Index and the references. index-ms is the time of building it.
+func BenchmarkIndexPlanScale(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		b.Run(fmt.Sprintf("images=%d", n), func(b *testing.B) { benchPlan(b, n, true) })
+	}
+}
+
+// benchPage is the page size of BenchmarkIndexPlanScale's listing.
+const benchPage = 500
+
+func benchPlan(b *testing.B, images int, indexed bool) {
 	s := benchInput(images)
 	opts := benchOptions()
 	events := 0
@@ -98,20 +113,41 @@ func benchPlan(b *testing.B, images int) {
 			events += len(t.Items)
 		}
 	}
+	plan := func() (*prune.Decisions, error) { return prune.Plan(s, opts) }
+	var indexTime time.Duration
+	if indexed {
+		// Each page is added and dropped, as a listing's would be; the
+		// snapshot's objects go with the last page.
+		var ib prune.IndexBuilder
+		start := time.Now()
+		for page := range slices.Chunk(s.Streams, benchPage) {
+			ib.AddStreams(page...)
+			clear(page)
+		}
+		for page := range slices.Chunk(s.Images, benchPage) {
+			ib.AddImages(page...)
+			clear(page)
+		}
+		ib.AddReferences(s.References...)
+		ix := ib.Index()
+		indexTime = time.Since(start)
+		s = nil
+		plan = func() (*prune.Decisions, error) { return ix.Plan(opts) }
+	}
 	runtime.GC()
 	base := heapObjects()
 	// A process's first plan is timed apart: it also pays for growing the
 	// heap by the plan's size, fresh memory the kernel has to hand over,
 	// which a process planning again reuses. b.Loop times the rest.
 	start := time.Now()
-	if _, err := prune.Plan(s, opts); err != nil {
+	if _, err := plan(); err != nil {
 		b.Fatal(err)
 	}
 	first := time.Since(start)
 	b.ReportAllocs()
 	cpu0, gc0, n := cpuTime(), gcCPU(), 0
 	for b.Loop() {
-		d, err := prune.Plan(s, opts)
+		d, err := plan()
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -120,10 +156,13 @@ func benchPlan(b *testing.B, images int) {
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(first)/1e6, "first-plan-ms")
+	if indexed {
+		b.ReportMetric(float64(indexTime)/1e6, "index-ms")
+	}
 	b.ReportMetric(float64(cpuTime()-cpu0)/float64(n), "cpu-ns/op")
 	b.ReportMetric((gcCPU()-gc0)*1e9/float64(n), "gc-cpu-ns/op")
-	b.ReportMetric(float64(peakOf(s, opts, 100))/(1<<20), "peak-heap-MiB")
-	b.ReportMetric(float64(peakOf(s, opts, 5))/(1<<20), "live-peak-MiB")
+	b.ReportMetric(float64(peakOf(plan, 100))/(1<<20), "peak-heap-MiB")
+	b.ReportMetric(float64(peakOf(plan, 5))/(1<<20), "live-peak-MiB")
 	b.ReportMetric(float64(base)/(1<<20), "input-MiB")
 	b.ReportMetric(float64(events), "events")
 }
@@ -135,11 +174,11 @@ func benchPlan(b *testing.B, images int) {
 // close to the live heap: the input plus what the plan holds at its
 // largest. (A peak sampled across the b.Loop iterations would add the
 // garbage of earlier plans, which only the benchmark keeps making.)
-func peakOf(s *prune.Snapshot, opts prune.Options, gcPercent int) uint64 {
+func peakOf(plan func() (*prune.Decisions, error), gcPercent int) uint64 {
 	defer debug.SetGCPercent(debug.SetGCPercent(gcPercent))
 	runtime.GC()
 	peak := newPeakSampler()
-	d, _ := prune.Plan(s, opts)
+	d, _ := plan()
 	runtime.KeepAlive(d)
 	return peak.stop()
 }
