@@ -3,8 +3,11 @@ package prune
 import (
 	"cmp"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/imagestreams/imagestreams/image"
@@ -29,13 +32,142 @@ type Index struct {
 // The Index shares s.References, which must not change while it is in
 // use; it keeps nothing else of s.
 func NewIndex(s *Snapshot) *Index {
-	var b IndexBuilder
-	if s != nil {
-		b.AddImages(s.Images...)
-		b.AddStreams(s.Streams...)
-		b.refs = s.References
+	if s == nil {
+		s = &Snapshot{}
 	}
+	return newIndex(sortImages(s), sortStreams(s), s.References)
+}
+
+// newIndex builds the Index of images and streams sorted and without
+// duplicates. Knowing their sizes, it reserves every array at once.
+func newIndex(images []*image.Image, streams []*image.ImageStream, refs []Reference) *Index {
+	var b IndexBuilder
+	blobs, mans, tags, events := 0, 0, 0, 0
+	for _, img := range images {
+		blobs += len(img.DockerImageLayers) + 1
+		mans += len(img.DockerImageManifests)
+	}
+	for _, is := range streams {
+		tags += len(is.Status.Tags)
+		for i := range is.Status.Tags {
+			events += len(is.Status.Tags[i].Items)
+		}
+	}
+	b.init()
+	b.names.resize(len(images))
+	b.others.resize(blobs / 2) // blobs are usually shared
+	b.imgs.reserve(len(images))
+	b.recBlobs.reserve(blobs)
+	b.recSizes.reserve(blobs)
+	b.recMans.reserve(mans)
+	b.streams = make([]streamInfo, 0, len(streams))
+	b.tags.reserve(tags)
+	b.evName.reserve(events)
+	b.evCreated.reserve(events)
+	// The streams' layout and the images share no field of b, so they
+	// are added at once; the events are looked up once both are done.
+	laid := make(chan struct{})
+	go func() {
+		defer close(laid)
+		for _, is := range streams {
+			b.addStream(is, false)
+		}
+	}()
+	b.AddImages(images...)
+	<-laid
+	b.lookUpEvents(streams)
+	b.refs = refs
 	return b.Index()
+}
+
+// lookUpEvents fills in the digests of the events of streams, added in
+// this order by addStream(is, false). The tables do not change while two
+// goroutines look the events up; the digests not found are interned
+// afterwards in event order, so ids do not depend on timing.
+func (b *IndexBuilder) lookUpEvents(streams []*image.ImageStream) {
+	type miss struct {
+		k int32
+		d string
+	}
+	var (
+		next   atomic.Int64
+		mu     sync.Mutex
+		misses []miss
+		wg     sync.WaitGroup
+	)
+	evName := b.evName.flat
+	for range min(2, runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			var order []int
+			var mine []miss
+			for {
+				start := int(next.Add(streamChunk)) - streamChunk
+				if start >= len(streams) {
+					break
+				}
+				for si := start; si < min(start+streamChunk, len(streams)); si++ {
+					is, k := streams[si], b.streams[si].evStart
+					order = sortedTags(is, order)
+					for _, t := range order {
+						for i := range is.Status.Tags[t].Items {
+							d := is.Status.Tags[t].Items[i].Image
+							if id, _ := b.lookup(d, b.hasher.hash(d)); id >= 0 {
+								evName[k] = id
+							} else {
+								mine = append(mine, miss{k, d})
+							}
+							k++
+						}
+					}
+				}
+			}
+			mu.Lock()
+			misses = append(misses, mine...)
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	slices.SortFunc(misses, func(a, c miss) int { return cmp.Compare(a.k, c.k) })
+	for _, m := range misses {
+		evName[m.k] = b.intern(m.d)
+	}
+}
+
+// sortImages returns the snapshot's images sorted by name, the last of
+// duplicates winning.
+func sortImages(s *Snapshot) []*image.Image {
+	return dedupe(s.Images, func(a, b *image.Image) int { return strings.Compare(a.Name, b.Name) })
+}
+
+// sortStreams returns the snapshot's streams sorted by namespace and
+// name, the last of duplicates winning.
+func sortStreams(s *Snapshot) []*image.ImageStream {
+	return dedupe(s.Streams, func(a, b *image.ImageStream) int {
+		return cmp.Or(strings.Compare(a.Namespace, b.Namespace), strings.Compare(a.Name, b.Name))
+	})
+}
+
+// dedupe sorts by compare, keeping the last of equal elements, without
+// changing the input slice.
+func dedupe[T any](in []*T, compare func(a, b *T) int) []*T {
+	out := make([]*T, 0, len(in))
+	for _, v := range in {
+		if v != nil {
+			out = append(out, v)
+		}
+	}
+	if !slices.IsSortedFunc(out, compare) {
+		slices.SortStableFunc(out, compare)
+	}
+	w := 0
+	for i, v := range out {
+		if i+1 < len(out) && compare(out[i+1], v) == 0 {
+			continue
+		}
+		out[w] = v
+		w++
+	}
+	return out[:w]
 }
 
 // An IndexBuilder builds an Index from images, streams and references
@@ -48,10 +180,13 @@ func NewIndex(s *Snapshot) *Index {
 // use.
 type IndexBuilder struct {
 	hasher hasher
-	table  *digestTable
-	text   digestText
-	valid  pages[bool]  // digest id → is a valid digest
-	latest pages[int32] // digest id → 1 + the last image record of that name
+	// names holds digests first seen as image names; others the rest.
+	// A snapshot's million events mostly name images: their lookups
+	// probe a table a tenth the size, whose records lie together.
+	names, others *digestTable
+	text          digestText
+	valid         pages[bool]  // digest id → is a valid digest
+	latest        pages[int32] // digest id → 1 + the last image record of that name
 
 	imgs     pages[imageInfo] // blobStart to blobEnd index recBlobs, manStart to manEnd recMans
 	recBlobs pages[int32]     // layers and config of every image record
@@ -77,30 +212,63 @@ type manifestRef struct {
 }
 
 func (b *IndexBuilder) init() {
-	if b.table == nil {
+	if b.names == nil {
 		b.hasher = newHasher()
-		b.table = newDigestTable(1024)
+		b.names, b.others = newDigestTable(1024), newDigestTable(1024)
 		b.byKey = make(map[string]int32)
 	}
+}
+
+// lookup returns the id of d, whose hash is h, or -1 with the slot of
+// others where d belongs. It changes nothing.
+func (b *IndexBuilder) lookup(d string, h uint64) (int32, uint64) {
+	if id, _ := b.names.find(d, h, &b.text); id >= 0 {
+		return id, 0
+	}
+	return b.others.find(d, h, &b.text)
 }
 
 // intern returns the id of d, which may be any string.
 func (b *IndexBuilder) intern(d string) int32 {
 	h := b.hasher.hash(d)
-	id, slot := b.table.find(d, h, &b.text)
+	id, slot := b.lookup(d, h)
+	if id < 0 {
+		id = b.newID(d)
+		b.others.add(h, slot, id)
+	}
+	return id
+}
+
+// internName is intern for an image name.
+func (b *IndexBuilder) internName(d string) int32 {
+	h := b.hasher.hash(d)
+	id, slot := b.names.find(d, h, &b.text)
 	if id >= 0 {
 		return id
 	}
-	id = b.text.add(d)
-	b.table.add(h, slot, id)
+	if id, _ := b.others.find(d, h, &b.text); id >= 0 {
+		return id
+	}
+	id = b.newID(d)
+	b.names.add(h, slot, id)
+	return id
+}
+
+func (b *IndexBuilder) newID(d string) int32 {
 	b.valid.add(reference.ValidDigest(d))
 	b.latest.add(0)
-	return id
+	return b.text.add(d)
 }
 
 // AddImages adds images; nil ones are skipped.
 func (b *IndexBuilder) AddImages(imgs ...*image.Image) {
 	b.init()
+	// Names first, so that their records lie together.
+	for _, img := range imgs {
+		if img != nil {
+			b.internName(img.Name)
+		}
+	}
 	for _, img := range imgs {
 		if img != nil {
 			b.addImage(img)
@@ -110,7 +278,7 @@ func (b *IndexBuilder) AddImages(imgs ...*image.Image) {
 
 func (b *IndexBuilder) addImage(img *image.Image) {
 	r := imageInfo{
-		manifest: b.intern(img.Name),
+		manifest: b.internName(img.Name),
 		created:  img.CreationTimestamp,
 		size:     img.DockerImageMetadata.Size,
 		managed:  img.Annotations[image.ManagedByOpenShiftAnnotation] == "true",
@@ -152,12 +320,14 @@ func (b *IndexBuilder) AddStreams(streams ...*image.ImageStream) {
 	b.init()
 	for _, is := range streams {
 		if is != nil {
-			b.addStream(is)
+			b.addStream(is, true)
 		}
 	}
 }
 
-func (b *IndexBuilder) addStream(is *image.ImageStream) {
+// addStream adds a stream; with lookup false it leaves its events'
+// digests at -1 for lookUpEvents.
+func (b *IndexBuilder) addStream(is *image.ImageStream, lookup bool) {
 	si := streamInfo{
 		namespace:       b.strs.copy(is.Namespace),
 		name:            b.strs.copy(is.Name),
@@ -172,7 +342,11 @@ func (b *IndexBuilder) addStream(is *image.ImageStream) {
 		list := &is.Status.Tags[t]
 		ti := tagInfo{tag: b.strs.copy(list.Tag), evStart: int32(b.evName.len())}
 		for i := range list.Items {
-			b.evName.add(b.intern(list.Items[i].Image))
+			id := int32(-1)
+			if lookup {
+				id = b.intern(list.Items[i].Image)
+			}
+			b.evName.add(id)
 			b.evCreated.add(stampOf(list.Items[i].Created))
 		}
 		ti.evEnd = int32(b.evName.len())
@@ -193,7 +367,7 @@ func (b *IndexBuilder) AddReferences(refs ...Reference) {
 // Index returns the Index of everything added and resets b.
 func (b *IndexBuilder) Index() *Index {
 	b.init()
-	x := &index{text: b.text, table: b.table, hasher: b.hasher, sizes: make([]int64, b.text.len())}
+	x := &index{text: b.text, names: b.names, others: b.others, hasher: b.hasher, sizes: make([]int64, b.text.len())}
 	b.buildImages(x)
 	b.buildStreams(x)
 	ix := &Index{x: x, refs: b.refs}
@@ -211,14 +385,17 @@ func (b *IndexBuilder) buildImages(x *index) {
 		}
 	}
 	byName := func(r, s *imageInfo) int { return strings.Compare(b.text.at(r.manifest), b.text.at(s.manifest)) }
+	// In order, as NewIndex adds them, the records are the index's
+	// images and their blobs the index's blobs, without a copy.
+	inOrder := len(recs) == b.imgs.len() && b.imgs.flat != nil && b.recBlobs.flat != nil
 	if !slices.IsSortedFunc(recs, byName) {
 		slices.SortFunc(recs, byName) // names are unique
+		inOrder = false
 	}
 	x.imageOf = make([]int32, b.text.len())
 	for i := range x.imageOf {
 		x.imageOf[i] = -1
 	}
-	x.images = make([]imageInfo, len(recs))
 	x.spans = make([]imageSpan, len(recs))
 	blobs, mans := 0, 0
 	for i, r := range recs {
@@ -226,20 +403,30 @@ func (b *IndexBuilder) buildImages(x *index) {
 		blobs += int(r.blobEnd - r.blobStart)
 		mans += int(r.manEnd - r.manStart)
 	}
-	x.blobs = make([]int32, 0, blobs)
+	if inOrder {
+		x.images, x.blobs = b.imgs.flat, b.recBlobs.flat
+	} else {
+		x.images = make([]imageInfo, len(recs))
+		x.blobs = make([]int32, 0, blobs)
+	}
 	x.manifests = make([]int32, 0, mans)
 	for i, r := range recs {
 		info := &x.images[i]
-		*info = *r
-		info.blobStart = int32(len(x.blobs))
+		if !inOrder {
+			*info = *r
+			info.blobStart = int32(len(x.blobs))
+			for j := r.blobStart; j < r.blobEnd; j++ {
+				x.blobs = append(x.blobs, *b.recBlobs.at(int(j)))
+			}
+			info.blobEnd = int32(len(x.blobs))
+		}
 		for j := r.blobStart; j < r.blobEnd; j++ {
 			id := *b.recBlobs.at(int(j))
-			x.blobs = append(x.blobs, id)
 			x.sizes[id] = max(x.sizes[id], *b.recSizes.at(int(j)))
 		}
-		info.blobEnd = int32(len(x.blobs))
+		manStart, manEnd := r.manStart, r.manEnd
 		info.manStart = int32(len(x.manifests))
-		for j := r.manStart; j < r.manEnd; j++ {
+		for j := manStart; j < manEnd; j++ {
 			m := b.recMans.at(int(j))
 			x.manifests = append(x.manifests, m.id)
 			if c := x.imageOf[m.id]; c >= 0 {
@@ -267,9 +454,25 @@ func (b *IndexBuilder) buildStreams(x *index) {
 	byName := func(a, c *streamInfo) int {
 		return cmp.Or(strings.Compare(a.namespace, c.namespace), strings.Compare(a.name, c.name))
 	}
+	inOrder := len(recs) == len(b.streams) && b.tags.flat != nil && b.evName.flat != nil && b.evCreated.flat != nil
 	if !slices.IsSortedFunc(recs, byName) {
 		slices.SortFunc(recs, byName) // keys are unique
+		inOrder = false
 	}
+	if inOrder {
+		// As NewIndex adds them: the builder's arrays are the index's.
+		x.streams, x.tags, x.evName, x.evCreated = b.streams, b.tags.flat, b.evName.flat, b.evCreated.flat
+	} else {
+		b.copyStreams(x, recs)
+	}
+	x.evImage = make([]int32, len(x.evName))
+	for k, id := range x.evName {
+		x.evImage[k] = x.imageOf[id]
+	}
+}
+
+// copyStreams lays out the tags and events of recs in their order.
+func (b *IndexBuilder) copyStreams(x *index, recs []*streamInfo) {
 	tags, events := 0, 0
 	for _, si := range recs {
 		tags += int(si.tagEnd - si.tagStart)
@@ -278,7 +481,6 @@ func (b *IndexBuilder) buildStreams(x *index) {
 	x.streams = make([]streamInfo, len(recs))
 	x.tags = make([]tagInfo, 0, tags)
 	x.evName = make([]int32, 0, events)
-	x.evImage = make([]int32, events)
 	x.evCreated = make([]stamp, 0, events)
 	for i, si := range recs {
 		out := &x.streams[i]
@@ -292,9 +494,6 @@ func (b *IndexBuilder) buildStreams(x *index) {
 			x.tags = append(x.tags, tagInfo{tag: t.tag, evStart: t.evStart + shift, evEnd: t.evEnd + shift})
 		}
 		out.tagEnd, out.evEnd = int32(len(x.tags)), int32(len(x.evName))
-	}
-	for k, id := range x.evName {
-		x.evImage[k] = x.imageOf[id]
 	}
 }
 

@@ -6,11 +6,16 @@ import "math/bits"
 // IndexBuilder does not know how large the snapshot is; regrowing one
 // large slice would copy it again and again into fresh memory, which
 // costs more than the building. Pages start small, for small snapshots,
-// and double up to pageMax elements.
+// and double up to pageMax elements. When the size is known, reserve
+// makes it one flat slice instead.
 type pages[T any] struct {
-	p [][]T
-	n int
+	p    [][]T
+	n    int
+	flat []T // when reserved
 }
+
+// reserve makes s, still empty, one slice of capacity n.
+func (s *pages[T]) reserve(n int) { s.flat = make([]T, 0, n) }
 
 const (
 	pageMinBits = 8
@@ -45,6 +50,11 @@ func pageLen(k int) int {
 }
 
 func (s *pages[T]) add(v T) {
+	if s.flat != nil {
+		s.flat = append(s.flat, v)
+		s.n++
+		return
+	}
 	k, off := pageOf(s.n)
 	if off == 0 {
 		s.p = append(s.p, make([]T, pageLen(k)))
@@ -54,6 +64,9 @@ func (s *pages[T]) add(v T) {
 }
 
 func (s *pages[T]) at(i int) *T {
+	if s.flat != nil {
+		return &s.flat[i]
+	}
 	k, off := pageOf(i)
 	return &s.p[k][off]
 }
@@ -62,6 +75,9 @@ func (s *pages[T]) len() int { return s.n }
 
 // appendTo appends elements [from, to) to out.
 func (s *pages[T]) appendTo(out []T, from, to int) []T {
+	if s.flat != nil {
+		return append(out, s.flat[from:to]...)
+	}
 	for from < to {
 		k, off := pageOf(from)
 		n := min(to-from, len(s.p[k])-off)

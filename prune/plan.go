@@ -21,7 +21,24 @@ func Plan(s *Snapshot, opts Options) (*Decisions, error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
-	return NewIndex(s).Plan(opts)
+	if s == nil {
+		s = &Snapshot{}
+	}
+	// The references are parsed while the Index is built: both need only
+	// the streams' order.
+	p := resolve(opts)
+	images, streams := sortImages(s), sortStreams(s)
+	var use usage
+	parsed := make(chan struct{})
+	go func() {
+		defer close(parsed)
+		use = analyzeReferences(s.References, &p, newStreamNames(len(streams), func(i int) (string, string) {
+			return streams[i].Namespace, streams[i].Name
+		}))
+	}()
+	ix := newIndex(images, streams, s.References)
+	<-parsed
+	return ix.plan(&p, &use)
 }
 
 // Plan is the package's Plan over the snapshot ix was built from.
@@ -32,18 +49,27 @@ func (ix *Index) Plan(opts Options) (*Decisions, error) {
 	if ix == nil {
 		ix = NewIndex(nil)
 	}
-	x := ix.x
 	p := resolve(opts)
+	return ix.plan(&p, nil)
+}
+
+// plan plans with p, parsing the references unless use holds them
+// already.
+func (ix *Index) plan(p *policy, use *usage) (*Decisions, error) {
+	x := ix.x
 	d := &Decisions{SchemaVersion: SchemaVersion, Policy: p.summary()}
-	pl := &planner{p: &p, x: x, refs: ix.refs, d: d}
+	pl := &planner{p: p, x: x, refs: ix.refs, d: d}
 	// The references are parsed and grouped by stream while the
 	// decisions are laid out.
-	var use usage
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		use = analyzeReferences(ix.refs, &p, x.streams)
-		pl.ri = buildRefIndex(use.refs, x, &p)
+		if use == nil {
+			use = new(analyzeReferences(ix.refs, p, newStreamNames(len(x.streams), func(i int) (string, string) {
+				return x.streams[i].namespace, x.streams[i].name
+			})))
+		}
+		pl.ri = buildRefIndex(use.refs, x, p)
 	}()
 	pl.layout()
 	<-done

@@ -145,8 +145,7 @@ type specResult struct {
 // Pods of one workload repeat the same pull spec, so specs go through a
 // direct-mapped cache: a repeated spec is parsed once, with memory
 // bounded whatever the number of references.
-func analyzeReferences(refs []Reference, p *policy, streams []streamInfo) usage {
-	names := newStreamNames(streams)
+func analyzeReferences(refs []Reference, p *policy, names *streamNames) usage {
 	u := usage{refs: make([]parsedRef, 0, len(refs))}
 	cache := make([]specResult, specCacheSize(len(refs)))
 	seed := maphash.MakeSeed()
@@ -212,23 +211,25 @@ type streamNames struct {
 	buf   []byte
 }
 
-func newStreamNames(streams []streamInfo) *streamNames {
+// newStreamNames indexes n streams, stream i being named by at(i).
+func newStreamNames(n int, at func(int) (namespace, name string)) *streamNames {
 	var b strings.Builder
-	ends := make([]int, len(streams))
+	ends := make([]int, n)
 	var key []byte
-	for i := range streams {
-		key = streamKey(key[:0], streams[i].namespace, streams[i].name)
+	for i := range n {
+		ns, name := at(i)
+		key = streamKey(key[:0], ns, name)
 		b.Write(key)
 		ends[i] = b.Len()
 	}
 	all := b.String()
-	n := &streamNames{byKey: make(map[string]int32, len(streams))}
+	names := &streamNames{byKey: make(map[string]int32, n)}
 	start := 0
 	for i, end := range ends {
-		n.byKey[all[start:end]] = int32(i)
+		names.byKey[all[start:end]] = int32(i)
 		start = end
 	}
-	return n
+	return names
 }
 
 // streamKey appends namespace and name to b, the namespace's length
