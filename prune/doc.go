@@ -126,12 +126,14 @@
 // An Index keeps digests as ids in pointer-free tables, their text in
 // fixed-size records that the plan's strings are cut from, and events,
 // tags and blobs in flat arrays, so the collector has a few large objects
-// to mark. Building one for 100,000 images, 20,000 streams and 1,000,000
-// tag events takes about a second; planning from it takes about half a
-// second with a peak heap under 450 MiB, the Index included
-// (BenchmarkIndexPlanScale; BenchmarkPlanScale plans from the decoded
-// objects). Planning is bound by memory latency: its time grows faster
-// than its input once the working set leaves the processor's caches.
+// to mark. For 100,000 images, 20,000 streams and 1,000,000 tag events,
+// building one from pages takes about a second, and a plan from it about
+// half a second with a peak heap near 440 MiB, the Index included
+// (BenchmarkIndexPlanScale). Plan from the decoded objects takes about a
+// second, its peak heap just under 1 GiB of which the objects are 672 MiB
+// (BenchmarkPlanScale). Planning is bound by memory latency: its time
+// grows faster than its input once the working set leaves the
+// processor's caches.
 //
 // # Not (yet) done
 //
