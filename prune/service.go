@@ -33,34 +33,47 @@ func ReadIndex(ctx context.Context, svc *imagestream.Service, refs []Reference) 
 
 func readIndex(ctx context.Context, svc *imagestream.Service, refs []Reference, page int64) (*Index, error) {
 	var b IndexBuilder
-	opts := imagestream.ListOptions{Limit: page}
-	for {
+	err := eachPage(ctx, page, func(ctx context.Context, opts imagestream.ListOptions) ([]image.ImageStream, string, error) {
 		l, err := svc.ImageStreams("").List(ctx, opts)
 		if err != nil {
-			return nil, fmt.Errorf("prune: listing image streams: %w", err)
+			return nil, "", err
 		}
-		for i := range l.Items {
-			b.AddStreams(&l.Items[i])
-		}
-		if opts.Continue = l.Continue; opts.Continue == "" {
-			break
-		}
+		return l.Items, l.Continue, nil
+	}, func(is *image.ImageStream) { b.AddStreams(is) })
+	if err != nil {
+		return nil, fmt.Errorf("prune: listing image streams: %w", err)
 	}
-	opts = imagestream.ListOptions{Limit: page}
-	for {
+	err = eachPage(ctx, page, func(ctx context.Context, opts imagestream.ListOptions) ([]image.Image, string, error) {
 		l, err := svc.Images().List(ctx, opts)
 		if err != nil {
-			return nil, fmt.Errorf("prune: listing images: %w", err)
+			return nil, "", err
 		}
-		for i := range l.Items {
-			b.AddImages(&l.Items[i])
-		}
-		if opts.Continue = l.Continue; opts.Continue == "" {
-			break
-		}
+		return l.Items, l.Continue, nil
+	}, func(img *image.Image) { b.AddImages(img) })
+	if err != nil {
+		return nil, fmt.Errorf("prune: listing images: %w", err)
 	}
 	b.AddReferences(refs...)
 	return b.Index(), nil
+}
+
+// eachPage calls add for every item list returns, page by page, following
+// the continue tokens.
+func eachPage[T any](ctx context.Context, page int64, list func(context.Context, imagestream.ListOptions) ([]T, string, error), add func(*T)) error {
+	opts := imagestream.ListOptions{Limit: page}
+	for {
+		items, next, err := list(ctx, opts)
+		if err != nil {
+			return err
+		}
+		for i := range items {
+			add(&items[i])
+		}
+		if next == "" {
+			return nil
+		}
+		opts.Continue = next
+	}
 }
 
 // ServiceTargets returns the Targets of an imagestream.Service: stream
