@@ -424,7 +424,7 @@ func (b *IndexBuilder) buildImages(x *index) {
 			id := *b.recBlobs.at(int(j))
 			x.sizes[id] = max(x.sizes[id], *b.recSizes.at(int(j)))
 		}
-		manStart, manEnd := r.manStart, r.manEnd
+		manStart, manEnd := r.manStart, r.manEnd // in order, info is r, rewritten below
 		info.manStart = int32(len(x.manifests))
 		for j := manStart; j < manEnd; j++ {
 			m := b.recMans.at(int(j))
