@@ -179,14 +179,9 @@ func dedupe[T any](in []*T, compare func(a, b *T) int) []*T {
 // The zero IndexBuilder is ready to use. It is not safe for concurrent
 // use.
 type IndexBuilder struct {
-	hasher hasher
-	// names holds digests first seen as image names; others the rest.
-	// A snapshot's million events mostly name images: their lookups
-	// probe a table a tenth the size, whose records lie together.
-	names, others *digestTable
-	text          digestText
-	valid         pages[bool]  // digest id → is a valid digest
-	latest        pages[int32] // digest id → 1 + the last image record of that name
+	digests
+	valid  pages[bool]  // digest id → is a valid digest
+	latest pages[int32] // digest id → 1 + the last image record of that name
 
 	imgs     pages[imageInfo] // blobStart to blobEnd index recBlobs, manStart to manEnd recMans
 	recBlobs pages[int32]     // layers and config of every image record
@@ -217,15 +212,6 @@ func (b *IndexBuilder) init() {
 		b.names, b.others = newDigestTable(1024), newDigestTable(1024)
 		b.byKey = make(map[string]int32)
 	}
-}
-
-// lookup returns the id of d, whose hash is h, or -1 with the slot of
-// others where d belongs. It changes nothing.
-func (b *IndexBuilder) lookup(d string, h uint64) (int32, uint64) {
-	if id, _ := b.names.find(d, h, &b.text); id >= 0 {
-		return id, 0
-	}
-	return b.others.find(d, h, &b.text)
 }
 
 // intern returns the id of d, which may be any string.
@@ -367,7 +353,7 @@ func (b *IndexBuilder) AddReferences(refs ...Reference) {
 // Index returns the Index of everything added and resets b.
 func (b *IndexBuilder) Index() *Index {
 	b.init()
-	x := &index{text: b.text, names: b.names, others: b.others, hasher: b.hasher, sizes: make([]int64, b.text.len())}
+	x := &index{digests: b.digests, sizes: make([]int64, b.text.len())}
 	b.buildImages(x)
 	b.buildStreams(x)
 	ix := &Index{x: x, refs: b.refs}

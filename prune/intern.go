@@ -104,6 +104,26 @@ func (t *digestText) is(id int32, d string) bool {
 // len returns the number of ids.
 func (t *digestText) len() int { return int(t.next) }
 
+// digests is the id space and the tables that find an id by digest,
+// built by an IndexBuilder and read by its index. names holds the
+// digests first seen as image names, others the rest: a snapshot's
+// million events mostly name images, so their lookups probe a table a
+// tenth the size, whose records lie together.
+type digests struct {
+	hasher        hasher
+	names, others *digestTable
+	text          digestText
+}
+
+// lookup returns the id of d, whose hash is h, or -1 with the slot of
+// others where d belongs. It changes nothing.
+func (ds *digests) lookup(d string, h uint64) (int32, uint64) {
+	if id, _ := ds.names.find(d, h, &ds.text); id >= 0 {
+		return id, 0
+	}
+	return ds.others.find(d, h, &ds.text)
+}
+
 // hasher hashes digests for the tables of one index; sharing it lets a
 // digest hashed once be looked up in several tables.
 //

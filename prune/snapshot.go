@@ -61,10 +61,8 @@ type tagInfo struct {
 // collector has few objects to mark, and the stages read compact arrays
 // rather than objects spread over the heap. It is immutable once built.
 type index struct {
-	text          digestText   // digest id → digest
-	names, others *digestTable // digest → digest id, as IndexBuilder's
-	hasher        hasher
-	imageOf       []int32 // digest id → index of the image of that name, or -1
+	digests         // as the IndexBuilder left them
+	imageOf []int32 // digest id → index of the image of that name, or -1
 
 	images []imageInfo // sorted by name
 	blobs  []int32     // see imageInfo
@@ -94,11 +92,7 @@ func (x *index) blobsOf(info *imageInfo) []int32 { return x.blobs[info.blobStart
 
 // image returns the index of the image named name.
 func (x *index) image(name string) (int32, bool) {
-	h := x.hasher.hash(name)
-	id, _ := x.names.find(name, h, &x.text)
-	if id < 0 {
-		id, _ = x.others.find(name, h, &x.text)
-	}
+	id, _ := x.lookup(name, x.hasher.hash(name))
 	if id < 0 {
 		return -1, false
 	}
