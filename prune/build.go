@@ -16,8 +16,9 @@ import (
 
 // An Index is a snapshot reduced to what Plan reads (PRUNE.md §6.6):
 // digests interned into pointer-free tables, edges as integers, the names
-// and times the rules need, and the references. It keeps no Image or
-// ImageStream object, so a snapshot can be read page by page into an
+// and times the rules need, and each reference resolved to the tag or
+// image it names, with its owner. It keeps no Image or ImageStream object
+// and no Reference, so a snapshot can be read page by page into an
 // IndexBuilder and each page dropped, and the collector has a few large
 // objects to mark rather than the millions of a decoded snapshot.
 //
@@ -25,12 +26,11 @@ import (
 // it at once.
 type Index struct {
 	x    *index
-	refs []Reference
+	refs *refTable
 }
 
 // NewIndex builds the Index of s. Plan(s, opts) is NewIndex(s).Plan(opts).
-// The Index shares s.References, which must not change while it is in
-// use; it keeps nothing else of s.
+// The Index keeps nothing of s.
 func NewIndex(s *Snapshot) *Index {
 	if s == nil {
 		s = &Snapshot{}
@@ -64,9 +64,16 @@ func newIndex(images []*image.Image, streams []*image.ImageStream, refs []Refere
 	b.tags.reserve(tags)
 	b.evName.reserve(events)
 	b.evCreated.reserve(events)
-	// The streams' layout and the images share no field of b, so they
-	// are added at once; the events are looked up once both are done.
-	laid := make(chan struct{})
+	// The streams' layout and the references' parsing share no field of
+	// b with the images, so they are done at once; the events are looked
+	// up once the streams and images are done.
+	laid, parsed := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(parsed)
+		b.parsed = parseReferences(refs, newStreamNames(len(streams), func(i int) (string, string) {
+			return streams[i].Namespace, streams[i].Name
+		}))
+	}()
 	go func() {
 		defer close(laid)
 		for _, is := range streams {
@@ -76,7 +83,7 @@ func newIndex(images []*image.Image, streams []*image.ImageStream, refs []Refere
 	b.AddImages(images...)
 	<-laid
 	b.lookUpEvents(streams)
-	b.refs = refs
+	<-parsed
 	return b.Index()
 }
 
@@ -197,7 +204,8 @@ type IndexBuilder struct {
 	order     []int
 	key       []byte
 
-	refs []Reference
+	refs   []Reference
+	parsed *parsedRefs // the references, when parsed already
 }
 
 // manifestRef is an entry of a manifest list.
@@ -344,8 +352,9 @@ func (b *IndexBuilder) addStream(is *image.ImageStream, lookup bool) {
 	b.streams = append(b.streams, si)
 }
 
-// AddReferences adds references in use. The Index keeps them as they
-// are: plans report them as referrers.
+// AddReferences adds references in use. The builder keeps them until
+// Index, which parses them against the streams; the Index keeps what it
+// reports of their owners, copied.
 func (b *IndexBuilder) AddReferences(refs ...Reference) {
 	b.refs = append(b.refs, refs...)
 }
@@ -356,7 +365,12 @@ func (b *IndexBuilder) Index() *Index {
 	x := &index{digests: b.digests, sizes: make([]int64, b.text.len())}
 	b.buildImages(x)
 	b.buildStreams(x)
-	ix := &Index{x: x, refs: b.refs}
+	if b.parsed == nil {
+		b.parsed = parseReferences(b.refs, newStreamNames(len(x.streams), func(i int) (string, string) {
+			return x.streams[i].namespace, x.streams[i].name
+		}))
+	}
+	ix := &Index{x: x, refs: b.parsed.table(x)}
 	*b = IndexBuilder{}
 	return ix
 }

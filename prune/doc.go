@@ -139,6 +139,5 @@
 //
 // A push that lands between Execute's last re-check and the deletion it
 // races is not seen (§6.8); only a registry that refuses pushes while
-// pruning closes that window. The references are kept as given, not
-// reduced like the images and streams.
+// pruning closes that window.
 package prune

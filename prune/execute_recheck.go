@@ -186,9 +186,8 @@ func (e *executor) recheckReferences(ctx context.Context) {
 	for si := range e.d.Streams {
 		byRepo[e.d.Streams[si].Repository()] = si
 	}
-	var p policy // salvage what trimming repairs, as Plan does by default
 	for i := range refs {
-		ns, name, item, kind := resolveReference(&refs[i], &p)
+		ns, name, item, kind := resolveReference(&refs[i])
 		repo := ns + "/" + name
 		img := ""
 		switch kind {
@@ -214,14 +213,15 @@ func (e *executor) recheckReferences(ctx context.Context) {
 }
 
 // resolveReference returns what r names in a stream, as Plan reads it
-// (PRUNE.md §1.2); kind is refNone when r names no stream.
-func resolveReference(r *Reference, p *policy) (namespace, name, item string, kind uint8) {
+// (PRUNE.md §1.2), salvaging a spec that trimming repairs as Plan does by
+// default; kind is refNone when r names no stream.
+func resolveReference(r *Reference) (namespace, name, item string, kind uint8) {
 	switch r.Kind {
 	case "", image.KindDockerImage:
 		if strings.TrimSpace(r.Spec) == "" {
 			return "", "", "", refNone
 		}
-		res := parseSpec(r.Spec, p)
+		res := parseSpec(r.Spec)
 		return res.namespace, res.name, res.item, res.kind
 	case image.KindImageStreamImage:
 		if name, id, ok := splitOnce(r.Spec, "@"); ok {
@@ -252,9 +252,8 @@ func (e *executor) keepReferenced(ctx context.Context) error {
 		return fmt.Errorf("%w: listing references: %w", ErrIncomplete, err)
 	}
 	e.refKeep = map[string]*refKeep{}
-	var p policy
 	for i := range refs {
-		ns, name, item, kind := resolveReference(&refs[i], &p)
+		ns, name, item, kind := resolveReference(&refs[i])
 		if kind == refNone {
 			continue
 		}

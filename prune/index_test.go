@@ -4,9 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"math/rand/v2"
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/imagestreams/imagestreams/image"
+	"github.com/imagestreams/imagestreams/image/imagetest"
 	"github.com/imagestreams/imagestreams/prune"
 )
 
@@ -86,4 +90,76 @@ func planJSON(t *testing.T, plan func() (*prune.Decisions, error)) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestIndexReferenceOptions checks that one Index serves plans under the
+// options that decide which references count: the Index reduces its
+// references once, and each plan applies its own age threshold (PRUNE.md
+// §1.2) and salvaging (§3.3). The expected plan comes from a snapshot
+// whose references the test filtered and trimmed by hand.
+func TestIndexReferenceOptions(t *testing.T) {
+	t.Parallel()
+	n := 300
+	if testing.Short() {
+		n /= 10
+	}
+	for seed := range uint64(n) {
+		s, o := randomCase(seed)
+		// A reference that parses only trimmed, to the newest tag.
+		is := s.Streams[0]
+		s.References = append(s.References, prune.Reference{
+			Owner: prune.Owner{Kind: "Pod", Namespace: is.Namespace, Name: "padded"}, FieldPath: "spec.containers[0].image",
+			Spec: "r.io/" + is.Namespace + "/" + is.Name + ":" + is.Status.Tags[0].Tag + "  ", Active: seed%2 == 0, Created: imagetest.Epoch,
+		})
+		ix := prune.NewIndex(s)
+		for _, kyt := range []time.Duration{0, 24 * time.Hour, 100 * time.Hour} {
+			for _, salvage := range []bool{true, false} {
+				o := o
+				o.IgnoreInvalidRefs = !salvage
+				var threshold time.Time // size mode has none: every owner counts
+				if !o.PruneOverSizeLimit || o.AgeAndSize {
+					o.KeepYoungerThan, threshold = ptr(kyt), o.Now.Add(-kyt)
+				}
+				want := *s
+				want.References = nil
+				var invalid []string
+				for _, r := range s.References {
+					if !r.Active && r.Created.Before(threshold) {
+						continue
+					}
+					trimmed := strings.TrimSpace(r.Spec)
+					if trimmed != r.Spec || strings.Contains(r.Spec, "BAD") {
+						invalid = append(invalid, r.Spec)
+						if !salvage || strings.Contains(r.Spec, "BAD") {
+							continue
+						}
+						r.Spec = trimmed
+					}
+					want.References = append(want.References, r)
+				}
+				wantPlan, err := prune.Plan(&want, o)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := ix.Plan(o)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var gotInvalid []string
+				for _, r := range got.InvalidReferences {
+					gotInvalid = append(gotInvalid, r.Spec)
+					if salvaged := r.Salvaged != ""; salvaged != (salvage && !strings.Contains(r.Spec, "BAD")) {
+						t.Errorf("seed %d, %v, salvage %v: %q salvaged as %q", seed, kyt, salvage, r.Spec, r.Salvaged)
+					}
+				}
+				if diff := cmp.Diff(invalid, gotInvalid); diff != "" {
+					t.Errorf("seed %d, %v, salvage %v: invalid references (-want +got):\n%s", seed, kyt, salvage, diff)
+				}
+				got.InvalidReferences, wantPlan.InvalidReferences = nil, nil
+				if diff := cmp.Diff(wantPlan, got); diff != "" {
+					t.Fatalf("seed %d, keep younger than %v, salvage %v: plan from the Index (-want +got):\n%s", seed, kyt, salvage, diff)
+				}
+			}
+		}
+	}
 }

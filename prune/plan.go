@@ -24,21 +24,8 @@ func Plan(s *Snapshot, opts Options) (*Decisions, error) {
 	if s == nil {
 		s = &Snapshot{}
 	}
-	// The references are parsed while the Index is built: both need only
-	// the streams' order.
 	p := resolve(opts)
-	images, streams := sortImages(s), sortStreams(s)
-	var use usage
-	parsed := make(chan struct{})
-	go func() {
-		defer close(parsed)
-		use = analyzeReferences(s.References, &p, newStreamNames(len(streams), func(i int) (string, string) {
-			return streams[i].Namespace, streams[i].Name
-		}))
-	}()
-	ix := newIndex(images, streams, s.References)
-	<-parsed
-	return ix.plan(&p, &use)
+	return newIndex(sortImages(s), sortStreams(s), s.References).plan(&p)
 }
 
 // Plan is the package's Plan over the snapshot ix was built from.
@@ -50,33 +37,20 @@ func (ix *Index) Plan(opts Options) (*Decisions, error) {
 		ix = NewIndex(nil)
 	}
 	p := resolve(opts)
-	return ix.plan(&p, nil)
+	return ix.plan(&p)
 }
 
-// plan plans with p, parsing the references unless use holds them
-// already.
-func (ix *Index) plan(p *policy, use *usage) (*Decisions, error) {
+// plan plans with p.
+func (ix *Index) plan(p *policy) (*Decisions, error) {
 	x := ix.x
 	d := &Decisions{SchemaVersion: SchemaVersion, Policy: p.summary()}
-	pl := &planner{p: p, x: x, refs: ix.refs, d: d}
-	// The references are parsed and grouped by stream while the
-	// decisions are laid out.
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		if use == nil {
-			use = new(analyzeReferences(ix.refs, p, newStreamNames(len(x.streams), func(i int) (string, string) {
-				return x.streams[i].namespace, x.streams[i].name
-			})))
-		}
-		pl.ri = buildRefIndex(use.refs, x, p)
-	}()
-	pl.layout()
-	<-done
-	if p.StrictRefs && !p.IgnoreInvalidRefs && len(use.invalid) > 0 {
-		return nil, &ReferencesError{Invalid: use.invalid}
+	pl := &planner{p: p, x: x, refs: ix.refs, rf: newRefFilter(p), d: d}
+	invalid := ix.refs.invalidRefs(pl.rf)
+	if p.StrictRefs && !p.IgnoreInvalidRefs && len(invalid) > 0 {
+		return nil, &ReferencesError{Invalid: invalid}
 	}
-	d.InvalidReferences = use.invalid
+	d.InvalidReferences = invalid
+	pl.layout()
 	for i := range x.images {
 		if bad := x.images[i].bad; bad != "" {
 			d.InvalidImages = append(d.InvalidImages, InvalidImage{Name: x.name(int32(i)), Error: bad})
@@ -97,8 +71,8 @@ func (ix *Index) plan(p *policy, use *usage) (*Decisions, error) {
 type planner struct {
 	p    *policy
 	x    *index
-	ri   *refIndex
-	refs []Reference
+	refs *refTable
+	rf   refFilter // which references count
 	d    *Decisions
 
 	// events holds every event's decision, in the order of the index's

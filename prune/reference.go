@@ -4,11 +4,9 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"strings"
 	"time"
 
-	"github.com/imagestreams/imagestreams/image"
 	"github.com/imagestreams/imagestreams/reference"
 )
 
@@ -98,109 +96,12 @@ func (e *ReferencesError) Error() string {
 // Unwrap makes errors.Is(err, ErrInvalidReference) hold.
 func (e *ReferencesError) Unwrap() error { return ErrInvalidReference }
 
-// Kinds of parsedRef: what a reference names in a stream.
+// Kinds of reference: what a reference names in a stream.
 const (
 	refNone  uint8 = iota // names no image stream; ignored
 	refTag                // a tag: oc's usedTags
 	refImage              // a digest: oc's usedImages
 )
-
-// parsedRef is a reference that names an image stream tag or image
-// (PRUNE.md §1.2), with its stream resolved to an index of the sorted
-// snapshot streams (-1: not in the snapshot) and the tag or digest kept
-// as a substring of the spec, so parsing allocates nothing per reference.
-type parsedRef struct {
-	stream int32
-	ref    int32 // index in Snapshot.References
-	kind   uint8
-	item   string
-}
-
-// usage is what workloads use: oc's two maps (PRUNE.md §1.2) as one flat
-// list, grouped by stream once the image index exists (refIndex).
-type usage struct {
-	refs    []parsedRef
-	invalid []InvalidReference
-}
-
-// specResult is what a pull spec names, memoized per spec.
-type specResult struct {
-	spec            string
-	namespace, name string
-	item            string
-	kind            uint8
-	invalid         bool
-	err, salvaged   string
-	// stream is the index of the stream namespace/name, or -1, once a
-	// reference with this result is kept; cached with the rest for a
-	// repeated spec.
-	stream int32
-}
-
-// analyzeReferences parses every reference. A reference is skipped when
-// its owner is inactive and older than the threshold, when it is blank,
-// or when it cannot name a stream (no registry, no namespace, or a deeper
-// path), exactly as oc skips it; the registry host is ignored (§1.2).
-//
-// Pods of one workload repeat the same pull spec, so specs go through a
-// direct-mapped cache: a repeated spec is parsed once, with memory
-// bounded whatever the number of references.
-func analyzeReferences(refs []Reference, p *policy, names *streamNames) usage {
-	u := usage{refs: make([]parsedRef, 0, len(refs))}
-	cache := make([]specResult, specCacheSize(len(refs)))
-	seed := maphash.MakeSeed()
-	for i := range refs {
-		r := &refs[i]
-		if !r.Active && r.Created.Before(p.threshold) {
-			continue
-		}
-		var res *specResult
-		fresh := true // res is not a cached result, whose stream is known
-		switch r.Kind {
-		case "", image.KindDockerImage:
-			if strings.TrimSpace(r.Spec) == "" {
-				continue
-			}
-			res = &cache[maphash.String(seed, r.Spec)&uint64(len(cache)-1)]
-			if res.spec == r.Spec {
-				fresh = false
-			} else {
-				*res = parseSpec(r.Spec, p)
-			}
-			if res.invalid {
-				u.invalid = append(u.invalid, InvalidReference{Referrer: r.referrer(), Spec: r.Spec, Error: res.err, Salvaged: res.salvaged})
-			}
-		case image.KindImageStreamImage:
-			name, id, ok := splitOnce(r.Spec, "@")
-			if !ok {
-				u.invalidRef(r, fmt.Errorf("expected exactly one @ in the isimage name %q", r.Spec))
-				continue
-			}
-			res = &specResult{namespace: r.namespace(), name: name, item: id, kind: refImage}
-		case image.KindImageStreamTag:
-			if strings.Contains(r.Spec, "@") {
-				u.invalidRef(r, fmt.Errorf("%q is an image stream image, not an image stream tag", r.Spec))
-				continue
-			}
-			name, tag, ok := splitOnce(r.Spec, ":")
-			if !ok {
-				u.invalidRef(r, fmt.Errorf("expected exactly one : delimiter in the istag %q", r.Spec))
-				continue
-			}
-			res = &specResult{namespace: r.namespace(), name: name, item: tag, kind: refTag}
-		default:
-			continue
-		}
-		if res.kind == refNone {
-			continue
-		}
-		if fresh {
-			res.stream = names.find(res.namespace, res.name)
-		}
-		u.refs = append(u.refs, parsedRef{stream: res.stream, ref: int32(i), kind: res.kind, item: res.item})
-	}
-	return u
-}
 
 // streamNames finds streams by namespace and name. Its keys are copies
 // of the names, packed in one string, so that the half a million lookups
@@ -258,16 +159,27 @@ func specCacheSize(refs int) int {
 	return n
 }
 
+// specResult is what a pull spec names.
+type specResult struct {
+	spec            string
+	namespace, name string
+	item            string
+	kind            uint8
+	// invalid is set when spec does not parse. salvaged is then spec with
+	// white space trimmed when that parses, and the rest of the result is
+	// what salvaged names: a plan uses it only when it salvages (PRUNE.md
+	// §3.3).
+	invalid       bool
+	err, salvaged string
+}
+
 // parseSpec parses a pull spec as oc's analyzeImageReference does.
-func parseSpec(spec string, p *policy) specResult {
+func parseSpec(spec string) specResult {
 	res := specResult{spec: spec}
 	ref, err := reference.Parse(spec)
 	if err != nil {
 		res.invalid = true
 		res.err = fmt.Errorf("%w: %w", ErrInvalidReference, err).Error()
-		if p.IgnoreInvalidRefs || p.StrictRefs {
-			return res
-		}
 		trimmed := strings.TrimSpace(spec)
 		salvaged, serr := reference.Parse(trimmed)
 		if serr != nil {
@@ -288,22 +200,12 @@ func parseSpec(spec string, p *policy) specResult {
 	return res
 }
 
-func (u *usage) invalidRef(r *Reference, err error) {
-	u.invalid = append(u.invalid, InvalidReference{
-		Referrer: r.referrer(),
-		Spec:     r.Spec,
-		Error:    fmt.Errorf("%w: %w", ErrInvalidReference, err).Error(),
-	})
-}
-
 func (r *Reference) namespace() string {
 	if r.Namespace != "" {
 		return r.Namespace
 	}
 	return r.Owner.Namespace
 }
-
-func (r *Reference) referrer() Referrer { return Referrer{Owner: r.Owner, FieldPath: r.FieldPath} }
 
 // splitOnce splits s at its only sep, requiring both halves non-empty, as
 // OpenShift's ParseImageStreamTagName and ParseImageStreamImageName do.

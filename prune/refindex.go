@@ -2,135 +2,405 @@ package prune
 
 import (
 	"cmp"
+	"fmt"
+	"hash/maphash"
 	"slices"
 	"strings"
+	"time"
+
+	"github.com/imagestreams/imagestreams/image"
 )
 
-// refIndex groups the parsed references by stream, so that rows 2 and 5
-// of stage 1 (PRUNE.md §1.3) search a stream's few references instead of
-// hashing "ns/name:tag" keys, and holds no per-key allocations.
-type refIndex struct {
-	// Stream si's references are tags[tagOff[si]:tagOff[si+1]], sorted
-	// by tag then reference, and likewise images by image index.
-	tagOff, imgOff []int32
-	tags           []tagRef
-	images         []imgRef
-	// byImage[imgAt[i]:imgAt[i+1]] are the references, in any repository,
-	// to image i; only for Options.KeepReferencedImages.
-	imgAt   []int32
-	byImage []int32
+// refTable is the references reduced to what plans read of them (PRUNE.md
+// §1.2), built once with the Index: each reference that names a tag or an
+// image of a stream is resolved to that tag or image, and the records are
+// laid out so that rows 2 and 5 of §1.3 read a short contiguous run, in
+// the order the references were given. Whether a record counts depends
+// on the options, so plans decide it from the record (refFilter).
+type refTable struct {
+	// recs[tagStart[t]:tagEnd[t]] reference tag t of the index; tags of
+	// a stream that share a name share the run.
+	tagStart, tagEnd []int32
+	// recs[imgOff[si]:imgOff[si+1]] reference images in stream si, sorted
+	// by image, whose index is recImg[i-imgOff[0]] for recs[i]. The
+	// records after imgOff[len(streams)] reference images in repositories
+	// that are no stream of the index.
+	imgOff []int32
+	recImg []int32
+	// byImage[imgAt[i]:imgAt[i+1]] index the records, in any repository,
+	// of image i; Options.KeepReferencedImages reads them.
+	imgAt, byImage []int32
+	recs           []refRecord
+	// strs holds the owners' kinds and namespaces and the field paths,
+	// which repeat: a record names them by index.
+	strs    []string
+	invalid []invalidRef // in the order of the references
 }
 
-type tagRef struct {
-	tag string
-	ref int32
+// refRecord is a reference as a plan reads it: whether it counts, and
+// whom to report as its referrer. It holds one pointer, so that the
+// collector has little to mark in a long-lived Index.
+type refRecord struct {
+	name                       string // the owner's
+	created                    stamp  // the owner's
+	kind, namespace, fieldPath int32  // in refTable.strs
+	active                     bool
+	// salvaged is set when the spec parses only with white space
+	// trimmed; the record counts only when the plan salvages.
+	salvaged bool
 }
 
-type imgRef struct{ img, ref int32 }
-
-// buildRefIndex groups refs by stream.
-func buildRefIndex(refs []parsedRef, x *index, p *policy) *refIndex {
-	n := len(x.streams)
-	ri := &refIndex{tagOff: make([]int32, n+1), imgOff: make([]int32, n+1)}
-	// Resolve digests to images once; a digest that is no image cannot
-	// match an event row 5 reaches (its image exists).
-	img := make([]int32, len(refs))
-	for i := range refs {
-		img[i] = -1
-		r := &refs[i]
-		if r.kind == refImage {
-			if id, ok := x.image(r.item); ok {
-				img[i] = id
-			}
-		}
-		switch {
-		case r.stream < 0:
-		case r.kind == refTag:
-			ri.tagOff[r.stream+1]++
-		case img[i] >= 0:
-			ri.imgOff[r.stream+1]++
-		}
-	}
-	for si := range n {
-		ri.tagOff[si+1] += ri.tagOff[si]
-		ri.imgOff[si+1] += ri.imgOff[si]
-	}
-	ri.tags = make([]tagRef, ri.tagOff[n])
-	ri.images = make([]imgRef, ri.imgOff[n])
-	tagAt, imgAt := slices.Clone(ri.tagOff[:n]), slices.Clone(ri.imgOff[:n])
-	for i := range refs {
-		r := &refs[i]
-		switch {
-		case r.stream < 0:
-		case r.kind == refTag:
-			ri.tags[tagAt[r.stream]] = tagRef{r.item, r.ref}
-			tagAt[r.stream]++
-		case img[i] >= 0:
-			ri.images[imgAt[r.stream]] = imgRef{img[i], r.ref}
-			imgAt[r.stream]++
-		}
-	}
-	for si := range n {
-		slices.SortFunc(ri.tags[ri.tagOff[si]:ri.tagOff[si+1]], func(a, b tagRef) int {
-			return cmp.Or(strings.Compare(a.tag, b.tag), cmp.Compare(a.ref, b.ref))
-		})
-		slices.SortFunc(ri.images[ri.imgOff[si]:ri.imgOff[si+1]], func(a, b imgRef) int {
-			return cmp.Or(cmp.Compare(a.img, b.img), cmp.Compare(a.ref, b.ref))
-		})
-	}
-	if p.KeepReferencedImages {
-		ri.imgAt = make([]int32, len(x.images)+1)
-		for _, id := range img {
-			if id >= 0 {
-				ri.imgAt[id+1]++
-			}
-		}
-		for i := range x.images {
-			ri.imgAt[i+1] += ri.imgAt[i]
-		}
-		ri.byImage = make([]int32, ri.imgAt[len(x.images)])
-		at := slices.Clone(ri.imgAt)
-		for i, id := range img {
-			if id >= 0 {
-				ri.byImage[at[id]] = refs[i].ref
-				at[id]++
-			}
-		}
-	}
-	return ri
+// invalidRef is an InvalidReference with what decides whether a plan
+// reports it: oc skips an old inactive owner's references before parsing
+// them.
+type invalidRef struct {
+	InvalidReference
+	created stamp
+	active  bool
 }
 
-// tagRefs returns the references to tag of stream si.
-func (ri *refIndex) tagRefs(si int, tag string) []tagRef {
-	return equalRange(ri.tags[ri.tagOff[si]:ri.tagOff[si+1]], tag, func(e tagRef, t string) int { return strings.Compare(e.tag, t) })
+// refFilter is what of a policy decides whether a reference counts.
+type refFilter struct {
+	threshold stamp
+	// salvage is whether a spec that parses with white space trimmed
+	// counts (PRUNE.md §3.3): not when invalid references are ignored
+	// or rejected.
+	salvage bool
 }
 
-// imageRefs returns the references to image img in stream si.
-func (ri *refIndex) imageRefs(si int, img int32) []imgRef {
-	return equalRange(ri.images[ri.imgOff[si]:ri.imgOff[si+1]], img, func(e imgRef, t int32) int { return cmp.Compare(e.img, t) })
+func newRefFilter(p *policy) refFilter {
+	return refFilter{threshold: stampAt(p.threshold), salvage: !p.IgnoreInvalidRefs && !p.StrictRefs}
 }
 
-// equalRange returns the run of g, sorted by compare, whose elements
-// compare equal to key; nil when there is none.
-func equalRange[E, K any](g []E, key K, compare func(E, K) int) []E {
-	i, ok := slices.BinarySearchFunc(g, key, compare)
+// live reports whether an owner's references count at all: an inactive
+// owner's only while it is younger than the threshold, as oc treats
+// finished pods.
+func (f refFilter) live(active bool, created stamp) bool {
+	return active || !created.before(f.threshold)
+}
+
+func (f refFilter) counts(r *refRecord) bool {
+	return f.live(r.active, r.created) && (f.salvage || !r.salvaged)
+}
+
+// tagRecs returns the records of references to tag t of the index.
+func (t *refTable) tagRecs(tag int32) []refRecord {
+	return t.recs[t.tagStart[tag]:t.tagEnd[tag]]
+}
+
+// imageRecs returns the records of references to image img in stream si.
+func (t *refTable) imageRecs(si int, img int32) []refRecord {
+	start, end := t.imgOff[si], t.imgOff[si+1]
+	base := t.imgOff[0]
+	ids := t.recImg[start-base : end-base]
+	i, ok := slices.BinarySearch(ids, img)
 	if !ok {
 		return nil
 	}
 	j := i + 1
-	for j < len(g) && compare(g[j], key) == 0 {
+	for j < len(ids) && ids[j] == img {
 		j++
 	}
-	return g[i:j]
+	return t.recs[int(start)+i : int(start)+j]
 }
 
-// anyRefs returns the references to image img in any repository.
-func (ri *refIndex) anyRefs(img int) []int32 {
-	if ri.imgAt == nil {
-		return nil
-	}
-	return ri.byImage[ri.imgAt[img]:ri.imgAt[img+1]]
+// anyRecs returns the indices of the records of references to image img
+// in any repository.
+func (t *refTable) anyRecs(img int) []int32 { return t.byImage[t.imgAt[img]:t.imgAt[img+1]] }
+
+func (t *refTable) referrer(r *refRecord) Referrer {
+	return Referrer{Owner: Owner{Kind: t.strs[r.kind], Namespace: t.strs[r.namespace], Name: r.name}, FieldPath: t.strs[r.fieldPath]}
 }
+
+// referrers returns the owners of the first max records that count among
+// n records, record i being at(i), cut from s; nil when none counts.
+func (t *refTable) referrers(f refFilter, s *slab[Referrer], n int, at func(int) *refRecord, max int) []Referrer {
+	k := 0
+	for i := 0; i < n && k < max; i++ {
+		if f.counts(at(i)) {
+			k++
+		}
+	}
+	out := s.alloc(k)
+	for i, j := 0, 0; j < k; i++ {
+		if r := at(i); f.counts(r) {
+			out[j] = t.referrer(r)
+			j++
+		}
+	}
+	return out
+}
+
+// runReferrers is referrers over a run of records.
+func (t *refTable) runReferrers(f refFilter, s *slab[Referrer], recs []refRecord, max int) []Referrer {
+	return t.referrers(f, s, len(recs), func(i int) *refRecord { return &recs[i] }, max)
+}
+
+// invalidRefs returns the invalid references that count under f.
+func (t *refTable) invalidRefs(f refFilter) []InvalidReference {
+	var out []InvalidReference
+	for i := range t.invalid {
+		iv := &t.invalid[i]
+		if !f.live(iv.active, iv.created) {
+			continue
+		}
+		r := iv.InvalidReference
+		if !f.salvage {
+			r.Salvaged = ""
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// parsedRefs is the references parsed, before the index exists: the
+// uses of stream tags and images, and the invalid references.
+type parsedRefs struct {
+	refs         []Reference
+	tags, images []refUse
+	invalid      []int32 // indices in refs
+	errs         []refError
+}
+
+// refError is why a reference is invalid, and the spec that salvages it.
+type refError struct{ err, salvaged string }
+
+// refUse is a reference that names a tag or an image of a stream.
+type refUse struct {
+	stream   int32 // index of the sorted streams, or -1
+	ref      int32 // index in refs
+	item     string
+	salvaged bool
+}
+
+// parseReferences parses every reference, whatever its owner's age,
+// and resolves its stream. A reference is dropped when it is blank, when
+// it cannot name a stream (no registry, no namespace, or a deeper path)
+// or names a tag of no stream of the index, exactly as oc ignores it; the
+// registry host is ignored (§1.2).
+//
+// Pods of one workload repeat the same pull spec, so specs go through a
+// direct-mapped cache: a repeated spec is parsed once, with memory
+// bounded whatever the number of references.
+func parseReferences(refs []Reference, names *streamNames) *parsedRefs {
+	type cached struct {
+		specResult
+		stream int32
+	}
+	pr := &parsedRefs{refs: refs}
+	cache := make([]cached, specCacheSize(len(refs)))
+	seed := maphash.MakeSeed()
+	for i := range refs {
+		r := &refs[i]
+		var (
+			namespace, name, item string
+			kind                  uint8
+			salvaged              bool
+			stream                int32 = -2 // not looked up
+		)
+		switch r.Kind {
+		case "", image.KindDockerImage:
+			if strings.TrimSpace(r.Spec) == "" {
+				continue
+			}
+			c := &cache[maphash.String(seed, r.Spec)&uint64(len(cache)-1)]
+			if c.spec != r.Spec {
+				c.specResult = parseSpec(r.Spec)
+				c.stream = -2
+				if c.kind != refNone {
+					c.stream = names.find(c.namespace, c.name)
+				}
+			}
+			if c.invalid {
+				pr.invalid = append(pr.invalid, int32(i))
+				pr.errs = append(pr.errs, refError{c.err, c.salvaged})
+			}
+			kind, item, salvaged, stream = c.kind, c.item, c.invalid, c.stream
+		case image.KindImageStreamImage:
+			var ok bool
+			if name, item, ok = splitOnce(r.Spec, "@"); !ok {
+				pr.invalidRef(i, fmt.Errorf("expected exactly one @ in the isimage name %q", r.Spec))
+				continue
+			}
+			namespace, kind = r.namespace(), refImage
+		case image.KindImageStreamTag:
+			if strings.Contains(r.Spec, "@") {
+				pr.invalidRef(i, fmt.Errorf("%q is an image stream image, not an image stream tag", r.Spec))
+				continue
+			}
+			var ok bool
+			if name, item, ok = splitOnce(r.Spec, ":"); !ok {
+				pr.invalidRef(i, fmt.Errorf("expected exactly one : delimiter in the istag %q", r.Spec))
+				continue
+			}
+			namespace, kind = r.namespace(), refTag
+		default:
+			continue
+		}
+		if kind == refNone {
+			continue
+		}
+		if stream == -2 {
+			stream = names.find(namespace, name)
+		}
+		u := refUse{stream: stream, ref: int32(i), item: item, salvaged: salvaged}
+		switch {
+		case kind == refImage:
+			pr.images = append(pr.images, u)
+		case stream >= 0:
+			pr.tags = append(pr.tags, u)
+		}
+	}
+	return pr
+}
+
+// invalidRef records reference i as invalid for err.
+func (pr *parsedRefs) invalidRef(i int, err error) {
+	pr.invalid = append(pr.invalid, int32(i))
+	pr.errs = append(pr.errs, refError{err: fmt.Errorf("%w: %w", ErrInvalidReference, err).Error()})
+}
+
+// table lays the parsed references out against the index x.
+func (pr *parsedRefs) table(x *index) *refTable {
+	t := &refTable{}
+	var (
+		arena strArena
+		ids   = map[string]int32{}
+	)
+	str := func(s string) int32 {
+		id, ok := ids[s]
+		if !ok {
+			id = int32(len(t.strs))
+			ids[s] = id
+			t.strs = append(t.strs, arena.copy(s))
+		}
+		return id
+	}
+	record := func(u *refUse) refRecord {
+		r := &pr.refs[u.ref]
+		return refRecord{
+			name: arena.copy(r.Owner.Name), created: stampAt(r.Created),
+			kind: str(r.Owner.Kind), namespace: str(r.Owner.Namespace), fieldPath: str(r.FieldPath),
+			active: r.Active, salvaged: u.salvaged,
+		}
+	}
+
+	// Tags: each use goes to the first tag of its name in its stream, and
+	// the uses are laid out by tag in the order of the references.
+	nTags := len(x.tags)
+	tagOf := make([]int32, len(pr.tags))
+	count := make([]int32, nTags+1)
+	byTag := func(ti tagInfo, tag string) int { return strings.Compare(ti.tag, tag) }
+	for i := range pr.tags {
+		u := &pr.tags[i]
+		st := &x.streams[u.stream]
+		j, ok := slices.BinarySearchFunc(x.tags[st.tagStart:st.tagEnd], u.item, byTag)
+		tagOf[i] = -1
+		if ok {
+			tagOf[i] = st.tagStart + int32(j)
+			count[tagOf[i]+1]++
+		}
+	}
+	for ti := range nTags {
+		count[ti+1] += count[ti]
+	}
+	nTagRecs := int(count[nTags])
+	t.tagStart, t.tagEnd = count[:nTags:nTags], slices.Clone(count[1:])
+	at := slices.Clone(t.tagStart)
+	t.recs = make([]refRecord, nTagRecs, nTagRecs+len(pr.images))
+	for i := range pr.tags {
+		if ti := tagOf[i]; ti >= 0 {
+			t.recs[at[ti]] = record(&pr.tags[i])
+			at[ti]++
+		}
+	}
+	for _, st := range x.streams {
+		for ti := st.tagStart + 1; ti < st.tagEnd; ti++ {
+			if x.tags[ti].tag == x.tags[ti-1].tag {
+				t.tagStart[ti], t.tagEnd[ti] = t.tagStart[ti-1], t.tagEnd[ti-1]
+			}
+		}
+	}
+
+	// Images: the uses of images of the index, by stream (the streams
+	// not in the index last), then image, then order of the references.
+	nStreams := len(x.streams)
+	type imgUse struct{ use, img, stream int32 }
+	uses := make([]imgUse, 0, len(pr.images))
+	perStream := make([]int32, nStreams+2)
+	for i := range pr.images {
+		u := &pr.images[i]
+		img, ok := x.image(u.item)
+		if !ok {
+			continue
+		}
+		si := u.stream
+		if si < 0 {
+			si = int32(nStreams)
+		}
+		uses = append(uses, imgUse{int32(i), img, si})
+		perStream[si+1]++
+	}
+	for si := range nStreams + 1 {
+		perStream[si+1] += perStream[si]
+	}
+	sorted := make([]imgUse, len(uses))
+	at = slices.Clone(perStream)
+	for _, u := range uses {
+		sorted[at[u.stream]] = u
+		at[u.stream]++
+	}
+	for si := range nStreams + 1 {
+		slices.SortStableFunc(sorted[perStream[si]:perStream[si+1]], func(a, b imgUse) int { return cmp.Compare(a.img, b.img) })
+	}
+	t.imgOff = make([]int32, nStreams+1)
+	for si := range t.imgOff {
+		t.imgOff[si] = int32(nTagRecs) + perStream[si]
+	}
+	t.recImg = make([]int32, len(sorted))
+	recOf := make([]int32, len(pr.images))
+	for i, u := range sorted {
+		t.recImg[i] = u.img
+		recOf[u.use] = int32(len(t.recs))
+		t.recs = append(t.recs, record(&pr.images[u.use]))
+	}
+
+	// Every image's records, in the order of the references.
+	t.imgAt = make([]int32, len(x.images)+1)
+	for _, u := range uses {
+		t.imgAt[u.img+1]++
+	}
+	for i := range x.images {
+		t.imgAt[i+1] += t.imgAt[i]
+	}
+	t.byImage = make([]int32, len(uses))
+	at = slices.Clone(t.imgAt)
+	for _, u := range uses {
+		t.byImage[at[u.img]] = recOf[u.use]
+		at[u.img]++
+	}
+
+	t.invalid = make([]invalidRef, len(pr.invalid))
+	for i, ri := range pr.invalid {
+		r := &pr.refs[ri]
+		t.invalid[i] = invalidRef{
+			InvalidReference: InvalidReference{
+				Referrer: Referrer{
+					Owner:     Owner{Kind: t.strs[str(r.Owner.Kind)], Namespace: t.strs[str(r.Owner.Namespace)], Name: arena.copy(r.Owner.Name)},
+					FieldPath: t.strs[str(r.FieldPath)],
+				},
+				Spec: arena.copy(r.Spec), Error: pr.errs[i].err, Salvaged: arena.copy(pr.errs[i].salvaged),
+			},
+			created: stampAt(r.Created), active: r.Active,
+		}
+	}
+	return t
+}
+
+// stampAt is stampOf for a time.Time.
+func stampAt(t time.Time) stamp { return stamp{t.Unix(), int32(t.Nanosecond())} }
+
+func (s stamp) before(o stamp) bool { return s.sec < o.sec || s.sec == o.sec && s.nsec < o.nsec }
 
 // slabSize is how many elements a slab allocates at a time: results
 // made of many small slices (links, referrers) are cut from a few large
@@ -151,13 +421,4 @@ func (s *slab[T]) alloc(n int) []T {
 	l := len(s.buf)
 	s.buf = s.buf[:l+n]
 	return s.buf[l : l+n : l+n]
-}
-
-// referrers returns the owners of up to max references, cut from s.
-func referrers[E any](s *slab[Referrer], refs []Reference, es []E, ref func(E) int32, max int) []Referrer {
-	out := s.alloc(min(len(es), max))
-	for i := range out {
-		out[i] = refs[ref(es[i])].referrer()
-	}
-	return out
 }

@@ -131,6 +131,17 @@ func TestStage1Rows(t *testing.T) {
 			wantBlobs: []string{"b", "b-config"},
 		},
 		{
+			name: "row2 a tag listed twice in the status: the reference keeps both newest revisions",
+			build: func(f *fx) {
+				a, b := f.image("a"), f.image("b")
+				f.stream("ns", "s", tag{name: "t", history: []*image.Image{a}}, tag{name: "t", history: []*image.Image{b}})
+				f.ref("image-registry.svc:5000/ns/s:t")
+			},
+			opts:       func(o *prune.Options) { o.KeepTagRevisions = ptr(0) },
+			wantEvents: map[string]string{"ns/s:t#0": "keep tag-referenced"},
+			wantImages: map[string]string{"a": "keep tagged", "b": "keep tagged"},
+		},
+		{
 			name: "row2 a reference without tag means latest, any registry host",
 			build: func(f *fx) {
 				a := f.image("a")

@@ -215,7 +215,7 @@ func (pl *planner) pruneStream(si int, c *scratch) {
 			case young:
 				e.Action, e.Reason = Keep, ReasonYoungStream
 			default:
-				pl.decideEvent(e, si, st, t.tag, idx, tp, c)
+				pl.decideEvent(e, si, st, int32(int(st.tagStart)+ti), idx, tp, c)
 			}
 			if e.Action == Delete {
 				deleted++
@@ -230,7 +230,7 @@ func (pl *planner) pruneStream(si int, c *scratch) {
 }
 
 // decideEvent applies the rows of PRUNE.md §1.3's table, first match wins.
-func (pl *planner) decideEvent(e *EventDecision, si int, st *streamInfo, tag string, idx int32, tp tagPolicy, c *scratch) {
+func (pl *planner) decideEvent(e *EventDecision, si int, st *streamInfo, tag int32, idx int32, tp tagPolicy, c *scratch) {
 	p := pl.p
 	keep := func(r Reason) { e.Action, e.Reason = Keep, r }
 	if tp.never {
@@ -244,9 +244,9 @@ func (pl *planner) decideEvent(e *EventDecision, si int, st *streamInfo, tag str
 	}
 	// Row 2: a tag reference protects only the newest revision.
 	if e.Revision == 0 {
-		if refs := pl.ri.tagRefs(si, tag); len(refs) > 0 {
+		if refs := pl.refs.runReferrers(pl.rf, &c.refs, pl.refs.tagRecs(tag), p.maxReferrers); len(refs) > 0 {
 			keep(ReasonTagReferenced)
-			e.Referrers = referrers(&c.refs, pl.refs, refs, func(r tagRef) int32 { return r.ref }, p.maxReferrers)
+			e.Referrers = refs
 			return
 		}
 	}
@@ -267,9 +267,9 @@ func (pl *planner) decideEvent(e *EventDecision, si int, st *streamInfo, tag str
 		return
 	}
 	// Row 5: a digest reference protects the image in this repository only.
-	if refs := pl.ri.imageRefs(si, idx); len(refs) > 0 {
+	if refs := pl.refs.runReferrers(pl.rf, &c.refs, pl.refs.imageRecs(si, idx), p.maxReferrers); len(refs) > 0 {
 		keep(ReasonDigestReferenced)
-		e.Referrers = referrers(&c.refs, pl.refs, refs, func(r imgRef) int32 { return r.ref }, p.maxReferrers)
+		e.Referrers = refs
 		return
 	}
 	// Row 6.

@@ -43,9 +43,8 @@ func (pl *planner) pruneImages() {
 			dec.Reason, dec.TaggedBy = ReasonTagged, pl.taggedBy[i]
 		case len(lists[int32(i)]) > 0:
 			dec.Reason, dec.Lists = ReasonListChild, lists[int32(i)]
-		case len(pl.ri.anyRefs(i)) > 0:
+		case p.KeepReferencedImages && pl.referencedAnywhere(i, dec):
 			dec.Reason = ReasonDigestReferenced
-			dec.Referrers = referrers(&pl.refSlab, pl.refs, pl.ri.anyRefs(i), func(r int32) int32 { return r }, p.maxReferrers)
 		case p.OnlyManaged && !info.managed:
 			dec.Reason = ReasonUnmanaged
 		case !p.sizeMode && info.created.After(p.threshold):
@@ -142,4 +141,12 @@ func (pl *planner) blobNames(info *imageInfo) []string {
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
+}
+
+// referencedAnywhere reports whether a reference in any repository names
+// image i, recording up to maxReferrers of them in dec.
+func (pl *planner) referencedAnywhere(i int, dec *ImageDecision) bool {
+	recs := pl.refs.anyRecs(i)
+	dec.Referrers = pl.refs.referrers(pl.rf, &pl.refSlab, len(recs), func(j int) *refRecord { return &pl.refs.recs[recs[j]] }, pl.p.maxReferrers)
+	return len(dec.Referrers) > 0
 }
