@@ -78,6 +78,9 @@ type planner struct {
 	// events holds every event's decision, in the order of the index's
 	// events.
 	events []EventDecision
+	// gone[k] records whether event k is deleted, for the passes after
+	// stage 1.
+	gone []bool
 
 	// named and taggedBy record, per image, the remaining tag events that
 	// name it; stage 1 fills them and stage 2 reads them. Nil in

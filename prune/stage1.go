@@ -172,6 +172,7 @@ func (pl *planner) layout() {
 	pl.d.Streams = make([]StreamDecision, len(x.streams))
 	allTags := make([]TagDecision, len(x.tags))
 	pl.events = make([]EventDecision, len(x.evName))
+	pl.gone = make([]bool, len(x.evName))
 	for i := range x.streams {
 		st := &x.streams[i]
 		pl.d.Streams[i].Tags = allTags[st.tagStart:st.tagEnd:st.tagEnd]
@@ -218,6 +219,7 @@ func (pl *planner) pruneStream(si int, c *scratch) {
 				pl.decideEvent(e, si, st, int32(int(st.tagStart)+ti), idx, tp, c)
 			}
 			if e.Action == Delete {
+				pl.gone[k] = true
 				deleted++
 			}
 		}
@@ -296,7 +298,7 @@ func (pl *planner) markTagged() {
 	}
 	pl.named = make([]bool, len(pl.x.images))
 	count := make([]int32, len(pl.x.images)+1)
-	pl.eachRemaining(func(idx int32, _ *StreamDecision, _ *TagDecision, _ *string) {
+	pl.eachRemaining(func(idx int32, _ *streamInfo, _ *tagInfo, _ *string) {
 		pl.named[idx] = true
 		if int(count[idx+1]) < pl.p.maxReferrers {
 			count[idx+1]++
@@ -310,10 +312,10 @@ func (pl *planner) markTagged() {
 	for i := range pl.taggedBy {
 		pl.taggedBy[i] = all[count[i]:count[i]:count[i+1]]
 	}
-	pl.eachRemaining(func(idx int32, sd *StreamDecision, td *TagDecision, label *string) {
+	pl.eachRemaining(func(idx int32, st *streamInfo, tag *tagInfo, label *string) {
 		if t := &pl.taggedBy[idx]; len(*t) < cap(*t) {
 			if *label == "" {
-				*label = sd.Namespace + "/" + sd.Name + ":" + td.Tag
+				*label = st.namespace + "/" + st.name + ":" + tag.tag
 			}
 			*t = append(*t, *label)
 		}
@@ -321,20 +323,19 @@ func (pl *planner) markTagged() {
 }
 
 // eachRemaining calls fn for every event that stays and names an image,
-// in plan order, with a per-tag label fn may fill in once.
-func (pl *planner) eachRemaining(fn func(idx int32, sd *StreamDecision, td *TagDecision, label *string)) {
-	for si := range pl.d.Streams {
-		sd := &pl.d.Streams[si]
-		evImage := pl.x.evImage[pl.x.streams[si].evStart:pl.x.streams[si].evEnd]
-		k := 0
-		for ti := range sd.Tags {
-			td := &sd.Tags[ti]
+// in plan order, with its stream and tag and a per-tag label fn may fill
+// in once. It reads the index and pl.gone, a few megabytes, rather than
+// the decisions, which no longer fit in the processor's caches.
+func (pl *planner) eachRemaining(fn func(idx int32, st *streamInfo, t *tagInfo, label *string)) {
+	x := pl.x
+	for si := range x.streams {
+		st := &x.streams[si]
+		for ti := st.tagStart; ti < st.tagEnd; ti++ {
+			t := &x.tags[ti]
 			label := ""
-			for ei := range td.Events {
-				idx := evImage[k]
-				k++
-				if idx >= 0 && td.Events[ei].Action != Delete {
-					fn(idx, sd, td, &label)
+			for k := t.evStart; k < t.evEnd; k++ {
+				if idx := x.evImage[k]; idx >= 0 && !pl.gone[k] {
+					fn(idx, st, t, &label)
 				}
 			}
 		}
