@@ -35,6 +35,12 @@ type refTable struct {
 	// which repeat: a record names them by index.
 	strs    []string
 	invalid []invalidRef // in the order of the references
+
+	// While building: the ids of strs, the last of each field, and the
+	// blocks the strings are copied into.
+	ids   map[string]int32
+	last  [3]lastStr
+	arena strArena
 }
 
 // refRecord is a reference as a plan reads it: whether it counts, and
@@ -160,6 +166,9 @@ type parsedRefs struct {
 	tags, images []refUse
 	invalid      []int32 // indices in refs
 	errs         []refError
+	// salvaged[i] is set when refs[i] names what it does only with
+	// white space trimmed; nil when none does.
+	salvaged []bool
 }
 
 // refError is why a reference is invalid, and the spec that salvages it.
@@ -167,10 +176,9 @@ type refError struct{ err, salvaged string }
 
 // refUse is a reference that names a tag or an image of a stream.
 type refUse struct {
-	stream   int32 // index of the sorted streams, or -1
-	ref      int32 // index in refs
-	item     string
-	salvaged bool
+	item   string
+	stream int32 // index of the sorted streams, or -1
+	ref    int32 // index in refs
 }
 
 // parseReferences parses every reference, whatever its owner's age,
@@ -188,6 +196,10 @@ func parseReferences(refs []Reference, names *streamNames) *parsedRefs {
 		stream int32
 	}
 	pr := &parsedRefs{refs: refs}
+	// The tags fill uses from the front and the images from the back: one
+	// array, of a size known in advance, rather than two regrown ones.
+	uses := make([]refUse, len(refs))
+	nTags, nImages := 0, 0
 	cache := make([]cached, specCacheSize(len(refs)))
 	seed := maphash.MakeSeed()
 	for i := range refs {
@@ -243,14 +255,24 @@ func parseReferences(refs []Reference, names *streamNames) *parsedRefs {
 		if stream == -2 {
 			stream = names.find(namespace, name)
 		}
-		u := refUse{stream: stream, ref: int32(i), item: item, salvaged: salvaged}
+		if salvaged {
+			if pr.salvaged == nil {
+				pr.salvaged = make([]bool, len(refs))
+			}
+			pr.salvaged[i] = true
+		}
+		u := refUse{item: item, stream: stream, ref: int32(i)}
 		switch {
 		case kind == refImage:
-			pr.images = append(pr.images, u)
+			nImages++
+			uses[len(uses)-nImages] = u
 		case stream >= 0:
-			pr.tags = append(pr.tags, u)
+			uses[nTags] = u
+			nTags++
 		}
 	}
+	pr.tags, pr.images = uses[:nTags:nTags], uses[len(uses)-nImages:]
+	slices.Reverse(pr.images)
 	return pr
 }
 
@@ -260,29 +282,15 @@ func (pr *parsedRefs) invalidRef(i int, err error) {
 	pr.errs = append(pr.errs, refError{err: fmt.Errorf("%w: %w", ErrInvalidReference, err).Error()})
 }
 
-// table lays the parsed references out against the index x.
+// table lays the parsed references out against the index x. Each use is
+// given its record's place first; the records are then filled in the
+// order of the references, which are read once, front to back.
 func (pr *parsedRefs) table(x *index) *refTable {
 	t := &refTable{}
-	var (
-		arena strArena
-		ids   = map[string]int32{}
-	)
-	str := func(s string) int32 {
-		id, ok := ids[s]
-		if !ok {
-			id = int32(len(t.strs))
-			ids[s] = id
-			t.strs = append(t.strs, arena.copy(s))
-		}
-		return id
-	}
-	record := func(u *refUse) refRecord {
-		r := &pr.refs[u.ref]
-		return refRecord{
-			name: arena.copy(r.Owner.Name), created: stampAt(r.Created),
-			kind: str(r.Owner.Kind), namespace: str(r.Owner.Namespace), fieldPath: str(r.FieldPath),
-			active: r.Active, salvaged: u.salvaged,
-		}
+	place := make([]int32, len(pr.refs)) // 1 + the record of each reference
+	assign := func(i int32, u *refUse) { // gives u record i
+		place[u.ref] = i + 1
+		t.recs[i].salvaged = pr.salvaged != nil && pr.salvaged[u.ref]
 	}
 
 	// Tags: each use goes to the first tag of its name in its stream, and
@@ -306,14 +314,6 @@ func (pr *parsedRefs) table(x *index) *refTable {
 	}
 	nTagRecs := int(count[nTags])
 	t.tagStart, t.tagEnd = count[:nTags:nTags], slices.Clone(count[1:])
-	at := slices.Clone(t.tagStart)
-	t.recs = make([]refRecord, nTagRecs, nTagRecs+len(pr.images))
-	for i := range pr.tags {
-		if ti := tagOf[i]; ti >= 0 {
-			t.recs[at[ti]] = record(&pr.tags[i])
-			at[ti]++
-		}
-	}
 	for _, st := range x.streams {
 		for ti := st.tagStart + 1; ti < st.tagEnd; ti++ {
 			if x.tags[ti].tag == x.tags[ti-1].tag {
@@ -325,59 +325,75 @@ func (pr *parsedRefs) table(x *index) *refTable {
 	// Images: the uses of images of the index, by stream (the streams
 	// not in the index last), then image, then order of the references.
 	nStreams := len(x.streams)
-	type imgUse struct{ use, img, stream int32 }
-	uses := make([]imgUse, 0, len(pr.images))
+	imgOf := make([]int32, len(pr.images)) // -1: no image of the index
 	perStream := make([]int32, nStreams+2)
+	streamOf := func(u *refUse) int32 {
+		if u.stream < 0 {
+			return int32(nStreams)
+		}
+		return u.stream
+	}
 	for i := range pr.images {
 		u := &pr.images[i]
-		img, ok := x.image(u.item)
-		if !ok {
-			continue
+		imgOf[i] = -1
+		if img, ok := x.image(u.item); ok {
+			imgOf[i] = img
+			perStream[streamOf(u)+1]++
 		}
-		si := u.stream
-		if si < 0 {
-			si = int32(nStreams)
-		}
-		uses = append(uses, imgUse{int32(i), img, si})
-		perStream[si+1]++
 	}
 	for si := range nStreams + 1 {
 		perStream[si+1] += perStream[si]
 	}
-	sorted := make([]imgUse, len(uses))
-	at = slices.Clone(perStream)
-	for _, u := range uses {
-		sorted[at[u.stream]] = u
-		at[u.stream]++
+	order := make([]int32, perStream[nStreams+1]) // uses of images, in layout order
+	at := slices.Clone(perStream)
+	for i := range pr.images {
+		if imgOf[i] >= 0 {
+			si := streamOf(&pr.images[i])
+			order[at[si]] = int32(i)
+			at[si]++
+		}
 	}
 	for si := range nStreams + 1 {
-		slices.SortStableFunc(sorted[perStream[si]:perStream[si+1]], func(a, b imgUse) int { return cmp.Compare(a.img, b.img) })
+		slices.SortStableFunc(order[perStream[si]:perStream[si+1]], func(a, b int32) int { return cmp.Compare(imgOf[a], imgOf[b]) })
 	}
 	t.imgOff = make([]int32, nStreams+1)
 	for si := range t.imgOff {
 		t.imgOff[si] = int32(nTagRecs) + perStream[si]
 	}
-	t.recImg = make([]int32, len(sorted))
-	recOf := make([]int32, len(pr.images))
-	for i, u := range sorted {
-		t.recImg[i] = u.img
-		recOf[u.use] = int32(len(t.recs))
-		t.recs = append(t.recs, record(&pr.images[u.use]))
+
+	// Every record's place, then the records.
+	t.recs = make([]refRecord, nTagRecs+len(order))
+	at = slices.Clone(t.tagStart)
+	for i := range pr.tags {
+		if ti := tagOf[i]; ti >= 0 {
+			assign(at[ti], &pr.tags[i])
+			at[ti]++
+		}
 	}
+	t.recImg = make([]int32, len(order))
+	for i, use := range order {
+		t.recImg[i] = imgOf[use]
+		assign(int32(nTagRecs+i), &pr.images[use])
+	}
+	t.fill(pr.refs, place)
 
 	// Every image's records, in the order of the references.
 	t.imgAt = make([]int32, len(x.images)+1)
-	for _, u := range uses {
-		t.imgAt[u.img+1]++
+	for _, img := range imgOf {
+		if img >= 0 {
+			t.imgAt[img+1]++
+		}
 	}
 	for i := range x.images {
 		t.imgAt[i+1] += t.imgAt[i]
 	}
-	t.byImage = make([]int32, len(uses))
+	t.byImage = make([]int32, len(order))
 	at = slices.Clone(t.imgAt)
-	for _, u := range uses {
-		t.byImage[at[u.img]] = recOf[u.use]
-		at[u.img]++
+	for i, img := range imgOf {
+		if img >= 0 {
+			t.byImage[at[img]] = place[pr.images[i].ref] - 1
+			at[img]++
+		}
 	}
 
 	t.invalid = make([]invalidRef, len(pr.invalid))
@@ -385,16 +401,60 @@ func (pr *parsedRefs) table(x *index) *refTable {
 		r := &pr.refs[ri]
 		t.invalid[i] = invalidRef{
 			InvalidReference: InvalidReference{
-				Referrer: Referrer{
-					Owner:     Owner{Kind: t.strs[str(r.Owner.Kind)], Namespace: t.strs[str(r.Owner.Namespace)], Name: arena.copy(r.Owner.Name)},
-					FieldPath: t.strs[str(r.FieldPath)],
-				},
-				Spec: arena.copy(r.Spec), Error: pr.errs[i].err, Salvaged: arena.copy(pr.errs[i].salvaged),
+				Referrer: t.referrer(&refRecord{name: t.arena.copy(r.Owner.Name), kind: t.str(r.Owner.Kind), namespace: t.str(r.Owner.Namespace), fieldPath: t.str(r.FieldPath)}),
+				Spec:     t.arena.copy(r.Spec), Error: pr.errs[i].err, Salvaged: t.arena.copy(pr.errs[i].salvaged),
 			},
 			created: stampAt(r.Created), active: r.Active,
 		}
 	}
+	t.ids, t.arena, t.last = nil, strArena{}, [3]lastStr{}
 	return t
+}
+
+// fill fills in the record of every reference i with place[i] > 0.
+func (t *refTable) fill(refs []Reference, place []int32) {
+	for i, p := range place {
+		if p == 0 {
+			continue
+		}
+		r, rec := &refs[i], &t.recs[p-1]
+		rec.name, rec.created, rec.active = t.arena.copy(r.Owner.Name), stampAt(r.Created), r.Active
+		// Most references share their owner's kind and namespace and
+		// their field path with the reference before them.
+		rec.kind = t.strAt(0, r.Owner.Kind)
+		rec.namespace = t.strAt(1, r.Owner.Namespace)
+		rec.fieldPath = t.strAt(2, r.FieldPath)
+	}
+}
+
+// lastStr is the string a field of the last record had, and its id.
+type lastStr struct {
+	s  string
+	id int32
+}
+
+// strAt is str, remembering the last string of field f.
+func (t *refTable) strAt(f int, s string) int32 {
+	if l := &t.last[f]; l.id > 0 && l.s == s {
+		return l.id - 1
+	}
+	id := t.str(s)
+	t.last[f] = lastStr{s, id + 1}
+	return id
+}
+
+// str returns the id of s in t.strs, adding a copy of s.
+func (t *refTable) str(s string) int32 {
+	if t.ids == nil {
+		t.ids = map[string]int32{}
+	}
+	id, ok := t.ids[s]
+	if !ok {
+		id = int32(len(t.strs))
+		t.ids[s] = id
+		t.strs = append(t.strs, t.arena.copy(s))
+	}
+	return id
 }
 
 // stampAt is stampOf for a time.Time.
