@@ -25,6 +25,7 @@ type counter struct {
 	used []uint32 // slots in use
 	// touched ids, in order of first use
 	blobs, manifests []int32
+	ids              []int32 // released's buffer
 }
 
 type use struct{ total, gone int32 }
@@ -93,17 +94,16 @@ func (c *counter) count(key int32, g int32, touched *[]int32) {
 // released returns the touched digests of a kind whose every use is
 // gone, in order of first use.
 func (c *counter) released(touched []int32, kind int32, text *digestText, s *slab[string]) []string {
-	n := 0
+	ids := c.ids[:0]
 	for _, id := range touched {
 		if u := c.slot(2*id + kind); u.gone == u.total {
-			n++
+			ids = append(ids, id)
 		}
 	}
-	out := s.alloc(n)[:0]
-	for _, id := range touched {
-		if u := c.slot(2*id + kind); u.gone == u.total {
-			out = append(out, text.at(id))
-		}
+	c.ids = ids[:0]
+	out := s.alloc(len(ids))
+	for i, id := range ids {
+		out[i] = text.at(id)
 	}
 	return out
 }
