@@ -93,8 +93,8 @@ func BenchmarkPlanScale(b *testing.B) {
 
 // BenchmarkIndexPlanScale is BenchmarkPlanScale planning from an Index
 // built once, page by page, as a program that streams its listing does
-// (PRUNE.md §6.6): the decoded objects are gone, so the input is the
-// Index and the references. index-ms is the time of building it.
+// (PRUNE.md §6.6): the decoded objects and references are gone, so the
+// input is the Index. index-ms is the time of building it.
 func BenchmarkIndexPlanScale(b *testing.B) {
 	for _, n := range []int{10_000, 100_000} {
 		b.Run(fmt.Sprintf("images=%d", n), func(b *testing.B) { benchPlan(b, n, true) })
