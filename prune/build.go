@@ -505,7 +505,12 @@ type stamp struct {
 	nsec int32
 }
 
-func stampOf(t image.Time) stamp { return stamp{t.Unix(), int32(t.Nanosecond())} }
+func stampOf(t image.Time) stamp { return stampAt(t.Time) }
+
+// stampAt is stampOf for a time.Time.
+func stampAt(t time.Time) stamp { return stamp{t.Unix(), int32(t.Nanosecond())} }
+
+func (s stamp) before(o stamp) bool { return s.sec < o.sec || s.sec == o.sec && s.nsec < o.nsec }
 
 // time returns the stamp's time in UTC; the zero stamp of the zero time
 // gives the zero time back.

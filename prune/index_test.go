@@ -20,11 +20,7 @@ import (
 // options in between gives the same plan again (it is immutable).
 func TestIndexBuilderPages(t *testing.T) {
 	t.Parallel()
-	n := 1000
-	if testing.Short() {
-		n /= 10
-	}
-	for seed := range uint64(n) {
+	for seed := range randomSeeds(1000) {
 		s, o := randomCase(seed)
 		want := planJSON(t, func() (*prune.Decisions, error) { return prune.Plan(s, o) })
 
@@ -99,11 +95,7 @@ func planJSON(t *testing.T, plan func() (*prune.Decisions, error)) []byte {
 // whose references the test filtered and trimmed by hand.
 func TestIndexReferenceOptions(t *testing.T) {
 	t.Parallel()
-	n := 300
-	if testing.Short() {
-		n /= 10
-	}
-	for seed := range uint64(n) {
+	for seed := range randomSeeds(300) {
 		s, o := randomCase(seed)
 		// A reference that parses only trimmed, to the newest tag.
 		is := s.Streams[0]

@@ -69,14 +69,19 @@ func randomCase(seed uint64) (*prune.Snapshot, prune.Options) {
 	return s, o
 }
 
+// randomSeeds is how many random cases a test runs: n, or a tenth of n
+// under -short.
+func randomSeeds(n int) uint64 {
+	if testing.Short() {
+		return uint64(n / 10)
+	}
+	return uint64(n)
+}
+
 // TestPlanInvariants checks PRUNE.md §6.3–6.4 over random snapshots: every
 // input is accounted for once, and nothing still in use is deleted.
 func TestPlanInvariants(t *testing.T) {
-	n := propertySnapshots
-	if testing.Short() {
-		n /= 10
-	}
-	for seed := range uint64(n) {
+	for seed := range randomSeeds(propertySnapshots) {
 		s, o := randomCase(seed)
 		d, err := prune.Plan(s, o)
 		if err != nil {

@@ -6,7 +6,6 @@ import (
 	"hash/maphash"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/imagestreams/imagestreams/image"
 )
@@ -456,11 +455,6 @@ func (t *refTable) str(s string) int32 {
 	}
 	return id
 }
-
-// stampAt is stampOf for a time.Time.
-func stampAt(t time.Time) stamp { return stamp{t.Unix(), int32(t.Nanosecond())} }
-
-func (s stamp) before(o stamp) bool { return s.sec < o.sec || s.sec == o.sec && s.nsec < o.nsec }
 
 // slabSize is how many elements a slab allocates at a time: results
 // made of many small slices (links, referrers) are cut from a few large
