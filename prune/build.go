@@ -334,7 +334,8 @@ func (b *IndexBuilder) addStream(is *image.ImageStream, lookup bool) {
 	b.order = sortedTags(is, b.order)
 	for _, t := range b.order {
 		list := &is.Status.Tags[t]
-		ti := tagInfo{tag: b.strs.copy(list.Tag), evStart: int32(b.evName.len())}
+		ti := tagInfo{evStart: int32(b.evName.len())}
+		ti.label, ti.tagAt = b.strs.label(is.Namespace, is.Name, list.Tag)
 		for i := range list.Items {
 			id := int32(-1)
 			if lookup {
@@ -491,7 +492,7 @@ func (b *IndexBuilder) copyStreams(x *index, recs []*streamInfo) {
 			shift := int32(len(x.evName)) - t.evStart
 			x.evName = b.evName.appendTo(x.evName, int(t.evStart), int(t.evEnd))
 			x.evCreated = b.evCreated.appendTo(x.evCreated, int(t.evStart), int(t.evEnd))
-			x.tags = append(x.tags, tagInfo{tag: t.tag, evStart: t.evStart + shift, evEnd: t.evEnd + shift})
+			x.tags = append(x.tags, tagInfo{label: t.label, tagAt: t.tagAt, evStart: t.evStart + shift, evEnd: t.evEnd + shift})
 		}
 		out.tagEnd, out.evEnd = int32(len(x.tags)), int32(len(x.evName))
 	}
@@ -530,11 +531,36 @@ func (a *strArena) copy(s string) string {
 		return ""
 	case len(s) > arenaBlock/4:
 		return strings.Clone(s)
-	case a.block == nil || a.block.Cap()-a.block.Len() < len(s):
-		a.block = new(strings.Builder) // the filled block stays put
-		a.block.Grow(arenaBlock)
 	}
+	a.room(len(s))
 	start := a.block.Len()
 	a.block.WriteString(s)
 	return a.block.String()[start:]
+}
+
+// room starts a new block unless the current one has n bytes free; the
+// filled block stays put.
+func (a *strArena) room(n int) {
+	if a.block == nil || a.block.Cap()-a.block.Len() < n {
+		a.block = new(strings.Builder)
+		a.block.Grow(arenaBlock)
+	}
+}
+
+// label copies "namespace/name:tag" and returns it with the offset of
+// the tag.
+func (a *strArena) label(namespace, name, tag string) (string, int32) {
+	at := len(namespace) + len(name) + 2
+	n := at + len(tag)
+	if n > arenaBlock/4 {
+		return namespace + "/" + name + ":" + tag, int32(at)
+	}
+	a.room(n)
+	start := a.block.Len()
+	a.block.WriteString(namespace)
+	a.block.WriteByte('/')
+	a.block.WriteString(name)
+	a.block.WriteByte(':')
+	a.block.WriteString(tag)
+	return a.block.String()[start:], int32(at)
 }

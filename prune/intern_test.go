@@ -159,12 +159,15 @@ func TestIndexEvents(t *testing.T) {
 	}
 	for _, st := range x.streams {
 		for _, tg := range x.tags[st.tagStart:st.tagEnd] {
+			if label := st.namespace + "/" + st.name + ":" + tg.name(); tg.label != label {
+				t.Errorf("tag label %q, want %q", tg.label, label)
+			}
 			for k := tg.evStart; k < tg.evEnd; k++ {
 				img := x.evImage[k]
 				if img >= 0 && x.name(img) != x.digest(x.evName[k]) {
 					t.Errorf("event %d names %q but resolves to image %q", k, x.digest(x.evName[k]), x.name(img))
 				}
-				got = append(got, event{st.namespace + "/" + st.name, tg.tag, x.digest(x.evName[k]), x.evCreated[k].time(), img >= 0})
+				got = append(got, event{st.namespace + "/" + st.name, tg.name(), x.digest(x.evName[k]), x.evCreated[k].time(), img >= 0})
 			}
 		}
 	}

@@ -82,11 +82,13 @@ type planner struct {
 	// stage 1.
 	gone []bool
 
-	// named and taggedBy record, per image, the remaining tag events that
+	// named and tagged record, per image, the remaining tag events that
 	// name it; stage 1 fills them and stage 2 reads them. Nil in
-	// namespace mode, where stage 2 does not run.
-	named    []bool
-	taggedBy [][]string
+	// namespace mode, where stage 2 does not run. Image i's TaggedBy is
+	// tagged[taggedStart[i]:taggedStart[i+1]].
+	named       []bool
+	tagged      []string
+	taggedStart []int32
 
 	// Stage 2 cuts its small result slices from these.
 	strSlab slab[string]

@@ -297,7 +297,7 @@ func (pr *parsedRefs) table(x *index) *refTable {
 	nTags := len(x.tags)
 	tagOf := make([]int32, len(pr.tags))
 	count := make([]int32, nTags+1)
-	byTag := func(ti tagInfo, tag string) int { return strings.Compare(ti.tag, tag) }
+	byTag := func(ti tagInfo, tag string) int { return strings.Compare(ti.name(), tag) }
 	for i := range pr.tags {
 		u := &pr.tags[i]
 		st := &x.streams[u.stream]
@@ -315,7 +315,7 @@ func (pr *parsedRefs) table(x *index) *refTable {
 	t.tagStart, t.tagEnd = count[:nTags:nTags], slices.Clone(count[1:])
 	for _, st := range x.streams {
 		for ti := st.tagStart + 1; ti < st.tagEnd; ti++ {
-			if x.tags[ti].tag == x.tags[ti-1].tag {
+			if x.tags[ti].name() == x.tags[ti-1].name() {
 				t.tagStart[ti], t.tagEnd[ti] = t.tagStart[ti-1], t.tagEnd[ti-1]
 			}
 		}

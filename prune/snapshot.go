@@ -51,9 +51,16 @@ type streamInfo struct {
 // tagInfo is a status tag: its name and its events, newest first, as
 // indices of the index's event arrays.
 type tagInfo struct {
-	tag            string
+	// label is "namespace/name:tag", as TaggedBy lists the tag, built
+	// once with the Index rather than in every plan; the tag's name is
+	// its tail from tagAt.
+	label          string
+	tagAt          int32
 	evStart, evEnd int32
 }
+
+// name returns the tag's name.
+func (t *tagInfo) name() string { return t.label[t.tagAt:] }
 
 // index is a snapshot reduced to what Plan reads, every digest interned
 // once, so that the stages count with dense arrays instead of

@@ -2,6 +2,7 @@ package prune
 
 import (
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -195,11 +196,11 @@ func (pl *planner) pruneStream(si int, c *scratch) {
 	for ti := range sd.Tags {
 		t := &x.tags[int(st.tagStart)+ti]
 		td := &sd.Tags[ti]
-		td.Tag = t.tag
+		td.Tag = t.name()
 		td.Events = pl.events[t.evStart:t.evEnd:t.evEnd]
 		var tp tagPolicy
 		if inScope && !young {
-			tp = p.forTag(st, t.tag, false)
+			tp = p.forTag(st, t.name(), false)
 		}
 		deleted := 0
 		for r := range td.Events {
@@ -290,53 +291,53 @@ func (pl *planner) exceedsLimit(ns string, size int64) bool {
 
 // markTagged records, for stage 2, every image a remaining event names,
 // in stream order so that TaggedBy is deterministic. It counts first, so
-// that every TaggedBy is cut from one array, and builds each tag's
-// "ns/name:tag" once.
+// that every TaggedBy is cut from one array, then fills that array
+// through a cursor per image: the cursors are a small array that stays
+// in cache, where slice headers per image did not at 100,000 images.
 func (pl *planner) markTagged() {
 	if pl.p.Namespace != "" {
 		return
 	}
-	pl.named = make([]bool, len(pl.x.images))
-	count := make([]int32, len(pl.x.images)+1)
-	pl.eachRemaining(func(idx int32, _ *streamInfo, _ *tagInfo, _ *string) {
+	n := len(pl.x.images)
+	pl.named = make([]bool, n)
+	start := make([]int32, n+1)
+	pl.eachRemaining(func(idx int32, _ *tagInfo) {
 		pl.named[idx] = true
-		if int(count[idx+1]) < pl.p.maxReferrers {
-			count[idx+1]++
+		if int(start[idx+1]) < pl.p.maxReferrers {
+			start[idx+1]++
 		}
 	})
-	for i := range pl.x.images {
-		count[i+1] += count[i]
+	for i := range n {
+		start[i+1] += start[i]
 	}
-	all := make([]string, count[len(pl.x.images)])
-	pl.taggedBy = make([][]string, len(pl.x.images))
-	for i := range pl.taggedBy {
-		pl.taggedBy[i] = all[count[i]:count[i]:count[i+1]]
-	}
-	pl.eachRemaining(func(idx int32, st *streamInfo, tag *tagInfo, label *string) {
-		if t := &pl.taggedBy[idx]; len(*t) < cap(*t) {
-			if *label == "" {
-				*label = st.namespace + "/" + st.name + ":" + tag.tag
-			}
-			*t = append(*t, *label)
+	all := make([]string, start[n])
+	next := slices.Clone(start[:n])
+	pl.eachRemaining(func(idx int32, t *tagInfo) {
+		if j := next[idx]; j < start[idx+1] {
+			all[j] = t.label
+			next[idx] = j + 1
 		}
 	})
+	pl.tagged, pl.taggedStart = all, start
+}
+
+// taggedBy returns the labels markTagged recorded for image i.
+func (pl *planner) taggedBy(i int) []string {
+	lo, hi := pl.taggedStart[i], pl.taggedStart[i+1]
+	return pl.tagged[lo:hi:hi]
 }
 
 // eachRemaining calls fn for every event that stays and names an image,
-// in plan order, with its stream and tag and a per-tag label fn may fill
-// in once. It reads the index and pl.gone, a few megabytes, rather than
-// the decisions, which no longer fit in the processor's caches.
-func (pl *planner) eachRemaining(fn func(idx int32, st *streamInfo, t *tagInfo, label *string)) {
+// in plan order (the index lays tags out by stream), with its tag. It
+// reads the index and pl.gone, a few megabytes, rather than the
+// decisions, which no longer fit in the processor's caches.
+func (pl *planner) eachRemaining(fn func(idx int32, t *tagInfo)) {
 	x := pl.x
-	for si := range x.streams {
-		st := &x.streams[si]
-		for ti := st.tagStart; ti < st.tagEnd; ti++ {
-			t := &x.tags[ti]
-			label := ""
-			for k := t.evStart; k < t.evEnd; k++ {
-				if idx := x.evImage[k]; idx >= 0 && !pl.gone[k] {
-					fn(idx, st, t, &label)
-				}
+	for ti := range x.tags {
+		t := &x.tags[ti]
+		for k := t.evStart; k < t.evEnd; k++ {
+			if idx := x.evImage[k]; idx >= 0 && !pl.gone[k] {
+				fn(idx, t)
 			}
 		}
 	}

@@ -40,7 +40,7 @@ func (pl *planner) pruneImages() {
 		case info.bad != "":
 			dec.Reason = ReasonMalformed
 		case pl.named[i]:
-			dec.Reason, dec.TaggedBy = ReasonTagged, pl.taggedBy[i]
+			dec.Reason, dec.TaggedBy = ReasonTagged, pl.taggedBy(i)
 		case len(lists[int32(i)]) > 0:
 			dec.Reason, dec.Lists = ReasonListChild, lists[int32(i)]
 		case p.KeepReferencedImages && pl.referencedAnywhere(i, dec):
