@@ -293,33 +293,27 @@ func (pr *parsedRefs) table(x *index) *refTable {
 	}
 
 	// Tags: each use goes to the first tag of its name in its stream, and
-	// the uses are laid out by tag in the order of the references.
+	// the uses are laid out by tag in the order of the references. The
+	// tags are searched while the images are looked up below: both only
+	// read the index, and both wait on memory at 100,000 images.
 	nTags := len(x.tags)
 	tagOf := make([]int32, len(pr.tags))
 	count := make([]int32, nTags+1)
-	byTag := func(ti tagInfo, tag string) int { return strings.Compare(ti.name(), tag) }
-	for i := range pr.tags {
-		u := &pr.tags[i]
-		st := &x.streams[u.stream]
-		j, ok := slices.BinarySearchFunc(x.tags[st.tagStart:st.tagEnd], u.item, byTag)
-		tagOf[i] = -1
-		if ok {
-			tagOf[i] = st.tagStart + int32(j)
-			count[tagOf[i]+1]++
-		}
-	}
-	for ti := range nTags {
-		count[ti+1] += count[ti]
-	}
-	nTagRecs := int(count[nTags])
-	t.tagStart, t.tagEnd = count[:nTags:nTags], slices.Clone(count[1:])
-	for _, st := range x.streams {
-		for ti := st.tagStart + 1; ti < st.tagEnd; ti++ {
-			if x.tags[ti].name() == x.tags[ti-1].name() {
-				t.tagStart[ti], t.tagEnd[ti] = t.tagStart[ti-1], t.tagEnd[ti-1]
+	searched := make(chan struct{})
+	go func() {
+		defer close(searched)
+		byTag := func(ti tagInfo, tag string) int { return strings.Compare(ti.name(), tag) }
+		for i := range pr.tags {
+			u := &pr.tags[i]
+			st := &x.streams[u.stream]
+			j, ok := slices.BinarySearchFunc(x.tags[st.tagStart:st.tagEnd], u.item, byTag)
+			tagOf[i] = -1
+			if ok {
+				tagOf[i] = st.tagStart + int32(j)
+				count[tagOf[i]+1]++
 			}
 		}
-	}
+	}()
 
 	// Images: the uses of images of the index, by stream (the streams
 	// not in the index last), then image, then order of the references.
@@ -340,6 +334,22 @@ func (pr *parsedRefs) table(x *index) *refTable {
 			perStream[streamOf(u)+1]++
 		}
 	}
+	<-searched
+
+	// The tags' runs; duplicate tag names share the first one's.
+	for ti := range nTags {
+		count[ti+1] += count[ti]
+	}
+	nTagRecs := int(count[nTags])
+	t.tagStart, t.tagEnd = count[:nTags:nTags], slices.Clone(count[1:])
+	for _, st := range x.streams {
+		for ti := st.tagStart + 1; ti < st.tagEnd; ti++ {
+			if x.tags[ti].name() == x.tags[ti-1].name() {
+				t.tagStart[ti], t.tagEnd[ti] = t.tagStart[ti-1], t.tagEnd[ti-1]
+			}
+		}
+	}
+
 	for si := range nStreams + 1 {
 		perStream[si+1] += perStream[si]
 	}
