@@ -126,16 +126,19 @@
 // An Index keeps digests as ids in pointer-free tables, their text in
 // fixed-size records that the plan's strings are cut from, events, tags
 // and blobs in flat arrays, and each reference resolved to the tag or
-// image it names, so the collector has a few large objects to mark and a
-// plan only decides which references count. For 100,000 images, 20,000
-// streams, 1,000,000 tag events and 500,000 references, building one
-// from pages takes one and a half to two seconds, and a plan from it
-// about 0.2 s with a peak heap near 300 MiB, the Index's 114 MiB included
-// (BenchmarkIndexPlanScale). Plan from the decoded objects takes about a
-// second, its peak heap just under 1 GiB of which the objects are 672 MiB
-// (BenchmarkPlanScale). Planning is bound by memory latency: its time
-// grows faster than its input once the working set leaves the
-// processor's caches, 10 to 12 times for ten times the input.
+// image it names, and each tag's "namespace/name:tag" label, so the
+// collector has a few large objects to mark and a plan only decides
+// which references count. For 100,000 images, 20,000 streams, 1,000,000
+// tag events and 500,000 references, building one from pages takes one
+// and a half to two seconds, and a plan from it 0.17 s with a peak heap
+// near 300 MiB, the Index's 117 MiB included (BenchmarkIndexPlanScale).
+// Plan from the decoded objects takes 0.7 to 0.8 s (1.3 s or more for a
+// process's first plan, which also grows the heap), its peak heap just
+// under 1 GiB of which the objects are 672 MiB (BenchmarkPlanScale).
+// Planning is bound by memory latency: its time grows faster than its
+// input once the working set leaves the processor's caches, about 10
+// times for ten times the input from an Index and 14 times from the
+// decoded objects, whose digests every plan interns again.
 //
 // # Not (yet) done
 //
