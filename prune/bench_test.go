@@ -147,9 +147,9 @@ func benchPlan(b *testing.B, images int, indexed bool) {
 	// The heap keeps growing after the first plan: the collector lets the
 	// garbage of a few plans pile up before each cycle, up to twice the
 	// live heap. Until two cycles have run, each plan faults in fresh
-	// pages (about 110 MB of them per plan at 100,000 images, 0.2-0.4 s
-	// of kernel time), so that the mean of a short loop depends on its
-	// length. b.Loop times plans once the heap has reached its size.
+	// pages (from a Snapshot of 100,000 images, about 110 MB per plan and
+	// 0.2-0.4 s of kernel time), so that the mean of a short loop depends
+	// on its length. b.Loop times plans once the heap has reached its size.
 	for cycles, i := gcCycles(), 0; gcCycles() < cycles+2 && i < 20; i++ {
 		if _, err := plan(); err != nil {
 			b.Fatal(err)

@@ -178,3 +178,22 @@ func TestIndexEvents(t *testing.T) {
 		t.Errorf("%d of %d events name a missing image; want some", missing, len(want))
 	}
 }
+
+// TestArenaLabel checks the labels the Index cuts from its string blocks,
+// across a block boundary and for a label too long for a block.
+func TestArenaLabel(t *testing.T) {
+	long := strings.Repeat("n", arenaBlock/4)
+	type label struct{ ns, name, tag string }
+	var in []label
+	for i := range 2000 { // about twice a block
+		in = append(in, label{fmt.Sprint("ns-", i%7), fmt.Sprint("stream-", i), fmt.Sprint("v", i%3)})
+	}
+	in = append(in, label{"ns", long, "latest"}, label{"", "", ""}, label{"ns", "s", ""})
+	var a strArena
+	for _, l := range in {
+		got, at := a.label(l.ns, l.name, l.tag)
+		if want := l.ns + "/" + l.name + ":" + l.tag; got != want || got[at:] != l.tag {
+			t.Fatalf("label(%.20q, %.20q, %q) = %.40q, tag %q; want %.40q, tag %q", l.ns, l.name, l.tag, got, got[at:], want, l.tag)
+		}
+	}
+}
