@@ -82,11 +82,10 @@ type planner struct {
 	// stage 1.
 	gone []bool
 
-	// named and tagged record, per image, the remaining tag events that
-	// name it; stage 1 fills them and stage 2 reads them. Nil in
-	// namespace mode, where stage 2 does not run. Image i's TaggedBy is
-	// tagged[taggedStart[i]:taggedStart[i+1]].
-	named       []bool
+	// tagged records, per image, the remaining tag events that name it:
+	// image i's TaggedBy is tagged[taggedStart[i]:taggedStart[i+1]].
+	// Stage 1 fills it and stage 2 reads it. Nil in namespace mode, where
+	// stage 2 does not run.
 	tagged      []string
 	taggedStart []int32
 

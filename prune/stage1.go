@@ -299,10 +299,8 @@ func (pl *planner) markTagged() {
 		return
 	}
 	n := len(pl.x.images)
-	pl.named = make([]bool, n)
 	start := make([]int32, n+1)
 	pl.eachRemaining(func(idx int32, _ *tagInfo) {
-		pl.named[idx] = true
 		if int(start[idx+1]) < pl.p.maxReferrers {
 			start[idx+1]++
 		}
@@ -320,6 +318,10 @@ func (pl *planner) markTagged() {
 	})
 	pl.tagged, pl.taggedStart = all, start
 }
+
+// named reports whether a remaining event names image i: MaxReferrers
+// is at least 1, so such an image has a label.
+func (pl *planner) named(i int) bool { return pl.taggedStart[i+1] > pl.taggedStart[i] }
 
 // taggedBy returns the labels markTagged recorded for image i.
 func (pl *planner) taggedBy(i int) []string {

@@ -24,7 +24,7 @@ func (pl *planner) pruneImages() {
 	// ranging over a map, and nested lists do not occur.
 	lists := make(map[int32][]string)
 	for i := range x.images {
-		if !pl.named[i] {
+		if !pl.named(i) {
 			continue
 		}
 		for _, c := range x.images[i].children {
@@ -39,7 +39,7 @@ func (pl *planner) pruneImages() {
 		switch {
 		case info.bad != "":
 			dec.Reason = ReasonMalformed
-		case pl.named[i]:
+		case pl.named(i):
 			dec.Reason, dec.TaggedBy = ReasonTagged, pl.taggedBy(i)
 		case len(lists[int32(i)]) > 0:
 			dec.Reason, dec.Lists = ReasonListChild, lists[int32(i)]
