@@ -192,6 +192,7 @@ type refUse struct {
 func parseReferences(refs []Reference, names *streamNames) *parsedRefs {
 	type cached struct {
 		specResult
+		hash   uint64 // of spec, compared first: most misses cost no read of the cached spec
 		stream int32
 	}
 	pr := &parsedRefs{refs: refs}
@@ -214,9 +215,10 @@ func parseReferences(refs []Reference, names *streamNames) *parsedRefs {
 			if strings.TrimSpace(r.Spec) == "" {
 				continue
 			}
-			c := &cache[maphash.String(seed, r.Spec)&uint64(len(cache)-1)]
-			if c.spec != r.Spec {
-				c.specResult = parseSpec(r.Spec)
+			h := maphash.String(seed, r.Spec)
+			c := &cache[h&uint64(len(cache)-1)]
+			if c.hash != h || c.spec != r.Spec {
+				c.specResult, c.hash = parseSpec(r.Spec), h
 				c.stream = -2
 				if c.kind != refNone {
 					c.stream = names.find(c.namespace, c.name)
