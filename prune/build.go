@@ -55,7 +55,9 @@ func newIndex(images []*image.Image, streams []*image.ImageStream, refs []Refere
 	}
 	b.init()
 	b.names.resize(len(images))
-	b.others.resize(blobs / 2) // blobs are usually shared
+	// Room for every blob distinct: a table doubling half-way through
+	// would rehash it into fresh memory.
+	b.others.resize(blobs)
 	b.imgs.reserve(len(images))
 	b.recBlobs.reserve(blobs)
 	b.recSizes.reserve(blobs)
@@ -203,6 +205,7 @@ type IndexBuilder struct {
 	strs      strArena
 	order     []int
 	key       []byte
+	nameIDs   []int32 // AddImages' scratch
 
 	refs   []Reference
 	parsed *parsedRefs // the references, when parsed already
@@ -233,6 +236,23 @@ func (b *IndexBuilder) intern(d string) int32 {
 	return id
 }
 
+// internBlob is intern for a blob or manifest digest, which is seldom an
+// image's name: it looks in others first, so that a blob seen before costs
+// one probe. (No digest is in both tables, so the order changes no id.)
+func (b *IndexBuilder) internBlob(d string) int32 {
+	h := b.hasher.hash(d)
+	id, slot := b.others.find(d, h, &b.text)
+	if id >= 0 {
+		return id
+	}
+	if id, _ := b.names.find(d, h, &b.text); id >= 0 {
+		return id
+	}
+	id = b.newID(d)
+	b.others.add(h, slot, id)
+	return id
+}
+
 // internName is intern for an image name.
 func (b *IndexBuilder) internName(d string) int32 {
 	h := b.hasher.hash(d)
@@ -240,8 +260,10 @@ func (b *IndexBuilder) internName(d string) int32 {
 	if id >= 0 {
 		return id
 	}
-	if id, _ := b.others.find(d, h, &b.text); id >= 0 {
-		return id
+	if b.others.n > 0 {
+		if id, _ := b.others.find(d, h, &b.text); id >= 0 {
+			return id
+		}
 	}
 	id = b.newID(d)
 	b.names.add(h, slot, id)
@@ -257,22 +279,27 @@ func (b *IndexBuilder) newID(d string) int32 {
 // AddImages adds images; nil ones are skipped.
 func (b *IndexBuilder) AddImages(imgs ...*image.Image) {
 	b.init()
-	// Names first, so that their records lie together.
-	for _, img := range imgs {
+	// Names first, so that their records lie together. Their ids are
+	// kept for the second pass, which would otherwise look each one up
+	// again in a table that, at 100,000 images, misses the cache.
+	ids := slices.Grow(b.nameIDs[:0], len(imgs))[:len(imgs)]
+	for i, img := range imgs {
 		if img != nil {
-			b.internName(img.Name)
+			ids[i] = b.internName(img.Name)
 		}
 	}
-	for _, img := range imgs {
+	for i, img := range imgs {
 		if img != nil {
-			b.addImage(img)
+			b.addImage(img, ids[i])
 		}
 	}
+	b.nameIDs = ids
 }
 
-func (b *IndexBuilder) addImage(img *image.Image) {
+// addImage adds img, whose name has id name.
+func (b *IndexBuilder) addImage(img *image.Image, name int32) {
 	r := imageInfo{
-		manifest: b.internName(img.Name),
+		manifest: name,
 		created:  img.CreationTimestamp,
 		size:     img.DockerImageMetadata.Size,
 		managed:  img.Annotations[image.ManagedByOpenShiftAnnotation] == "true",
@@ -285,7 +312,7 @@ func (b *IndexBuilder) addImage(img *image.Image) {
 	}
 	r.blobStart = int32(b.recBlobs.len())
 	blob := func(d string, size int64, what func() string) {
-		if id := b.intern(d); *b.valid.at(int(id)) {
+		if id := b.internBlob(d); *b.valid.at(int(id)) {
 			b.recBlobs.add(id)
 			b.recSizes.add(size)
 		} else if r.bad == "" {
@@ -302,7 +329,7 @@ func (b *IndexBuilder) addImage(img *image.Image) {
 	r.blobEnd = int32(b.recBlobs.len())
 	r.manStart = int32(b.recMans.len())
 	for _, m := range img.DockerImageManifests {
-		b.recMans.add(manifestRef{b.intern(m.Digest), m.ManifestSize})
+		b.recMans.add(manifestRef{b.internBlob(m.Digest), m.ManifestSize})
 	}
 	r.manEnd = int32(b.recMans.len())
 	b.imgs.add(r)
