@@ -422,9 +422,39 @@ func (pr *parsedRefs) table(x *index) *refTable {
 	return t
 }
 
-// fill fills in the record of every reference i with place[i] > 0.
+// fill fills in the record of every reference i with place[i] > 0. The
+// second half of the references is filled meanwhile on another goroutine
+// with strings of its own, whose ids are shifted past the first half's
+// afterwards: at 100,000 images each record is a write to memory the
+// cache does not hold, and the second core would otherwise be idle. The
+// ids of strings are never shown, so a string in both lists changes no
+// plan.
 func (t *refTable) fill(refs []Reference, place []int32) {
-	for i, p := range place {
+	mid := len(place) / 2
+	second := &refTable{recs: t.recs}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		second.fillRange(refs, place, mid, len(place))
+	}()
+	t.fillRange(refs, place, 0, mid)
+	<-done
+	shift := int32(len(t.strs))
+	t.strs = append(t.strs, second.strs...)
+	for _, p := range place[mid:] {
+		if p > 0 {
+			rec := &t.recs[p-1]
+			rec.kind += shift
+			rec.namespace += shift
+			rec.fieldPath += shift
+		}
+	}
+}
+
+// fillRange fills in the records of references from to to.
+func (t *refTable) fillRange(refs []Reference, place []int32, from, to int) {
+	for i := from; i < to; i++ {
+		p := place[i]
 		if p == 0 {
 			continue
 		}
