@@ -197,3 +197,58 @@ func TestArenaLabel(t *testing.T) {
 		}
 	}
 }
+
+// TestDedupe checks that the last of equal elements wins and that the
+// order check of a large input, done in two halves, sees a pair out of
+// order or equal wherever it lies, the halves' border included.
+func TestDedupe(t *testing.T) {
+	type elem struct{ Key, From int }
+	const n = 10_000
+	tests := []struct {
+		name string
+		edit func(s []*elem) // of n elements with keys 0 to n-1, in order
+	}{
+		{"in order", func([]*elem) {}},
+		{"swapped at the start", func(s []*elem) { s[0], s[1] = s[1], s[0] }},
+		{"swapped before the border", func(s []*elem) { s[n/2-1], s[n/2] = s[n/2], s[n/2-1] }},
+		{"swapped after the border", func(s []*elem) { s[n/2], s[n/2+1] = s[n/2+1], s[n/2] }},
+		{"swapped at the end", func(s []*elem) { s[n-2], s[n-1] = s[n-1], s[n-2] }},
+		{"equal across the border", func(s []*elem) { s[n/2].Key = s[n/2-1].Key }},
+		{"equal after the border", func(s []*elem) { s[n/2+1].Key = s[n/2].Key }},
+		{"nil in the middle", func(s []*elem) { s[n/2] = nil }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := make([]*elem, n)
+			for i := range in {
+				in[i] = &elem{Key: i, From: i}
+			}
+			tt.edit(in)
+			// The expected result: sorted by key, the last of each key.
+			last := map[int]*elem{}
+			for _, e := range in {
+				if e != nil {
+					last[e.Key] = e
+				}
+			}
+			var want []elem
+			for _, e := range last {
+				want = append(want, *e)
+			}
+			slices.SortFunc(want, func(a, b elem) int { return cmp.Compare(a.Key, b.Key) })
+			orig := slices.Clone(in)
+
+			out := dedupe(in, func(a, b *elem) int { return cmp.Compare(a.Key, b.Key) })
+			var got []elem
+			for _, e := range out {
+				got = append(got, *e)
+			}
+			if diff := gocmp.Diff(want, got); diff != "" {
+				t.Errorf("dedupe (-want +got):\n%s", diff)
+			}
+			if !slices.Equal(in, orig) {
+				t.Error("dedupe changed its input")
+			}
+		})
+	}
+}
