@@ -262,34 +262,26 @@ func (b *IndexBuilder) intern(d string) int32 {
 // internBlob is intern for a blob or manifest digest, which is seldom an
 // image's name: it looks in others first, so that a blob seen before costs
 // one probe. (No digest is in both tables, so the order changes no id.)
-func (b *IndexBuilder) internBlob(d string) int32 {
-	h := b.hasher.hash(d)
-	id, slot := b.others.find(d, h, &b.text)
-	if id >= 0 {
-		return id
-	}
-	if id, _ := b.names.find(d, h, &b.text); id >= 0 {
-		return id
-	}
-	id = b.newID(d)
-	b.others.add(h, slot, id)
-	return id
-}
+func (b *IndexBuilder) internBlob(d string) int32 { return b.internIn(d, b.others, b.names) }
 
 // internName is intern for an image name.
-func (b *IndexBuilder) internName(d string) int32 {
+func (b *IndexBuilder) internName(d string) int32 { return b.internIn(d, b.names, b.others) }
+
+// internIn returns the id of d, looking in table first and then in other,
+// unless other is empty, and adds d to table when neither has it.
+func (b *IndexBuilder) internIn(d string, table, other *digestTable) int32 {
 	h := b.hasher.hash(d)
-	id, slot := b.names.find(d, h, &b.text)
+	id, slot := table.find(d, h, &b.text)
 	if id >= 0 {
 		return id
 	}
-	if b.others.n > 0 {
-		if id, _ := b.others.find(d, h, &b.text); id >= 0 {
+	if other.n > 0 {
+		if id, _ := other.find(d, h, &b.text); id >= 0 {
 			return id
 		}
 	}
 	id = b.newID(d)
-	b.names.add(h, slot, id)
+	table.add(h, slot, id)
 	return id
 }
 
