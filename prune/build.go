@@ -107,8 +107,12 @@ func (b *IndexBuilder) lookUpEvents(streams []*image.ImageStream) {
 	evName := b.evName.flat
 	for range min(2, runtime.GOMAXPROCS(0)) {
 		wg.Go(func() {
-			var order []int
-			var mine []miss
+			var (
+				order []int
+				mine  []miss
+				qs    []string
+				bt    batch
+			)
 			for {
 				start := int(next.Add(streamChunk)) - streamChunk
 				if start >= len(streams) {
@@ -117,16 +121,20 @@ func (b *IndexBuilder) lookUpEvents(streams []*image.ImageStream) {
 				for si := start; si < min(start+streamChunk, len(streams)); si++ {
 					is, k := streams[si], b.streams[si].evStart
 					order = sortedTags(is, order)
+					qs = qs[:0]
 					for _, t := range order {
 						for i := range is.Status.Tags[t].Items {
-							d := is.Status.Tags[t].Items[i].Image
-							if id, _ := b.lookup(d, b.hasher.hash(d)); id >= 0 {
-								evName[k] = id
-							} else {
-								mine = append(mine, miss{k, d})
-							}
-							k++
+							qs = append(qs, is.Status.Tags[t].Items[i].Image)
 						}
+					}
+					b.lookupAll(qs, b.names, b.others, &bt)
+					for i, id := range bt.ids {
+						if id >= 0 {
+							evName[k] = id
+						} else {
+							mine = append(mine, miss{k, qs[i]})
+						}
+						k++
 					}
 				}
 			}
@@ -228,7 +236,10 @@ type IndexBuilder struct {
 	strs      strArena
 	order     []int
 	key       []byte
-	nameIDs   []int32 // AddImages' scratch
+	// AddImages' scratch
+	nameIDs []int32
+	qs      []string
+	batch   batch
 
 	refs   []Reference
 	parsed *parsedRefs // the references, when parsed already
@@ -259,18 +270,10 @@ func (b *IndexBuilder) intern(d string) int32 {
 	return id
 }
 
-// internBlob is intern for a blob or manifest digest, which is seldom an
-// image's name: it looks in others first, so that a blob seen before costs
-// one probe. (No digest is in both tables, so the order changes no id.)
-func (b *IndexBuilder) internBlob(d string) int32 { return b.internIn(d, b.others, b.names) }
-
-// internName is intern for an image name.
-func (b *IndexBuilder) internName(d string) int32 { return b.internIn(d, b.names, b.others) }
-
-// internIn returns the id of d, looking in table first and then in other,
-// unless other is empty, and adds d to table when neither has it.
-func (b *IndexBuilder) internIn(d string, table, other *digestTable) int32 {
-	h := b.hasher.hash(d)
+// internHashed returns the id of d, whose hash is h, looking in table
+// first and then in other, unless other is empty, and adds d to table
+// when neither has it.
+func (b *IndexBuilder) internHashed(d string, h uint64, table, other *digestTable) int32 {
 	id, slot := table.find(d, h, &b.text)
 	if id >= 0 {
 		return id
@@ -298,21 +301,80 @@ func (b *IndexBuilder) AddImages(imgs ...*image.Image) {
 	// kept for the second pass, which would otherwise look each one up
 	// again in a table that, at 100,000 images, misses the cache.
 	ids := slices.Grow(b.nameIDs[:0], len(imgs))[:len(imgs)]
-	for i, img := range imgs {
-		if img != nil {
-			ids[i] = b.internName(img.Name)
+	for start := 0; start < len(imgs); start += imageBatch {
+		part := imgs[start:min(start+imageBatch, len(imgs))]
+		qs := b.qs[:0]
+		for _, img := range part {
+			if img != nil {
+				qs = append(qs, img.Name)
+			}
 		}
+		b.lookupAll(qs, b.names, b.others, &b.batch)
+		k := 0
+		for i, img := range part {
+			if img != nil {
+				ids[start+i] = b.settled(k, img.Name, b.names, b.others)
+				k++
+			}
+		}
+		b.qs = qs
 	}
-	for i, img := range imgs {
-		if img != nil {
-			b.addImage(img, ids[i])
+	// Blobs and manifests are seldom images' names, so they are looked
+	// for in others first. (No digest is in both tables, so the order
+	// changes no id.)
+	for start := 0; start < len(imgs); start += imageBatch {
+		part := imgs[start:min(start+imageBatch, len(imgs))]
+		qs := b.qs[:0]
+		for _, img := range part {
+			if img != nil {
+				qs = blobDigests(qs, img)
+			}
 		}
+		b.lookupAll(qs, b.others, b.names, &b.batch)
+		k := 0
+		for i, img := range part {
+			if img != nil {
+				k = b.addImage(img, ids[start+i], k)
+			}
+		}
+		b.qs = qs
 	}
 	b.nameIDs = ids
+	clear(b.qs[:cap(b.qs)]) // the caller may drop the images
 }
 
-// addImage adds img, whose name has id name.
-func (b *IndexBuilder) addImage(img *image.Image, name int32) {
+// imageBatch is how many images AddImages looks up at once (see
+// lookupAll).
+const imageBatch = 64
+
+// blobDigests appends the digests addImage interns for img, in its order.
+func blobDigests(qs []string, img *image.Image) []string {
+	for _, l := range img.DockerImageLayers {
+		qs = append(qs, l.Name)
+	}
+	if hasConfig(img) {
+		qs = append(qs, img.DockerImageMetadata.ID)
+	}
+	for _, m := range img.DockerImageManifests {
+		qs = append(qs, m.Digest)
+	}
+	return qs
+}
+
+// settled returns the id of the batch's k-th digest d, interning it in
+// table when lookupAll did not find it: an earlier digest of the batch
+// may have been it.
+func (b *IndexBuilder) settled(k int, d string, table, other *digestTable) int32 {
+	if id := b.batch.ids[k]; id >= 0 {
+		return id
+	}
+	return b.internHashed(d, b.batch.hs[k], table, other)
+}
+
+// addImage adds img, whose name has id name and whose blob digests are
+// those of the batch from k on. It returns the index of the next
+// image's first.
+func (b *IndexBuilder) addImage(img *image.Image, name int32, k int) int {
 	r := imageInfo{
 		manifest: name,
 		created:  img.CreationTimestamp,
@@ -327,12 +389,13 @@ func (b *IndexBuilder) addImage(img *image.Image, name int32) {
 	}
 	r.blobStart = int32(b.recBlobs.len())
 	blob := func(d string, size int64, what func() string) {
-		if id := b.internBlob(d); *b.valid.at(int(id)) {
+		if id := b.settled(k, d, b.others, b.names); *b.valid.at(int(id)) {
 			b.recBlobs.add(id)
 			b.recSizes.add(size)
 		} else if r.bad == "" {
 			r.bad = what()
 		}
+		k++
 	}
 	for j, l := range img.DockerImageLayers {
 		blob(l.Name, l.LayerSize, func() string { return fmt.Sprintf("dockerImageLayers[%d].name %q is not a digest", j, l.Name) })
@@ -344,11 +407,13 @@ func (b *IndexBuilder) addImage(img *image.Image, name int32) {
 	r.blobEnd = int32(b.recBlobs.len())
 	r.manStart = int32(b.recMans.len())
 	for _, m := range img.DockerImageManifests {
-		b.recMans.add(manifestRef{b.internBlob(m.Digest), m.ManifestSize})
+		b.recMans.add(manifestRef{b.settled(k, m.Digest, b.others, b.names), m.ManifestSize})
+		k++
 	}
 	r.manEnd = int32(b.recMans.len())
 	b.imgs.add(r)
 	*b.latest.at(int(r.manifest)) = int32(b.imgs.len())
+	return k
 }
 
 // AddStreams adds image streams; nil ones are skipped.

@@ -3,6 +3,7 @@ package prune
 import (
 	"hash/maphash"
 	"math/bits"
+	"slices"
 	"strings"
 )
 
@@ -122,6 +123,70 @@ func (ds *digests) lookup(d string, h uint64) (int32, uint64) {
 		return id, 0
 	}
 	return ds.others.find(d, h, &ds.text)
+}
+
+// lookupBatch is how many digests a caller of lookupAll looks up at
+// once: enough for many misses to overlap, few enough that the slots and
+// records they load stay in the cache until they are used.
+const lookupBatch = 256
+
+// batch is the scratch of lookupAll: a hash and a result per digest.
+type batch struct {
+	hs    []uint64
+	slots []uint64
+	ids   []int32
+}
+
+// lookupAll looks every digest of qs up in first and then in second, as
+// lookup does, setting b.ids[i] to the id of qs[i], -1 when neither
+// table has it, and b.hs[i] to its hash.
+//
+// At 100,000 images the tables miss the cache, and a lookup waits for
+// its slot and then for its record. One lookup after another, the
+// processor overlaps few of those misses; here each step is a loop over
+// the whole batch whose loads do not wait for each other, so their
+// misses overlap. Only a digest whose first slot is taken by another
+// goes through find.
+func (ds *digests) lookupAll(qs []string, first, second *digestTable, b *batch) {
+	n := len(qs)
+	b.hs = slices.Grow(b.hs[:0], n)[:n]
+	b.slots = slices.Grow(b.slots[:0], n)[:n]
+	b.ids = slices.Grow(b.ids[:0], n)[:n]
+	for i, d := range qs {
+		b.hs[i] = ds.hasher.hash(d)
+	}
+	for i, h := range b.hs {
+		b.slots[i] = first.slots[h>>first.shift]
+	}
+	for i, d := range qs {
+		b.ids[i] = ds.settle(d, b.hs[i], b.slots[i], first)
+	}
+	if second.n == 0 {
+		return
+	}
+	for i, h := range b.hs {
+		if b.ids[i] < 0 {
+			b.slots[i] = second.slots[h>>second.shift]
+		}
+	}
+	for i, d := range qs {
+		if b.ids[i] < 0 {
+			b.ids[i] = ds.settle(d, b.hs[i], b.slots[i], second)
+		}
+	}
+}
+
+// settle returns the id of d, whose hash is h, in t, or -1, given v, the
+// slot where t's search for d starts.
+func (ds *digests) settle(d string, h, v uint64, t *digestTable) int32 {
+	if v == 0 {
+		return -1
+	}
+	if id := slotID(v); v>>32 == h>>32 && isRecord(d) && ds.text.record(id) == d {
+		return id
+	}
+	id, _ := t.find(d, h, &ds.text)
+	return id
 }
 
 // hasher hashes digests for the tables of one index; sharing it lets a

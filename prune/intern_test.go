@@ -252,3 +252,55 @@ func TestDedupe(t *testing.T) {
 		})
 	}
 }
+
+// TestLookupAll checks that a batch lookup finds what lookup finds, one
+// digest at a time, in either order of the tables: digests of either
+// table, absent ones, odd ones, and digests whose first slot holds
+// another digest, with the same hash or not.
+func TestLookupAll(t *testing.T) {
+	t.Parallel()
+	var b IndexBuilder
+	b.init()
+	var qs []string
+	for i := range 600 {
+		d := string(digest.FromString(fmt.Sprint("d", i)))
+		switch {
+		case i%10 == 9:
+			d = fmt.Sprint("odd-", i)
+		case i%10 == 8:
+			d = "sha256:" + d[7:40] // short: kept as odd
+		}
+		qs = append(qs, d)
+		switch i % 3 {
+		case 0:
+			b.internHashed(d, b.hasher.hash(d), b.names, b.others)
+		case 1:
+			b.internHashed(d, b.hasher.hash(d), b.others, b.names)
+		}
+	}
+	a := qs[0]
+	twin := a[:40] + strings.Repeat("0", len(a)-40)
+	if twin == a || b.hasher.hash(twin) != b.hasher.hash(a) {
+		t.Fatal("bad fixture: twin")
+	}
+	qs = append(qs, twin, "", strings.ToUpper(a))
+	for _, order := range [][2]*digestTable{{b.names, b.others}, {b.others, b.names}} {
+		first := order[0]
+		var bt batch
+		b.lookupAll(qs, order[0], order[1], &bt)
+		taken := 0 // digests whose first slot holds another one
+		for i, d := range qs {
+			h := b.hasher.hash(d)
+			want, _ := b.lookup(d, h)
+			if bt.ids[i] != want || bt.hs[i] != h {
+				t.Errorf("lookupAll: %q = %d (hash %x), want %d (%x)", d, bt.ids[i], bt.hs[i], want, h)
+			}
+			if v := first.slots[h>>first.shift]; v != 0 && slotID(v) != want {
+				taken++
+			}
+		}
+		if taken < 10 {
+			t.Errorf("only %d digests start on a slot taken by another: the fallback is hardly tested", taken)
+		}
+	}
+}

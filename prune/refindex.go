@@ -328,12 +328,27 @@ func (pr *parsedRefs) table(x *index) *refTable {
 		}
 		return u.stream
 	}
+	var (
+		bt batch
+		qs []string
+	)
+	for start := 0; start < len(pr.images); start += lookupBatch {
+		part := pr.images[start:min(start+lookupBatch, len(pr.images))]
+		qs = qs[:0]
+		for i := range part {
+			qs = append(qs, part[i].item)
+		}
+		x.lookupAll(qs, x.names, x.others, &bt)
+		for j, id := range bt.ids {
+			imgOf[start+j] = -1
+			if id >= 0 {
+				imgOf[start+j] = x.imageOf[id]
+			}
+		}
+	}
 	for i := range pr.images {
-		u := &pr.images[i]
-		imgOf[i] = -1
-		if img, ok := x.image(u.item); ok {
-			imgOf[i] = img
-			perStream[streamOf(u)+1]++
+		if imgOf[i] >= 0 {
+			perStream[streamOf(&pr.images[i])+1]++
 		}
 	}
 	<-searched
