@@ -132,13 +132,16 @@
 // tag events and 500,000 references, building one from pages takes one
 // and a half to two seconds, and a plan from it 0.17 s with a peak heap
 // near 300 MiB, the Index's 117 MiB included (BenchmarkIndexPlanScale).
-// Plan from the decoded objects takes 0.6 to 0.8 s (1.2 to 1.8 s for a
-// process's first plan, which also grows the heap), its peak heap just
-// under 1 GiB of which the objects are 672 MiB (BenchmarkPlanScale).
+// Plan from the decoded objects takes 0.6 to 0.8 s, its peak heap just
+// under 1 GiB of which the objects are 672 MiB (BenchmarkPlanScale). A
+// process's first plan takes 1.1 to 2 s: most of the difference is the
+// kernel handing over the 350 MB it allocates, page by page.
 // Planning is bound by memory latency: its time grows faster than its
-// input once the working set leaves the processor's caches, about 10
-// times for ten times the input from an Index and 13 to 15 times from
-// the decoded objects, whose digests every plan interns again.
+// input once the working set leaves the processor's caches. Digests are
+// therefore looked up in batches whose cache misses overlap. For ten
+// times the input, the time grows about 10 times from an Index and 12 to
+// 15 times from the decoded objects, whose digests every plan interns
+// again.
 //
 // # Not (yet) done
 //
