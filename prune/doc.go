@@ -134,7 +134,7 @@
 // near 300 MiB, the Index's 117 MiB included (BenchmarkIndexPlanScale).
 // Plan from the decoded objects takes 0.6 to 0.8 s, its peak heap just
 // under 1 GiB of which the objects are 672 MiB (BenchmarkPlanScale). A
-// process's first plan takes 1.1 to 2 s: most of the difference is the
+// process's first plan takes 1.1 to 2.1 s: most of the difference is the
 // kernel handing over the 350 MB it allocates, page by page.
 // Planning is bound by memory latency: its time grows faster than its
 // input once the working set leaves the processor's caches. Digests are
