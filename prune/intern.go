@@ -153,25 +153,21 @@ func (ds *digests) lookupAll(qs []string, first, second *digestTable, b *batch) 
 	b.slots = slices.Grow(b.slots[:0], n)[:n]
 	b.ids = slices.Grow(b.ids[:0], n)[:n]
 	for i, d := range qs {
-		b.hs[i] = ds.hasher.hash(d)
+		b.hs[i], b.ids[i] = ds.hasher.hash(d), -1
 	}
-	for i, h := range b.hs {
-		b.slots[i] = first.slots[h>>first.shift]
-	}
-	for i, d := range qs {
-		b.ids[i] = ds.settle(d, b.hs[i], b.slots[i], first)
-	}
-	if second.n == 0 {
-		return
-	}
-	for i, h := range b.hs {
-		if b.ids[i] < 0 {
-			b.slots[i] = second.slots[h>>second.shift]
+	for _, t := range [2]*digestTable{first, second} {
+		if t.n == 0 {
+			continue
 		}
-	}
-	for i, d := range qs {
-		if b.ids[i] < 0 {
-			b.ids[i] = ds.settle(d, b.hs[i], b.slots[i], second)
+		for i, h := range b.hs {
+			if b.ids[i] < 0 {
+				b.slots[i] = t.slots[h>>t.shift]
+			}
+		}
+		for i, d := range qs {
+			if b.ids[i] < 0 {
+				b.ids[i] = ds.settle(d, b.hs[i], b.slots[i], t)
+			}
 		}
 	}
 }

@@ -14,6 +14,17 @@ import (
 	"github.com/imagestreams/imagestreams/image/imagetest"
 )
 
+// image returns the index of the image named name, one lookup at a time
+// (the index looks images up in batches, with lookupAll).
+func (x *index) image(name string) (int32, bool) {
+	id, _ := x.lookup(name, x.hasher.hash(name))
+	if id < 0 {
+		return -1, false
+	}
+	i := x.imageOf[id]
+	return i, i >= 0
+}
+
 // TestIndexImage checks the image lookups of tag events: sha256 names,
 // which are compared against their records in digestText, and every other
 // name, which is compared as a string (odd).

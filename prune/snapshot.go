@@ -97,16 +97,6 @@ type imageSpan struct {
 // blobsOf returns the digest ids of an image's layers and config.
 func (x *index) blobsOf(info *imageInfo) []int32 { return x.blobs[info.blobStart:info.blobEnd] }
 
-// image returns the index of the image named name.
-func (x *index) image(name string) (int32, bool) {
-	id, _ := x.lookup(name, x.hasher.hash(name))
-	if id < 0 {
-		return -1, false
-	}
-	i := x.imageOf[id]
-	return i, i >= 0
-}
-
 // digest returns the digest whose id is id.
 func (x *index) digest(id int32) string { return x.text.at(id) }
 
