@@ -424,6 +424,7 @@ func (b *IndexBuilder) AddStreams(streams ...*image.ImageStream) {
 			b.addStream(is, true)
 		}
 	}
+	clear(b.qs[:cap(b.qs)]) // the caller may drop the streams
 }
 
 // addStream adds a stream; with lookup false it leaves its events'
@@ -439,6 +440,19 @@ func (b *IndexBuilder) addStream(is *image.ImageStream, lookup bool) {
 		evStart:         int32(b.evName.len()),
 	}
 	b.order = sortedTags(is, b.order)
+	if lookup {
+		// The stream's events are looked up together (see lookupAll);
+		// those not found are interned in order by settled below.
+		qs := b.qs[:0]
+		for _, t := range b.order {
+			for i := range is.Status.Tags[t].Items {
+				qs = append(qs, is.Status.Tags[t].Items[i].Image)
+			}
+		}
+		b.lookupAll(qs, b.names, b.others, &b.batch)
+		b.qs = qs
+	}
+	k := 0
 	for _, t := range b.order {
 		list := &is.Status.Tags[t]
 		ti := tagInfo{evStart: int32(b.evName.len())}
@@ -446,7 +460,8 @@ func (b *IndexBuilder) addStream(is *image.ImageStream, lookup bool) {
 		for i := range list.Items {
 			id := int32(-1)
 			if lookup {
-				id = b.intern(list.Items[i].Image)
+				id = b.settled(k, list.Items[i].Image, b.others, b.names)
+				k++
 			}
 			b.evName.add(id)
 			b.evCreated.add(stampOf(list.Items[i].Created))

@@ -39,7 +39,7 @@ func readIndex(ctx context.Context, svc *imagestream.Service, refs []Reference, 
 			return nil, "", err
 		}
 		return l.Items, l.Continue, nil
-	}, func(is *image.ImageStream) { b.AddStreams(is) })
+	}, func(page []*image.ImageStream) { b.AddStreams(page...) })
 	if err != nil {
 		return nil, fmt.Errorf("prune: listing image streams: %w", err)
 	}
@@ -49,7 +49,7 @@ func readIndex(ctx context.Context, svc *imagestream.Service, refs []Reference, 
 			return nil, "", err
 		}
 		return l.Items, l.Continue, nil
-	}, func(img *image.Image) { b.AddImages(img) })
+	}, func(page []*image.Image) { b.AddImages(page...) })
 	if err != nil {
 		return nil, fmt.Errorf("prune: listing images: %w", err)
 	}
@@ -57,18 +57,22 @@ func readIndex(ctx context.Context, svc *imagestream.Service, refs []Reference, 
 	return b.Index(), nil
 }
 
-// eachPage calls add for every item list returns, page by page, following
-// the continue tokens.
-func eachPage[T any](ctx context.Context, page int64, list func(context.Context, imagestream.ListOptions) ([]T, string, error), add func(*T)) error {
+// eachPage calls add with every page list returns, following the
+// continue tokens. A whole page goes to the IndexBuilder at once, whose
+// lookups overlap within a call.
+func eachPage[T any](ctx context.Context, page int64, list func(context.Context, imagestream.ListOptions) ([]T, string, error), add func([]*T)) error {
 	opts := imagestream.ListOptions{Limit: page}
+	var ptrs []*T
 	for {
 		items, next, err := list(ctx, opts)
 		if err != nil {
 			return err
 		}
+		ptrs = ptrs[:0]
 		for i := range items {
-			add(&items[i])
+			ptrs = append(ptrs, &items[i])
 		}
+		add(ptrs)
 		if next == "" {
 			return nil
 		}
