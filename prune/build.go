@@ -212,9 +212,10 @@ func increasing[T any](s []*T, compare func(a, b *T) int) bool {
 
 // An IndexBuilder builds an Index from images, streams and references
 // added in any order and in any number of calls, such as the pages of a
-// listing. Each call keeps what planning needs and nothing else, so the
-// caller may drop what it added. As in a Snapshot, the last image of a
-// name and the last stream of a namespace and name win.
+// listing. AddImages and AddStreams keep what planning needs and nothing
+// else, so the caller may drop what it added; AddReferences keeps its
+// references as given until Index. As in a Snapshot, the last
+// image of a name and the last stream of a namespace and name win.
 //
 // The zero IndexBuilder is ready to use. It is not safe for concurrent
 // use.
@@ -241,8 +242,8 @@ type IndexBuilder struct {
 	qs      []string
 	batch   batch
 
-	refs   []Reference
-	parsed *parsedRefs // the references, when parsed already
+	refs   [][]Reference // as added, not copied
+	parsed *parsedRefs   // the references, when parsed already
 }
 
 // manifestRef is an entry of a manifest list.
@@ -475,24 +476,45 @@ func (b *IndexBuilder) addStream(is *image.ImageStream, lookup bool) {
 	b.streams = append(b.streams, si)
 }
 
-// AddReferences adds references in use. The builder keeps them until
-// Index, which parses them against the streams; the Index keeps what it
+// AddReferences adds references in use. The builder keeps refs, without
+// copying them, until Index parses them against the streams: the caller
+// must not change them before Index returns. The Index keeps what it
 // reports of their owners, copied.
 func (b *IndexBuilder) AddReferences(refs ...Reference) {
-	b.refs = append(b.refs, refs...)
+	if len(refs) > 0 {
+		// A copy of half a million references would cost as much as
+		// parsing them, mostly in page faults on fresh memory.
+		b.refs = append(b.refs, refs)
+	}
 }
 
 // Index returns the Index of everything added and resets b.
 func (b *IndexBuilder) Index() *Index {
 	b.init()
 	x := &index{digests: b.digests, sizes: make([]int64, b.text.len())}
-	b.buildImages(x)
-	b.buildStreams(x)
+	streams := b.latestStreams()
+	parsed := make(chan struct{})
 	if b.parsed == nil {
-		b.parsed = parseReferences(b.refs, newStreamNames(len(x.streams), func(i int) (string, string) {
-			return x.streams[i].namespace, x.streams[i].name
-		}))
+		// The references need only the streams' names: they are parsed
+		// while the images and streams are laid out.
+		go func() {
+			defer close(parsed)
+			var refs []Reference
+			if len(b.refs) == 1 {
+				refs = b.refs[0]
+			} else {
+				refs = slices.Concat(b.refs...)
+			}
+			b.parsed = parseReferences(refs, newStreamNames(len(streams), func(i int) (string, string) {
+				return streams[i].namespace, streams[i].name
+			}))
+		}()
+	} else {
+		close(parsed)
 	}
+	b.buildImages(x)
+	b.buildStreams(x, streams)
+	<-parsed
 	ix := &Index{x: x, refs: b.parsed.table(x)}
 	*b = IndexBuilder{}
 	return ix
@@ -562,10 +584,9 @@ func (b *IndexBuilder) buildImages(x *index) {
 	}
 }
 
-// buildStreams sorts the last stream of each namespace and name and lays
-// out their tags and events in that order, each event resolved to its
-// image.
-func (b *IndexBuilder) buildStreams(x *index) {
+// latestStreams returns the last stream record of each namespace and
+// name, sorted.
+func (b *IndexBuilder) latestStreams() []*streamInfo {
 	var recs []*streamInfo
 	for i := range b.streams {
 		si := &b.streams[i]
@@ -574,13 +595,18 @@ func (b *IndexBuilder) buildStreams(x *index) {
 			recs = append(recs, si)
 		}
 	}
-	byName := func(a, c *streamInfo) int {
+	slices.SortFunc(recs, func(a, c *streamInfo) int { // keys are unique
 		return cmp.Or(strings.Compare(a.namespace, c.namespace), strings.Compare(a.name, c.name))
-	}
+	})
+	return recs
+}
+
+// buildStreams lays out the tags and events of recs, the latest streams,
+// in their order, each event resolved to its image.
+func (b *IndexBuilder) buildStreams(x *index, recs []*streamInfo) {
 	inOrder := len(recs) == len(b.streams) && b.tags.flat != nil && b.evName.flat != nil && b.evCreated.flat != nil
-	if !slices.IsSortedFunc(recs, byName) {
-		slices.SortFunc(recs, byName) // keys are unique
-		inOrder = false
+	for i, si := range recs {
+		inOrder = inOrder && si == &b.streams[i]
 	}
 	if inOrder {
 		// As NewIndex adds them: the builder's arrays are the index's.

@@ -129,8 +129,8 @@
 // image it names, and each tag's "namespace/name:tag" label, so the
 // collector has a few large objects to mark and a plan only decides
 // which references count. For 100,000 images, 20,000 streams, 1,000,000
-// tag events and 500,000 references, building one from pages takes one
-// and a half to two seconds, and a plan from it 0.17 s with a peak heap
+// tag events and 500,000 references, building one from pages takes 1.0
+// to 1.3 s, and a plan from it 0.17 s with a peak heap
 // near 300 MiB, the Index's 117 MiB included (BenchmarkIndexPlanScale).
 // Plan from the decoded objects takes 0.6 to 0.8 s, its peak heap just
 // under 1 GiB of which the objects are 672 MiB (BenchmarkPlanScale). A

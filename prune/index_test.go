@@ -41,9 +41,15 @@ func TestIndexBuilderPages(t *testing.T) {
 			b.AddImages(images[:k]...)
 			images = images[k:]
 		}
-		half := len(s.References) / 2
-		b.AddReferences(s.References[:half]...)
-		b.AddReferences(s.References[half:]...)
+		// The references in one call (kept as given) or several (joined
+		// by Index), some of them empty.
+		refs := s.References
+		for range rng.IntN(3) {
+			k := rng.IntN(len(refs) + 1)
+			b.AddReferences(refs[:k]...)
+			refs = refs[k:]
+		}
+		b.AddReferences(refs...)
 		ix := b.Index()
 
 		if got := planJSON(t, func() (*prune.Decisions, error) { return ix.Plan(o) }); !bytes.Equal(got, want) {
