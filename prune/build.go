@@ -214,8 +214,8 @@ func increasing[T any](s []*T, compare func(a, b *T) int) bool {
 // added in any order and in any number of calls, such as the pages of a
 // listing. AddImages and AddStreams keep what planning needs and nothing
 // else, so the caller may drop what it added; AddReferences keeps its
-// references as given until Index. As in a Snapshot, the last
-// image of a name and the last stream of a namespace and name win.
+// references as given until Index. As in a Snapshot, the last image of a
+// name and the last stream of a namespace and name win.
 //
 // The zero IndexBuilder is ready to use. It is not safe for concurrent
 // use.

@@ -73,6 +73,7 @@ func eachPage[T any](ctx context.Context, page int64, list func(context.Context,
 			ptrs = append(ptrs, &items[i])
 		}
 		add(ptrs)
+		clear(ptrs) // the page may go while the next one is listed
 		if next == "" {
 			return nil
 		}
