@@ -129,9 +129,9 @@
 // image it names, and each tag's "namespace/name:tag" label, so the
 // collector has a few large objects to mark and a plan only decides
 // which references count. For 100,000 images, 20,000 streams, 1,000,000
-// tag events and 500,000 references, building one from pages takes 1.0
-// to 1.3 s, and a plan from it 0.17 s with a peak heap
-// near 300 MiB, the Index's 117 MiB included (BenchmarkIndexPlanScale).
+// tag events and 500,000 references, building one from pages takes about
+// 1 s, and a plan from it 0.15 to 0.2 s with a peak heap near 300 MiB,
+// the Index's 117 MiB included (BenchmarkIndexPlanScale).
 // Plan from the decoded objects takes 0.6 to 0.8 s, its peak heap just
 // under 1 GiB of which the objects are 672 MiB (BenchmarkPlanScale). A
 // process's first plan takes 1.1 to 2.1 s: most of the difference is the
@@ -139,7 +139,7 @@
 // Planning is bound by memory latency: its time grows faster than its
 // input once the working set leaves the processor's caches. Digests are
 // therefore looked up in batches whose cache misses overlap. For ten
-// times the input, the time grows about 10 times from an Index and 12 to
+// times the input, the time grows 10 to 12 times from an Index and 11 to
 // 15 times from the decoded objects, whose digests every plan interns
 // again.
 //
