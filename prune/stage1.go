@@ -16,17 +16,18 @@ import (
 // one stream at a time. A stream touches a few hundred digests out of
 // possibly millions, so the counts live in a small open-addressing table
 // that stays in the core's cache, whatever the snapshot's size, and is
-// cleared through the touched lists. Manifest and blob counts share it,
-// keyed by 2*id+kind. Each count pairs the uses with the deleted uses.
+// cleared through the list of slots in use. Manifest and blob counts
+// share it, keyed by 2*id+kind. Each count pairs the uses with the
+// deleted uses.
 type counter struct {
 	keys []int32 // key+1; 0 is empty
 	uses []use
 	mask uint32
-	n    int
-	used []uint32 // slots in use
-	// touched ids, in order of first use
-	blobs, manifests []int32
-	ids              []int32 // released's buffer
+	// used lists the slots in use in order of first use, the order
+	// released reports digests in; it spares released a second lookup
+	// of each key.
+	used []uint32
+	ids  []int32 // released's buffer
 }
 
 type use struct{ total, gone int32 }
@@ -54,14 +55,14 @@ func newScratch() *scratch {
 	return c
 }
 
+// grow moves the counts to a table of size slots, keeping their order
+// of first use.
 func (c *counter) grow(size int) {
-	keys, uses := c.keys, c.uses
+	keys, uses, used := c.keys, c.uses, c.used
 	c.keys, c.uses, c.mask = make([]int32, size), make([]use, size), uint32(size-1)
-	c.used, c.n = c.used[:0], 0
-	for i, k := range keys {
-		if k != 0 {
-			*c.slot(k - 1) = uses[i]
-		}
+	c.used = make([]uint32, 0, cap(used))
+	for _, i := range used {
+		*c.slot(keys[i] - 1) = uses[i]
 	}
 }
 
@@ -74,31 +75,27 @@ func (c *counter) slot(key int32) *use {
 		case 0:
 			c.keys[i] = key + 1
 			c.used = append(c.used, i)
-			c.n++
 			return &c.uses[i]
 		}
 	}
 }
 
-func (c *counter) count(key int32, g int32, touched *[]int32) {
-	if 2*(c.n+1) > len(c.keys) {
+func (c *counter) count(key int32, g int32) {
+	if 2*(len(c.used)+1) > len(c.keys) {
 		c.grow(2 * len(c.keys))
 	}
 	u := c.slot(key)
-	if u.total == 0 {
-		*touched = append(*touched, key>>1)
-	}
 	u.total++
 	u.gone += g
 }
 
-// released returns the touched digests of a kind whose every use is
+// released returns the counted digests of a kind whose every use is
 // gone, in order of first use.
-func (c *counter) released(touched []int32, kind int32, text *digestText, s *slab[string]) []string {
+func (c *counter) released(kind int32, text *digestText, s *slab[string]) []string {
 	ids := c.ids[:0]
-	for _, id := range touched {
-		if u := c.slot(2*id + kind); u.gone == u.total {
-			ids = append(ids, id)
+	for _, i := range c.used {
+		if key := c.keys[i] - 1; key&1 == kind && c.uses[i].gone == c.uses[i].total {
+			ids = append(ids, key>>1)
 		}
 	}
 	c.ids = ids[:0]
@@ -115,8 +112,7 @@ func (c *counter) reset() {
 	for _, i := range c.used {
 		c.keys[i], c.uses[i] = 0, use{}
 	}
-	c.used, c.n = c.used[:0], 0
-	c.manifests, c.blobs = c.manifests[:0], c.blobs[:0]
+	c.used = c.used[:0]
 }
 
 // add counts the uses of an image's manifest and blobs.
@@ -125,9 +121,9 @@ func (c *counter) add(manifest int32, blobs []int32, gone bool) {
 	if gone {
 		g = 1
 	}
-	c.count(2*manifest, g, &c.manifests)
+	c.count(2*manifest, g)
 	for _, b := range blobs {
-		c.count(2*b+1, g, &c.blobs)
+		c.count(2*b+1, g)
 	}
 }
 
@@ -384,7 +380,7 @@ func (pl *planner) releaseLinks(sd *StreamDecision, evImage []int32, c *scratch)
 		c.add(u.span.manifest, blobs[:n], u.gone)
 		blobs = blobs[n:]
 	}
-	sd.ManifestLinks = c.released(c.manifests, 0, &x.text, &c.strs)
-	sd.LayerLinks = c.released(c.blobs, 1, &x.text, &c.strs)
+	sd.ManifestLinks = c.released(0, &x.text, &c.strs)
+	sd.LayerLinks = c.released(1, &x.text, &c.strs)
 	c.reset()
 }
