@@ -121,12 +121,7 @@ func (b *IndexBuilder) lookUpEvents(streams []*image.ImageStream) {
 				for si := start; si < min(start+streamChunk, len(streams)); si++ {
 					is, k := streams[si], b.streams[si].evStart
 					order = sortedTags(is, order)
-					qs = qs[:0]
-					for _, t := range order {
-						for i := range is.Status.Tags[t].Items {
-							qs = append(qs, is.Status.Tags[t].Items[i].Image)
-						}
-					}
+					qs = eventDigests(qs[:0], is, order)
 					b.lookupAll(qs, b.names, b.others, &bt)
 					for i, id := range bt.ids {
 						if id >= 0 {
@@ -428,6 +423,18 @@ func (b *IndexBuilder) AddStreams(streams ...*image.ImageStream) {
 	clear(b.qs[:cap(b.qs)]) // the caller may drop the streams
 }
 
+// eventDigests appends the images of the events of is, its tags in
+// order (see sortedTags) and each tag's events newest first, as addStream
+// lays them out.
+func eventDigests(qs []string, is *image.ImageStream, order []int) []string {
+	for _, t := range order {
+		for i := range is.Status.Tags[t].Items {
+			qs = append(qs, is.Status.Tags[t].Items[i].Image)
+		}
+	}
+	return qs
+}
+
 // addStream adds a stream; with lookup false it leaves its events'
 // digests at -1 for lookUpEvents.
 func (b *IndexBuilder) addStream(is *image.ImageStream, lookup bool) {
@@ -444,14 +451,8 @@ func (b *IndexBuilder) addStream(is *image.ImageStream, lookup bool) {
 	if lookup {
 		// The stream's events are looked up together (see lookupAll);
 		// those not found are interned in order by settled below.
-		qs := b.qs[:0]
-		for _, t := range b.order {
-			for i := range is.Status.Tags[t].Items {
-				qs = append(qs, is.Status.Tags[t].Items[i].Image)
-			}
-		}
-		b.lookupAll(qs, b.names, b.others, &b.batch)
-		b.qs = qs
+		b.qs = eventDigests(b.qs[:0], is, b.order)
+		b.lookupAll(b.qs, b.names, b.others, &b.batch)
 	}
 	k := 0
 	for _, t := range b.order {
