@@ -95,7 +95,8 @@
 // One improvement changes oc's results beyond lists and is opt-in:
 // KeepReferencedImages (§1.4, BZ 1880068) keeps, in stage 2, an image a
 // workload references by digest in any repository; oc deletes an image no
-// tag event names even if a pod runs it.
+// tag event names even if a pod runs it. A list kept so keeps its
+// children, whatever OCCompatible says.
 //
 // Precedence: explicit options (KeepReferencedImages, Overrides, the
 // Strict options) apply whatever OCCompatible says; OCCompatible only

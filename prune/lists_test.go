@@ -74,6 +74,31 @@ func TestManifestLists(t *testing.T) {
 			wantImages: map[string]string{"new": "keep tagged", "idx": "keep tagged", "c1": "keep list-child"},
 		},
 		{
+			name: "OCCompatible with KeepReferencedImages: a list a workload runs keeps its children",
+			build: func(f *fx) {
+				l := f.list("idx", f.image("c1", "l1"))
+				f.stream("ns", "s", tag{name: "t", history: []*image.Image{f.image("new"), l}})
+				f.ref("r.io/other/app@" + l.Name)
+			},
+			opts: func(o *prune.Options) {
+				o.KeepTagRevisions, o.OCCompatible, o.KeepReferencedImages = ptr(1), true, true
+			},
+			wantEvents:        map[string]string{"ns/s:t#1": "delete unused"},
+			wantImages:        map[string]string{"idx": "keep digest-referenced", "c1": "keep list-child"},
+			wantManifestLinks: []string{"ns/s@idx"},
+		},
+		{
+			name: "OCCompatible with KeepReferencedImages: nested lists a workload runs keep theirs, young or not",
+			build: func(f *fx) {
+				inner := f.list("inner", f.image("c1"))
+				inner.CreationTimestamp = image.NewTime(now.Add(-time.Minute))
+				f.list("outer", inner, f.image("c2"))
+				f.ref("r.io/other/app@" + dg("outer"))
+			},
+			opts:       func(o *prune.Options) { o.OCCompatible, o.KeepReferencedImages = true, true },
+			wantImages: map[string]string{"outer": "keep digest-referenced", "inner": "keep young", "c1": "keep list-child", "c2": "keep list-child"},
+		},
+		{
 			name: "OCCompatible: a list leaving a repository unlinks only its own manifest, as oc does",
 			build: func(f *fx) {
 				l := f.list("idx", f.image("c1", "l1"))

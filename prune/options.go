@@ -105,8 +105,9 @@ type Options struct {
 
 	// KeepReferencedImages keeps any image a workload references by
 	// digest, in whatever repository, from deletion in stage 2 (BZ 1880068,
-	// PRUNE.md §1.4). oc protects only the tag event in that repository.
-	// It changes oc's results, so it is opt-in.
+	// PRUNE.md §1.4), and the children of such an image when it is a
+	// list, under OCCompatible too (§6.9). oc protects only the tag event
+	// in that repository. It changes oc's results, so it is opt-in.
 	KeepReferencedImages bool
 
 	// OCCompatible reproduces `oc adm prune images` exactly where this

@@ -28,11 +28,13 @@ func randomCase(seed uint64) (*prune.Snapshot, prune.Options) {
 	for i := range rng.IntN(6) {
 		is := rs.Streams[rng.IntN(len(rs.Streams))]
 		var spec string
-		switch t := is.Status.Tags[rng.IntN(len(is.Status.Tags))]; rng.IntN(4) {
+		switch t := is.Status.Tags[rng.IntN(len(is.Status.Tags))]; rng.IntN(5) {
 		case 0:
 			spec = fmt.Sprintf("r.io/%s/%s:%s", is.Namespace, is.Name, t.Tag)
 		case 1, 2:
 			spec = fmt.Sprintf("r.io/%s/%s@%s", is.Namespace, is.Name, t.Items[rng.IntN(len(t.Items))].Image)
+		case 3: // an image run from a repository with no stream
+			spec = "r.io/elsewhere/app@" + rs.Images[rng.IntN(len(rs.Images))].Name
 		default:
 			spec = "r.io/" + is.Namespace + "/BAD "
 		}
@@ -178,12 +180,33 @@ func checkInvariants(s *prune.Snapshot, o prune.Options, d *prune.Decisions) err
 			}
 		}
 	}
+	// runs holds the lists a workload runs, kept by KeepReferencedImages,
+	// and the lists within them: their children are kept even under
+	// OCCompatible.
+	runs := map[string]bool{}
+	var work []string
+	for _, i := range d.Images {
+		if i.Reason == prune.ReasonDigestReferenced {
+			runs[i.Name] = true
+			work = append(work, i.Name)
+		}
+	}
+	for len(work) > 0 {
+		name := work[len(work)-1]
+		work = work[:len(work)-1]
+		for _, c := range images[name].DockerImageManifests {
+			if images[c.Digest] != nil && !runs[c.Digest] {
+				runs[c.Digest] = true
+				work = append(work, c.Digest)
+			}
+		}
+	}
 	for name, img := range images {
 		kept := imgAction[name] == prune.Keep
 		if named[name] && !kept {
 			return fmt.Errorf("image %s deleted but a remaining tag event names it", name)
 		}
-		listProtects := kept && (!o.OCCompatible || named[name])
+		listProtects := kept && (!o.OCCompatible || named[name] || runs[name])
 		for _, c := range img.DockerImageManifests {
 			if listProtects && imgAction[c.Digest] == prune.Delete {
 				return fmt.Errorf("child %s of kept list %s deleted", c.Digest, name)

@@ -53,19 +53,36 @@ func (pl *planner) pruneImages() {
 			dec.Action, dec.Reason = Delete, ReasonUnused
 		}
 	}
-	if p.keepAllListChildren {
-		pl.keepChildrenOfKeptLists()
+	switch {
+	case p.keepAllListChildren:
+		pl.keepChildren(func(dec *ImageDecision) bool { return dec.Action == Keep })
+	case p.KeepReferencedImages:
+		// Under OCCompatible too: a list kept because a workload runs it
+		// is pulled with its children, whatever oc does with the
+		// children of lists no tag event names.
+		pl.keepChildren(func(dec *ImageDecision) bool { return dec.Reason == ReasonDigestReferenced })
 	}
 	pl.releaseBlobs()
 }
 
-// keepChildrenOfKeptLists extends list protection to every kept list,
-// whatever kept it (the default; see Options.OCCompatible), following nested lists.
-func (pl *planner) keepChildrenOfKeptLists() {
+// keepChildren keeps the children of the lists whose decision seed
+// accepts, and theirs in turn: every kept list by default, or those a
+// workload references (see Options.OCCompatible and
+// KeepReferencedImages). A child that was to go is kept as a list child;
+// one kept already is followed all the same, since its own reason may
+// not protect its children.
+func (pl *planner) keepChildren(seed func(*ImageDecision) bool) {
 	x, d := pl.x, pl.d
-	var work []int32
+	var (
+		work []int32
+		seen []bool // lists queued once
+	)
 	for i := range x.images {
-		if d.Images[i].Action == Keep && len(x.images[i].children) > 0 {
+		if len(x.images[i].children) > 0 && seed(&d.Images[i]) {
+			if seen == nil {
+				seen = make([]bool, len(x.images))
+			}
+			seen[i] = true
 			work = append(work, int32(i))
 		}
 	}
@@ -74,14 +91,14 @@ func (pl *planner) keepChildrenOfKeptLists() {
 		work = work[:len(work)-1]
 		for _, c := range x.images[l].children {
 			dec := &d.Images[c]
-			if dec.Action == Keep && dec.Reason != ReasonListChild {
-				continue
-			}
-			if name := x.name(l); len(dec.Lists) < pl.p.maxReferrers && !slices.Contains(dec.Lists, name) {
-				dec.Lists = append(dec.Lists, name)
-			}
 			if dec.Action == Delete {
 				dec.Action, dec.Reason = Keep, ReasonListChild
+			}
+			if name := x.name(l); dec.Reason == ReasonListChild && len(dec.Lists) < pl.p.maxReferrers && !slices.Contains(dec.Lists, name) {
+				dec.Lists = append(dec.Lists, name)
+			}
+			if len(x.images[c].children) > 0 && !seen[c] {
+				seen[c] = true
 				work = append(work, c)
 			}
 		}
