@@ -101,7 +101,8 @@ func TestRegistryStatus(t *testing.T) {
 		{name: "405 delete disabled", status: 405, body: `{"errors":[{"code":"UNSUPPORTED","message":"The operation is unsupported."}]}`, wantErr: true, wantCode: "UNSUPPORTED"},
 		{name: "500 without body", status: 500, wantErr: true},
 		{name: "200 with an error body", status: 200, body: `{"errors":[{"code":"DENIED","message":"no"}]}`, wantErr: true, wantCode: "DENIED"},
-		{name: "200 without errors", status: 200, body: `{}`},
+		{name: "200 without errors is an error, as in oc", status: 200, body: `{}`, wantErr: true},
+		{name: "200 with no body is an error, as in oc", status: 200, wantErr: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -127,5 +128,29 @@ func TestRegistryStatus(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestRegistryRedirect: a redirect turns DELETE into GET, whose 200 is no
+// deletion; as in oc, it is an error (PRUNE.md §2.2).
+func TestRegistryRedirect(t *testing.T) {
+	var methods []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		methods = append(methods, r.Method+" "+r.URL.Path)
+		if r.URL.Path == "/moved" {
+			w.Write([]byte(`{}`))
+			return
+		}
+		http.Redirect(w, r, "/moved", http.StatusFound)
+	}))
+	defer srv.Close()
+	reg := &prune.Registry{BaseURL: srv.URL}
+	err := reg.DeleteManifestLink(context.Background(), "ns/s", "sha256:abc")
+	var re *prune.RegistryError
+	if !errors.As(err, &re) || re.StatusCode != http.StatusOK {
+		t.Errorf("DeleteManifestLink() = %v, want a RegistryError for the 200", err)
+	}
+	if diff := cmp.Diff([]string{"DELETE /v2/ns/s/manifests/sha256:abc", "GET /moved"}, methods); diff != "" {
+		t.Errorf("requests (-want +got):\n%s", diff)
 	}
 }
