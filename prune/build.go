@@ -581,7 +581,7 @@ func (b *IndexBuilder) buildImages(x *index) {
 			}
 		}
 		info.manEnd = int32(len(x.manifests))
-		x.spans[i] = imageSpan{manifest: info.manifest, blobStart: info.blobStart, blobEnd: info.blobEnd, bad: info.bad != "", list: len(info.children) > 0}
+		x.spans[i] = imageSpan{manifest: info.manifest, blobStart: info.blobStart, blobEnd: info.blobEnd, bad: info.bad != "", list: info.manEnd > info.manStart}
 	}
 }
 

@@ -89,8 +89,9 @@
 //     tag event names; oc deletes the children of a young or unmanaged
 //     list and leaves the list broken;
 //   - link counts include the children of lists, so a list leaving a
-//     repository releases its children's links there, and a kept list
-//     keeps them; oc ignores children both ways.
+//     repository releases its children's links there, those of children
+//     with no Image object too, and a kept list keeps them; oc ignores
+//     children both ways.
 //
 // One improvement changes oc's results beyond lists and is opt-in:
 // KeepReferencedImages (§1.4, BZ 1880068) keeps, in stage 2, an image a

@@ -122,6 +122,40 @@ func TestManifestLists(t *testing.T) {
 			wantBlobs:         []string{"c1", "c1-config", "idx", "l1"},
 		},
 		{
+			name: "a list leaving a repository unlinks its children with no Image object by default",
+			build: func(f *fx) {
+				l := f.list("idx", f.image("c1", "l1"), f.missing("absent"))
+				l.DockerImageManifests = append(l.DockerImageManifests, image.ImageManifest{Digest: "not-a-digest"})
+				f.stream("ns", "s", tag{name: "t", history: []*image.Image{f.image("new"), l}})
+			},
+			opts:              func(o *prune.Options) { o.KeepTagRevisions = ptr(1) },
+			wantLayerLinks:    []string{"ns/s@c1-config", "ns/s@l1"},
+			wantManifestLinks: []string{"ns/s@absent", "ns/s@c1", "ns/s@idx"},
+			wantBlobs:         []string{"c1", "c1-config", "idx", "l1"},
+		},
+		{
+			name: "OCCompatible: a list leaving a repository leaves its absent children's links, as oc does",
+			build: func(f *fx) {
+				l := f.list("idx", f.missing("absent"))
+				f.stream("ns", "s", tag{name: "t", history: []*image.Image{f.image("new"), l}})
+			},
+			opts:              func(o *prune.Options) { o.KeepTagRevisions, o.OCCompatible = ptr(1), true },
+			wantManifestLinks: []string{"ns/s@idx"},
+			wantBlobs:         []string{"idx"},
+		},
+		{
+			name: "a kept event naming no image keeps the link of a list's absent child",
+			build: func(f *fx) {
+				absent := f.missing("absent")
+				l := f.list("idx", absent)
+				f.stream("ns", "s", tag{name: "t", history: []*image.Image{f.image("new"), l}}, tag{name: "u", history: []*image.Image{absent}, created: []time.Time{now.Add(-time.Minute)}})
+			},
+			opts:              func(o *prune.Options) { o.KeepTagRevisions = ptr(1) },
+			wantEvents:        map[string]string{"ns/s:t#1": "delete unused", "ns/s:u#0": "keep young"},
+			wantManifestLinks: []string{"ns/s@idx"},
+			wantBlobs:         []string{"idx"},
+		},
+		{
 			name: "a child shared with a kept list keeps its links by default",
 			build: func(f *fx) {
 				shared := f.image("shared", "l1")

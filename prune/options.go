@@ -121,8 +121,9 @@ type Options struct {
 	//   - link counts of a repository include the children of its lists:
 	//     a child's manifest and layer links stay while any kept list or
 	//     event of the stream needs them, and go with the last list that
-	//     needed them; oc ignores children, leaving their links behind when
-	//     a list leaves the repository.
+	//     needed them (a child the snapshot has no Image object for, by
+	//     its manifest link); oc ignores children, leaving their links
+	//     behind when a list leaves the repository.
 	//
 	// Precedence: OCCompatible changes only these defaults. Options set
 	// explicitly (KeepReferencedImages, Overrides, StrictRefs,

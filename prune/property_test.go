@@ -139,8 +139,9 @@ func checkInvariants(s *prune.Snapshot, o prune.Options, d *prune.Decisions) err
 		}
 		if withChildren {
 			for _, c := range img.DockerImageManifests {
+				out = append(out, c.Digest) // its manifest link, Image object or not
 				if ci := images[c.Digest]; ci != nil {
-					out = append(out, ci.Name, ci.DockerImageMetadata.ID)
+					out = append(out, ci.DockerImageMetadata.ID)
 					for _, l := range ci.DockerImageLayers {
 						out = append(out, l.Name)
 					}
@@ -169,6 +170,9 @@ func checkInvariants(s *prune.Snapshot, o prune.Options, d *prune.Decisions) err
 				}
 				img := images[e.Image]
 				if img == nil {
+					if !o.OCCompatible && links[sd.Repository()+"@"+e.Image] {
+						return fmt.Errorf("link %s@%s deleted but kept event %s:%s#%d names it", sd.Repository(), e.Image, sd.Repository(), td.Tag, ei)
+					}
 					continue
 				}
 				named[img.Name] = true

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/imagestreams/imagestreams/image"
+	"github.com/imagestreams/imagestreams/reference"
 )
 
 // Snapshot is everything Plan looks at: the images and streams (read from
@@ -87,7 +88,8 @@ type index struct {
 	evCreated       []stamp
 }
 
-// imageSpan is the hot part of imageInfo.
+// imageSpan is the hot part of imageInfo. list is set when the image
+// has manifests, whether or not the snapshot has them as images.
 type imageSpan struct {
 	manifest           int32
 	blobStart, blobEnd int32
@@ -96,6 +98,9 @@ type imageSpan struct {
 
 // blobsOf returns the digest ids of an image's layers and config.
 func (x *index) blobsOf(info *imageInfo) []int32 { return x.blobs[info.blobStart:info.blobEnd] }
+
+// validDigest reports whether the digest whose id is id is one.
+func (x *index) validDigest(id int32) bool { return reference.ValidDigest(x.text.at(id)) }
 
 // digest returns the digest whose id is id.
 func (x *index) digest(id int32) string { return x.text.at(id) }

@@ -224,7 +224,7 @@ func (pl *planner) pruneStream(si int, c *scratch) {
 		td.Removed = deleted > 0 && deleted == len(td.Events)
 	}
 	if sd.Deleted > 0 && !p.SkipRegistry {
-		pl.releaseLinks(sd, x.evImage[st.evStart:st.evEnd], c)
+		pl.releaseLinks(sd, x.evImage[st.evStart:st.evEnd], x.evName[st.evStart:st.evEnd], c)
 	}
 }
 
@@ -345,7 +345,12 @@ func (pl *planner) eachRemaining(fn func(idx int32, t *tagInfo)) {
 // needs: oc decrements per-repository counts for each deleted event and
 // unlinks at zero, which is the same as "every counted use is deleted".
 // Dangling events are not counted, and a malformed image counts as kept.
-func (pl *planner) releaseLinks(sd *StreamDecision, evImage []int32, c *scratch) {
+//
+// With list-aware links (§6.9), a list's children count as its uses,
+// those the snapshot has no Image object for by their manifest link
+// alone; a kept dangling event keeps its manifest link, which such a
+// child may share.
+func (pl *planner) releaseLinks(sd *StreamDecision, evImage, evName []int32, c *scratch) {
 	x := pl.x
 	// Three steps, each a loop of reads that do not wait for each other,
 	// so that their cache misses overlap (see resolver.resolve): the images
@@ -354,18 +359,26 @@ func (pl *planner) releaseLinks(sd *StreamDecision, evImage []int32, c *scratch)
 	k := 0
 	for ti := range sd.Tags {
 		for ei := range sd.Tags[ti].Events {
-			idx := evImage[k]
+			idx, deleted := evImage[k], sd.Tags[ti].Events[ei].Action == Delete
 			k++
 			if idx < 0 {
+				if pl.p.listAwareLinks && !deleted {
+					uses = append(uses, imageUse{imageSpan{manifest: evName[k-1]}, false})
+				}
 				continue
 			}
 			sp := x.spans[idx]
-			gone := sd.Tags[ti].Events[ei].Action == Delete && !sp.bad
+			gone := deleted && !sp.bad
 			uses = append(uses, imageUse{sp, gone})
 			if sp.list && pl.p.listAwareLinks {
-				for _, child := range x.images[idx].children {
-					csp := x.spans[child]
-					uses = append(uses, imageUse{csp, gone && !csp.bad})
+				info := &x.images[idx]
+				for _, m := range x.manifests[info.manStart:info.manEnd] {
+					if child := x.imageOf[m]; child >= 0 {
+						csp := x.spans[child]
+						uses = append(uses, imageUse{csp, gone && !csp.bad})
+					} else if x.validDigest(m) {
+						uses = append(uses, imageUse{imageSpan{manifest: m}, gone})
+					}
 				}
 			}
 		}
