@@ -83,11 +83,12 @@ type planner struct {
 	gone []bool
 
 	// tagged records, per image, the remaining tag events that name it:
-	// image i's TaggedBy is tagged[taggedStart[i]:taggedStart[i+1]].
+	// image i's TaggedBy is tagged[taggedStart[i]:taggedEnd[i]], within
+	// room up to taggedStart[i+1].
 	// Stage 1 fills it and stage 2 reads it. Nil in namespace mode, where
 	// stage 2 does not run.
-	tagged      []string
-	taggedStart []int32
+	tagged                 []string
+	taggedStart, taggedEnd []int32
 
 	// Stage 2 cuts its small result slices from these.
 	strSlab slab[string]

@@ -445,3 +445,32 @@ func TestSizeMode(t *testing.T) {
 		},
 	})
 }
+
+// TestTaggedBy: an image's TaggedBy lists each tag whose remaining events
+// name it once, in stream order, up to MaxReferrers; a history that names
+// the image twice does not take two places.
+func TestTaggedBy(t *testing.T) {
+	f := newFx()
+	a, b := f.image("a"), f.image("b")
+	f.stream("ns", "s", tag{name: "t", history: []*image.Image{a, b, a}}, tag{name: "u", history: []*image.Image{b, a}})
+	f.stream("ns", "z", tag{name: "v", history: []*image.Image{a}})
+	for _, tt := range []struct {
+		max  int
+		want []string
+	}{
+		{max: 2, want: []string{"ns/s:t", "ns/s:u"}},
+		{max: 5, want: []string{"ns/s:t", "ns/s:u", "ns/z:v"}},
+	} {
+		d, err := prune.Plan(&f.snap, prune.Options{Now: now, MaxReferrers: tt.max})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, img := range d.Images {
+			if img.Name == a.Name {
+				if diff := cmp.Diff(tt.want, img.TaggedBy); diff != "" {
+					t.Errorf("MaxReferrers %d: TaggedBy of a (-want +got):\n%s", tt.max, diff)
+				}
+			}
+		}
+	}
+}

@@ -290,6 +290,8 @@ func (pl *planner) exceedsLimit(ns string, size int64) bool {
 // that every TaggedBy is cut from one array, then fills that array
 // through a cursor per image: the cursors are a small array that stays
 // in cache, where slice headers per image did not at 100,000 images.
+// A tag whose history names an image twice is listed once: its events
+// come one after the other, so the image's last label is the tag's.
 func (pl *planner) markTagged() {
 	if pl.p.Namespace != "" {
 		return
@@ -307,12 +309,12 @@ func (pl *planner) markTagged() {
 	all := make([]string, start[n])
 	next := slices.Clone(start[:n])
 	pl.eachRemaining(func(idx int32, t *tagInfo) {
-		if j := next[idx]; j < start[idx+1] {
+		if j := next[idx]; j < start[idx+1] && (j == start[idx] || all[j-1] != t.label) {
 			all[j] = t.label
 			next[idx] = j + 1
 		}
 	})
-	pl.tagged, pl.taggedStart = all, start
+	pl.tagged, pl.taggedStart, pl.taggedEnd = all, start, next
 }
 
 // named reports whether a remaining event names image i: MaxReferrers
@@ -321,7 +323,7 @@ func (pl *planner) named(i int) bool { return pl.taggedStart[i+1] > pl.taggedSta
 
 // taggedBy returns the labels markTagged recorded for image i.
 func (pl *planner) taggedBy(i int) []string {
-	lo, hi := pl.taggedStart[i], pl.taggedStart[i+1]
+	lo, hi := pl.taggedStart[i], pl.taggedEnd[i]
 	return pl.tagged[lo:hi:hi]
 }
 
