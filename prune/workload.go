@@ -50,7 +50,7 @@ func (w *Workload) References() []Reference {
 	owner := Owner{Kind: w.Kind, Namespace: w.Namespace, Name: w.Name}
 	active := w.Kind != "Pod" || w.Phase == "Running" || w.Phase == "Pending"
 	var out []Reference
-	if w.BuildFrom != nil {
+	if w.BuildFrom != nil && w.BuildFrom.Kind != "" { // oc ignores a kindless input
 		out = append(out, Reference{
 			Owner: owner, FieldPath: "spec.strategy." + lowerFirst(w.BuildStrategy) + "Strategy.from",
 			Kind: w.BuildFrom.Kind, Namespace: w.BuildFrom.Namespace, Spec: w.BuildFrom.Name,
