@@ -45,7 +45,8 @@ type Workload struct {
 }
 
 // References returns the references w holds, with their field paths.
-// Blank images are skipped, as oc skips them.
+// Blank images and a build input without a kind are skipped, as oc
+// skips them.
 func (w *Workload) References() []Reference {
 	owner := Owner{Kind: w.Kind, Namespace: w.Namespace, Name: w.Name}
 	active := w.Kind != "Pod" || w.Phase == "Running" || w.Phase == "Pending"
