@@ -102,6 +102,10 @@
 // tag event names even if a pod runs it. A list kept so keeps its
 // children, whatever OCCompatible says.
 //
+// An image without DockerImageMetadata is planned from its layers, with
+// no config blob (§1.5, §6.14); oc cannot read it and aborts the run.
+// An image.Image cannot tell missing metadata from empty.
+//
 // Precedence: explicit options (KeepReferencedImages, Overrides, the
 // Strict options) apply whatever OCCompatible says; OCCompatible only
 // switches the list defaults back to oc's.
