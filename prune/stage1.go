@@ -361,11 +361,11 @@ func (pl *planner) releaseLinks(sd *StreamDecision, evImage, evName []int32, c *
 	k := 0
 	for ti := range sd.Tags {
 		for ei := range sd.Tags[ti].Events {
-			idx, deleted := evImage[k], sd.Tags[ti].Events[ei].Action == Delete
+			idx, name, deleted := evImage[k], evName[k], sd.Tags[ti].Events[ei].Action == Delete
 			k++
 			if idx < 0 {
 				if pl.p.listAwareLinks && !deleted {
-					uses = append(uses, imageUse{imageSpan{manifest: evName[k-1]}, false})
+					uses = append(uses, imageUse{imageSpan{manifest: name}, false})
 				}
 				continue
 			}
