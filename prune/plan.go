@@ -1,6 +1,7 @@
 package prune
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -17,19 +18,44 @@ var ErrMalformedImage = errors.New("malformed image")
 //
 // It fails only on invalid options, or on an invalid reference or a
 // malformed image when opts.StrictRefs or opts.StrictImages asks it to.
+// It is PlanContext with context.Background(), which cannot be cancelled.
 func Plan(s *Snapshot, opts Options) (*Decisions, error) {
+	return PlanContext(context.Background(), s, opts)
+}
+
+// PlanContext is Plan that stops early when ctx ends (PRUNE.md §6.14):
+// at 100,000 images a plan takes over half a second of CPU, which a
+// server must be able to cancel. It checks ctx between chunks of work of
+// at most a millisecond or so (only a sort of unsorted input and the
+// allocation of the plan's large arrays are not cut), and once ctx has
+// ended returns nil and ctx.Err() itself, for errors.Is, after every
+// goroutine it started has finished. Invalid options are reported
+// first, whatever ctx.
+//
+// ctx only decides whether the plan stops: a plan that completes is
+// Plan's, byte for byte.
+func PlanContext(ctx context.Context, s *Snapshot, opts Options) (*Decisions, error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
-	if s == nil {
-		s = &Snapshot{}
-	}
 	p := resolve(opts)
-	return newIndex(sortImages(s), sortStreams(s), s.References).plan(&p)
+	ix, err := NewIndexContext(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	return ix.plan(ctx, &p)
 }
 
-// Plan is the package's Plan over the snapshot ix was built from.
+// Plan is the package's Plan over the snapshot ix was built from. It is
+// PlanContext with context.Background().
 func (ix *Index) Plan(opts Options) (*Decisions, error) {
+	return ix.PlanContext(context.Background(), opts)
+}
+
+// PlanContext is the package's PlanContext over the snapshot ix was
+// built from: it stops early, returning nil and ctx.Err(), when ctx ends
+// (PRUNE.md §6.14). Invalid options are reported first, whatever ctx.
+func (ix *Index) PlanContext(ctx context.Context, opts Options) (*Decisions, error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
@@ -37,11 +63,16 @@ func (ix *Index) Plan(opts Options) (*Decisions, error) {
 		ix = NewIndex(nil)
 	}
 	p := resolve(opts)
-	return ix.plan(&p)
+	return ix.plan(ctx, &p)
 }
 
-// plan plans with p.
-func (ix *Index) plan(p *policy) (*Decisions, error) {
+// plan plans with p, unless ctx ends first. A step cut short by ctx
+// leaves its results partial, so ctx is checked again after each step,
+// once its goroutines are done, and before the next one reads them.
+func (ix *Index) plan(ctx context.Context, p *policy) (*Decisions, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	x := ix.x
 	d := &Decisions{SchemaVersion: SchemaVersion, Policy: p.summary()}
 	pl := &planner{p: p, x: x, refs: ix.refs, rf: newRefFilter(p), d: d}
@@ -61,8 +92,14 @@ func (ix *Index) plan(p *policy) (*Decisions, error) {
 		return nil, fmt.Errorf("%w %q: %s (and %d more)", ErrMalformedImage, bad.Name, bad.Error, len(d.InvalidImages)-1)
 	}
 
-	pl.pruneStreams()
-	pl.pruneImages()
+	pl.pruneStreams(ctx)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	pl.pruneImages(ctx)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	pl.finish()
 	return d, nil
 }

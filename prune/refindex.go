@@ -2,6 +2,7 @@ package prune
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"hash/maphash"
 	"slices"
@@ -189,11 +190,16 @@ type refUse struct {
 // Pods of one workload repeat the same pull spec, so specs go through a
 // direct-mapped cache: a repeated spec is parsed once, with memory
 // bounded whatever the number of references.
-func parseReferences(refs []Reference, names *streamNames) *parsedRefs {
+//
+// It returns nil when ctx ends first.
+func parseReferences(ctx context.Context, refs []Reference, names *streamNames) *parsedRefs {
 	type cached struct {
 		specResult
 		hash   uint64 // of spec, compared first: most misses cost no read of the cached spec
 		stream int32
+	}
+	if ctx.Err() != nil {
+		return nil // before allocating, for the same reason as newIndex
 	}
 	pr := &parsedRefs{refs: refs}
 	// The tags fill uses from the front and the images from the back: one
@@ -202,74 +208,81 @@ func parseReferences(refs []Reference, names *streamNames) *parsedRefs {
 	nTags, nImages := 0, 0
 	cache := make([]cached, specCacheSize(len(refs)))
 	seed := maphash.MakeSeed()
-	for i := range refs {
-		r := &refs[i]
-		var (
-			namespace, name, item string
-			kind                  uint8
-			salvaged              bool
-			stream                int32 = -2 // not looked up
-		)
-		switch r.Kind {
-		case "", image.KindDockerImage:
-			if strings.TrimSpace(r.Spec) == "" {
-				continue
-			}
-			h := maphash.String(seed, r.Spec)
-			c := &cache[h&uint64(len(cache)-1)]
-			if c.hash != h || c.spec != r.Spec {
-				c.specResult, c.hash = parseSpec(r.Spec), h
-				c.stream = -2
-				if c.kind != refNone {
-					c.stream = names.find(c.namespace, c.name)
+	// ctx is checked per chunk of references (PRUNE.md §6.14), a fraction
+	// of a millisecond of parsing.
+	for lo := 0; lo < len(refs); lo += refChunk {
+		if ctx.Err() != nil {
+			return nil
+		}
+		for i := lo; i < min(lo+refChunk, len(refs)); i++ {
+			r := &refs[i]
+			var (
+				namespace, name, item string
+				kind                  uint8
+				salvaged              bool
+				stream                int32 = -2 // not looked up
+			)
+			switch r.Kind {
+			case "", image.KindDockerImage:
+				if strings.TrimSpace(r.Spec) == "" {
+					continue
 				}
-			}
-			if c.invalid {
-				pr.invalid = append(pr.invalid, int32(i))
-				pr.errs = append(pr.errs, refError{c.err, c.salvaged})
-			}
-			kind, item, salvaged, stream = c.kind, c.item, c.invalid, c.stream
-		case image.KindImageStreamImage:
-			var ok bool
-			if name, item, ok = splitOnce(r.Spec, "@"); !ok {
-				pr.invalidRef(i, fmt.Errorf("expected exactly one @ in the isimage name %q", r.Spec))
+				h := maphash.String(seed, r.Spec)
+				c := &cache[h&uint64(len(cache)-1)]
+				if c.hash != h || c.spec != r.Spec {
+					c.specResult, c.hash = parseSpec(r.Spec), h
+					c.stream = -2
+					if c.kind != refNone {
+						c.stream = names.find(c.namespace, c.name)
+					}
+				}
+				if c.invalid {
+					pr.invalid = append(pr.invalid, int32(i))
+					pr.errs = append(pr.errs, refError{c.err, c.salvaged})
+				}
+				kind, item, salvaged, stream = c.kind, c.item, c.invalid, c.stream
+			case image.KindImageStreamImage:
+				var ok bool
+				if name, item, ok = splitOnce(r.Spec, "@"); !ok {
+					pr.invalidRef(i, fmt.Errorf("expected exactly one @ in the isimage name %q", r.Spec))
+					continue
+				}
+				namespace, kind = r.namespace(), refImage
+			case image.KindImageStreamTag:
+				if strings.Contains(r.Spec, "@") {
+					pr.invalidRef(i, fmt.Errorf("%q is an image stream image, not an image stream tag", r.Spec))
+					continue
+				}
+				var ok bool
+				if name, item, ok = splitOnce(r.Spec, ":"); !ok {
+					pr.invalidRef(i, fmt.Errorf("expected exactly one : delimiter in the istag %q", r.Spec))
+					continue
+				}
+				namespace, kind = r.namespace(), refTag
+			default:
 				continue
 			}
-			namespace, kind = r.namespace(), refImage
-		case image.KindImageStreamTag:
-			if strings.Contains(r.Spec, "@") {
-				pr.invalidRef(i, fmt.Errorf("%q is an image stream image, not an image stream tag", r.Spec))
+			if kind == refNone {
 				continue
 			}
-			var ok bool
-			if name, item, ok = splitOnce(r.Spec, ":"); !ok {
-				pr.invalidRef(i, fmt.Errorf("expected exactly one : delimiter in the istag %q", r.Spec))
-				continue
+			if stream == -2 {
+				stream = names.find(namespace, name)
 			}
-			namespace, kind = r.namespace(), refTag
-		default:
-			continue
-		}
-		if kind == refNone {
-			continue
-		}
-		if stream == -2 {
-			stream = names.find(namespace, name)
-		}
-		if salvaged {
-			if pr.salvaged == nil {
-				pr.salvaged = make([]bool, len(refs))
+			if salvaged {
+				if pr.salvaged == nil {
+					pr.salvaged = make([]bool, len(refs))
+				}
+				pr.salvaged[i] = true
 			}
-			pr.salvaged[i] = true
-		}
-		u := refUse{item: item, stream: stream, ref: int32(i)}
-		switch {
-		case kind == refImage:
-			nImages++
-			uses[len(uses)-nImages] = u
-		case stream >= 0:
-			uses[nTags] = u
-			nTags++
+			u := refUse{item: item, stream: stream, ref: int32(i)}
+			switch {
+			case kind == refImage:
+				nImages++
+				uses[len(uses)-nImages] = u
+			case stream >= 0:
+				uses[nTags] = u
+				nTags++
+			}
 		}
 	}
 	pr.tags, pr.images = uses[:nTags:nTags], uses[len(uses)-nImages:]
@@ -286,7 +299,11 @@ func (pr *parsedRefs) invalidRef(i int, err error) {
 // table lays the parsed references out against the index x. Each use is
 // given its record's place first; the records are then filled in the
 // order of the references, which are read once, front to back.
-func (pr *parsedRefs) table(x *index) *refTable {
+//
+// It returns nil when ctx ends first: the loops over references check it
+// per chunk, and the steps between them read nothing a cut loop left
+// partial.
+func (pr *parsedRefs) table(ctx context.Context, x *index) *refTable {
 	t := &refTable{}
 	place := make([]int32, len(pr.refs)) // 1 + the record of each reference
 	assign := func(i int32, u *refUse) { // gives u record i
@@ -305,14 +322,19 @@ func (pr *parsedRefs) table(x *index) *refTable {
 	go func() {
 		defer close(searched)
 		byTag := func(ti tagInfo, tag string) int { return strings.Compare(ti.name(), tag) }
-		for i := range pr.tags {
-			u := &pr.tags[i]
-			st := &x.streams[u.stream]
-			j, ok := slices.BinarySearchFunc(x.tags[st.tagStart:st.tagEnd], u.item, byTag)
-			tagOf[i] = -1
-			if ok {
-				tagOf[i] = st.tagStart + int32(j)
-				count[tagOf[i]+1]++
+		for lo := 0; lo < len(pr.tags); lo += refChunk {
+			if ctx.Err() != nil {
+				return
+			}
+			for i := lo; i < min(lo+refChunk, len(pr.tags)); i++ {
+				u := &pr.tags[i]
+				st := &x.streams[u.stream]
+				j, ok := slices.BinarySearchFunc(x.tags[st.tagStart:st.tagEnd], u.item, byTag)
+				tagOf[i] = -1
+				if ok {
+					tagOf[i] = st.tagStart + int32(j)
+					count[tagOf[i]+1]++
+				}
 			}
 		}
 	}()
@@ -333,6 +355,9 @@ func (pr *parsedRefs) table(x *index) *refTable {
 		qs []string
 	)
 	for start := 0; start < len(pr.images); start += lookupBatch {
+		if ctx.Err() != nil {
+			break
+		}
 		part := pr.images[start:min(start+lookupBatch, len(pr.images))]
 		qs = qs[:0]
 		for i := range part {
@@ -346,12 +371,17 @@ func (pr *parsedRefs) table(x *index) *refTable {
 			}
 		}
 	}
-	for i := range pr.images {
-		if imgOf[i] >= 0 {
-			perStream[streamOf(&pr.images[i])+1]++
+	if ctx.Err() == nil { // else imgOf is partial
+		for i := range pr.images {
+			if imgOf[i] >= 0 {
+				perStream[streamOf(&pr.images[i])+1]++
+			}
 		}
 	}
 	<-searched
+	if ctx.Err() != nil {
+		return nil
+	}
 
 	// The tags' runs; duplicate tag names share the first one's.
 	for ti := range nTags {
@@ -379,29 +409,50 @@ func (pr *parsedRefs) table(x *index) *refTable {
 			at[si]++
 		}
 	}
-	for si := range nStreams + 1 {
-		slices.SortStableFunc(order[perStream[si]:perStream[si+1]], func(a, b int32) int { return cmp.Compare(imgOf[a], imgOf[b]) })
+	for lo := 0; lo <= nStreams; lo += refChunk {
+		if ctx.Err() != nil {
+			return nil
+		}
+		for si := lo; si < min(lo+refChunk, nStreams+1); si++ {
+			slices.SortStableFunc(order[perStream[si]:perStream[si+1]], func(a, b int32) int { return cmp.Compare(imgOf[a], imgOf[b]) })
+		}
 	}
 	t.imgOff = make([]int32, nStreams+1)
 	for si := range t.imgOff {
 		t.imgOff[si] = int32(nTagRecs) + perStream[si]
 	}
 
-	// Every record's place, then the records.
+	// Every record's place, then the records. Each place is a write to
+	// memory the cache does not hold: at 100,000 images, each of these
+	// two loops takes some 30 ms, so they check ctx per chunk.
 	t.recs = make([]refRecord, nTagRecs+len(order))
 	at = slices.Clone(t.tagStart)
-	for i := range pr.tags {
-		if ti := tagOf[i]; ti >= 0 {
-			assign(at[ti], &pr.tags[i])
-			at[ti]++
+	for lo := 0; lo < len(pr.tags); lo += refChunk {
+		if ctx.Err() != nil {
+			return nil
+		}
+		for i := lo; i < min(lo+refChunk, len(pr.tags)); i++ {
+			if ti := tagOf[i]; ti >= 0 {
+				assign(at[ti], &pr.tags[i])
+				at[ti]++
+			}
 		}
 	}
 	t.recImg = make([]int32, len(order))
-	for i, use := range order {
-		t.recImg[i] = imgOf[use]
-		assign(int32(nTagRecs+i), &pr.images[use])
+	for lo := 0; lo < len(order); lo += refChunk {
+		if ctx.Err() != nil {
+			return nil
+		}
+		for i := lo; i < min(lo+refChunk, len(order)); i++ {
+			use := order[i]
+			t.recImg[i] = imgOf[use]
+			assign(int32(nTagRecs+i), &pr.images[use])
+		}
 	}
-	t.fill(pr.refs, place)
+	t.fill(ctx, pr.refs, place)
+	if ctx.Err() != nil {
+		return nil
+	}
 
 	// Every image's records, in the order of the references.
 	t.imgAt = make([]int32, len(x.images)+1)
@@ -443,17 +494,20 @@ func (pr *parsedRefs) table(x *index) *refTable {
 // afterwards: at 100,000 images each record is a write to memory the
 // cache does not hold, and the second core would otherwise be idle. The
 // ids of strings are never shown, so a string in both lists changes no
-// plan.
-func (t *refTable) fill(refs []Reference, place []int32) {
+// plan. It stops, some records empty, when ctx ends.
+func (t *refTable) fill(ctx context.Context, refs []Reference, place []int32) {
 	mid := len(place) / 2
 	second := &refTable{recs: t.recs}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		second.fillRange(refs, place, mid, len(place))
+		second.fillRange(ctx, refs, place, mid, len(place))
 	}()
-	t.fillRange(refs, place, 0, mid)
+	t.fillRange(ctx, refs, place, 0, mid)
 	<-done
+	if ctx.Err() != nil {
+		return
+	}
 	shift := int32(len(t.strs))
 	t.strs = append(t.strs, second.strs...)
 	for _, p := range place[mid:] {
@@ -466,22 +520,33 @@ func (t *refTable) fill(refs []Reference, place []int32) {
 	}
 }
 
-// fillRange fills in the records of references from to to.
-func (t *refTable) fillRange(refs []Reference, place []int32, from, to int) {
-	for i := from; i < to; i++ {
-		p := place[i]
-		if p == 0 {
-			continue
+// fillRange fills in the records of references from to to, checking ctx
+// per chunk of references.
+func (t *refTable) fillRange(ctx context.Context, refs []Reference, place []int32, from, to int) {
+	for lo := from; lo < to; lo += refChunk {
+		if ctx.Err() != nil {
+			return
 		}
-		r, rec := &refs[i], &t.recs[p-1]
-		rec.name, rec.created, rec.active = t.arena.copy(r.Owner.Name), stampAt(r.Created), r.Active
-		// Most references share their owner's kind and namespace and
-		// their field path with the reference before them.
-		rec.kind = t.strAt(0, r.Owner.Kind)
-		rec.namespace = t.strAt(1, r.Owner.Namespace)
-		rec.fieldPath = t.strAt(2, r.FieldPath)
+		for i := lo; i < min(lo+refChunk, to); i++ {
+			p := place[i]
+			if p == 0 {
+				continue
+			}
+			r, rec := &refs[i], &t.recs[p-1]
+			rec.name, rec.created, rec.active = t.arena.copy(r.Owner.Name), stampAt(r.Created), r.Active
+			// Most references share their owner's kind and namespace and
+			// their field path with the reference before them.
+			rec.kind = t.strAt(0, r.Owner.Kind)
+			rec.namespace = t.strAt(1, r.Owner.Namespace)
+			rec.fieldPath = t.strAt(2, r.FieldPath)
+		}
 	}
 }
+
+// refChunk is how many references a loop over them all handles between
+// two checks of its context (PRUNE.md §6.14): at most a few tenths of a
+// millisecond of work, beside which the check costs nothing.
+const refChunk = 1024
 
 // lastStr is the string a field of the last record had, and its id.
 type lastStr struct {

@@ -1,15 +1,28 @@
 package prune
 
-import "slices"
+import (
+	"context"
+	"slices"
+)
 
 // Stage 2: delete Image objects and blobs (PRUNE.md §1.4), after stage 1
 // decided every stream. Skipped in namespace mode, as in oc.
 
-func (pl *planner) pruneImages() {
+// pruneImages decides every image and blob. Its loops over the images
+// check ctx per chunk (PRUNE.md §6.14); once it has ended it stops,
+// leaving images undecided.
+func (pl *planner) pruneImages(ctx context.Context) {
 	p, x, d := pl.p, pl.x, pl.d
 	d.Images = make([]ImageDecision, len(x.images))
-	for i := range x.images {
-		d.Images[i].Name = x.name(int32(i))
+	// Even this loop takes tens of milliseconds at 100,000 images when
+	// it is the first to touch d.Images' fresh memory.
+	for lo := 0; lo < len(x.images); lo += imageChunk {
+		if ctx.Err() != nil {
+			return
+		}
+		for i := lo; i < min(lo+imageChunk, len(x.images)); i++ {
+			d.Images[i].Name = x.name(int32(i))
+		}
 	}
 	if p.Namespace != "" {
 		for i := range d.Images {
@@ -33,24 +46,29 @@ func (pl *planner) pruneImages() {
 			}
 		}
 	}
-	for i := range x.images {
-		info, dec := &x.images[i], &d.Images[i]
-		dec.Action = Keep
-		switch {
-		case info.bad != "":
-			dec.Reason = ReasonMalformed
-		case pl.named(i):
-			dec.Reason, dec.TaggedBy = ReasonTagged, pl.taggedBy(i)
-		case len(lists[int32(i)]) > 0:
-			dec.Reason, dec.Lists = ReasonListChild, lists[int32(i)]
-		case p.KeepReferencedImages && pl.referencedAnywhere(i, dec):
-			dec.Reason = ReasonDigestReferenced
-		case p.OnlyManaged && !info.managed:
-			dec.Reason = ReasonUnmanaged
-		case !p.sizeMode && info.created.After(p.threshold):
-			dec.Reason = ReasonYoung
-		default:
-			dec.Action, dec.Reason = Delete, ReasonUnused
+	for lo := 0; lo < len(x.images); lo += imageChunk {
+		if ctx.Err() != nil {
+			return
+		}
+		for i := lo; i < min(lo+imageChunk, len(x.images)); i++ {
+			info, dec := &x.images[i], &d.Images[i]
+			dec.Action = Keep
+			switch {
+			case info.bad != "":
+				dec.Reason = ReasonMalformed
+			case pl.named(i):
+				dec.Reason, dec.TaggedBy = ReasonTagged, pl.taggedBy(i)
+			case len(lists[int32(i)]) > 0:
+				dec.Reason, dec.Lists = ReasonListChild, lists[int32(i)]
+			case p.KeepReferencedImages && pl.referencedAnywhere(i, dec):
+				dec.Reason = ReasonDigestReferenced
+			case p.OnlyManaged && !info.managed:
+				dec.Reason = ReasonUnmanaged
+			case !p.sizeMode && info.created.After(p.threshold):
+				dec.Reason = ReasonYoung
+			default:
+				dec.Action, dec.Reason = Delete, ReasonUnused
+			}
 		}
 	}
 	switch {
@@ -62,7 +80,7 @@ func (pl *planner) pruneImages() {
 		// children of lists no tag event names.
 		pl.keepChildren(func(dec *ImageDecision) bool { return dec.Reason == ReasonDigestReferenced })
 	}
-	pl.releaseBlobs()
+	pl.releaseBlobs(ctx)
 }
 
 // keepChildren keeps the children of the lists whose decision seed
@@ -107,37 +125,43 @@ func (pl *planner) keepChildren(seed func(*ImageDecision) bool) {
 
 // releaseBlobs counts every image's blobs and manifest globally, kept
 // images included, and deletes the blobs whose every user is deleted
-// (oc decrements per deleted image and deletes at zero).
-func (pl *planner) releaseBlobs() {
+// (oc decrements per deleted image and deletes at zero). It stops when
+// ctx ends, checked per chunk of images.
+func (pl *planner) releaseBlobs(ctx context.Context) {
 	x, d := pl.x, pl.d
 	var total, gone []int32
 	if !pl.p.SkipRegistry {
 		total, gone = make([]int32, x.text.len()), make([]int32, x.text.len())
 	}
-	for i := range x.images {
-		info := &x.images[i]
-		del := d.Images[i].Action == Delete
-		if del {
-			d.Images[i].Blobs = pl.blobNames(info)
-			d.Images[i].Created = info.created
-			if ms := x.manifests[info.manStart:info.manEnd]; len(ms) > 0 {
-				d.Images[i].Children = pl.strSlab.alloc(len(ms))
-				for j, c := range ms {
-					d.Images[i].Children[j] = x.digest(c)
+	for lo := 0; lo < len(x.images); lo += imageChunk {
+		if ctx.Err() != nil {
+			return
+		}
+		for i := lo; i < min(lo+imageChunk, len(x.images)); i++ {
+			info := &x.images[i]
+			del := d.Images[i].Action == Delete
+			if del {
+				d.Images[i].Blobs = pl.blobNames(info)
+				d.Images[i].Created = info.created
+				if ms := x.manifests[info.manStart:info.manEnd]; len(ms) > 0 {
+					d.Images[i].Children = pl.strSlab.alloc(len(ms))
+					for j, c := range ms {
+						d.Images[i].Children[j] = x.digest(c)
+					}
 				}
 			}
-		}
-		if total == nil {
-			continue
-		}
-		total[info.manifest]++
-		for _, b := range x.blobsOf(info) {
-			total[b]++
-		}
-		if del {
-			gone[info.manifest]++
+			if total == nil {
+				continue
+			}
+			total[info.manifest]++
 			for _, b := range x.blobsOf(info) {
-				gone[b]++
+				total[b]++
+			}
+			if del {
+				gone[info.manifest]++
+				for _, b := range x.blobsOf(info) {
+					gone[b]++
+				}
 			}
 		}
 	}

@@ -99,9 +99,22 @@ var ErrSweepOptions = errors.New("invalid sweep options")
 //     layer) or a link that stays points at it;
 //
 // and nothing written less than opts.MinAge ago goes. It is pure.
+//
+// PlanSweep is PlanSweepContext with context.Background().
 func PlanSweep(s *Snapshot, d *Decisions, listing *StorageListing, opts SweepOptions) (*Sweep, error) {
+	return PlanSweepContext(context.Background(), s, d, listing, opts)
+}
+
+// PlanSweepContext is PlanSweep that stops early when ctx ends (PRUNE.md
+// §6.14): a registry's listing can hold millions of links and blobs. It
+// checks ctx between chunks of its loops and then returns nil and
+// ctx.Err(). Invalid options are reported first, whatever ctx.
+func PlanSweepContext(ctx context.Context, s *Snapshot, d *Decisions, listing *StorageListing, opts SweepOptions) (*Sweep, error) {
 	if opts.Now.IsZero() || opts.MinAge < 0 {
 		return nil, fmt.Errorf("%w: Now must be set and MinAge not negative", ErrSweepOptions)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	if s == nil {
 		s = &Snapshot{}
@@ -110,17 +123,27 @@ func PlanSweep(s *Snapshot, d *Decisions, listing *StorageListing, opts SweepOpt
 		listing = &StorageListing{}
 	}
 	images := map[string]*image.Image{}
-	for _, img := range s.Images {
-		if img != nil {
-			images[img.Name] = img
+	for part := range slices.Chunk(s.Images, sweepChunk) {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		for _, img := range part {
+			if img != nil {
+				images[img.Name] = img
+			}
 		}
 	}
 	kept := func(name string) bool { return images[name] != nil }
 	if d != nil {
 		keptSet := map[string]bool{}
-		for _, id := range d.Images {
-			if id.Action == Keep {
-				keptSet[id.Name] = true
+		for part := range slices.Chunk(d.Images, sweepChunk) {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			for _, id := range part {
+				if id.Action == Keep {
+					keptSet[id.Name] = true
+				}
 			}
 		}
 		kept = func(name string) bool { return keptSet[name] && images[name] != nil }
@@ -148,30 +171,40 @@ func PlanSweep(s *Snapshot, d *Decisions, listing *StorageListing, opts SweepOpt
 			}
 		}
 	}
-	for _, is := range s.Streams {
-		if is == nil {
-			continue
+	for part := range slices.Chunk(s.Streams, streamChunk) {
+		if err := ctx.Err(); err != nil {
+			return nil, err
 		}
-		repo := is.Namespace + "/" + is.Name
-		repos[repo] = &needs{map[string]bool{}, map[string]bool{}}
-		for _, list := range is.Status.Tags {
-			for _, ev := range list.Items {
-				if d == nil {
-					need(repo, ev.Image)
+		for _, is := range part {
+			if is == nil {
+				continue
+			}
+			repo := is.Namespace + "/" + is.Name
+			repos[repo] = &needs{map[string]bool{}, map[string]bool{}}
+			for _, list := range is.Status.Tags {
+				for _, ev := range list.Items {
+					if d == nil {
+						need(repo, ev.Image)
+					}
 				}
 			}
 		}
 	}
 	if d != nil {
-		for _, sd := range d.Streams {
-			repo := sd.Repository()
-			if repos[repo] == nil {
-				continue
+		for part := range slices.Chunk(d.Streams, streamChunk) {
+			if err := ctx.Err(); err != nil {
+				return nil, err
 			}
-			for _, td := range sd.Tags {
-				for _, ev := range td.Events {
-					if ev.Action == Keep {
-						need(repo, ev.Image)
+			for _, sd := range part {
+				repo := sd.Repository()
+				if repos[repo] == nil {
+					continue
+				}
+				for _, td := range sd.Tags {
+					for _, ev := range td.Events {
+						if ev.Action == Keep {
+							need(repo, ev.Image)
+						}
 					}
 				}
 			}
@@ -181,45 +214,62 @@ func PlanSweep(s *Snapshot, d *Decisions, listing *StorageListing, opts SweepOpt
 	sw := &Sweep{SchemaVersion: SchemaVersion}
 	young := func(t time.Time) bool { return !t.IsZero() && opts.Now.Sub(t) < opts.MinAge }
 	linked := map[string]bool{} // blobs a staying link points at
-	for _, r := range listing.Repositories {
-		n := repos[r.Name]
-		orphan := n == nil
-		anyYoung := false
-		sweepLinks := func(links []StoredLink, needed func(string) bool, out *[]Link) {
-			for _, l := range links {
-				switch {
-				case !orphan && needed(l.Digest):
-					linked[l.Digest] = true
-				case young(l.Modified):
-					sw.KeptYoung++
-					anyYoung = true
-					linked[l.Digest] = true
-				default:
-					*out = append(*out, Link{Repository: r.Name, Digest: l.Digest})
+	for part := range slices.Chunk(listing.Repositories, streamChunk) {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		for _, r := range part {
+			n := repos[r.Name]
+			orphan := n == nil
+			anyYoung := false
+			sweepLinks := func(links []StoredLink, needed func(string) bool, out *[]Link) {
+				for _, l := range links {
+					switch {
+					case !orphan && needed(l.Digest):
+						linked[l.Digest] = true
+					case young(l.Modified):
+						sw.KeptYoung++
+						anyYoung = true
+						linked[l.Digest] = true
+					default:
+						*out = append(*out, Link{Repository: r.Name, Digest: l.Digest})
+					}
 				}
 			}
-		}
-		sweepLinks(r.ManifestLinks, func(dg string) bool { return n.manifests[dg] }, &sw.ManifestLinks)
-		sweepLinks(r.LayerLinks, func(dg string) bool { return n.blobs[dg] }, &sw.LayerLinks)
-		if orphan && !anyYoung {
-			sw.Repositories = append(sw.Repositories, r.Name)
+			sweepLinks(r.ManifestLinks, func(dg string) bool { return n.manifests[dg] }, &sw.ManifestLinks)
+			sweepLinks(r.LayerLinks, func(dg string) bool { return n.blobs[dg] }, &sw.LayerLinks)
+			if orphan && !anyYoung {
+				sw.Repositories = append(sw.Repositories, r.Name)
+			}
 		}
 	}
 	inUse := map[string]bool{}
+	seen := 0
 	for name, img := range images {
+		// A map has no chunks: ctx is checked every sweepChunk images.
+		if seen++; seen%sweepChunk == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
 		if kept(name) {
 			for _, b := range blobsOfImage(img) {
 				inUse[b] = true
 			}
 		}
 	}
-	for _, b := range listing.Blobs {
-		switch {
-		case inUse[b.Digest] || linked[b.Digest]:
-		case young(b.Modified):
-			sw.KeptYoung++
-		default:
-			sw.Blobs = append(sw.Blobs, Blob{Digest: b.Digest, Size: b.Size})
+	for part := range slices.Chunk(listing.Blobs, sweepChunk) {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		for _, b := range part {
+			switch {
+			case inUse[b.Digest] || linked[b.Digest]:
+			case young(b.Modified):
+				sw.KeptYoung++
+			default:
+				sw.Blobs = append(sw.Blobs, Blob{Digest: b.Digest, Size: b.Size})
+			}
 		}
 	}
 	byLink := func(a, b Link) int {
@@ -238,6 +288,12 @@ func PlanSweep(s *Snapshot, d *Decisions, listing *StorageListing, opts SweepOpt
 	}
 	return sw, nil
 }
+
+// sweepChunk is how many images or blobs PlanSweepContext handles
+// between two checks of its context: a few tenths of a millisecond of
+// map operations. Repositories and streams, each with many links or
+// events, go by streamChunk.
+const sweepChunk = 1024
 
 // ExecuteSweep removes what a sweep found through reg: links first, then
 // blobs, so that a failure leaves no link to a missing blob. Like Execute

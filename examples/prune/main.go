@@ -99,7 +99,7 @@ func run(ctx context.Context, args []string, w io.Writer) error {
 	}
 	snap.References = workloads(snap.Streams)
 
-	d, err := prune.Plan(snap, policy)
+	d, err := prune.PlanContext(ctx, snap, policy)
 	if err != nil {
 		return err
 	}
