@@ -130,6 +130,15 @@
 // planning. [ServiceTargets] and [ReadSnapshot] connect Plan and Execute
 // to an imagestream.Service.
 //
+// Every step of Execute is idempotent, so a run that failed, was
+// cancelled or was killed is resumed by running the same plan again
+// (§6.7). With ExecuteOptions.Journal, a [FileJournal] for instance, the
+// resumed run also skips the deletions the journal recorded, which at
+// 100,000 images are most of the requests. The journal is bound to the
+// plan by a SHA-256 over its policy and what it deletes: save the plan
+// as JSON, or re-plan the same snapshot with the same options, to resume. Streams are read again on
+// resume, as only a fresh read tells what changed since planning.
+//
 // [PlanSweep] and [ExecuteSweep] are the registry-side sweep (§6.15): from
 // a storage listing they find orphaned repositories, manifest links (list
 // aware), layer links and blobs, keeping anything younger than a minimum

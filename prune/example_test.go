@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -120,6 +122,49 @@ func ExampleExecute() {
 	// Output:
 	// updated
 	// Summary: deleted 1 image object(s), deleted 1 image stream tag item(s), updated 1 image stream(s), deleted 3 layer link(s), deleted 1 manifest link(s), deleted 4 blob(s)
+}
+
+// A journal lets a run that stopped resume where it was: here the second
+// call of the first run fails, and the run resumed with the journal sends
+// only the deletion that failed.
+func ExampleOpenJournal() {
+	old := imagetest.Image("old", imagetest.Options{})
+	cur := imagetest.Image("current", imagetest.Options{})
+	is := imagetest.Stream("shop", "web", imagetest.Tag{Name: "latest", History: []*image.Image{cur, old}})
+	snap := &prune.Snapshot{Images: []*image.Image{old, cur}, Streams: []*image.ImageStream{is}}
+	w := newWorld(snap)
+	w.failAt = 2 // the first link deletion, after the stream update
+
+	d, err := prune.Plan(snap, prune.Options{Now: imagetest.Epoch.Add(48 * time.Hour), KeepTagRevisions: new(1)})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	dir, err := os.MkdirTemp("", "prune-journal")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer os.RemoveAll(dir)
+	for run := 1; run <= 2; run++ {
+		j, err := prune.OpenJournal(filepath.Join(dir, "journal"))
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		rep, err := prune.Execute(context.Background(), d, prune.Targets{Streams: w, Images: w, Registry: w}, prune.ExecuteOptions{Workers: 1, Journal: j})
+		j.Close()
+		fmt.Printf("run %d: %v\n", run, err)
+		fmt.Println("  sent:     ", rep.Summary())
+		fmt.Println("  journaled:", rep.Journaled.Summary())
+	}
+	// Output:
+	// run 1: prune: execution incomplete: 1 operation(s) failed
+	//   sent:      Summary: deleted 1 image object(s), deleted 1 image stream tag item(s), updated 1 image stream(s), deleted 2 layer link(s), deleted 1 manifest link(s), deleted 4 blob(s)
+	//   journaled: Summary: deleted 0 objects
+	// run 2: <nil>
+	//   sent:      Summary: deleted 1 layer link(s)
+	//   journaled: Summary: deleted 1 image object(s), deleted 2 layer link(s), deleted 1 manifest link(s), deleted 4 blob(s)
 }
 
 func ExampleDecodeWorkloads() {

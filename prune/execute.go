@@ -74,6 +74,11 @@ type ExecuteOptions struct {
 	GracePeriod time.Duration
 	// Now returns the current time for GracePeriod; nil means time.Now.
 	Now func() time.Time
+	// Journal, if set, records every deletion that succeeds, and the run
+	// skips those an earlier run of the same plan recorded (PRUNE.md
+	// §6.7; see Journal). A journal of another plan fails the run before
+	// anything is changed.
+	Journal Journal
 }
 
 // StreamOutcome is what Execute did with a stream.
@@ -135,11 +140,15 @@ type Withheld struct {
 type Report struct {
 	SchemaVersion string `json:"schemaVersion"`
 	// Planned counts what the plan asked for; Deleted what this run did.
-	Planned  Stats          `json:"planned"`
-	Deleted  Stats          `json:"deleted"`
-	Streams  []StreamResult `json:"streams,omitempty"`
-	Withheld Withheld       `json:"withheld"`
-	Failures []Failure      `json:"failures,omitempty"`
+	Planned Stats `json:"planned"`
+	Deleted Stats `json:"deleted"`
+	// Journaled counts the deletions an earlier run recorded in
+	// ExecuteOptions.Journal, which this run did not send again; nil
+	// without a journal.
+	Journaled *Stats         `json:"journaled,omitempty"`
+	Streams   []StreamResult `json:"streams,omitempty"`
+	Withheld  Withheld       `json:"withheld"`
+	Failures  []Failure      `json:"failures,omitempty"`
 }
 
 // Summary returns oc's closing line for what this run deleted.
@@ -169,7 +178,8 @@ func (r *Report) Summary() string { return r.Deleted.Summary() }
 //
 // Every step is idempotent ("not found" is success), so Execute can be
 // re-run with the same plan after a failure or a cancellation and
-// converges to the same end state. It returns ErrIncomplete when an
+// converges to the same end state; with opts.Journal it sends none of
+// the deletions an earlier run recorded. It returns ErrIncomplete when an
 // operation failed and the context's error when it ended early; the
 // report is valid in both cases.
 func Execute(ctx context.Context, d *Decisions, t Targets, opts ExecuteOptions) (*Report, error) {
@@ -184,6 +194,9 @@ func Execute(ctx context.Context, d *Decisions, t Targets, opts ExecuteOptions) 
 		e.opts.ConflictRetries = DefaultConflictRetries
 	}
 	if err := e.check(); err != nil {
+		return nil, err
+	}
+	if err := e.beginJournal(d); err != nil {
 		return nil, err
 	}
 	e.protected, e.heldStreams = map[string]bool{}, map[int]bool{}
@@ -257,6 +270,40 @@ func (e *executor) check() error {
 	return nil
 }
 
+// beginJournal binds opts.Journal, if any, to plan, the Decisions or
+// Sweep being carried out.
+func (e *executor) beginJournal(plan interface{ fingerprint() (string, error) }) error {
+	if e.opts.Journal == nil {
+		return nil
+	}
+	if err := beginJournal(e.opts.Journal, plan); err != nil {
+		return err
+	}
+	e.rep.Journaled = &Stats{}
+	return nil
+}
+
+// journaled reports whether an earlier run recorded the deletion of
+// target in phase, counting it, of size bytes, in the report.
+func (e *executor) journaled(phase Phase, target string, size int64) bool {
+	if e.opts.Journal == nil || !e.opts.Journal.Done(phase, target) {
+		return false
+	}
+	j := e.rep.Journaled
+	switch phase {
+	case PhaseLayerLinks:
+		j.DeletedLayerLinks++
+	case PhaseManifestLinks:
+		j.DeletedManifestLinks++
+	case PhaseBlobs:
+		j.DeletedBlobs++
+		j.BytesFreed += size
+	case PhaseImages:
+		j.DeletedImages++
+	}
+	return true
+}
+
 func (e *executor) fail(phase Phase, target string, err error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -278,6 +325,11 @@ func (e *executor) run(ctx context.Context, phase Phase, n int, fn func(i int) (
 					return
 				}
 				target, err := fn(i)
+				if err == nil && e.opts.Journal != nil && phase != PhaseStreams && phase != PhaseRecheck {
+					if err = e.opts.Journal.Record(phase, target); err != nil {
+						err = fmt.Errorf("deleted, but not journaled: %w", err)
+					}
+				}
 				if err != nil {
 					e.fail(phase, target, err)
 				}
@@ -354,6 +406,9 @@ func (e *executor) deleteLinks(ctx context.Context) error {
 				digests = e.d.Streams[si].ManifestLinks
 			}
 			for _, dg := range digests {
+				if e.journaled(phase, e.d.Streams[si].Repository()+"@"+dg, 0) {
+					continue
+				}
 				links = append(links, link{si, dg})
 			}
 		}
@@ -387,7 +442,7 @@ func (e *executor) deleteLinks(ctx context.Context) error {
 func (e *executor) deleteBlobs(ctx context.Context) error {
 	var blobs []Blob
 	for _, b := range e.d.Blobs {
-		if !e.heldBlobs[b.Digest] {
+		if !e.heldBlobs[b.Digest] && !e.journaled(PhaseBlobs, b.Digest, b.Size) {
 			blobs = append(blobs, b)
 		}
 	}
@@ -418,6 +473,9 @@ func (e *executor) deleteImages(ctx context.Context) error {
 		// run (re-planned or not) still finds and retries it. oc keeps it
 		// only when every blob failed.
 		if slices.ContainsFunc(img.Blobs, func(b string) bool { return e.failedBlobs[b] }) {
+			continue
+		}
+		if e.journaled(PhaseImages, img.Name, 0) {
 			continue
 		}
 		images = append(images, img)

@@ -307,6 +307,9 @@ func ExecuteSweep(ctx context.Context, sw *Sweep, reg RegistryDeleter, opts Exec
 	if e.opts.Workers <= 0 {
 		e.opts.Workers = DefaultWorkers
 	}
+	if err := e.beginJournal(sw); err != nil {
+		return nil, err
+	}
 	p := &e.rep.Planned
 	p.DeletedLayerLinks, p.DeletedManifestLinks, p.DeletedBlobs, p.BytesFreed = len(sw.LayerLinks), len(sw.ManifestLinks), len(sw.Blobs), sw.BytesFreed
 	for _, phase := range []Phase{PhaseLayerLinks, PhaseManifestLinks} {
@@ -314,6 +317,9 @@ func ExecuteSweep(ctx context.Context, sw *Sweep, reg RegistryDeleter, opts Exec
 		if phase == PhaseManifestLinks {
 			links, del, n = sw.ManifestLinks, reg.DeleteManifestLink, &e.rep.Deleted.DeletedManifestLinks
 		}
+		links = slices.DeleteFunc(slices.Clone(links), func(l Link) bool {
+			return e.journaled(phase, l.Repository+"@"+l.Digest, 0)
+		})
 		err := e.run(ctx, phase, len(links), func(i int) (string, error) {
 			l := links[i]
 			err := del(ctx, l.Repository, l.Digest)
@@ -330,8 +336,9 @@ func ExecuteSweep(ctx context.Context, sw *Sweep, reg RegistryDeleter, opts Exec
 	}
 	if len(e.rep.Failures) == 0 {
 		// A blob whose link failed to go may still be served through it.
-		err := e.run(ctx, PhaseBlobs, len(sw.Blobs), func(i int) (string, error) {
-			b := sw.Blobs[i]
+		blobs := slices.DeleteFunc(slices.Clone(sw.Blobs), func(b Blob) bool { return e.journaled(PhaseBlobs, b.Digest, b.Size) })
+		err := e.run(ctx, PhaseBlobs, len(blobs), func(i int) (string, error) {
+			b := blobs[i]
 			err := reg.DeleteBlob(ctx, b.Digest)
 			if err == nil {
 				e.mu.Lock()

@@ -36,6 +36,9 @@ type world struct {
 	// effect, with the world locked: a concurrent writer's moment.
 	onCall func(call int)
 	kinds  []string // the kind of every mutating call, in order
+	// sent counts the deletion calls by "phase target", as Execute names
+	// them in Progress and a Journal, failed ones included.
+	sent map[string]int
 }
 
 var errInjected = errors.New("injected fault")
@@ -134,6 +137,7 @@ func (w *world) DeleteImage(_ context.Context, name string) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.kinds = append(w.kinds, "image")
+	w.send(prune.PhaseImages, name)
 	if err := w.mutate(); err != nil {
 		return err
 	}
@@ -144,10 +148,19 @@ func (w *world) DeleteImage(_ context.Context, name string) error {
 	return nil
 }
 
-func (w *world) deleteKey(kind string, set map[string]bool, key string) error {
+// send counts a deletion call, with the world locked.
+func (w *world) send(phase prune.Phase, target string) {
+	if w.sent == nil {
+		w.sent = map[string]int{}
+	}
+	w.sent[string(phase)+" "+target]++
+}
+
+func (w *world) deleteKey(kind string, phase prune.Phase, set map[string]bool, key string) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.kinds = append(w.kinds, kind)
+	w.send(phase, key)
 	if err := w.mutate(); err != nil {
 		return err
 	}
@@ -156,15 +169,15 @@ func (w *world) deleteKey(kind string, set map[string]bool, key string) error {
 }
 
 func (w *world) DeleteLayerLink(_ context.Context, repo, dg string) error {
-	return w.deleteKey("link", w.links, repo+"@"+dg)
+	return w.deleteKey("link", prune.PhaseLayerLinks, w.links, repo+"@"+dg)
 }
 
 func (w *world) DeleteManifestLink(_ context.Context, repo, dg string) error {
-	return w.deleteKey("link", w.links, repo+"@"+dg)
+	return w.deleteKey("link", prune.PhaseManifestLinks, w.links, repo+"@"+dg)
 }
 
 func (w *world) DeleteBlob(_ context.Context, dg string) error {
-	return w.deleteKey("blob", w.blobs, dg)
+	return w.deleteKey("blob", prune.PhaseBlobs, w.blobs, dg)
 }
 
 func (w *world) ListImageStreams(context.Context) ([]*image.ImageStream, error) {
