@@ -78,54 +78,83 @@ func TestExecuteFaults(t *testing.T) {
 		seeds = 3
 	}
 	for seed := range uint64(seeds) {
-		s, opts := randomCase(seed + 1000)
-		opts.SkipRegistry = false
-		initial := map[string]*image.Image{}
-		for _, img := range s.Images {
-			initial[img.Name] = img
-		}
-		ref := newWorld(s)
-		d, err := prune.Plan(s, opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := prune.Execute(context.Background(), d, ref.targets(), prune.ExecuteOptions{Workers: 2}); err != nil {
-			t.Fatalf("seed %d: clean run: %v", seed, err)
-		}
-		if err := ref.inUseLost(initial); err != nil {
-			t.Fatalf("seed %d: clean run lost data: %v", seed, err)
-		}
-		want := ref.state()
-		for k := 1; k <= ref.calls; k++ {
+		fc := newFaultCase(t, seed+1000)
+		for k := 1; k <= fc.calls; k++ {
 			for _, mode := range []string{"fail", "cancel"} {
-				w := newWorld(s)
-				ctx, cancel := context.WithCancel(context.Background())
-				if mode == "fail" {
-					w.failAt = k
-				} else {
-					w.cancelAt, w.cancel = k, cancel
-				}
-				_, err := prune.Execute(ctx, d, w.targets(), prune.ExecuteOptions{Workers: 2})
+				w, ctx, cancel := fc.world(mode, k)
+				_, err := prune.Execute(ctx, fc.d, w.targets(), prune.ExecuteOptions{Workers: 2})
 				cancel()
-				if err == nil {
-					t.Fatalf("seed %d %s at %d: Execute succeeded", seed, mode, k)
-				}
-				if mode == "fail" && !errors.Is(err, prune.ErrIncomplete) || mode == "cancel" && !errors.Is(err, context.Canceled) {
-					t.Fatalf("seed %d %s at %d: Execute error = %v", seed, mode, k, err)
-				}
-				if err := w.inUseLost(initial); err != nil {
+				if err := fc.checkStopped(w, mode, err); err != nil {
 					t.Fatalf("seed %d %s at %d: %v", seed, mode, k, err)
 				}
 				w.failAt, w.cancelAt = 0, 0
-				if _, err := prune.Execute(context.Background(), d, w.targets(), prune.ExecuteOptions{Workers: 2}); err != nil {
+				if _, err := prune.Execute(context.Background(), fc.d, w.targets(), prune.ExecuteOptions{Workers: 2}); err != nil {
 					t.Fatalf("seed %d %s at %d: re-run: %v", seed, mode, k, err)
 				}
-				if diff := cmp.Diff(want, w.state()); diff != "" {
+				if diff := cmp.Diff(fc.want, w.state()); diff != "" {
 					t.Fatalf("seed %d %s at %d: re-run end state (-clean +re-run):\n%s", seed, mode, k, diff)
 				}
 			}
 		}
 	}
+}
+
+// faultCase is a random case planned and run once cleanly, for the
+// tests that stop a run at each of its calls in turn.
+type faultCase struct {
+	s       *prune.Snapshot
+	d       *prune.Decisions
+	initial map[string]*image.Image // the snapshot's images by name
+	want    state                   // the clean run's end state
+	calls   int                     // the clean run's mutating calls
+}
+
+func newFaultCase(t *testing.T, seed uint64) *faultCase {
+	t.Helper()
+	s, opts := randomCase(seed)
+	opts.SkipRegistry = false
+	fc := &faultCase{s: s, initial: map[string]*image.Image{}}
+	for _, img := range s.Images {
+		fc.initial[img.Name] = img
+	}
+	ref := newWorld(s)
+	var err error
+	if fc.d, err = prune.Plan(s, opts); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := prune.Execute(context.Background(), fc.d, ref.targets(), prune.ExecuteOptions{Workers: 2}); err != nil {
+		t.Fatalf("seed %d: clean run: %v", seed, err)
+	}
+	if err := ref.inUseLost(fc.initial); err != nil {
+		t.Fatalf("seed %d: clean run lost data: %v", seed, err)
+	}
+	fc.want, fc.calls = ref.state(), ref.calls
+	return fc
+}
+
+// world returns a fresh world of the case whose k-th mutating call fails
+// (mode "fail") or cancels the returned context ("cancel").
+func (fc *faultCase) world(mode string, k int) (*world, context.Context, context.CancelFunc) {
+	w := newWorld(fc.s)
+	ctx, cancel := context.WithCancel(context.Background())
+	if mode == "fail" {
+		w.failAt = k
+	} else {
+		w.cancelAt, w.cancel = k, cancel
+	}
+	return w, ctx, cancel
+}
+
+// checkStopped checks the error of a run stopped in mode, and that it
+// lost nothing in use.
+func (fc *faultCase) checkStopped(w *world, mode string, err error) error {
+	switch {
+	case err == nil:
+		return errors.New("Execute succeeded")
+	case mode == "fail" && !errors.Is(err, prune.ErrIncomplete) || mode == "cancel" && !errors.Is(err, context.Canceled):
+		return fmt.Errorf("Execute error = %w", err)
+	}
+	return w.inUseLost(fc.initial)
 }
 
 // TestExecuteStreamChanged pushes after planning: an image the plan

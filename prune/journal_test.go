@@ -29,54 +29,31 @@ func TestExecuteJournal(t *testing.T) {
 	}
 	dir := t.TempDir()
 	for seed := range uint64(seeds) {
-		s, opts := randomCase(seed + 1000)
-		opts.SkipRegistry = false
-		initial := map[string]*image.Image{}
-		for _, img := range s.Images {
-			initial[img.Name] = img
-		}
-		ref := newWorld(s)
-		d, err := prune.Plan(s, opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := prune.Execute(context.Background(), d, ref.targets(), prune.ExecuteOptions{Workers: 2}); err != nil {
-			t.Fatalf("seed %d: clean run: %v", seed, err)
-		}
-		want := ref.state()
-		for k := 1; k <= ref.calls; k++ {
+		fc := newFaultCase(t, seed+1000)
+		for k := 1; k <= fc.calls; k++ {
 			for _, mode := range []string{"fail", "cancel"} {
 				name := fmt.Sprintf("seed %d %s at %d", seed, mode, k)
 				path := filepath.Join(dir, fmt.Sprintf("%d-%s-%d", seed, mode, k))
-				w := newWorld(s)
-				ctx, cancel := context.WithCancel(context.Background())
-				if mode == "fail" {
-					w.failAt = k
-				} else {
-					w.cancelAt, w.cancel = k, cancel
-				}
+				w, ctx, cancel := fc.world(mode, k)
 				j := openJournal(t, path)
-				_, err := prune.Execute(ctx, d, w.targets(), prune.ExecuteOptions{Workers: 2, Journal: j})
+				_, err := prune.Execute(ctx, fc.d, w.targets(), prune.ExecuteOptions{Workers: 2, Journal: j})
 				cancel()
-				if err == nil {
-					t.Fatalf("%s: Execute succeeded", name)
+				if err := fc.checkStopped(w, mode, err); err != nil {
+					t.Fatalf("%s: %v", name, err)
 				}
 				if err := j.Close(); err != nil {
 					t.Fatal(err)
-				}
-				if err := w.inUseLost(initial); err != nil {
-					t.Fatalf("%s: %v", name, err)
 				}
 
 				j = openJournal(t, path)
 				recorded := journaledOps(t, j, w.sent)
 				w.failAt, w.cancelAt, w.sent = 0, 0, nil
-				rep, err := prune.Execute(context.Background(), d, w.targets(), prune.ExecuteOptions{Workers: 2, Journal: j})
+				rep, err := prune.Execute(context.Background(), fc.d, w.targets(), prune.ExecuteOptions{Workers: 2, Journal: j})
 				if err != nil {
 					t.Fatalf("%s: resumed run: %v", name, err)
 				}
 				j.Close()
-				if diff := cmp.Diff(want, w.state()); diff != "" {
+				if diff := cmp.Diff(fc.want, w.state()); diff != "" {
 					t.Fatalf("%s: resumed end state (-clean +resumed):\n%s", name, diff)
 				}
 				if err := checkResumed(rep, recorded, w.sent); err != nil {
