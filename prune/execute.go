@@ -276,7 +276,11 @@ func (e *executor) beginJournal(plan interface{ fingerprint() (string, error) })
 	if e.opts.Journal == nil {
 		return nil
 	}
-	if err := beginJournal(e.opts.Journal, plan); err != nil {
+	fp, err := plan.fingerprint()
+	if err != nil {
+		return err
+	}
+	if err := e.opts.Journal.Begin(fp); err != nil {
 		return err
 	}
 	e.rep.Journaled = &Stats{}
@@ -325,7 +329,7 @@ func (e *executor) run(ctx context.Context, phase Phase, n int, fn func(i int) (
 					return
 				}
 				target, err := fn(i)
-				if err == nil && e.opts.Journal != nil && phase != PhaseStreams && phase != PhaseRecheck {
+				if err == nil && e.opts.Journal != nil && slices.Contains(journalPhases, phase) {
 					if err = e.opts.Journal.Record(phase, target); err != nil {
 						err = fmt.Errorf("deleted, but not journaled: %w", err)
 					}

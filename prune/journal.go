@@ -11,6 +11,7 @@ import (
 	"hash"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -160,18 +161,6 @@ func (sw *Sweep) fingerprint() (string, error) {
 	return f.sum(), nil
 }
 
-// beginJournal binds j, if not nil, to plan.
-func beginJournal(j Journal, plan interface{ fingerprint() (string, error) }) error {
-	if j == nil {
-		return nil
-	}
-	fp, err := plan.fingerprint()
-	if err != nil {
-		return err
-	}
-	return j.Begin(fp)
-}
-
 // journalHeader starts the first line of a journal file; the plan's
 // fingerprint follows.
 const journalHeader = "imagestreams prune journal v1 "
@@ -253,11 +242,7 @@ func parseRecord(line string) (journalKey, error) {
 	if !ok {
 		return journalKey{}, errors.New("no target")
 	}
-	known := false
-	for _, p := range journalPhases {
-		known = known || Phase(phase) == p
-	}
-	if !known {
+	if !slices.Contains(journalPhases, Phase(phase)) {
 		return journalKey{}, fmt.Errorf("unknown phase %q", phase)
 	}
 	target, err := strconv.Unquote(quoted)

@@ -210,79 +210,77 @@ func parseReferences(ctx context.Context, refs []Reference, names *streamNames) 
 	seed := maphash.MakeSeed()
 	// ctx is checked per chunk of references (PRUNE.md §6.14), a fraction
 	// of a millisecond of parsing.
-	for lo := 0; lo < len(refs); lo += refChunk {
-		if ctx.Err() != nil {
+	for i := range refs {
+		if stopped(ctx, i, refChunk) {
 			return nil
 		}
-		for i := lo; i < min(lo+refChunk, len(refs)); i++ {
-			r := &refs[i]
-			var (
-				namespace, name, item string
-				kind                  uint8
-				salvaged              bool
-				stream                int32 = -2 // not looked up
-			)
-			switch r.Kind {
-			case "", image.KindDockerImage:
-				if strings.TrimSpace(r.Spec) == "" {
-					continue
-				}
-				h := maphash.String(seed, r.Spec)
-				c := &cache[h&uint64(len(cache)-1)]
-				if c.hash != h || c.spec != r.Spec {
-					c.specResult, c.hash = parseSpec(r.Spec), h
-					c.stream = -2
-					if c.kind != refNone {
-						c.stream = names.find(c.namespace, c.name)
-					}
-				}
-				if c.invalid {
-					pr.invalid = append(pr.invalid, int32(i))
-					pr.errs = append(pr.errs, refError{c.err, c.salvaged})
-				}
-				kind, item, salvaged, stream = c.kind, c.item, c.invalid, c.stream
-			case image.KindImageStreamImage:
-				var ok bool
-				if name, item, ok = splitOnce(r.Spec, "@"); !ok {
-					pr.invalidRef(i, fmt.Errorf("expected exactly one @ in the isimage name %q", r.Spec))
-					continue
-				}
-				namespace, kind = r.namespace(), refImage
-			case image.KindImageStreamTag:
-				if strings.Contains(r.Spec, "@") {
-					pr.invalidRef(i, fmt.Errorf("%q is an image stream image, not an image stream tag", r.Spec))
-					continue
-				}
-				var ok bool
-				if name, item, ok = splitOnce(r.Spec, ":"); !ok {
-					pr.invalidRef(i, fmt.Errorf("expected exactly one : delimiter in the istag %q", r.Spec))
-					continue
-				}
-				namespace, kind = r.namespace(), refTag
-			default:
+		r := &refs[i]
+		var (
+			namespace, name, item string
+			kind                  uint8
+			salvaged              bool
+			stream                int32 = -2 // not looked up
+		)
+		switch r.Kind {
+		case "", image.KindDockerImage:
+			if strings.TrimSpace(r.Spec) == "" {
 				continue
 			}
-			if kind == refNone {
+			h := maphash.String(seed, r.Spec)
+			c := &cache[h&uint64(len(cache)-1)]
+			if c.hash != h || c.spec != r.Spec {
+				c.specResult, c.hash = parseSpec(r.Spec), h
+				c.stream = -2
+				if c.kind != refNone {
+					c.stream = names.find(c.namespace, c.name)
+				}
+			}
+			if c.invalid {
+				pr.invalid = append(pr.invalid, int32(i))
+				pr.errs = append(pr.errs, refError{c.err, c.salvaged})
+			}
+			kind, item, salvaged, stream = c.kind, c.item, c.invalid, c.stream
+		case image.KindImageStreamImage:
+			var ok bool
+			if name, item, ok = splitOnce(r.Spec, "@"); !ok {
+				pr.invalidRef(i, fmt.Errorf("expected exactly one @ in the isimage name %q", r.Spec))
 				continue
 			}
-			if stream == -2 {
-				stream = names.find(namespace, name)
+			namespace, kind = r.namespace(), refImage
+		case image.KindImageStreamTag:
+			if strings.Contains(r.Spec, "@") {
+				pr.invalidRef(i, fmt.Errorf("%q is an image stream image, not an image stream tag", r.Spec))
+				continue
 			}
-			if salvaged {
-				if pr.salvaged == nil {
-					pr.salvaged = make([]bool, len(refs))
-				}
-				pr.salvaged[i] = true
+			var ok bool
+			if name, item, ok = splitOnce(r.Spec, ":"); !ok {
+				pr.invalidRef(i, fmt.Errorf("expected exactly one : delimiter in the istag %q", r.Spec))
+				continue
 			}
-			u := refUse{item: item, stream: stream, ref: int32(i)}
-			switch {
-			case kind == refImage:
-				nImages++
-				uses[len(uses)-nImages] = u
-			case stream >= 0:
-				uses[nTags] = u
-				nTags++
+			namespace, kind = r.namespace(), refTag
+		default:
+			continue
+		}
+		if kind == refNone {
+			continue
+		}
+		if stream == -2 {
+			stream = names.find(namespace, name)
+		}
+		if salvaged {
+			if pr.salvaged == nil {
+				pr.salvaged = make([]bool, len(refs))
 			}
+			pr.salvaged[i] = true
+		}
+		u := refUse{item: item, stream: stream, ref: int32(i)}
+		switch {
+		case kind == refImage:
+			nImages++
+			uses[len(uses)-nImages] = u
+		case stream >= 0:
+			uses[nTags] = u
+			nTags++
 		}
 	}
 	pr.tags, pr.images = uses[:nTags:nTags], uses[len(uses)-nImages:]
@@ -322,19 +320,17 @@ func (pr *parsedRefs) table(ctx context.Context, x *index) *refTable {
 	go func() {
 		defer close(searched)
 		byTag := func(ti tagInfo, tag string) int { return strings.Compare(ti.name(), tag) }
-		for lo := 0; lo < len(pr.tags); lo += refChunk {
-			if ctx.Err() != nil {
+		for i := range pr.tags {
+			if stopped(ctx, i, refChunk) {
 				return
 			}
-			for i := lo; i < min(lo+refChunk, len(pr.tags)); i++ {
-				u := &pr.tags[i]
-				st := &x.streams[u.stream]
-				j, ok := slices.BinarySearchFunc(x.tags[st.tagStart:st.tagEnd], u.item, byTag)
-				tagOf[i] = -1
-				if ok {
-					tagOf[i] = st.tagStart + int32(j)
-					count[tagOf[i]+1]++
-				}
+			u := &pr.tags[i]
+			st := &x.streams[u.stream]
+			j, ok := slices.BinarySearchFunc(x.tags[st.tagStart:st.tagEnd], u.item, byTag)
+			tagOf[i] = -1
+			if ok {
+				tagOf[i] = st.tagStart + int32(j)
+				count[tagOf[i]+1]++
 			}
 		}
 	}()
@@ -409,13 +405,11 @@ func (pr *parsedRefs) table(ctx context.Context, x *index) *refTable {
 			at[si]++
 		}
 	}
-	for lo := 0; lo <= nStreams; lo += refChunk {
-		if ctx.Err() != nil {
+	for si := range nStreams + 1 {
+		if stopped(ctx, si, refChunk) {
 			return nil
 		}
-		for si := lo; si < min(lo+refChunk, nStreams+1); si++ {
-			slices.SortStableFunc(order[perStream[si]:perStream[si+1]], func(a, b int32) int { return cmp.Compare(imgOf[a], imgOf[b]) })
-		}
+		slices.SortStableFunc(order[perStream[si]:perStream[si+1]], func(a, b int32) int { return cmp.Compare(imgOf[a], imgOf[b]) })
 	}
 	t.imgOff = make([]int32, nStreams+1)
 	for si := range t.imgOff {
@@ -427,27 +421,22 @@ func (pr *parsedRefs) table(ctx context.Context, x *index) *refTable {
 	// two loops takes some 30 ms, so they check ctx per chunk.
 	t.recs = make([]refRecord, nTagRecs+len(order))
 	at = slices.Clone(t.tagStart)
-	for lo := 0; lo < len(pr.tags); lo += refChunk {
-		if ctx.Err() != nil {
+	for i := range pr.tags {
+		if stopped(ctx, i, refChunk) {
 			return nil
 		}
-		for i := lo; i < min(lo+refChunk, len(pr.tags)); i++ {
-			if ti := tagOf[i]; ti >= 0 {
-				assign(at[ti], &pr.tags[i])
-				at[ti]++
-			}
+		if ti := tagOf[i]; ti >= 0 {
+			assign(at[ti], &pr.tags[i])
+			at[ti]++
 		}
 	}
 	t.recImg = make([]int32, len(order))
-	for lo := 0; lo < len(order); lo += refChunk {
-		if ctx.Err() != nil {
+	for i, use := range order {
+		if stopped(ctx, i, refChunk) {
 			return nil
 		}
-		for i := lo; i < min(lo+refChunk, len(order)); i++ {
-			use := order[i]
-			t.recImg[i] = imgOf[use]
-			assign(int32(nTagRecs+i), &pr.images[use])
-		}
+		t.recImg[i] = imgOf[use]
+		assign(int32(nTagRecs+i), &pr.images[use])
 	}
 	t.fill(ctx, pr.refs, place)
 	if ctx.Err() != nil {
@@ -523,23 +512,21 @@ func (t *refTable) fill(ctx context.Context, refs []Reference, place []int32) {
 // fillRange fills in the records of references from to to, checking ctx
 // per chunk of references.
 func (t *refTable) fillRange(ctx context.Context, refs []Reference, place []int32, from, to int) {
-	for lo := from; lo < to; lo += refChunk {
-		if ctx.Err() != nil {
+	for i := from; i < to; i++ {
+		if stopped(ctx, i-from, refChunk) {
 			return
 		}
-		for i := lo; i < min(lo+refChunk, to); i++ {
-			p := place[i]
-			if p == 0 {
-				continue
-			}
-			r, rec := &refs[i], &t.recs[p-1]
-			rec.name, rec.created, rec.active = t.arena.copy(r.Owner.Name), stampAt(r.Created), r.Active
-			// Most references share their owner's kind and namespace and
-			// their field path with the reference before them.
-			rec.kind = t.strAt(0, r.Owner.Kind)
-			rec.namespace = t.strAt(1, r.Owner.Namespace)
-			rec.fieldPath = t.strAt(2, r.FieldPath)
+		p := place[i]
+		if p == 0 {
+			continue
 		}
+		r, rec := &refs[i], &t.recs[p-1]
+		rec.name, rec.created, rec.active = t.arena.copy(r.Owner.Name), stampAt(r.Created), r.Active
+		// Most references share their owner's kind and namespace and
+		// their field path with the reference before them.
+		rec.kind = t.strAt(0, r.Owner.Kind)
+		rec.namespace = t.strAt(1, r.Owner.Namespace)
+		rec.fieldPath = t.strAt(2, r.FieldPath)
 	}
 }
 

@@ -16,13 +16,11 @@ func (pl *planner) pruneImages(ctx context.Context) {
 	d.Images = make([]ImageDecision, len(x.images))
 	// Even this loop takes tens of milliseconds at 100,000 images when
 	// it is the first to touch d.Images' fresh memory.
-	for lo := 0; lo < len(x.images); lo += imageChunk {
-		if ctx.Err() != nil {
+	for i := range x.images {
+		if stopped(ctx, i, imageChunk) {
 			return
 		}
-		for i := lo; i < min(lo+imageChunk, len(x.images)); i++ {
-			d.Images[i].Name = x.name(int32(i))
-		}
+		d.Images[i].Name = x.name(int32(i))
 	}
 	if p.Namespace != "" {
 		for i := range d.Images {
@@ -46,29 +44,27 @@ func (pl *planner) pruneImages(ctx context.Context) {
 			}
 		}
 	}
-	for lo := 0; lo < len(x.images); lo += imageChunk {
-		if ctx.Err() != nil {
+	for i := range x.images {
+		if stopped(ctx, i, imageChunk) {
 			return
 		}
-		for i := lo; i < min(lo+imageChunk, len(x.images)); i++ {
-			info, dec := &x.images[i], &d.Images[i]
-			dec.Action = Keep
-			switch {
-			case info.bad != "":
-				dec.Reason = ReasonMalformed
-			case pl.named(i):
-				dec.Reason, dec.TaggedBy = ReasonTagged, pl.taggedBy(i)
-			case len(lists[int32(i)]) > 0:
-				dec.Reason, dec.Lists = ReasonListChild, lists[int32(i)]
-			case p.KeepReferencedImages && pl.referencedAnywhere(i, dec):
-				dec.Reason = ReasonDigestReferenced
-			case p.OnlyManaged && !info.managed:
-				dec.Reason = ReasonUnmanaged
-			case !p.sizeMode && info.created.After(p.threshold):
-				dec.Reason = ReasonYoung
-			default:
-				dec.Action, dec.Reason = Delete, ReasonUnused
-			}
+		info, dec := &x.images[i], &d.Images[i]
+		dec.Action = Keep
+		switch {
+		case info.bad != "":
+			dec.Reason = ReasonMalformed
+		case pl.named(i):
+			dec.Reason, dec.TaggedBy = ReasonTagged, pl.taggedBy(i)
+		case len(lists[int32(i)]) > 0:
+			dec.Reason, dec.Lists = ReasonListChild, lists[int32(i)]
+		case p.KeepReferencedImages && pl.referencedAnywhere(i, dec):
+			dec.Reason = ReasonDigestReferenced
+		case p.OnlyManaged && !info.managed:
+			dec.Reason = ReasonUnmanaged
+		case !p.sizeMode && info.created.After(p.threshold):
+			dec.Reason = ReasonYoung
+		default:
+			dec.Action, dec.Reason = Delete, ReasonUnused
 		}
 	}
 	switch {
@@ -133,35 +129,33 @@ func (pl *planner) releaseBlobs(ctx context.Context) {
 	if !pl.p.SkipRegistry {
 		total, gone = make([]int32, x.text.len()), make([]int32, x.text.len())
 	}
-	for lo := 0; lo < len(x.images); lo += imageChunk {
-		if ctx.Err() != nil {
+	for i := range x.images {
+		if stopped(ctx, i, imageChunk) {
 			return
 		}
-		for i := lo; i < min(lo+imageChunk, len(x.images)); i++ {
-			info := &x.images[i]
-			del := d.Images[i].Action == Delete
-			if del {
-				d.Images[i].Blobs = pl.blobNames(info)
-				d.Images[i].Created = info.created
-				if ms := x.manifests[info.manStart:info.manEnd]; len(ms) > 0 {
-					d.Images[i].Children = pl.strSlab.alloc(len(ms))
-					for j, c := range ms {
-						d.Images[i].Children[j] = x.digest(c)
-					}
+		info := &x.images[i]
+		del := d.Images[i].Action == Delete
+		if del {
+			d.Images[i].Blobs = pl.blobNames(info)
+			d.Images[i].Created = info.created
+			if ms := x.manifests[info.manStart:info.manEnd]; len(ms) > 0 {
+				d.Images[i].Children = pl.strSlab.alloc(len(ms))
+				for j, c := range ms {
+					d.Images[i].Children[j] = x.digest(c)
 				}
 			}
-			if total == nil {
-				continue
-			}
-			total[info.manifest]++
+		}
+		if total == nil {
+			continue
+		}
+		total[info.manifest]++
+		for _, b := range x.blobsOf(info) {
+			total[b]++
+		}
+		if del {
+			gone[info.manifest]++
 			for _, b := range x.blobsOf(info) {
-				total[b]++
-			}
-			if del {
-				gone[info.manifest]++
-				for _, b := range x.blobsOf(info) {
-					gone[b]++
-				}
+				gone[b]++
 			}
 		}
 	}

@@ -123,27 +123,23 @@ func PlanSweepContext(ctx context.Context, s *Snapshot, d *Decisions, listing *S
 		listing = &StorageListing{}
 	}
 	images := map[string]*image.Image{}
-	for part := range slices.Chunk(s.Images, sweepChunk) {
-		if err := ctx.Err(); err != nil {
-			return nil, err
+	for i, img := range s.Images {
+		if stopped(ctx, i, sweepChunk) {
+			return nil, ctx.Err()
 		}
-		for _, img := range part {
-			if img != nil {
-				images[img.Name] = img
-			}
+		if img != nil {
+			images[img.Name] = img
 		}
 	}
 	kept := func(name string) bool { return images[name] != nil }
 	if d != nil {
 		keptSet := map[string]bool{}
-		for part := range slices.Chunk(d.Images, sweepChunk) {
-			if err := ctx.Err(); err != nil {
-				return nil, err
+		for i, id := range d.Images {
+			if stopped(ctx, i, sweepChunk) {
+				return nil, ctx.Err()
 			}
-			for _, id := range part {
-				if id.Action == Keep {
-					keptSet[id.Name] = true
-				}
+			if id.Action == Keep {
+				keptSet[id.Name] = true
 			}
 		}
 		kept = func(name string) bool { return keptSet[name] && images[name] != nil }
@@ -171,40 +167,36 @@ func PlanSweepContext(ctx context.Context, s *Snapshot, d *Decisions, listing *S
 			}
 		}
 	}
-	for part := range slices.Chunk(s.Streams, streamChunk) {
-		if err := ctx.Err(); err != nil {
-			return nil, err
+	for i, is := range s.Streams {
+		if stopped(ctx, i, streamChunk) {
+			return nil, ctx.Err()
 		}
-		for _, is := range part {
-			if is == nil {
-				continue
-			}
-			repo := is.Namespace + "/" + is.Name
-			repos[repo] = &needs{map[string]bool{}, map[string]bool{}}
-			for _, list := range is.Status.Tags {
-				for _, ev := range list.Items {
-					if d == nil {
-						need(repo, ev.Image)
-					}
+		if is == nil {
+			continue
+		}
+		repo := is.Namespace + "/" + is.Name
+		repos[repo] = &needs{map[string]bool{}, map[string]bool{}}
+		for _, list := range is.Status.Tags {
+			for _, ev := range list.Items {
+				if d == nil {
+					need(repo, ev.Image)
 				}
 			}
 		}
 	}
 	if d != nil {
-		for part := range slices.Chunk(d.Streams, streamChunk) {
-			if err := ctx.Err(); err != nil {
-				return nil, err
+		for i, sd := range d.Streams {
+			if stopped(ctx, i, streamChunk) {
+				return nil, ctx.Err()
 			}
-			for _, sd := range part {
-				repo := sd.Repository()
-				if repos[repo] == nil {
-					continue
-				}
-				for _, td := range sd.Tags {
-					for _, ev := range td.Events {
-						if ev.Action == Keep {
-							need(repo, ev.Image)
-						}
+			repo := sd.Repository()
+			if repos[repo] == nil {
+				continue
+			}
+			for _, td := range sd.Tags {
+				for _, ev := range td.Events {
+					if ev.Action == Keep {
+						need(repo, ev.Image)
 					}
 				}
 			}
@@ -214,62 +206,56 @@ func PlanSweepContext(ctx context.Context, s *Snapshot, d *Decisions, listing *S
 	sw := &Sweep{SchemaVersion: SchemaVersion}
 	young := func(t time.Time) bool { return !t.IsZero() && opts.Now.Sub(t) < opts.MinAge }
 	linked := map[string]bool{} // blobs a staying link points at
-	for part := range slices.Chunk(listing.Repositories, streamChunk) {
-		if err := ctx.Err(); err != nil {
-			return nil, err
+	for i, r := range listing.Repositories {
+		if stopped(ctx, i, streamChunk) {
+			return nil, ctx.Err()
 		}
-		for _, r := range part {
-			n := repos[r.Name]
-			orphan := n == nil
-			anyYoung := false
-			sweepLinks := func(links []StoredLink, needed func(string) bool, out *[]Link) {
-				for _, l := range links {
-					switch {
-					case !orphan && needed(l.Digest):
-						linked[l.Digest] = true
-					case young(l.Modified):
-						sw.KeptYoung++
-						anyYoung = true
-						linked[l.Digest] = true
-					default:
-						*out = append(*out, Link{Repository: r.Name, Digest: l.Digest})
-					}
+		n := repos[r.Name]
+		orphan := n == nil
+		anyYoung := false
+		sweepLinks := func(links []StoredLink, needed func(string) bool, out *[]Link) {
+			for _, l := range links {
+				switch {
+				case !orphan && needed(l.Digest):
+					linked[l.Digest] = true
+				case young(l.Modified):
+					sw.KeptYoung++
+					anyYoung = true
+					linked[l.Digest] = true
+				default:
+					*out = append(*out, Link{Repository: r.Name, Digest: l.Digest})
 				}
 			}
-			sweepLinks(r.ManifestLinks, func(dg string) bool { return n.manifests[dg] }, &sw.ManifestLinks)
-			sweepLinks(r.LayerLinks, func(dg string) bool { return n.blobs[dg] }, &sw.LayerLinks)
-			if orphan && !anyYoung {
-				sw.Repositories = append(sw.Repositories, r.Name)
-			}
+		}
+		sweepLinks(r.ManifestLinks, func(dg string) bool { return n.manifests[dg] }, &sw.ManifestLinks)
+		sweepLinks(r.LayerLinks, func(dg string) bool { return n.blobs[dg] }, &sw.LayerLinks)
+		if orphan && !anyYoung {
+			sw.Repositories = append(sw.Repositories, r.Name)
 		}
 	}
 	inUse := map[string]bool{}
 	seen := 0
 	for name, img := range images {
-		// A map has no chunks: ctx is checked every sweepChunk images.
-		if seen++; seen%sweepChunk == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
+		if stopped(ctx, seen, sweepChunk) {
+			return nil, ctx.Err()
 		}
+		seen++
 		if kept(name) {
 			for _, b := range blobsOfImage(img) {
 				inUse[b] = true
 			}
 		}
 	}
-	for part := range slices.Chunk(listing.Blobs, sweepChunk) {
-		if err := ctx.Err(); err != nil {
-			return nil, err
+	for i, b := range listing.Blobs {
+		if stopped(ctx, i, sweepChunk) {
+			return nil, ctx.Err()
 		}
-		for _, b := range part {
-			switch {
-			case inUse[b.Digest] || linked[b.Digest]:
-			case young(b.Modified):
-				sw.KeptYoung++
-			default:
-				sw.Blobs = append(sw.Blobs, Blob{Digest: b.Digest, Size: b.Size})
-			}
+		switch {
+		case inUse[b.Digest] || linked[b.Digest]:
+		case young(b.Modified):
+			sw.KeptYoung++
+		default:
+			sw.Blobs = append(sw.Blobs, Blob{Digest: b.Digest, Size: b.Size})
 		}
 	}
 	byLink := func(a, b Link) int {
