@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -108,6 +109,22 @@ var ctxFuncs = []ctxFunc{
 		want: func(in *ctxInput) ([]byte, error) { return jsonOrNil(prune.NewIndex(in.s).Plan(in.o)) },
 	},
 	{
+		name: "IndexBuilder.IndexContext",
+		call: func(ctx context.Context, in *ctxInput) ([]byte, error) {
+			b := builderOf(in.s)
+			ix, err := b.IndexContext(ctx)
+			if ix == nil {
+				return nil, err
+			}
+			d, perr := ix.Plan(in.o)
+			if perr != nil {
+				return nil, fmt.Errorf("planning the index: %w", perr)
+			}
+			return jsonOrNil(d, err)
+		},
+		want: func(in *ctxInput) ([]byte, error) { return jsonOrNil(builderOf(in.s).Index().Plan(in.o)) },
+	},
+	{
 		name: "PlanSweepContext",
 		call: func(ctx context.Context, in *ctxInput) ([]byte, error) {
 			sw, err := prune.PlanSweepContext(ctx, in.s, in.d, in.listing, in.so)
@@ -115,6 +132,25 @@ var ctxFuncs = []ctxFunc{
 		},
 		want: func(in *ctxInput) ([]byte, error) { return jsonOrNil(prune.PlanSweep(in.s, in.d, in.listing, in.so)) },
 	},
+}
+
+// builderOf returns an IndexBuilder that has been given s.
+func builderOf(s *prune.Snapshot) *prune.IndexBuilder {
+	b := new(prune.IndexBuilder)
+	fill(b, s)
+	return b
+}
+
+// fill gives b the streams and images of s, a few at a time, and its
+// references.
+func fill(b *prune.IndexBuilder, s *prune.Snapshot) {
+	for page := range slices.Chunk(s.Streams, 3) {
+		b.AddStreams(page...)
+	}
+	for page := range slices.Chunk(s.Images, 3) {
+		b.AddImages(page...)
+	}
+	b.AddReferences(s.References...)
 }
 
 // jsonOrNil returns the JSON of v, or nil when v is a nil pointer. A
@@ -251,7 +287,7 @@ func TestContextEnded(t *testing.T) {
 				}
 			})
 		}
-		if f.name == "NewIndexContext" {
+		if f.name == "NewIndexContext" || f.name == "IndexBuilder.IndexContext" {
 			continue // it takes no options
 		}
 		t.Run(f.name+"/invalid options first", func(t *testing.T) {
@@ -364,5 +400,44 @@ func TestContextNoLeak(t *testing.T) {
 			t.Fatalf("%d goroutines before, %d after:\n%s", before, runtime.NumGoroutine(), buf[:runtime.Stack(buf, true)])
 		}
 		time.Sleep(time.Millisecond)
+	}
+}
+
+// TestIndexContextReset checks that an IndexBuilder whose IndexContext
+// was cancelled is reset, as its doc says: it then holds nothing, and
+// given the snapshot again it builds the Index a fresh builder would.
+func TestIndexContextReset(t *testing.T) {
+	in := midInput(t)
+	want, err := jsonOrNil(builderOf(in.s).Index().Plan(in.o))
+	if err != nil {
+		t.Fatal(err)
+	}
+	empty, err := jsonOrNil(new(prune.IndexBuilder).Index().Plan(in.o))
+	if err != nil {
+		t.Fatal(err)
+	}
+	never := newCancelAt(-1)
+	if _, err := builderOf(in.s).IndexContext(never); err != nil {
+		t.Fatal(err)
+	}
+	for k := range never.calls.Load() {
+		b := builderOf(in.s)
+		if ix, err := b.IndexContext(newCancelAt(k)); ix != nil || err != context.Canceled {
+			t.Fatalf("cancelled at check %d: got %v, %v; want nil, context.Canceled", k, ix, err)
+		}
+		got, err := jsonOrNil(b.Index().Plan(in.o))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != string(empty) {
+			t.Fatalf("cancelled at check %d: the builder kept what was added (-empty +got):\n%s", k, cmp.Diff(string(empty), string(got)))
+		}
+		fill(b, in.s)
+		if got, err = jsonOrNil(b.Index().Plan(in.o)); err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != string(want) {
+			t.Fatalf("cancelled at check %d, then given the snapshot again: the plan differs (-want +got):\n%s", k, cmp.Diff(string(want), string(got)))
+		}
 	}
 }

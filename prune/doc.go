@@ -12,11 +12,12 @@
 // a [Reason] code and the references that kept it, and lists the
 // repository links and blobs to delete. The same input gives the same
 // JSON, byte for byte, whatever GOMAXPROCS is. A dry run is a plan.
-// [PlanContext], [NewIndexContext], [Index.PlanContext] and
-// [PlanSweepContext] are the same functions stopped early when their
-// context ends (§6.14): they check it between chunks of work, about a
-// millisecond apart at 100,000 images, and then return nil and
-// ctx.Err(); a plan that completes is Plan's, byte for byte.
+// [PlanContext], [NewIndexContext], [Index.PlanContext],
+// [IndexBuilder.IndexContext] and [PlanSweepContext] are the same
+// functions stopped early when their context ends (§6.14): they check it
+// between chunks of work, about a millisecond apart at 100,000 images,
+// and then return nil and ctx.Err(); a plan that completes is Plan's,
+// byte for byte.
 //
 // Plan first reduces the snapshot to an [Index]: digests interned,
 // edges as integers, only the fields the rules read (§6.6). A program

@@ -54,7 +54,7 @@ func readIndex(ctx context.Context, svc *imagestream.Service, refs []Reference, 
 		return nil, fmt.Errorf("prune: listing images: %w", err)
 	}
 	b.AddReferences(refs...)
-	return b.index(ctx)
+	return b.IndexContext(ctx)
 }
 
 // eachPage calls add with every page list returns, following the
