@@ -96,31 +96,14 @@ var ctxFuncs = []ctxFunc{
 	{
 		name: "NewIndexContext",
 		call: func(ctx context.Context, in *ctxInput) ([]byte, error) {
-			ix, err := prune.NewIndexContext(ctx, in.s)
-			if ix == nil {
-				return nil, err
-			}
-			d, perr := ix.Plan(in.o)
-			if perr != nil {
-				return nil, fmt.Errorf("planning the index: %w", perr)
-			}
-			return jsonOrNil(d, err)
+			return in.planOf(prune.NewIndexContext(ctx, in.s))
 		},
 		want: func(in *ctxInput) ([]byte, error) { return jsonOrNil(prune.NewIndex(in.s).Plan(in.o)) },
 	},
 	{
 		name: "IndexBuilder.IndexContext",
 		call: func(ctx context.Context, in *ctxInput) ([]byte, error) {
-			b := builderOf(in.s)
-			ix, err := b.IndexContext(ctx)
-			if ix == nil {
-				return nil, err
-			}
-			d, perr := ix.Plan(in.o)
-			if perr != nil {
-				return nil, fmt.Errorf("planning the index: %w", perr)
-			}
-			return jsonOrNil(d, err)
+			return in.planOf(builderOf(in.s).IndexContext(ctx))
 		},
 		want: func(in *ctxInput) ([]byte, error) { return jsonOrNil(builderOf(in.s).Index().Plan(in.o)) },
 	},
@@ -132,6 +115,19 @@ var ctxFuncs = []ctxFunc{
 		},
 		want: func(in *ctxInput) ([]byte, error) { return jsonOrNil(prune.PlanSweep(in.s, in.d, in.listing, in.so)) },
 	},
+}
+
+// planOf returns the JSON of ix's plan under in's options, or err when
+// ix is nil.
+func (in *ctxInput) planOf(ix *prune.Index, err error) ([]byte, error) {
+	if ix == nil {
+		return nil, err
+	}
+	d, perr := ix.Plan(in.o)
+	if perr != nil {
+		return nil, fmt.Errorf("planning the index: %w", perr)
+	}
+	return jsonOrNil(d, err)
 }
 
 // builderOf returns an IndexBuilder that has been given s.
