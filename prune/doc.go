@@ -39,7 +39,10 @@
 // namespace and a one-component name; the registry host is ignored; a
 // digest reference protects that digest in that repository, a tag
 // reference (default "latest") that tag. An inactive owner (a finished
-// pod) counts only while younger than keep-younger-than.
+// pod) counts only while younger than keep-younger-than: created after
+// now minus keep-younger-than, as oc's code reads
+// (!CreationTimestamp.After); PRUNE.md's "<" would also count one
+// created exactly then.
 //
 // Stage 1, per stream (§1.3): a stream younger than keep-younger-than is
 // left alone; otherwise every event gets the first matching row: young

@@ -79,10 +79,12 @@ func newRefFilter(p *policy) refFilter {
 }
 
 // live reports whether an owner's references count at all: an inactive
-// owner's only while it is younger than the threshold, as oc treats
-// finished pods.
+// owner's only while it is younger than the threshold, created after it,
+// as oc treats finished pods: it skips one "at least as old as" the
+// threshold (!CreationTimestamp.After(threshold)), so one created exactly
+// then does not count, nor, in size mode, one without a creation time.
 func (f refFilter) live(active bool, created stamp) bool {
-	return active || !created.before(f.threshold)
+	return active || f.threshold.before(created)
 }
 
 func (f refFilter) counts(r *refRecord) bool {

@@ -237,6 +237,23 @@ func TestStage1Rows(t *testing.T) {
 			wantBlobs: []string{"a", "a-config"}, wantRemoved: []string{"ns/s:x"},
 		},
 		{
+			// oc skips a finished pod "at least as old as" the threshold
+			// (!CreationTimestamp.After(threshold)).
+			name: "inactive owner created exactly at the threshold ignored, a nanosecond later protects",
+			build: func(f *fx) {
+				a, b := f.image("a"), f.image("b")
+				f.stream("ns", "s", tag{name: "x", history: []*image.Image{a}}, tag{name: "y", history: []*image.Image{b}})
+				r := f.ref("r.io/ns/s:x")
+				r.Active, r.Created = false, now.Add(-prune.DefaultKeepYoungerThan)
+				r = f.ref("r.io/ns/s:y")
+				r.Active, r.Created = false, now.Add(-prune.DefaultKeepYoungerThan+time.Nanosecond)
+			},
+			opts:           func(o *prune.Options) { o.KeepTagRevisions = ptr(0) },
+			wantEvents:     map[string]string{"ns/s:x#0": "delete unused", "ns/s:y#0": "keep tag-referenced"},
+			wantLayerLinks: []string{"ns/s@a-config"}, wantManifestLinks: []string{"ns/s@a"},
+			wantBlobs: []string{"a", "a-config"}, wantRemoved: []string{"ns/s:x"},
+		},
+		{
 			name: "build inputs: ImageStreamTag and ImageStreamImage default to the owner's namespace",
 			build: func(f *fx) {
 				a, b, c := f.image("a"), f.image("b"), f.image("c")
