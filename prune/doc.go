@@ -103,7 +103,9 @@
 //   - link counts include the children of lists, so a list leaving a
 //     repository releases its children's links there, those of children
 //     with no Image object too, and a kept list keeps them; oc ignores
-//     children both ways.
+//     children both ways. A child that a workload references by digest
+//     in that repository keeps its links there (its Image object and
+//     blobs follow the rules of stage 2, as any image's).
 //
 // One improvement changes oc's results beyond lists and is opt-in:
 // KeepReferencedImages (§1.4, BZ 1880068) keeps, in stage 2, an image a

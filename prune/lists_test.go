@@ -122,6 +122,21 @@ func TestManifestLists(t *testing.T) {
 			wantBlobs:         []string{"c1", "c1-config", "idx", "l1"},
 		},
 		{
+			// A pod pulls the child its platform resolved the list to, by
+			// digest, from this repository.
+			name: "a child a workload pulls by digest from the repository keeps its links there by default",
+			build: func(f *fx) {
+				c1 := f.image("c1", "l1")
+				l := f.list("idx", c1)
+				f.stream("ns", "s", tag{name: "t", history: []*image.Image{f.image("new"), l}})
+				f.ref("r.io/ns/s@" + c1.Name)
+			},
+			opts:              func(o *prune.Options) { o.KeepTagRevisions = ptr(1) },
+			wantImages:        map[string]string{"new": "keep tagged", "idx": "delete unused", "c1": "delete unused"},
+			wantManifestLinks: []string{"ns/s@idx"},
+			wantBlobs:         []string{"c1", "c1-config", "idx", "l1"},
+		},
+		{
 			name: "a list leaving a repository unlinks its children with no Image object by default",
 			build: func(f *fx) {
 				l := f.list("idx", f.image("c1", "l1"), f.missing("absent"))

@@ -232,7 +232,7 @@ func (pl *planner) pruneStream(si int, c *scratch) {
 		td.Removed = deleted > 0 && deleted == len(td.Events)
 	}
 	if sd.Deleted > 0 && !p.SkipRegistry {
-		pl.releaseLinks(sd, x.evImage[st.evStart:st.evEnd], x.evName[st.evStart:st.evEnd], c)
+		pl.releaseLinks(si, sd, x.evImage[st.evStart:st.evEnd], x.evName[st.evStart:st.evEnd], c)
 	}
 }
 
@@ -284,6 +284,17 @@ func (pl *planner) decideEvent(e *EventDecision, si int, st *streamInfo, tag int
 	if over {
 		e.Reason = ReasonOverSizeLimit
 	}
+}
+
+// referencedIn reports whether a reference that counts names image img
+// by digest in stream si.
+func (pl *planner) referencedIn(si int, img int32) bool {
+	for i, recs := 0, pl.refs.imageRecs(si, img); i < len(recs); i++ {
+		if pl.rf.counts(&recs[i]) {
+			return true
+		}
+	}
+	return false
 }
 
 // exceedsLimit is oc's exceedsLimits (PRUNE.md §1.7): the image's size is
@@ -380,8 +391,9 @@ const tagChunk = 4096
 // With list-aware links (§6.9), a list's children count as its uses,
 // those the snapshot has no Image object for by their manifest link
 // alone; a kept dangling event keeps its manifest link, which such a
-// child may share.
-func (pl *planner) releaseLinks(sd *StreamDecision, evImage, evName []int32, c *scratch) {
+// child may share; and a child that a reference counted names by digest
+// in this repository stays, as a workload pulls it from here.
+func (pl *planner) releaseLinks(si int, sd *StreamDecision, evImage, evName []int32, c *scratch) {
 	x := pl.x
 	// Three steps, each a loop of reads that do not wait for each other,
 	// so that their cache misses overlap (see resolver.resolve): the images
@@ -405,8 +417,10 @@ func (pl *planner) releaseLinks(sd *StreamDecision, evImage, evName []int32, c *
 				info := &x.images[idx]
 				for _, m := range x.manifests[info.manStart:info.manEnd] {
 					if child := x.imageOf[m]; child >= 0 {
+						// A workload pulling the child by digest from this
+						// repository keeps its links here.
 						csp := x.spans[child]
-						uses = append(uses, imageUse{csp, gone && !csp.bad})
+						uses = append(uses, imageUse{csp, gone && !csp.bad && !pl.referencedIn(si, child)})
 					} else if x.validDigest(m) {
 						uses = append(uses, imageUse{imageSpan{manifest: m}, gone})
 					}
