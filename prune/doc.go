@@ -127,14 +127,22 @@
 // rules: a revision over its namespace's limit loses only the protection
 // of keep-tag-revisions.
 //
-// Execute re-checks what is in use before each destructive phase (§6.8):
-// images a fresh tag event names are kept with their children and blobs,
-// a stream with events the plan does not know keeps its links, and
-// ExecuteOptions.GracePeriod keeps recently created images. With
-// Targets.Lister the re-checks see streams and images created after
-// planning, and with Targets.References workload references made after
-// planning. [ServiceTargets] and [ReadSnapshot] connect Plan and Execute
-// to an imagestream.Service.
+// Execute re-checks what is in use before each destructive phase (§6.8),
+// by the plan's own rules, so that in a world that has not changed since
+// planning it deletes exactly what the plan says, oc's deletions under
+// OCCompatible. Images a fresh tag event names are kept with their blobs,
+// and so are their children (those of a list the plan keeps, only as a
+// Lister's listing shows them); a stream with events the plan does not
+// know keeps its links; ExecuteOptions.GracePeriod keeps recently created
+// images. With Targets.Lister the re-checks see streams and images
+// created after planning: a new image keeps its blobs and children.
+// With Targets.References they see workload references made after
+// planning, counted as the plan counted references: an old finished
+// owner's not at all, a spec repaired by trimming only when the plan
+// repairs them, and a digest in a repository that is no stream, or that
+// names no event there, keeps the image only under KeepReferencedImages.
+// [ServiceTargets] and [ReadSnapshot] connect Plan and Execute to an
+// imagestream.Service.
 //
 // Every step of Execute is idempotent, so a run that failed, was
 // cancelled or was killed is resumed by running the same plan again
@@ -142,8 +150,9 @@
 // resumed run also skips the deletions the journal recorded, which at
 // 100,000 images are most of the requests. The journal is bound to the
 // plan by a SHA-256 over its policy and what it deletes: save the plan
-// as JSON, or re-plan the same snapshot with the same options, to resume. Streams are read again on
-// resume, as only a fresh read tells what changed since planning.
+// as JSON, or re-plan the same snapshot with the same options, to
+// resume. Streams are read again on resume, as only a fresh read tells
+// what changed since planning.
 //
 // [PlanSweep] and [ExecuteSweep] are the registry-side sweep (§6.15): from
 // a storage listing they find orphaned repositories, manifest links (list

@@ -163,18 +163,22 @@ func (r *Report) Summary() string { return r.Deleted.Summary() }
 // so a later run finds it again.
 //
 // Before deleting, Execute looks again at what is in use (PRUNE.md §6.8),
-// unless opts.NoRecheck: an image a fresh tag event names is kept with
-// its children and blobs, a stream with events the plan does not know
-// keeps its links, and with opts.GracePeriod a recently created image is
-// kept. With Targets.References it also lists the workloads' references,
-// before the stream updates (an event referenced now stays, as rows 2 and
-// 5 of §1.3 would keep it) and before every later phase (a referenced
-// image stays with its blobs). With Targets.Lister it lists all streams and images before each
-// of the links, blobs and images phases, so a push into a new stream, or
-// a new image sharing a planned blob, is seen; without it, it re-reads
-// the plan's streams once, before the links. A push that lands between
-// the last re-check and the deletion it races is not seen: only a
-// registry that refuses pushes while pruning closes that window.
+// unless opts.NoRecheck, and applies the plan's rules to what it sees:
+// when nothing changed since planning it deletes what the plan says. An
+// image a fresh tag event names is kept with its children and blobs, a
+// stream with events the plan does not know keeps its links, and with
+// opts.GracePeriod a recently created image is kept. With
+// Targets.References it also lists the workloads' references, counted
+// as the plan counts them (an old finished owner's do not), before the
+// stream updates (an event referenced now stays, as rows 2 and 5 of
+// §1.3 would keep it) and before every later phase (under
+// KeepReferencedImages a referenced image stays with its blobs). With Targets.Lister it lists
+// all streams and images before each of the links, blobs and images
+// phases, so a push into a new stream, a new image sharing a planned
+// blob, or a kept list now tagged, is seen; without it, it re-reads the
+// plan's streams once, before the links. A push that lands between the
+// last re-check and the deletion it races is not seen: only a registry
+// that refuses pushes while pruning closes that window.
 //
 // Every step is idempotent ("not found" is success), so Execute can be
 // re-run with the same plan after a failure or a cancellation and
@@ -186,7 +190,7 @@ func Execute(ctx context.Context, d *Decisions, t Targets, opts ExecuteOptions) 
 	if d == nil {
 		return nil, errors.New("prune: Execute needs a plan")
 	}
-	e := &executor{d: d, t: t, opts: opts, rep: &Report{SchemaVersion: SchemaVersion, Planned: d.Stats}}
+	e := &executor{d: d, t: t, opts: opts, rf: planFilter(d), rep: &Report{SchemaVersion: SchemaVersion, Planned: d.Stats}}
 	if e.opts.Workers <= 0 {
 		e.opts.Workers = DefaultWorkers
 	}
@@ -241,6 +245,9 @@ type executor struct {
 	protected   map[string]bool // images a fresh or un-updated stream still names
 	extraBlobs  map[string]bool // blobs of images the plan does not know
 	planned     map[string]*ImageDecision
+	known       map[string]bool               // every image of the plan
+	children    map[string][]string           // the children of the listed lists, with a Lister
+	rf          refFilter                     // the plan's
 	fresh       map[string]*image.ImageStream // the last re-check's streams by repository
 	refKeep     map[string]*refKeep           // by repository, from the references before the stream updates
 	heldStreams map[int]bool                  // streams whose links must stay
@@ -364,11 +371,19 @@ func (e *executor) withhold() {
 		work = append(work, name)
 	}
 	slices.Sort(work)
+	seen := map[string]bool{}
 	for len(work) > 0 {
 		name := work[len(work)-1]
 		work = work[:len(work)-1]
+		if seen[name] {
+			continue
+		}
+		seen[name] = true
 		img := byName[name]
-		if img == nil || e.heldImages[name] {
+		if img == nil {
+			// A list the plan keeps: its children are known only from a
+			// Lister's listing.
+			work = append(work, e.children[name]...)
 			continue
 		}
 		e.heldImages[name] = true

@@ -173,7 +173,9 @@ func TestExecuteGracePeriod(t *testing.T) {
 
 // TestExecuteReferencedAfterPlanning gives Execute references that did
 // not exist when the plan was made (PRUNE.md §6.8): what they name must
-// survive, with everything it needs.
+// survive, with everything it needs, as the plan's rules would have kept
+// it. A digest in a repository that is no stream keeps an image only
+// under KeepReferencedImages, as in the plan (§1.4).
 func TestExecuteReferencedAfterPlanning(t *testing.T) {
 	f, b, _, _ := raceFixture()
 	byLabel := func(l string) *image.Image {
@@ -185,19 +187,21 @@ func TestExecuteReferencedAfterPlanning(t *testing.T) {
 		keep int
 		spec string
 		// late makes the reference appear only after the first change.
-		late       bool
-		wantEvent  string // "repo:tag" whose event of the image must stay
-		wantImage  *image.Image
-		wantDelete bool // the plan deletes wantImage
+		late           bool
+		keepReferenced bool   // the plan's KeepReferencedImages
+		wantEvent      string // "repo:tag" whose event of the image must stay
+		wantImage      *image.Image
+		wantGone       bool // wantImage goes all the same
 	}{
 		{name: "digest reference in the pruned repository keeps the event", keep: 1, spec: "r.io/ns/s@" + b.Name, wantEvent: "ns/s:t", wantImage: b},
-		{name: "digest reference in another repository keeps the image", keep: 1, spec: "r.io/other/app@" + u.Name, wantImage: u},
+		{name: "digest reference in another repository keeps the image", keep: 1, keepReferenced: true, spec: "r.io/other/app@" + u.Name, wantImage: u},
+		{name: "digest reference in another repository does not keep the image without KeepReferencedImages", keep: 1, spec: "r.io/other/app@" + u.Name, wantImage: u, wantGone: true},
 		{name: "tag reference keeps the newest event", keep: 0, spec: "r.io/ns/o:t", wantEvent: "ns/o:t", wantImage: x},
-		{name: "reference appearing after the stream updates keeps the image", keep: 1, spec: "r.io/other/app@" + u.Name, late: true, wantImage: u},
+		{name: "reference appearing after the stream updates keeps the image", keep: 1, keepReferenced: true, spec: "r.io/other/app@" + u.Name, late: true, wantImage: u},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d, err := prune.Plan(&f.snap, prune.Options{Now: now, KeepTagRevisions: ptr(tt.keep)})
+			d, err := prune.Plan(&f.snap, prune.Options{Now: now, KeepTagRevisions: ptr(tt.keep), KeepReferencedImages: tt.keepReferenced})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -220,6 +224,12 @@ func TestExecuteReferencedAfterPlanning(t *testing.T) {
 			if err := w.broken(); err != nil {
 				t.Error(err)
 			}
+			if tt.wantGone {
+				if w.images[tt.wantImage.Name] != nil {
+					t.Errorf("image %s kept", f.label(tt.wantImage.Name))
+				}
+				return
+			}
 			if w.images[tt.wantImage.Name] == nil {
 				t.Errorf("image %s deleted", f.label(tt.wantImage.Name))
 			}
@@ -241,5 +251,35 @@ func TestExecuteReferencedAfterPlanning(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestExecuteKeptListTaggedAfterPlanning tags, after planning, a young
+// list that the plan keeps untagged, over a child an OCCompatible plan
+// deletes with it, as oc does (PRUNE.md §1.6). The list is now in use: a
+// Lister shows its children, which must stay with their blobs.
+func TestExecuteKeptListTaggedAfterPlanning(t *testing.T) {
+	f := newFx()
+	ch := f.image("ch", "lch")
+	l := f.list("L", ch)
+	l.CreationTimestamp = image.NewTime(now.Add(-time.Minute))
+	d, err := prune.Plan(&f.snap, prune.Options{Now: now, OCCompatible: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if i := slices.IndexFunc(d.Images, func(id prune.ImageDecision) bool { return id.Name == ch.Name }); d.Images[i].Action != prune.Delete {
+		t.Fatal("the plan keeps the child already; the case tests nothing")
+	}
+	w := newWorld(&f.snap)
+	w.push("ns/late", "t", l, now)
+	rep, err := prune.Execute(context.Background(), d, w.listingTargets(), prune.ExecuteOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.broken(); err != nil {
+		t.Error(err)
+	}
+	if diff := cmp.Diff([]string{ch.Name}, rep.Withheld.Images); diff != "" {
+		t.Errorf("withheld images (-want +got):\n%s", diff)
 	}
 }

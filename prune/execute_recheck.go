@@ -3,6 +3,7 @@ package prune
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -22,6 +23,17 @@ func (e *executor) plannedImages() map[string]*ImageDecision {
 		}
 	}
 	return e.planned
+}
+
+// knownImages is the set of the images the plan decides on.
+func (e *executor) knownImages() map[string]bool {
+	if e.known == nil {
+		e.known = make(map[string]bool, len(e.d.Images))
+		for i := range e.d.Images {
+			e.known[e.d.Images[i].Name] = true
+		}
+	}
+	return e.known
 }
 
 // recheckStreams looks at what is in use now (PRUNE.md §6.8) and protects it:
@@ -66,19 +78,28 @@ func (e *executor) recheckStreams(ctx context.Context) error {
 			e.holdEverything()
 			return nil
 		}
-		planned := e.plannedImages()
+		planned, known := e.plannedImages(), e.knownImages()
+		e.children = map[string][]string{}
 		for _, img := range images {
+			if len(img.DockerImageManifests) > 0 {
+				// A list the plan keeps keeps its children only once it
+				// is protected (withhold): as in the plan, the children of
+				// a list no tag names may go (PRUNE.md §1.6).
+				for _, c := range img.DockerImageManifests {
+					e.children[img.Name] = append(e.children[img.Name], c.Digest)
+				}
+			}
 			switch {
-			case planned[img.Name] == nil:
-				// New since planning, or kept: whatever it uses stays,
-				// its children included.
+			case !known[img.Name]:
+				// New since planning: whatever it uses stays, its
+				// children included.
 				for _, b := range blobsOfImage(img) {
 					e.extraBlobs[b] = true
 				}
 				for _, c := range img.DockerImageManifests {
 					e.protected[c.Digest] = true
 				}
-			case e.recent(img.CreationTimestamp):
+			case planned[img.Name] != nil && e.recent(img.CreationTimestamp):
 				e.protected[img.Name] = true
 			}
 		}
@@ -167,11 +188,13 @@ func blobsOfImage(img *image.Image) []string {
 }
 
 // recheckReferences protects what the workloads' current references name
-// (Targets.References): an image referenced by digest, in any repository,
-// and the newest image of a referenced tag in the fresh streams; a stream
-// whose links the plan releases for such an image keeps them. Every
-// reference counts, active or not: Execute does not know the plan's
-// keep-younger-than, and keeping is the safe side.
+// (Targets.References), counted as the plan counted them (see
+// resolveReference): the newest image of a referenced tag in the fresh
+// streams; under KeepReferencedImages an image referenced by digest in
+// any repository; and an image referenced by digest in a stream whose
+// links the plan releases for it, which then keeps them. That last one
+// is a workload that started to use a digest after planning: the plan,
+// which keeps the events such a reference names, would have kept it.
 func (e *executor) recheckReferences(ctx context.Context) {
 	if e.t.References == nil {
 		return
@@ -187,12 +210,20 @@ func (e *executor) recheckReferences(ctx context.Context) {
 		byRepo[e.d.Streams[si].Repository()] = si
 	}
 	for i := range refs {
-		ns, name, item, kind := resolveReference(&refs[i])
+		ns, name, item, kind := e.resolveReference(&refs[i])
 		repo := ns + "/" + name
 		img := ""
 		switch kind {
 		case refImage:
-			img = item
+			si, ok := byRepo[repo]
+			switch {
+			case ok && slices.Contains(e.d.Streams[si].ManifestLinks, item):
+				e.heldStreams[si] = true
+			case !e.d.Policy.KeepReferencedImages:
+				continue // as in the plan, a digest protects events, not images (§1.4)
+			}
+			e.protected[item] = true
+			continue
 		case refTag:
 			if is := e.fresh[repo]; is != nil {
 				for _, list := range is.Status.Tags {
@@ -213,15 +244,24 @@ func (e *executor) recheckReferences(ctx context.Context) {
 }
 
 // resolveReference returns what r names in a stream, as Plan reads it
-// (PRUNE.md §1.2), salvaging a spec that trimming repairs as Plan does by
-// default; kind is refNone when r names no stream.
-func resolveReference(r *Reference) (namespace, name, item string, kind uint8) {
+// (PRUNE.md §1.2), or kind refNone when r names no stream or does not
+// count under the plan's policy: an inactive owner's reference counts
+// only while the owner is younger than the plan's keep-younger-than, and
+// a spec that parses only once trimmed only when the plan repairs specs
+// (§3.3).
+func (e *executor) resolveReference(r *Reference) (namespace, name, item string, kind uint8) {
+	if !e.rf.live(r.Active, stampAt(r.Created)) {
+		return "", "", "", refNone
+	}
 	switch r.Kind {
 	case "", image.KindDockerImage:
 		if strings.TrimSpace(r.Spec) == "" {
 			return "", "", "", refNone
 		}
 		res := parseSpec(r.Spec)
+		if res.invalid && (res.salvaged == "" || !e.rf.salvage) {
+			return "", "", "", refNone
+		}
 		return res.namespace, res.name, res.item, res.kind
 	case image.KindImageStreamImage:
 		if name, id, ok := splitOnce(r.Spec, "@"); ok {
@@ -233,6 +273,23 @@ func resolveReference(r *Reference) (namespace, name, item string, kind uint8) {
 		}
 	}
 	return "", "", "", refNone
+}
+
+// planFilter is the reference filter of the plan d, from the policy it
+// records, so that Execute counts the references Plan counted. A plan
+// whose keep-younger-than cannot be read counts every reference, the
+// safe side.
+func planFilter(d *Decisions) refFilter {
+	p := &d.Policy
+	f := refFilter{salvage: !p.IgnoreInvalidRefs, threshold: stampAt(time.Time{})}
+	if p.KeepYoungerThan != "" {
+		kyt, err := time.ParseDuration(p.KeepYoungerThan)
+		if err != nil {
+			return refFilter{salvage: true, threshold: stamp{sec: math.MinInt64}}
+		}
+		f.threshold = stampAt(p.Now.Add(-kyt))
+	}
+	return f
 }
 
 // keepReferenced lists the references before the stream updates, so that
@@ -253,7 +310,7 @@ func (e *executor) keepReferenced(ctx context.Context) error {
 	}
 	e.refKeep = map[string]*refKeep{}
 	for i := range refs {
-		ns, name, item, kind := resolveReference(&refs[i])
+		ns, name, item, kind := e.resolveReference(&refs[i])
 		if kind == refNone {
 			continue
 		}
@@ -264,7 +321,9 @@ func (e *executor) keepReferenced(ctx context.Context) error {
 		}
 		if kind == refImage {
 			k.images[item] = true
-			e.protected[item] = true
+			if e.d.Policy.KeepReferencedImages {
+				e.protected[item] = true
+			}
 		} else {
 			k.tags[item] = true
 		}

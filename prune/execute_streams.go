@@ -120,12 +120,14 @@ func (e *executor) updateStream(ctx context.Context, sd *StreamDecision) (Stream
 func rebase(is *image.ImageStream, sd *StreamDecision, keep *refKeep) (removed int, newImages, keptBack []string) {
 	del := map[eventKey]int{}
 	known := map[eventKey]int{}
+	dangling := map[eventKey]bool{}
 	for _, td := range sd.Tags {
 		for _, ev := range td.Events {
 			k := eventKey{td.Tag, ev.Image, ev.Created.Unix()}
 			known[k]++
 			if ev.Action == Delete {
 				del[k]++
+				dangling[k] = ev.Reason == ReasonDangling
 			}
 		}
 	}
@@ -145,7 +147,7 @@ func rebase(is *image.ImageStream, sd *StreamDecision, keep *refKeep) (removed i
 			}
 			if del[k] > 0 {
 				del[k]--
-				if keep.has(list.Tag, ev.Image, i == 0) {
+				if keep.has(list.Tag, ev.Image, i == 0, dangling[k]) {
 					keptBack = append(keptBack, ev.Image)
 				} else {
 					cut++
@@ -173,6 +175,11 @@ func rebase(is *image.ImageStream, sd *StreamDecision, keep *refKeep) (removed i
 // digest, and the newest event of tags.
 type refKeep struct{ images, tags map[string]bool }
 
-func (k *refKeep) has(tag, img string, newest bool) bool {
-	return k != nil && (k.images[img] || newest && k.tags[tag])
+// has reports whether k keeps an event of tag naming img, the tag's
+// newest when newest is set. A tag reference keeps the newest event even
+// when its image is gone, a digest reference does not: in oc's order a
+// dangling event is deleted after the first check and before the second
+// (rows 2, 3 and 5 of PRUNE.md §1.3).
+func (k *refKeep) has(tag, img string, newest, dangling bool) bool {
+	return k != nil && (!dangling && k.images[img] || newest && k.tags[tag])
 }
