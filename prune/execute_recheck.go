@@ -278,7 +278,8 @@ func (e *executor) resolveReference(r *Reference) (namespace, name, item string,
 // planFilter is the reference filter of the plan d, from the policy it
 // records, so that Execute counts the references Plan counted. A plan
 // whose keep-younger-than cannot be read counts every reference, the
-// safe side.
+// safe side. StrictRefs is not recorded: a strict plan had no spec to
+// repair, so one that appears since is repaired, again the safe side.
 func planFilter(d *Decisions) refFilter {
 	p := &d.Policy
 	f := refFilter{salvage: !p.IgnoreInvalidRefs, threshold: stampAt(time.Time{})}
