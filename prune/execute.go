@@ -172,13 +172,14 @@ func (r *Report) Summary() string { return r.Deleted.Summary() }
 // as the plan counts them (an old finished owner's do not), before the
 // stream updates (an event referenced now stays, as rows 2 and 5 of
 // §1.3 would keep it) and before every later phase (under
-// KeepReferencedImages a referenced image stays with its blobs). With Targets.Lister it lists
-// all streams and images before each of the links, blobs and images
-// phases, so a push into a new stream, a new image sharing a planned
-// blob, or a kept list now tagged, is seen; without it, it re-reads the
-// plan's streams once, before the links. A push that lands between the
-// last re-check and the deletion it races is not seen: only a registry
-// that refuses pushes while pruning closes that window.
+// KeepReferencedImages a referenced image stays with its blobs). With
+// Targets.Lister it lists all streams and images before each of the
+// links, blobs and images phases, so a push into a new stream, a new
+// image sharing a planned blob, or a kept list now tagged, is seen;
+// without it, it re-reads the plan's streams once, before the links. A
+// push that lands between the last re-check and the deletion it races is
+// not seen: only a registry that refuses pushes while pruning closes that
+// window.
 //
 // Every step is idempotent ("not found" is success), so Execute can be
 // re-run with the same plan after a failure or a cancellation and

@@ -81,13 +81,11 @@ func (e *executor) recheckStreams(ctx context.Context) error {
 		planned, known := e.plannedImages(), e.knownImages()
 		e.children = map[string][]string{}
 		for _, img := range images {
-			if len(img.DockerImageManifests) > 0 {
-				// A list the plan keeps keeps its children only once it
-				// is protected (withhold): as in the plan, the children of
-				// a list no tag names may go (PRUNE.md §1.6).
-				for _, c := range img.DockerImageManifests {
-					e.children[img.Name] = append(e.children[img.Name], c.Digest)
-				}
+			// A list the plan keeps keeps its children only once it is
+			// protected (withhold): as in the plan, the children of a list
+			// no tag names may go (PRUNE.md §1.6).
+			for _, c := range img.DockerImageManifests {
+				e.children[img.Name] = append(e.children[img.Name], c.Digest)
 			}
 			switch {
 			case !known[img.Name]:

@@ -24,6 +24,7 @@ import (
 // KeepReferencedImages; and to keep the children only of the lists that
 // are in use, not of every list the plan keeps.
 func TestExecuteUnchanged(t *testing.T) {
+	t.Parallel()
 	looks := []struct {
 		name           string
 		lister, refers bool
