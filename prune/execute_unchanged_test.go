@@ -98,35 +98,26 @@ func TestExecuteRechecksAsPlanned(t *testing.T) {
 		{
 			// A finished pod older than keep-younger-than is ignored (§1.2).
 			name: "an old finished pod's digest reference does not count",
-			build: func(f *fx) {
-				a, b := f.image("a", "la"), f.image("b", "lb")
-				f.stream("ns", "s", tag{name: "t", history: []*image.Image{b, a}})
-				f.snap.References = []prune.Reference{{Owner: prune.Owner{Kind: "Pod", Namespace: "ns", Name: "done"},
-					Spec: "reg.io/ns/s@" + a.Name, Active: false, Created: old}}
-			},
+			build: olderRevision(func(a string) prune.Reference {
+				return prune.Reference{Owner: prune.Owner{Kind: "Pod", Namespace: "ns", Name: "done"}, Spec: "reg.io/ns/s@" + a, Active: false, Created: old}
+			}),
 			opts: prune.Options{Now: now, OCCompatible: true, KeepTagRevisions: ptr(1)},
 		},
 		{
 			// An image that no stream lists goes although a pod runs it by
 			// digest from another repository (§1.4).
 			name: "a digest reference in a repository that is no stream does not keep the image",
-			build: func(f *fx) {
-				a, b := f.image("a", "la"), f.image("b", "lb")
-				f.stream("ns", "s", tag{name: "t", history: []*image.Image{b, a}})
-				f.snap.References = []prune.Reference{{Owner: prune.Owner{Kind: "Pod", Namespace: "app", Name: "p"},
-					Spec: "reg.io/elsewhere/app@" + a.Name, Active: true, Created: old}}
-			},
+			build: olderRevision(func(a string) prune.Reference {
+				return prune.Reference{Owner: prune.Owner{Kind: "Pod", Namespace: "app", Name: "p"}, Spec: "reg.io/elsewhere/app@" + a, Active: true, Created: old}
+			}),
 			opts: prune.Options{Now: now, OCCompatible: true, KeepTagRevisions: ptr(1)},
 		},
 		{
 			// With IgnoreInvalidRefs a spec is not repaired by trimming (§3.3).
 			name: "a padded spec does not count under IgnoreInvalidRefs",
-			build: func(f *fx) {
-				a, b := f.image("a", "la"), f.image("b", "lb")
-				f.stream("ns", "s", tag{name: "t", history: []*image.Image{b, a}})
-				f.snap.References = []prune.Reference{{Owner: prune.Owner{Kind: "Pod", Namespace: "ns", Name: "p"},
-					Spec: " reg.io/ns/s@" + a.Name + " ", Active: true, Created: old}}
-			},
+			build: olderRevision(func(a string) prune.Reference {
+				return prune.Reference{Owner: prune.Owner{Kind: "Pod", Namespace: "ns", Name: "p"}, Spec: " reg.io/ns/s@" + a + " ", Active: true, Created: old}
+			}),
 			opts: prune.Options{Now: now, OCCompatible: true, KeepTagRevisions: ptr(1), IgnoreInvalidRefs: true},
 		},
 		{
@@ -164,5 +155,15 @@ func TestExecuteRechecksAsPlanned(t *testing.T) {
 				t.Errorf("the run did not carry the plan out:\nplanned %s\nran     %s\nwithheld %+v", d.Stats.Summary(), rep.Summary(), rep.Withheld)
 			}
 		})
+	}
+}
+
+// olderRevision builds a stream ns/s whose tag t has an image b over an
+// image a, and the one reference ref makes of a's digest.
+func olderRevision(ref func(a string) prune.Reference) func(*fx) {
+	return func(f *fx) {
+		a, b := f.image("a", "la"), f.image("b", "lb")
+		f.stream("ns", "s", tag{name: "t", history: []*image.Image{b, a}})
+		f.snap.References = []prune.Reference{ref(a.Name)}
 	}
 }
