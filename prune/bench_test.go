@@ -156,7 +156,7 @@ func benchPlan(b *testing.B, images int, indexed bool) {
 		}
 	}
 	b.ReportAllocs()
-	cpu0, gc0, n := cpuTime(), gcCPU(), 0
+	cpu0, gc0, pf0, n := cpuTime(), gcCPU(), pageFaults(), 0
 	var times []time.Duration
 	for b.Loop() {
 		start := time.Now()
@@ -180,6 +180,7 @@ func benchPlan(b *testing.B, images int, indexed bool) {
 		b.ReportMetric(float64(indexTime)/1e6, "index-ms")
 	}
 	b.ReportMetric(float64(cpuTime()-cpu0)/float64(n), "cpu-ns/op")
+	b.ReportMetric(float64(pageFaults()-pf0)/float64(n), "faults/op")
 	b.ReportMetric((gcCPU()-gc0)*1e9/float64(n), "gc-cpu-ns/op")
 	b.ReportMetric(float64(peakOf(plan, 100))/(1<<20), "peak-heap-MiB")
 	b.ReportMetric(float64(peakOf(plan, 5))/(1<<20), "live-peak-MiB")
