@@ -21,17 +21,18 @@ import (
 // share it, keyed by 2*id+kind. Each count pairs the uses with the
 // deleted uses.
 type counter struct {
-	keys []int32 // key+1; 0 is empty
-	uses []use
-	mask uint32
+	slots []use
+	mask  uint32
 	// used lists the slots in use in order of first use, the order
 	// released reports digests in; it spares released a second lookup
 	// of each key.
 	used []uint32
-	ids  []int32 // released's buffer
+	ids  [2][]int32 // released's buffers, by kind
 }
 
-type use struct{ total, gone int32 }
+// use is a slot of the table: a key and its counts side by side, so that
+// a probe and the count it finds share a cache line.
+type use struct{ key, total, gone int32 } // key+1; 0 is empty
 
 // scratch is a stage-1 worker's reusable state: its counter and the
 // slabs its results are cut from.
@@ -59,59 +60,63 @@ func newScratch() *scratch {
 // grow moves the counts to a table of size slots, keeping their order
 // of first use.
 func (c *counter) grow(size int) {
-	keys, uses, used := c.keys, c.uses, c.used
-	c.keys, c.uses, c.mask = make([]int32, size), make([]use, size), uint32(size-1)
+	slots, used := c.slots, c.used
+	c.slots, c.mask = make([]use, size), uint32(size-1)
 	c.used = make([]uint32, 0, cap(used))
 	for _, i := range used {
-		*c.slot(keys[i] - 1) = uses[i]
+		*c.slot(slots[i].key - 1) = slots[i]
 	}
 }
 
-// slot returns the count of key, adding it at zero when absent.
+// slot returns the slot of key, adding it with zero counts when absent.
 func (c *counter) slot(key int32) *use {
 	for i := uint32(key) * 0x9E3779B1 & c.mask; ; i = (i + 1) & c.mask {
-		switch c.keys[i] {
+		switch u := &c.slots[i]; u.key {
 		case key + 1:
-			return &c.uses[i]
+			return u
 		case 0:
-			c.keys[i] = key + 1
+			u.key = key + 1
 			c.used = append(c.used, i)
-			return &c.uses[i]
+			return u
 		}
 	}
 }
 
 func (c *counter) count(key int32, g int32) {
-	if 2*(len(c.used)+1) > len(c.keys) {
-		c.grow(2 * len(c.keys))
+	if 2*(len(c.used)+1) > len(c.slots) {
+		c.grow(2 * len(c.slots))
 	}
 	u := c.slot(key)
 	u.total++
 	u.gone += g
 }
 
-// released returns the counted digests of a kind whose every use is
-// gone, in order of first use.
-func (c *counter) released(kind int32, text *digestText, s *slab[string]) []string {
-	ids := c.ids[:0]
+// released returns the counted digests whose every use is gone, of each
+// kind (manifests, then blobs), in order of first use.
+func (c *counter) released(text *digestText, s *slab[string]) (manifests, blobs []string) {
+	ids := [2][]int32{c.ids[0][:0], c.ids[1][:0]}
 	for _, i := range c.used {
-		if key := c.keys[i] - 1; key&1 == kind && c.uses[i].gone == c.uses[i].total {
-			ids = append(ids, key>>1)
+		if u := &c.slots[i]; u.gone == u.total {
+			key := u.key - 1
+			ids[key&1] = append(ids[key&1], key>>1)
 		}
 	}
-	c.ids = ids[:0]
-	out := s.alloc(len(ids))
-	for i, id := range ids {
-		out[i] = text.at(id)
+	c.ids = ids
+	var out [2][]string
+	for kind := range out {
+		out[kind] = s.alloc(len(ids[kind]))
+		for i, id := range ids[kind] {
+			out[kind][i] = text.at(id)
+		}
 	}
-	return out
+	return out[0], out[1]
 }
 
 // reset empties the table for the next stream through the slots in use,
 // without clearing a table some large stream made large.
 func (c *counter) reset() {
 	for _, i := range c.used {
-		c.keys[i], c.uses[i] = 0, use{}
+		c.slots[i] = use{}
 	}
 	c.used = c.used[:0]
 }
@@ -438,7 +443,6 @@ func (pl *planner) releaseLinks(si int, sd *StreamDecision, evImage, evName []in
 		c.add(u.span.manifest, blobs[:n], u.gone)
 		blobs = blobs[n:]
 	}
-	sd.ManifestLinks = c.released(0, &x.text, &c.strs)
-	sd.LayerLinks = c.released(1, &x.text, &c.strs)
+	sd.ManifestLinks, sd.LayerLinks = c.released(&x.text, &c.strs)
 	c.reset()
 }
