@@ -306,10 +306,6 @@ func (pr *parsedRefs) invalidRef(i int, err error) {
 func (pr *parsedRefs) table(ctx context.Context, x *index) *refTable {
 	t := &refTable{}
 	place := make([]int32, len(pr.refs)) // 1 + the record of each reference
-	assign := func(i int32, u *refUse) { // gives u record i
-		place[u.ref] = i + 1
-		t.recs[i].salvaged = pr.salvaged != nil && pr.salvaged[u.ref]
-	}
 
 	// Tags: each use goes to the first tag of its name in its stream, and
 	// the uses are laid out by tag in the order of the references. The
@@ -428,7 +424,7 @@ func (pr *parsedRefs) table(ctx context.Context, x *index) *refTable {
 			return nil
 		}
 		if ti := tagOf[i]; ti >= 0 {
-			assign(at[ti], &pr.tags[i])
+			place[pr.tags[i].ref] = at[ti] + 1
 			at[ti]++
 		}
 	}
@@ -438,9 +434,9 @@ func (pr *parsedRefs) table(ctx context.Context, x *index) *refTable {
 			return nil
 		}
 		t.recImg[i] = imgOf[use]
-		assign(int32(nTagRecs+i), &pr.images[use])
+		place[pr.images[use].ref] = int32(nTagRecs+i) + 1
 	}
-	t.fill(ctx, pr.refs, place)
+	t.fill(ctx, pr, place)
 	if ctx.Err() != nil {
 		return nil
 	}
@@ -486,15 +482,15 @@ func (pr *parsedRefs) table(ctx context.Context, x *index) *refTable {
 // cache does not hold, and the second core would otherwise be idle. The
 // ids of strings are never shown, so a string in both lists changes no
 // plan. It stops, some records empty, when ctx ends.
-func (t *refTable) fill(ctx context.Context, refs []Reference, place []int32) {
+func (t *refTable) fill(ctx context.Context, pr *parsedRefs, place []int32) {
 	mid := len(place) / 2
 	second := &refTable{recs: t.recs}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		second.fillRange(ctx, refs, place, mid, len(place))
+		second.fillRange(ctx, pr, place, mid, len(place))
 	}()
-	t.fillRange(ctx, refs, place, 0, mid)
+	t.fillRange(ctx, pr, place, 0, mid)
 	<-done
 	if ctx.Err() != nil {
 		return
@@ -513,7 +509,7 @@ func (t *refTable) fill(ctx context.Context, refs []Reference, place []int32) {
 
 // fillRange fills in the records of references from to to, checking ctx
 // per chunk of references.
-func (t *refTable) fillRange(ctx context.Context, refs []Reference, place []int32, from, to int) {
+func (t *refTable) fillRange(ctx context.Context, pr *parsedRefs, place []int32, from, to int) {
 	for i := from; i < to; i++ {
 		if stopped(ctx, i-from, refChunk) {
 			return
@@ -522,8 +518,9 @@ func (t *refTable) fillRange(ctx context.Context, refs []Reference, place []int3
 		if p == 0 {
 			continue
 		}
-		r, rec := &refs[i], &t.recs[p-1]
+		r, rec := &pr.refs[i], &t.recs[p-1]
 		rec.name, rec.created, rec.active = t.arena.copy(r.Owner.Name), stampAt(r.Created), r.Active
+		rec.salvaged = pr.salvaged != nil && pr.salvaged[i]
 		// Most references share their owner's kind and namespace and
 		// their field path with the reference before them.
 		rec.kind = t.strAt(0, r.Owner.Kind)
