@@ -174,9 +174,9 @@ func (r *Report) Summary() string { return r.Deleted.Summary() }
 // §1.3 would keep it) and before every later phase (under
 // KeepReferencedImages a referenced image stays with its blobs). With
 // Targets.Lister it lists all streams and images before each of the
-// links, blobs and images phases, so a push into a new stream, a new
-// image sharing a planned blob, or a kept list now tagged, is seen;
-// without it, it re-reads the plan's streams once, before the links. A
+// links, blobs and images phases, so a push into a new stream (of a
+// kept list too) or a new image sharing a planned blob is seen; without
+// it, it re-reads the plan's streams once, before the links. A
 // push that lands between the last re-check and the deletion it races is
 // not seen: only a registry that refuses pushes while pruning closes that
 // window.
@@ -367,6 +367,12 @@ func (e *executor) withhold() {
 		e.heldBlobs[b] = true
 	}
 	byName := e.plannedImages()
+	kept := map[string][]string{} // the children the plan records of lists it keeps
+	for i := range e.d.Images {
+		if img := &e.d.Images[i]; img.Action == Keep && len(img.Children) > 0 {
+			kept[img.Name] = img.Children
+		}
+	}
 	var work []string
 	for name := range e.protected {
 		work = append(work, name)
@@ -382,8 +388,10 @@ func (e *executor) withhold() {
 		seen[name] = true
 		img := byName[name]
 		if img == nil {
-			// A list the plan keeps: its children are known only from a
-			// Lister's listing.
+			// A list the plan keeps: the plan records its children when
+			// it deletes some of them, and a Lister's listing shows them
+			// too, for a list new since planning.
+			work = append(work, kept[name]...)
 			work = append(work, e.children[name]...)
 			continue
 		}

@@ -256,30 +256,51 @@ func TestExecuteReferencedAfterPlanning(t *testing.T) {
 
 // TestExecuteKeptListTaggedAfterPlanning tags, after planning, a young
 // list that the plan keeps untagged, over a child an OCCompatible plan
-// deletes with it, as oc does (PRUNE.md §1.6). The list is now in use: a
-// Lister shows its children, which must stay with their blobs.
+// deletes with it, as oc does (PRUNE.md §1.6). The list is now in use,
+// so its children must stay with their blobs: the plan records them, and
+// a Lister shows them too.
 func TestExecuteKeptListTaggedAfterPlanning(t *testing.T) {
-	f := newFx()
-	ch := f.image("ch", "lch")
-	l := f.list("L", ch)
-	l.CreationTimestamp = image.NewTime(now.Add(-time.Minute))
-	d, err := prune.Plan(&f.snap, prune.Options{Now: now, OCCompatible: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if i := slices.IndexFunc(d.Images, func(id prune.ImageDecision) bool { return id.Name == ch.Name }); d.Images[i].Action != prune.Delete {
-		t.Fatal("the plan keeps the child already; the case tests nothing")
-	}
-	w := newWorld(&f.snap)
-	w.push("ns/late", "t", l, now)
-	rep, err := prune.Execute(context.Background(), d, w.listingTargets(), prune.ExecuteOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.broken(); err != nil {
-		t.Error(err)
-	}
-	if diff := cmp.Diff([]string{ch.Name}, rep.Withheld.Images); diff != "" {
-		t.Errorf("withheld images (-want +got):\n%s", diff)
+	for _, tc := range []struct {
+		name    string
+		repo    string // where the list is pushed
+		listing bool   // whether Execute has a Lister
+	}{
+		{name: "with a Lister, into a new stream", repo: "ns/late", listing: true},
+		// The plan records the children of the list it keeps.
+		{name: "without a Lister, into a stream of the plan", repo: "ns/app"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFx()
+			ch := f.image("ch", "lch")
+			l := f.list("L", ch)
+			l.CreationTimestamp = image.NewTime(now.Add(-time.Minute))
+			f.stream("ns", "app", tag{name: "old", history: []*image.Image{f.image("o", "lo")}})
+			d, err := prune.Plan(&f.snap, prune.Options{Now: now, OCCompatible: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if i := slices.IndexFunc(d.Images, func(id prune.ImageDecision) bool { return id.Name == ch.Name }); d.Images[i].Action != prune.Delete {
+				t.Fatal("the plan keeps the child already; the case tests nothing")
+			}
+			w := newWorld(&f.snap)
+			w.push(tc.repo, "t", l, now)
+			targets := w.targets()
+			if tc.listing {
+				targets = w.listingTargets()
+			}
+			rep, err := prune.Execute(context.Background(), d, targets, prune.ExecuteOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := w.broken(); err != nil {
+				t.Error(err)
+			}
+			if w.images[ch.Name] == nil {
+				t.Error("the child of the list tagged after planning is gone")
+			}
+			if diff := cmp.Diff([]string{ch.Name}, rep.Withheld.Images); diff != "" {
+				t.Errorf("withheld images (-want +got):\n%s", diff)
+			}
+		})
 	}
 }

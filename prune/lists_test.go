@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/imagestreams/imagestreams/image"
 	"github.com/imagestreams/imagestreams/prune"
 )
@@ -208,4 +209,33 @@ func TestManifestLists(t *testing.T) {
 			wantImages: map[string]string{"c1": "keep list-child"},
 		},
 	})
+}
+
+// TestPlanRecordsListChildren checks which lists' children a plan
+// records: a deleted list's, and a kept list's when the plan deletes
+// some of them (an OCCompatible plan and a young list no tag names,
+// PRUNE.md §1.6), so that Execute can keep them if the list is tagged
+// before it runs.
+func TestPlanRecordsListChildren(t *testing.T) {
+	f := newFx()
+	young := f.list("young", f.image("c1"))
+	young.CreationTimestamp = image.NewTime(now.Add(-time.Minute))
+	tagged := f.list("tagged", f.image("c2"))
+	f.stream("ns", "s", tag{name: "t", history: []*image.Image{tagged}})
+	f.list("gone", f.image("c3"))
+	d, err := prune.Plan(&f.snap, prune.Options{Now: now, OCCompatible: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]string{}
+	for _, img := range d.Images {
+		key := f.label(img.Name) + " " + img.Action.String()
+		for _, c := range img.Children {
+			got[key] = append(got[key], f.label(c))
+		}
+	}
+	want := map[string][]string{"young keep": {"c1"}, "gone delete": {"c3"}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("children recorded (-want +got):\n%s", diff)
+	}
 }

@@ -138,11 +138,11 @@ func (pl *planner) releaseBlobs(ctx context.Context) {
 		if del {
 			d.Images[i].Blobs = pl.blobNames(info)
 			d.Images[i].Created = info.created
-			if ms := x.manifests[info.manStart:info.manEnd]; len(ms) > 0 {
-				d.Images[i].Children = pl.strSlab.alloc(len(ms))
-				for j, c := range ms {
-					d.Images[i].Children[j] = x.digest(c)
-				}
+		}
+		if ms := x.manifests[info.manStart:info.manEnd]; len(ms) > 0 && (del || pl.deletesChild(info)) {
+			d.Images[i].Children = pl.strSlab.alloc(len(ms))
+			for j, c := range ms {
+				d.Images[i].Children[j] = x.digest(c)
 			}
 		}
 		if total == nil {
@@ -164,6 +164,18 @@ func (pl *planner) releaseBlobs(ctx context.Context) {
 			d.Blobs = append(d.Blobs, Blob{Digest: x.digest(int32(id)), Size: x.sizes[id]})
 		}
 	}
+}
+
+// deletesChild reports whether the plan deletes a child of the list
+// info. A kept list then records its children, so that Execute keeps
+// them if a tag event names the list by the time it runs (§1.6, §6.8).
+func (pl *planner) deletesChild(info *imageInfo) bool {
+	for _, c := range info.children {
+		if pl.d.Images[c].Action == Delete {
+			return true
+		}
+	}
+	return false
 }
 
 // blobNames lists an image's blobs and its manifest once each, sorted.
