@@ -1,7 +1,9 @@
 package prune_test
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"runtime"
@@ -9,6 +11,7 @@ import (
 	"runtime/metrics"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -254,4 +257,51 @@ func (p *peakSampler) stop() uint64 {
 	close(p.done)
 	p.wg.Wait()
 	return max(p.max, heapObjects())
+}
+
+// BenchmarkPlanCancel measures how soon PlanContext returns once its
+// context is cancelled (PRUNE.md §6.14), at 100,000 images: each plan is
+// cancelled at a random moment of its run, and latency-ms is the time
+// from the cancellation to the return. Run it alone with -bench
+// PlanCancel; -benchtime 30x gives a useful maximum.
+func BenchmarkPlanCancel(b *testing.B) {
+	s := benchInput(100_000)
+	opts := benchOptions()
+	var run time.Duration // of a plan after the first, which is slower
+	for range 2 {
+		start := time.Now()
+		if _, err := prune.Plan(s, opts); err != nil {
+			b.Fatal(err)
+		}
+		run = time.Since(start)
+	}
+	rng := rand.New(rand.NewPCG(4, 5))
+	var lat []time.Duration
+	for b.Loop() {
+		ctx, cancel := context.WithCancel(context.Background())
+		var at atomic.Int64
+		t := time.AfterFunc(time.Duration(rng.Int64N(int64(run))), func() {
+			at.Store(time.Now().UnixNano())
+			cancel()
+		})
+		_, err := prune.PlanContext(ctx, s, opts)
+		end := time.Now().UnixNano()
+		t.Stop()
+		cancel()
+		if err == nil {
+			continue // finished first
+		}
+		if !errors.Is(err, context.Canceled) {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Duration(end-at.Load()))
+	}
+	b.StopTimer()
+	if len(lat) == 0 {
+		return
+	}
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)/2])/1e6, "median-latency-ms")
+	b.ReportMetric(float64(lat[len(lat)-1])/1e6, "max-latency-ms")
+	b.ReportMetric(float64(len(lat)), "cancelled")
 }

@@ -17,7 +17,10 @@
 // functions stopped early when their context ends (§6.14): they check it
 // between chunks of work, about a millisecond apart at 100,000 images,
 // and then return nil and ctx.Err(); a plan that completes is Plan's,
-// byte for byte.
+// byte for byte. Cancelled at random moments of a plan of 100,000
+// images, PlanContext returns in half a millisecond at the median and
+// 30 to 45 ms at worst, when a large allocation was under way
+// (BenchmarkPlanCancel).
 //
 // Plan first reduces the snapshot to an [Index]: digests interned,
 // edges as integers, only the fields the rules read (§6.6). A program
