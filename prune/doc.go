@@ -174,15 +174,15 @@
 // tag events and 500,000 references, building one from pages takes about
 // 1 s, and a plan from it 0.15 to 0.2 s with a peak heap near 300 MiB,
 // the Index's 117 MiB included (BenchmarkIndexPlanScale).
-// Plan from the decoded objects takes 0.6 to 0.8 s, its peak heap just
+// Plan from the decoded objects takes 0.55 to 0.8 s, its peak heap just
 // under 1 GiB of which the objects are 672 MiB (BenchmarkPlanScale). A
-// process's first plan takes 1.1 to 2.1 s: most of the difference is the
+// process's first plan takes 1.0 to 2.1 s: most of the difference is the
 // kernel handing over the 350 MB it allocates, page by page. On one
-// core, a plan takes about 1.3 s, and a first plan 2.1 to 2.2 s.
+// core, a plan takes 1.15 to 1.4 s, and a first plan 2 to 2.3 s.
 // Planning is bound by memory latency: its time grows faster than its
 // input once the working set leaves the processor's caches. Digests are
 // therefore looked up in batches whose cache misses overlap. For ten
-// times the input, the time grows 9 to 12 times from an Index and 11 to
+// times the input, the time grows 9 to 12 times from an Index and 10 to
 // 15 times from the decoded objects, whose digests every plan interns
 // again.
 //
