@@ -174,9 +174,9 @@ func (r *Report) Summary() string { return r.Deleted.Summary() }
 // §1.3 would keep it) and before every later phase (under
 // KeepReferencedImages a referenced image stays with its blobs). With
 // Targets.Lister it lists all streams and images before each of the
-// links, blobs and images phases, so a push into a new stream (of a
-// kept list too) or a new image sharing a planned blob is seen; without
-// it, it re-reads the plan's streams once, before the links. A
+// links, blobs and images phases, so a push into a new stream, a kept
+// list's included, or a new image sharing a planned blob, is seen;
+// without it, it re-reads the plan's streams once, before the links. A
 // push that lands between the last re-check and the deletion it races is
 // not seen: only a registry that refuses pushes while pruning closes that
 // window.

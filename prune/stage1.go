@@ -31,8 +31,9 @@ type counter struct {
 }
 
 // use is a slot of the table: a key and its counts side by side, so that
-// a probe and the count it finds share a cache line.
-type use struct{ key, total, gone int32 } // key+1; 0 is empty
+// a probe and the count it finds share a cache line. key holds the key
+// plus one, so that 0 marks an empty slot.
+type use struct{ key, total, gone int32 }
 
 // scratch is a stage-1 worker's reusable state: its counter and the
 // slabs its results are cut from.
