@@ -56,7 +56,7 @@ func benchInput(images int) *prune.Snapshot {
 		}
 		s.References = append(s.References, prune.Reference{
 			Owner: prune.Owner{Kind: "Pod", Namespace: is.Namespace, Name: fmt.Sprint("pod-", i)}, FieldPath: "spec.containers[0].image",
-			Spec: spec, Active: rng.IntN(5) != 0, Created: imagetest.Epoch.Add(-time.Duration(rng.IntN(100)) * time.Hour),
+			Spec: spec, Inactive: rng.IntN(5) == 0, Created: imagetest.Epoch.Add(-time.Duration(rng.IntN(100)) * time.Hour),
 		})
 	}
 	return s

@@ -228,7 +228,7 @@ func midInput(t *testing.T) *ctxInput {
 		}
 		s.References = append(s.References, prune.Reference{
 			Owner: prune.Owner{Kind: "Pod", Namespace: is.Namespace, Name: fmt.Sprint("pod-", i)}, FieldPath: "spec.containers[0].image",
-			Spec: spec, Active: rng.IntN(3) != 0, Created: imagetest.Epoch.Add(-time.Duration(rng.IntN(100)) * time.Hour),
+			Spec: spec, Inactive: rng.IntN(3) == 0, Created: imagetest.Epoch.Add(-time.Duration(rng.IntN(100)) * time.Hour),
 		})
 	}
 	o := prune.Options{Now: imagetest.Epoch.Add(24 * time.Hour), KeepTagRevisions: ptr(1), KeepReferencedImages: true}

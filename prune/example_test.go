@@ -80,7 +80,6 @@ func ExamplePlan_strictRefs() {
 		Owner:     prune.Owner{Kind: "ReplicaSet", Namespace: "ci", Name: "job-7f9"},
 		FieldPath: "spec.template.spec.containers[0].image",
 		Spec:      "registry.ci/ci/tools:latest  ",
-		Active:    true,
 	}}
 	_, err := prune.Plan(&prune.Snapshot{References: refs}, prune.Options{Now: imagetest.Epoch, StrictRefs: true})
 	if re, ok := errors.AsType[*prune.ReferencesError](err); ok {

@@ -216,7 +216,7 @@ func TestExecuteReferencedAfterPlanning(t *testing.T) {
 				if tt.late && w.calls == 0 {
 					return nil, nil
 				}
-				return []prune.Reference{{Owner: prune.Owner{Kind: "Pod", Namespace: "other", Name: "late"}, Spec: tt.spec, Active: true, Created: now}}, nil
+				return []prune.Reference{{Owner: prune.Owner{Kind: "Pod", Namespace: "other", Name: "late"}, Spec: tt.spec, Created: now}}, nil
 			})
 			if _, err := prune.Execute(context.Background(), d, tg, prune.ExecuteOptions{Workers: 1}); err != nil {
 				t.Fatalf("Execute: %v", err)

@@ -248,7 +248,7 @@ func (e *executor) recheckReferences(ctx context.Context) {
 // a spec that parses only once trimmed only when the plan repairs specs
 // (§3.3).
 func (e *executor) resolveReference(r *Reference) (namespace, name, item string, kind uint8) {
-	if !e.rf.live(r.Active, stampAt(r.Created)) {
+	if !e.rf.live(!r.Inactive, stampAt(r.Created)) {
 		return "", "", "", refNone
 	}
 	switch r.Kind {

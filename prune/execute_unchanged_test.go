@@ -43,7 +43,7 @@ func TestExecuteUnchanged(t *testing.T) {
 			is := s.Streams[0]
 			s.References = append(slices.Clip(s.References), prune.Reference{
 				Owner: prune.Owner{Kind: "Pod", Namespace: is.Namespace, Name: "padded"},
-				Spec:  fmt.Sprintf(" r.io/%s/%s@%s ", is.Namespace, is.Name, s.Images[0].Name), Active: true,
+				Spec:  fmt.Sprintf(" r.io/%s/%s@%s ", is.Namespace, is.Name, s.Images[0].Name),
 			})
 		}
 		d, err := prune.Plan(s, o)
@@ -99,7 +99,7 @@ func TestExecuteRechecksAsPlanned(t *testing.T) {
 			// A finished pod older than keep-younger-than is ignored (§1.2).
 			name: "an old finished pod's digest reference does not count",
 			build: olderRevision(func(a string) prune.Reference {
-				return prune.Reference{Owner: prune.Owner{Kind: "Pod", Namespace: "ns", Name: "done"}, Spec: "reg.io/ns/s@" + a, Active: false, Created: old}
+				return prune.Reference{Owner: prune.Owner{Kind: "Pod", Namespace: "ns", Name: "done"}, Spec: "reg.io/ns/s@" + a, Inactive: true, Created: old}
 			}),
 			opts: prune.Options{Now: now, OCCompatible: true, KeepTagRevisions: ptr(1)},
 		},
@@ -108,7 +108,7 @@ func TestExecuteRechecksAsPlanned(t *testing.T) {
 			// digest from another repository (§1.4).
 			name: "a digest reference in a repository that is no stream does not keep the image",
 			build: olderRevision(func(a string) prune.Reference {
-				return prune.Reference{Owner: prune.Owner{Kind: "Pod", Namespace: "app", Name: "p"}, Spec: "reg.io/elsewhere/app@" + a, Active: true, Created: old}
+				return prune.Reference{Owner: prune.Owner{Kind: "Pod", Namespace: "app", Name: "p"}, Spec: "reg.io/elsewhere/app@" + a, Created: old}
 			}),
 			opts: prune.Options{Now: now, OCCompatible: true, KeepTagRevisions: ptr(1)},
 		},
@@ -116,7 +116,7 @@ func TestExecuteRechecksAsPlanned(t *testing.T) {
 			// With IgnoreInvalidRefs a spec is not repaired by trimming (§3.3).
 			name: "a padded spec does not count under IgnoreInvalidRefs",
 			build: olderRevision(func(a string) prune.Reference {
-				return prune.Reference{Owner: prune.Owner{Kind: "Pod", Namespace: "ns", Name: "p"}, Spec: " reg.io/ns/s@" + a + " ", Active: true, Created: old}
+				return prune.Reference{Owner: prune.Owner{Kind: "Pod", Namespace: "ns", Name: "p"}, Spec: " reg.io/ns/s@" + a + " ", Created: old}
 			}),
 			opts: prune.Options{Now: now, OCCompatible: true, KeepTagRevisions: ptr(1), IgnoreInvalidRefs: true},
 		},
@@ -128,7 +128,7 @@ func TestExecuteRechecksAsPlanned(t *testing.T) {
 				gone := f.missing("gone")
 				f.stream("ns", "s", tag{name: "t", history: []*image.Image{f.image("a", "la"), gone}})
 				f.snap.References = []prune.Reference{{Owner: prune.Owner{Kind: "Pod", Namespace: "ns", Name: "p"},
-					Spec: "reg.io/ns/s@" + gone.Name, Active: true, Created: old}}
+					Spec: "reg.io/ns/s@" + gone.Name, Created: old}}
 			},
 			opts: prune.Options{Now: now, OCCompatible: true, KeepTagRevisions: ptr(1)},
 		},

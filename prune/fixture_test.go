@@ -104,7 +104,7 @@ func (f *fx) stream(ns, name string, tags ...tag) *image.ImageStream {
 func (f *fx) ref(spec string) *prune.Reference {
 	f.snap.References = append(f.snap.References, prune.Reference{
 		Owner:     prune.Owner{Kind: "Pod", Namespace: "app", Name: fmt.Sprintf("pod-%d", len(f.snap.References))},
-		FieldPath: "spec.containers[0].image", Spec: spec, Active: true, Created: old,
+		FieldPath: "spec.containers[0].image", Spec: spec, Created: old,
 	})
 	return &f.snap.References[len(f.snap.References)-1]
 }

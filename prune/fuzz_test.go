@@ -15,8 +15,8 @@ func FuzzPlan(f *testing.F) {
 	f.Add(uint64(99), "ns-1/stream-2@sha256:0000", uint8(255))
 	f.Fuzz(func(t *testing.T, seed uint64, spec string, flags uint8) {
 		s, o := randomCase(seed)
-		s.References = append(s.References, prune.Reference{Owner: prune.Owner{Kind: "Pod", Name: "fuzz"}, Spec: spec, Active: true},
-			prune.Reference{Owner: prune.Owner{Kind: "Build", Namespace: "ns-0", Name: "fuzz"}, Kind: "ImageStreamTag", Spec: spec, Active: true})
+		s.References = append(s.References, prune.Reference{Owner: prune.Owner{Kind: "Pod", Name: "fuzz"}, Spec: spec},
+			prune.Reference{Owner: prune.Owner{Kind: "Build", Namespace: "ns-0", Name: "fuzz"}, Kind: "ImageStreamTag", Spec: spec})
 		o.OnlyManaged = flags&1 != 0
 		o.OCCompatible = flags&2 != 0
 		o.KeepReferencedImages = flags&4 != 0

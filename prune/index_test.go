@@ -107,7 +107,7 @@ func TestIndexReferenceOptions(t *testing.T) {
 		is := s.Streams[0]
 		s.References = append(s.References, prune.Reference{
 			Owner: prune.Owner{Kind: "Pod", Namespace: is.Namespace, Name: "padded"}, FieldPath: "spec.containers[0].image",
-			Spec: "r.io/" + is.Namespace + "/" + is.Name + ":" + is.Status.Tags[0].Tag + "  ", Active: seed%2 == 0, Created: imagetest.Epoch,
+			Spec: "r.io/" + is.Namespace + "/" + is.Name + ":" + is.Status.Tags[0].Tag + "  ", Inactive: seed%2 != 0, Created: imagetest.Epoch,
 		})
 		ix := prune.NewIndex(s)
 		for _, kyt := range []time.Duration{0, 24 * time.Hour, 100 * time.Hour} {
@@ -122,7 +122,7 @@ func TestIndexReferenceOptions(t *testing.T) {
 				want.References = nil
 				var invalid []string
 				for _, r := range s.References {
-					if !r.Active && !r.Created.After(threshold) { // as oc skips finished pods
+					if r.Inactive && !r.Created.After(threshold) { // as oc skips finished pods
 						continue
 					}
 					trimmed := strings.TrimSpace(r.Spec)

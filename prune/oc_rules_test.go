@@ -68,7 +68,7 @@ func TestOCRule_1_2_PendingPodsAreActive(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := []prune.Reference{{Owner: prune.Owner{Kind: "Pod", Namespace: "app", Name: "p"}, FieldPath: "spec.containers[0].image", Spec: spec, Active: tt.wantActive, Created: old}}
+			want := []prune.Reference{{Owner: prune.Owner{Kind: "Pod", Namespace: "app", Name: "p"}, FieldPath: "spec.containers[0].image", Spec: spec, Inactive: !tt.wantActive, Created: old}}
 			if diff := cmp.Diff(want, refs); diff != "" {
 				t.Errorf("DecodeWorkloads (-want +got):\n%s", diff)
 			}
@@ -93,7 +93,7 @@ func TestOCRule_1_2_EphemeralContainersAreIgnored(t *testing.T) {
 		{
 			name:       "only an ephemeral container names the tag",
 			spec:       `{"containers":[{"name":"c","image":"r.io/ns/other:1"}],"ephemeralContainers":[{"name":"debug","image":"r.io/ns/s:t"}]}`,
-			wantRefs:   []prune.Reference{{Owner: owner, FieldPath: "spec.containers[0].image", Spec: "r.io/ns/other:1", Active: true, Created: old}},
+			wantRefs:   []prune.Reference{{Owner: owner, FieldPath: "spec.containers[0].image", Spec: "r.io/ns/other:1", Created: old}},
 			wantEvents: map[string]string{"ns/s:t#0": "delete unused", "ns/s:u#0": "delete unused"},
 		},
 		{
@@ -101,8 +101,8 @@ func TestOCRule_1_2_EphemeralContainersAreIgnored(t *testing.T) {
 			spec: `{"initContainers":[{"name":"i","image":"r.io/ns/s:u"}],"containers":[{"name":"c","image":"r.io/ns/other:1"}],
 				"ephemeralContainers":[{"name":"d1","image":"r.io/ns/s:t"},{"name":"d2","image":"r.io/ns/s@` + dg("a") + `"}]}`,
 			wantRefs: []prune.Reference{
-				{Owner: owner, FieldPath: "spec.initContainers[0].image", Spec: "r.io/ns/s:u", Active: true, Created: old},
-				{Owner: owner, FieldPath: "spec.containers[0].image", Spec: "r.io/ns/other:1", Active: true, Created: old},
+				{Owner: owner, FieldPath: "spec.initContainers[0].image", Spec: "r.io/ns/s:u", Created: old},
+				{Owner: owner, FieldPath: "spec.containers[0].image", Spec: "r.io/ns/other:1", Created: old},
 			},
 			wantEvents: map[string]string{"ns/s:t#0": "delete unused", "ns/s:u#0": "keep tag-referenced"},
 		},
@@ -141,8 +141,8 @@ func TestOCRule_1_2_DecodeWorkloadsReadsOCKinds(t *testing.T) {
 	refs := func(kind, prefix string) []prune.Reference {
 		o := prune.Owner{Kind: kind, Namespace: "ns", Name: "w"}
 		return []prune.Reference{
-			{Owner: o, FieldPath: prefix + ".initContainers[0].image", Spec: "r.io/ns/init:1", Active: true, Created: old},
-			{Owner: o, FieldPath: prefix + ".containers[1].image", Spec: "r.io/ns/app@" + dg("app"), Active: true, Created: old},
+			{Owner: o, FieldPath: prefix + ".initContainers[0].image", Spec: "r.io/ns/init:1", Created: old},
+			{Owner: o, FieldPath: prefix + ".containers[1].image", Spec: "r.io/ns/app@" + dg("app"), Created: old},
 		}
 	}
 	tests := []struct {

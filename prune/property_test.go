@@ -40,7 +40,7 @@ func randomCase(seed uint64) (*prune.Snapshot, prune.Options) {
 		}
 		s.References = append(s.References, prune.Reference{
 			Owner: prune.Owner{Kind: "Pod", Namespace: is.Namespace, Name: fmt.Sprint("p", i)}, Spec: spec,
-			Active: rng.IntN(4) != 0, Created: imagetest.Epoch.Add(-time.Duration(rng.IntN(48)) * time.Hour),
+			Inactive: rng.IntN(4) == 0, Created: imagetest.Epoch.Add(-time.Duration(rng.IntN(48)) * time.Hour),
 		})
 	}
 	// Some events name images that no longer exist.

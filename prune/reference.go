@@ -44,10 +44,12 @@ type Reference struct {
 	Namespace string
 	// Spec is the pull spec or the stream tag or image name.
 	Spec string
-	// Active is false for an owner that no longer runs its images, such as
-	// a pod that succeeded or failed. An inactive reference counts only if
-	// its owner is younger than KeepYoungerThan, as oc treats finished pods.
-	Active bool
+	// Inactive is true for an owner that no longer runs its images, such
+	// as a pod that succeeded or failed. An inactive reference counts only
+	// if its owner is younger than KeepYoungerThan, as oc treats finished
+	// pods. The zero value counts whatever the owner's age: a reference
+	// built without the field protects what it names.
+	Inactive bool
 	// Created is the owner's creation time.
 	Created time.Time
 }

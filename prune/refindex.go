@@ -468,7 +468,7 @@ func (pr *parsedRefs) table(ctx context.Context, x *index) *refTable {
 				Referrer: t.referrer(&refRecord{name: t.arena.copy(r.Owner.Name), kind: t.str(r.Owner.Kind), namespace: t.str(r.Owner.Namespace), fieldPath: t.str(r.FieldPath)}),
 				Spec:     t.arena.copy(r.Spec), Error: pr.errs[i].err, Salvaged: t.arena.copy(pr.errs[i].salvaged),
 			},
-			created: stampAt(r.Created), active: r.Active,
+			created: stampAt(r.Created), active: !r.Inactive,
 		}
 	}
 	t.ids, t.arena, t.last = nil, strArena{}, [3]lastStr{}
@@ -519,7 +519,7 @@ func (t *refTable) fillRange(ctx context.Context, pr *parsedRefs, place []int32,
 			continue
 		}
 		r, rec := &pr.refs[i], &t.recs[p-1]
-		rec.name, rec.created, rec.active = t.arena.copy(r.Owner.Name), stampAt(r.Created), r.Active
+		rec.name, rec.created, rec.active = t.arena.copy(r.Owner.Name), stampAt(r.Created), !r.Inactive
 		rec.salvaged = pr.salvaged != nil && pr.salvaged[i]
 		// Most references share their owner's kind and namespace and
 		// their field path with the reference before them.

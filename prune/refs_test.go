@@ -24,7 +24,7 @@ func TestInvalidReferences(t *testing.T) {
 		f.ref("Registry.io/NS/Bad:x")              // cannot be salvaged
 		f.snap.References = append(f.snap.References, prune.Reference{
 			Owner: prune.Owner{Kind: "BuildConfig", Namespace: "ns", Name: "bc"}, FieldPath: "spec.strategy.dockerStrategy.from",
-			Kind: image.KindImageStreamTag, Spec: "no-tag", Active: true,
+			Kind: image.KindImageStreamTag, Spec: "no-tag",
 		})
 		return f, a
 	}
@@ -113,19 +113,19 @@ func TestWorkloadReferences(t *testing.T) {
 			w: prune.Workload{Kind: "Pod", Namespace: "ns", Name: "p", Created: created, Phase: "Succeeded",
 				Spec: prune.PodSpec{InitContainers: []prune.Container{{Name: "i", Image: "r.io/ns/init:1"}}, Containers: []prune.Container{{Name: "blank", Image: "  "}, {Name: "c", Image: "r.io/ns/app:1"}}}},
 			want: []prune.Reference{
-				{Owner: prune.Owner{Kind: "Pod", Namespace: "ns", Name: "p"}, FieldPath: "spec.initContainers[0].image", Spec: "r.io/ns/init:1", Created: created},
-				{Owner: prune.Owner{Kind: "Pod", Namespace: "ns", Name: "p"}, FieldPath: "spec.containers[1].image", Spec: "r.io/ns/app:1", Created: created},
+				{Owner: prune.Owner{Kind: "Pod", Namespace: "ns", Name: "p"}, FieldPath: "spec.initContainers[0].image", Spec: "r.io/ns/init:1", Inactive: true, Created: created},
+				{Owner: prune.Owner{Kind: "Pod", Namespace: "ns", Name: "p"}, FieldPath: "spec.containers[1].image", Spec: "r.io/ns/app:1", Inactive: true, Created: created},
 			},
 		},
 		{
 			name: "cronjob template path",
 			w:    prune.Workload{Kind: "CronJob", Namespace: "ns", Name: "cj", Spec: prune.PodSpec{Containers: []prune.Container{{Image: "r.io/ns/job"}}}},
-			want: []prune.Reference{{Owner: prune.Owner{Kind: "CronJob", Namespace: "ns", Name: "cj"}, FieldPath: "spec.jobTemplate.spec.template.spec.containers[0].image", Spec: "r.io/ns/job", Active: true}},
+			want: []prune.Reference{{Owner: prune.Owner{Kind: "CronJob", Namespace: "ns", Name: "cj"}, FieldPath: "spec.jobTemplate.spec.template.spec.containers[0].image", Spec: "r.io/ns/job"}},
 		},
 		{
 			name: "build config input",
 			w:    prune.Workload{Kind: "BuildConfig", Namespace: "ns", Name: "bc", BuildStrategy: "Docker", BuildFrom: &image.ObjectReference{Kind: image.KindImageStreamTag, Name: "base:1"}},
-			want: []prune.Reference{{Owner: prune.Owner{Kind: "BuildConfig", Namespace: "ns", Name: "bc"}, FieldPath: "spec.strategy.dockerStrategy.from", Kind: image.KindImageStreamTag, Spec: "base:1", Active: true}},
+			want: []prune.Reference{{Owner: prune.Owner{Kind: "BuildConfig", Namespace: "ns", Name: "bc"}, FieldPath: "spec.strategy.dockerStrategy.from", Kind: image.KindImageStreamTag, Spec: "base:1"}},
 		},
 	}
 	for _, tt := range tests {
@@ -148,9 +148,9 @@ func TestDecodeWorkloads(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []prune.Reference{
-		{Owner: prune.Owner{Kind: "Pod", Namespace: "ns", Name: "p"}, FieldPath: "spec.containers[0].image", Spec: "r.io/ns/a:1", Active: true, Created: time.Date(2025, 5, 1, 0, 0, 0, 0, time.UTC)},
-		{Owner: prune.Owner{Kind: "Deployment", Namespace: "ns", Name: "d"}, FieldPath: "spec.template.spec.initContainers[0].image", Spec: "r.io/ns/b", Active: true},
-		{Owner: prune.Owner{Kind: "Build", Namespace: "ns", Name: "b-1"}, FieldPath: "spec.strategy.sourceStrategy.from", Kind: image.KindImageStreamImage, Namespace: "base", Spec: "s@sha256:abc", Active: true},
+		{Owner: prune.Owner{Kind: "Pod", Namespace: "ns", Name: "p"}, FieldPath: "spec.containers[0].image", Spec: "r.io/ns/a:1", Created: time.Date(2025, 5, 1, 0, 0, 0, 0, time.UTC)},
+		{Owner: prune.Owner{Kind: "Deployment", Namespace: "ns", Name: "d"}, FieldPath: "spec.template.spec.initContainers[0].image", Spec: "r.io/ns/b"},
+		{Owner: prune.Owner{Kind: "Build", Namespace: "ns", Name: "b-1"}, FieldPath: "spec.strategy.sourceStrategy.from", Kind: image.KindImageStreamImage, Namespace: "base", Spec: "s@sha256:abc"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("DecodeWorkloads (-want +got):\n%s", diff)

@@ -227,14 +227,26 @@ func TestStage1Rows(t *testing.T) {
 				a, b := f.image("a"), f.image("b")
 				f.stream("ns", "s", tag{name: "x", history: []*image.Image{a}}, tag{name: "y", history: []*image.Image{b}})
 				r := f.ref("r.io/ns/s:x")
-				r.Active = false
+				r.Inactive = true
 				r = f.ref("r.io/ns/s:y")
-				r.Active, r.Created = false, now.Add(-time.Minute)
+				r.Inactive, r.Created = true, now.Add(-time.Minute)
 			},
 			opts:           func(o *prune.Options) { o.KeepTagRevisions = ptr(0) },
 			wantEvents:     map[string]string{"ns/s:x#0": "delete unused", "ns/s:y#0": "keep tag-referenced"},
 			wantLayerLinks: []string{"ns/s@a-config"}, wantManifestLinks: []string{"ns/s@a"},
 			wantBlobs: []string{"a", "a-config"}, wantRemoved: []string{"ns/s:x"},
+		},
+		{
+			// A Reference built by hand with only its spec is active, so
+			// a forgotten field cannot leave an image unprotected.
+			name: "the zero Reference counts: no Inactive, no creation time",
+			build: func(f *fx) {
+				a := f.image("a")
+				f.stream("ns", "s", tag{name: "x", history: []*image.Image{a}})
+				f.snap.References = append(f.snap.References, prune.Reference{Spec: "r.io/ns/s:x"})
+			},
+			opts:       func(o *prune.Options) { o.KeepTagRevisions = ptr(0) },
+			wantEvents: map[string]string{"ns/s:x#0": "keep tag-referenced"},
 		},
 		{
 			// oc skips a finished pod "at least as old as" the threshold
@@ -244,9 +256,9 @@ func TestStage1Rows(t *testing.T) {
 				a, b := f.image("a"), f.image("b")
 				f.stream("ns", "s", tag{name: "x", history: []*image.Image{a}}, tag{name: "y", history: []*image.Image{b}})
 				r := f.ref("r.io/ns/s:x")
-				r.Active, r.Created = false, now.Add(-prune.DefaultKeepYoungerThan)
+				r.Inactive, r.Created = true, now.Add(-prune.DefaultKeepYoungerThan)
 				r = f.ref("r.io/ns/s:y")
-				r.Active, r.Created = false, now.Add(-prune.DefaultKeepYoungerThan+time.Nanosecond)
+				r.Inactive, r.Created = true, now.Add(-prune.DefaultKeepYoungerThan+time.Nanosecond)
 			},
 			opts:           func(o *prune.Options) { o.KeepTagRevisions = ptr(0) },
 			wantEvents:     map[string]string{"ns/s:x#0": "delete unused", "ns/s:y#0": "keep tag-referenced"},
@@ -259,9 +271,9 @@ func TestStage1Rows(t *testing.T) {
 				a, b, c := f.image("a"), f.image("b"), f.image("c")
 				f.stream("app", "s", tag{name: "x", history: []*image.Image{a}}, tag{name: "y", history: []*image.Image{c, b}})
 				f.snap.References = append(f.snap.References,
-					prune.Reference{Owner: prune.Owner{Kind: "BuildConfig", Namespace: "app", Name: "bc"}, Kind: image.KindImageStreamTag, Spec: "s:x", Active: true},
-					prune.Reference{Owner: prune.Owner{Kind: "Build", Namespace: "app", Name: "b-1"}, Kind: image.KindImageStreamImage, Spec: "s@" + b.Name, Active: true},
-					prune.Reference{Owner: prune.Owner{Kind: "Build", Namespace: "other", Name: "b-2"}, Kind: image.KindImageStreamImage, Namespace: "app", Spec: "s@" + c.Name, Active: true})
+					prune.Reference{Owner: prune.Owner{Kind: "BuildConfig", Namespace: "app", Name: "bc"}, Kind: image.KindImageStreamTag, Spec: "s:x"},
+					prune.Reference{Owner: prune.Owner{Kind: "Build", Namespace: "app", Name: "b-1"}, Kind: image.KindImageStreamImage, Spec: "s@" + b.Name},
+					prune.Reference{Owner: prune.Owner{Kind: "Build", Namespace: "other", Name: "b-2"}, Kind: image.KindImageStreamImage, Namespace: "app", Spec: "s@" + c.Name})
 			},
 			opts:       func(o *prune.Options) { o.KeepTagRevisions = ptr(0) },
 			wantEvents: map[string]string{"app/s:x#0": "keep tag-referenced", "app/s:y#0": "keep digest-referenced", "app/s:y#1": "keep digest-referenced"},

@@ -107,7 +107,7 @@ func TestServiceEndToEnd(t *testing.T) {
 			tg := prune.ServiceTargets(svc, &recordingRegistry{links: map[string]bool{}, blobs: map[string]bool{}})
 			refs := []prune.Reference{{
 				Owner: prune.Owner{Kind: "Pod", Namespace: "shop", Name: "web-1"}, FieldPath: "spec.containers[0].image",
-				Spec: "image-registry.svc:5000/shop/web@" + w2.Name, Active: true, Created: clock,
+				Spec: "image-registry.svc:5000/shop/web@" + w2.Name, Created: clock,
 			}}
 			snap, err := prune.ReadSnapshot(ctx, tg.Lister, refs)
 			if err != nil {

@@ -55,7 +55,7 @@ func (w *Workload) References() []Reference {
 		out = append(out, Reference{
 			Owner: owner, FieldPath: "spec.strategy." + lowerFirst(w.BuildStrategy) + "Strategy.from",
 			Kind: w.BuildFrom.Kind, Namespace: w.BuildFrom.Namespace, Spec: w.BuildFrom.Name,
-			Active: active, Created: w.Created,
+			Inactive: !active, Created: w.Created,
 		})
 	}
 	prefix := podSpecPath(w.Kind)
@@ -66,7 +66,7 @@ func (w *Workload) References() []Reference {
 			}
 			out = append(out, Reference{
 				Owner: owner, FieldPath: fmt.Sprintf("%s.%s[%d].image", prefix, field, i),
-				Spec: c.Image, Active: active, Created: w.Created,
+				Spec: c.Image, Inactive: !active, Created: w.Created,
 			})
 		}
 	}
