@@ -160,6 +160,43 @@ func TestDecodeWorkloads(t *testing.T) {
 	}
 }
 
+// TestDecodeWorkloadsTypedLists reads lists as the API server returns
+// them (GET /api/v1/pods): a typed list whose items name no kind. Read as
+// kindless objects, they would be skipped, and the images their pods run
+// pruned.
+func TestDecodeWorkloadsTypedLists(t *testing.T) {
+	pod := func(kind string) string {
+		return `{` + kind + `"metadata":{"namespace":"ns","name":"p"},"spec":{"containers":[{"name":"c","image":"r.io/ns/a:1"}]},"status":{"phase":"Running"}}`
+	}
+	podRef := prune.Reference{Owner: prune.Owner{Kind: "Pod", Namespace: "ns", Name: "p"}, FieldPath: "spec.containers[0].image", Spec: "r.io/ns/a:1"}
+	tests := []struct {
+		name string
+		data string
+		want []prune.Reference
+	}{
+		{name: "PodList items take the list's kind", data: `{"apiVersion":"v1","kind":"PodList","items":[` + pod("") + `]}`, want: []prune.Reference{podRef}},
+		{
+			name: "DeploymentList items take the list's kind",
+			data: `{"apiVersion":"apps/v1","kind":"DeploymentList","items":[{"metadata":{"namespace":"ns","name":"d"},"spec":{"template":{"spec":{"containers":[{"image":"r.io/ns/b"}]}}}}]}`,
+			want: []prune.Reference{{Owner: prune.Owner{Kind: "Deployment", Namespace: "ns", Name: "d"}, FieldPath: "spec.template.spec.containers[0].image", Spec: "r.io/ns/b"}},
+		},
+		{name: "an item's own kind wins", data: `{"kind":"DeploymentList","items":[` + pod(`"kind":"Pod",`) + `]}`, want: []prune.Reference{podRef}},
+		{name: "a List's kindless item names no workload", data: `{"kind":"List","items":[` + pod("") + `]}`},
+		{name: "a list of other objects", data: `{"kind":"ConfigMapList","items":[{"metadata":{"name":"cm"}}]}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := prune.DecodeWorkloads([]byte(tt.data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("DecodeWorkloads (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
 func TestStatsString(t *testing.T) {
 	tests := []struct {
 		name  string

@@ -124,16 +124,27 @@ type buildStrategy struct {
 
 // DecodeWorkloads reads Kubernetes objects as `oc get … -o json` prints
 // them — one object or a List — and returns the references of every
-// workload among them. Objects of other kinds are skipped.
+// workload among them. Objects of other kinds are skipped. The items of
+// a typed list, such as the PodList the API server returns, carry no
+// kind of their own: they take the list's.
 func DecodeWorkloads(data []byte) ([]Reference, error) {
+	return decodeWorkloads(data, "")
+}
+
+// decodeWorkloads is DecodeWorkloads with the kind of an object that
+// names none.
+func decodeWorkloads(data []byte, kind string) ([]Reference, error) {
 	var o object
 	if err := json.Unmarshal(data, &o); err != nil {
 		return nil, fmt.Errorf("prune: decoding workloads: %w", err)
 	}
-	if strings.HasSuffix(o.Kind, "List") {
+	if o.Kind == "" {
+		o.Kind = kind
+	}
+	if itemKind, ok := strings.CutSuffix(o.Kind, "List"); ok {
 		var out []Reference
 		for i, raw := range o.Items {
-			refs, err := DecodeWorkloads(raw)
+			refs, err := decodeWorkloads(raw, itemKind)
 			if err != nil {
 				return nil, fmt.Errorf("items[%d]: %w", i, err)
 			}
