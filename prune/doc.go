@@ -58,11 +58,13 @@
 //
 // Stage 2, unless a namespace is given (§1.4): an image is kept when a
 // remaining event names it, when it is a child of a manifest list a
-// remaining event names (§1.6), when it lacks the managed annotation and
-// OnlyManaged is set, or when it is young (not in size mode); otherwise
-// it is deleted, and so are its blobs (§1.5: layers, the config of schema
-// 2 and OCI images, and the manifest) once no kept image uses them. By
-// default the children of every kept list are kept too (§6.9).
+// remaining event names (§1.6) or of a list such a list has as a child
+// (oc reaches those or not as its map iteration goes; the plan always
+// does), when it lacks the managed annotation and OnlyManaged is set,
+// or when it is young (not in size mode); otherwise it is deleted, and
+// so are its blobs (§1.5: layers, the config of schema 2 and OCI images,
+// and the manifest) once no kept image uses them. By default the
+// children of every kept list are kept too (§6.9).
 //
 // Options follow oc's flags, defaults and validation (§2.1):
 // keep-tag-revisions 3, keep-younger-than 60m, size mode exclusive with

@@ -96,6 +96,16 @@ func TestExecuteRechecksAsPlanned(t *testing.T) {
 			opts: prune.Options{Now: now, OCCompatible: true},
 		},
 		{
+			// The plan keeps the children of a tagged list's child list
+			// (stage2.go), as the re-check does.
+			name: "a tagged nested list keeps its grandchild; an old revision goes",
+			build: func(f *fx) {
+				outer := f.list("outer", f.list("inner", f.image("gc", "lg")))
+				f.stream("ns", "s", tag{name: "t", history: []*image.Image{outer, f.image("a", "la")}})
+			},
+			opts: prune.Options{Now: now, OCCompatible: true, KeepTagRevisions: ptr(1)},
+		},
+		{
 			// A finished pod older than keep-younger-than is ignored (§1.2).
 			name: "an old finished pod's digest reference does not count",
 			build: olderRevision(func(a string) prune.Reference {

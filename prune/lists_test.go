@@ -24,6 +24,17 @@ func TestManifestLists(t *testing.T) {
 			wantImages: map[string]string{"idx": "keep tagged", "c1": "keep list-child", "c2": "keep list-child"},
 		},
 		{
+			// oc adds children to the map it ranges over, so whether it
+			// reaches a grandchild is up to map iteration (stage2.go).
+			name: "OCCompatible: the children of a tagged list's child list are kept too",
+			build: func(f *fx) {
+				inner := f.list("inner", f.image("gc", "lg"))
+				f.stream("ns", "s", tag{name: "t", history: []*image.Image{f.list("outer", inner)}})
+			},
+			opts:       func(o *prune.Options) { o.OCCompatible = true },
+			wantImages: map[string]string{"outer": "keep tagged", "inner": "keep list-child", "gc": "keep list-child"},
+		},
+		{
 			name: "children of an untagged list are not protected",
 			build: func(f *fx) {
 				f.list("idx", f.image("c1", "l1"))

@@ -30,17 +30,33 @@ func (pl *planner) pruneImages(ctx context.Context) {
 	}
 
 	// oc's usedImages: every image a remaining event names, then the
-	// children of those that are lists (f5d8dce). Children of a list that
-	// is itself only a child are not added: oc adds children while
-	// ranging over a map, and nested lists do not occur.
+	// children of those that are lists (f5d8dce). oc adds the children to
+	// the map it is ranging over, so whether it visits a child list and
+	// adds its children in turn is up to Go's map iteration. The plan
+	// does, the outcome that keeps a nested list whole, and the one
+	// Execute's re-check reproduces.
 	lists := make(map[int32][]string)
+	var work []int32
+	var queued []bool
 	for i := range x.images {
-		if !pl.named(i) {
-			continue
+		if pl.named(i) && len(x.images[i].children) > 0 {
+			if queued == nil {
+				queued = make([]bool, len(x.images))
+			}
+			queued[i] = true
+			work = append(work, int32(i))
 		}
-		for _, c := range x.images[i].children {
+	}
+	for len(work) > 0 {
+		l := work[0]
+		work = work[1:]
+		for _, c := range x.images[l].children {
 			if len(lists[c]) < p.maxReferrers {
-				lists[c] = append(lists[c], x.name(int32(i)))
+				lists[c] = append(lists[c], x.name(l))
+			}
+			if len(x.images[c].children) > 0 && !queued[c] {
+				queued[c] = true
+				work = append(work, c)
 			}
 		}
 	}
