@@ -435,7 +435,10 @@ func (b *IndexBuilder) addImage(img *image.Image, name int32, k int) int {
 		manifest: name,
 		created:  img.CreationTimestamp,
 		size:     img.DockerImageMetadata.Size,
-		managed:  img.Annotations[image.ManagedByOpenShiftAnnotation] == "true",
+		// The raw manifest and config, when the Image keeps them, are
+		// their blobs' bytes: their lengths are the blobs' sizes.
+		manifestSize: int64(len(img.DockerImageManifest)),
+		managed:      img.Annotations[image.ManagedByOpenShiftAnnotation] == "true",
 	}
 	// A malformed image is reported and kept (PRUNE.md §6.6); oc aborts
 	// the whole run on one. Its valid blobs are still counted, so they
@@ -458,7 +461,7 @@ func (b *IndexBuilder) addImage(img *image.Image, name int32, k int) int {
 	}
 	if hasConfig(img) {
 		id := img.DockerImageMetadata.ID
-		blob(id, 0, func() string { return fmt.Sprintf("dockerImageMetadata.Id %q is not a digest", id) })
+		blob(id, int64(len(img.DockerImageConfig)), func() string { return fmt.Sprintf("dockerImageMetadata.Id %q is not a digest", id) })
 	}
 	r.blobEnd = int32(b.recBlobs.len())
 	r.manStart = int32(b.recMans.len())
@@ -676,6 +679,7 @@ func (b *IndexBuilder) buildImages(ctx context.Context, x *index) {
 			id := *b.recBlobs.at(int(j))
 			x.sizes[id] = max(x.sizes[id], *b.recSizes.at(int(j)))
 		}
+		x.sizes[r.manifest] = max(x.sizes[r.manifest], r.manifestSize)
 		manStart, manEnd := r.manStart, r.manEnd // in order, info is r, rewritten below
 		info.manStart = int32(len(x.manifests))
 		for j := manStart; j < manEnd; j++ {

@@ -239,7 +239,7 @@ type ImageDecision struct {
 }
 
 // Blob is a registry blob and its size in bytes, when an image records it
-// (0 for configs, whose size Image objects do not keep).
+// (see Stats.BytesFreed), else 0.
 type Blob struct {
 	Digest string `json:"digest"`
 	Size   int64  `json:"size"`

@@ -34,6 +34,7 @@ type imageInfo struct {
 	bad              string  // why the image is malformed, or ""
 	created          image.Time
 	size             int64 // dockerImageMetadata.Size
+	manifestSize     int64 // the length of dockerImageManifest, 0 when not kept
 	managed          bool  // annotated openshift.io/image.managed=true
 }
 

@@ -16,7 +16,10 @@ type Stats struct {
 	DeletedManifestLinks       int `json:"deletedManifestLinks"`
 	DeletedBlobs               int `json:"deletedBlobs"`
 	// BytesFreed sums the sizes of the deleted blobs, each counted once.
-	// Config blobs count 0: Image objects do not record their size.
+	// A config or manifest blob counts the length of the raw config or
+	// manifest its Image keeps (a list's entry gives a manifest's size
+	// too), or 0 when none does: Image objects record no other size of
+	// theirs.
 	BytesFreed int64 `json:"bytesFreed"`
 }
 
