@@ -3,6 +3,7 @@ package prune
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -26,7 +27,8 @@ import (
 // deletion (a redirect turns DELETE into GET, for one); Execute keeps
 // what depends on it, and the next run's DELETE finds 404.
 type Registry struct {
-	// BaseURL is the registry's URL, such as "https://registry:5000".
+	// BaseURL is the registry's URL, such as "https://registry:5000"; a
+	// host without a scheme, such as "registry:5000", means https.
 	BaseURL string
 	// Client sends the requests; nil means http.DefaultClient. Put
 	// authentication in its Transport.
@@ -84,10 +86,27 @@ func (e *RegistryError) Error() string {
 // registry cannot make the pruner buffer an unbounded body.
 const maxErrorBody = 64 << 10
 
-func (r *Registry) delete(ctx context.Context, path string) error {
-	base, err := url.Parse(strings.TrimSuffix(r.BaseURL, "/"))
+// base parses BaseURL. One without a scheme, "registry:5000" as oc's
+// --registry-url takes it, is https: plain HTTP is only ever asked for.
+func (r *Registry) base() (*url.URL, error) {
+	raw := r.BaseURL
+	if !strings.Contains(raw, "://") {
+		raw = "https://" + raw
+	}
+	u, err := url.Parse(raw)
+	if err == nil && u.Host == "" {
+		err = errors.New("no host")
+	}
 	if err != nil {
-		return fmt.Errorf("prune: registry URL %q: %w", r.BaseURL, err)
+		return nil, fmt.Errorf("prune: registry URL %q: %w", r.BaseURL, err)
+	}
+	return u, nil
+}
+
+func (r *Registry) delete(ctx context.Context, path string) error {
+	base, err := r.base()
+	if err != nil {
+		return err
 	}
 	u := base.JoinPath(path).String()
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u, nil)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -152,5 +153,45 @@ func TestRegistryRedirect(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"DELETE /v2/ns/s/manifests/sha256:abc", "GET /moved"}, methods); diff != "" {
 		t.Errorf("requests (-want +got):\n%s", diff)
+	}
+}
+
+// TestRegistryBaseURL: a registry given as oc's --registry-url takes it,
+// a host without a scheme, is reached over https; a URL with no host is
+// a clear error, not a request.
+func TestRegistryBaseURL(t *testing.T) {
+	var got []string
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = append(got, r.Method+" "+r.URL.Path)
+		w.WriteHeader(http.StatusAccepted)
+	}))
+	defer srv.Close()
+	host := strings.TrimPrefix(srv.URL, "https://")
+	tests := []struct {
+		name, base, wantPath, wantErr string
+	}{
+		{name: "host and port without a scheme", base: host, wantPath: "/v2/ns/s/blobs/sha256:abc"},
+		{name: "with a path prefix and a slash", base: srv.URL + "/mirror/", wantPath: "/mirror/v2/ns/s/blobs/sha256:abc"},
+		{name: "empty", base: "", wantErr: `prune: registry URL "": no host`},
+		{name: "a scheme and no host", base: "https://", wantErr: `prune: registry URL "https://": no host`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got = nil
+			reg := &prune.Registry{BaseURL: tt.base, Client: srv.Client()}
+			err := reg.DeleteLayerLink(context.Background(), "ns/s", "sha256:abc")
+			if tt.wantErr != "" {
+				if err == nil || err.Error() != tt.wantErr || len(got) != 0 {
+					t.Fatalf("DeleteLayerLink() = %v after requests %q, want the error %q and no request", err, got, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff([]string{"DELETE " + tt.wantPath}, got); diff != "" {
+				t.Errorf("requests (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
