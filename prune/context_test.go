@@ -53,7 +53,7 @@ type ctxInput struct {
 	s       *prune.Snapshot
 	o       prune.Options
 	ix      *prune.Index          // NewIndex(s), for Index.PlanContext
-	d       *prune.Decisions      // Plan(s, o), for PlanSweepContext
+	after   *prune.Snapshot       // s once Plan(s, o) is carried out, for PlanSweepContext
 	listing *prune.StorageListing // for PlanSweepContext
 	so      prune.SweepOptions
 }
@@ -64,7 +64,7 @@ func newCtxInput(t *testing.T, s *prune.Snapshot, o prune.Options) *ctxInput {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &ctxInput{s: s, o: o, ix: prune.NewIndex(s), d: d, listing: listingOf(s, o.Now), so: prune.SweepOptions{Now: o.Now, MinAge: time.Hour}}
+	return &ctxInput{s: s, o: o, ix: prune.NewIndex(s), after: afterPlan(s, d), listing: listingOf(s, o.Now), so: prune.SweepOptions{Now: o.Now, MinAge: time.Hour}}
 }
 
 // ctxFunc is one of the functions under test, with its context-free
@@ -110,10 +110,10 @@ var ctxFuncs = []ctxFunc{
 	{
 		name: "PlanSweepContext",
 		call: func(ctx context.Context, in *ctxInput) ([]byte, error) {
-			sw, err := prune.PlanSweepContext(ctx, in.s, in.d, in.listing, in.so)
+			sw, err := prune.PlanSweepContext(ctx, in.after, in.listing, in.so)
 			return jsonOrNil(sw, err)
 		},
-		want: func(in *ctxInput) ([]byte, error) { return jsonOrNil(prune.PlanSweep(in.s, in.d, in.listing, in.so)) },
+		want: func(in *ctxInput) ([]byte, error) { return jsonOrNil(prune.PlanSweep(in.after, in.listing, in.so)) },
 	},
 }
 

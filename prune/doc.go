@@ -161,9 +161,11 @@
 // what changed since planning.
 //
 // [PlanSweep] and [ExecuteSweep] are the registry-side sweep (§6.15): from
-// a storage listing they find orphaned repositories, manifest links (list
-// aware), layer links and blobs, keeping anything younger than a minimum
-// age.
+// a storage listing and a snapshot read after Execute they find orphaned
+// repositories, manifest links (list aware), layer links and blobs,
+// keeping anything younger than a minimum age. The sweep reads what
+// remains, not what a plan keeps: Execute keeps more than its plan when
+// a stream changed or a deletion failed.
 //
 // # Scale
 //
@@ -191,6 +193,8 @@
 // # Not (yet) done
 //
 // A push that lands between Execute's last re-check and the deletion it
-// races is not seen (§6.8); only a registry that refuses pushes while
-// pruning closes that window.
+// races is not seen (§6.8), nor, by a sweep, a push that only tags a
+// manifest its repository links already, after the sweep's snapshot was
+// read; only a registry that refuses pushes while pruning closes those
+// windows.
 package prune

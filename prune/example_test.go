@@ -199,7 +199,7 @@ func ExamplePlanSweep() {
 			{Digest: "sha256:" + strings.Repeat("c", 64), Size: 2000, Modified: now.Add(-time.Minute)},
 		},
 	}
-	sw, err := prune.PlanSweep(snap, nil, listing, prune.SweepOptions{Now: now, MinAge: time.Hour})
+	sw, err := prune.PlanSweep(snap, listing, prune.SweepOptions{Now: now, MinAge: time.Hour})
 	if err != nil {
 		fmt.Println(err)
 		return

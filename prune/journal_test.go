@@ -280,11 +280,7 @@ func TestExecuteSweepJournal(t *testing.T) {
 	for _, o := range []string{"o1", "o2", "o3"} {
 		w.links["gone/repo@"+dg(o)], w.blobs[dg(o)] = true, true
 	}
-	d, err := prune.Plan(&f.snap, prune.Options{Now: now, SkipRegistry: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sw, err := prune.PlanSweep(&f.snap, d, storageOf(w, old), prune.SweepOptions{Now: now})
+	sw, err := prune.PlanSweep(&f.snap, storageOf(w, old), prune.SweepOptions{Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}

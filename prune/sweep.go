@@ -17,7 +17,8 @@ import (
 // what is in use and finds orphaned repositories, manifest links, layer
 // links and blobs. Unlike the hard prune it knows manifest lists, removes
 // layer links (a TODO there) and keeps anything younger than a minimum
-// age (the other TODO), so it need not run with the registry read-only.
+// age (the other TODO), so that pushes during a sweep are spared, but for
+// one case PlanSweep describes.
 
 // StorageListing is what a registry's storage holds, as a storage walk
 // (not the HTTP API) finds it.
@@ -85,31 +86,40 @@ type Sweep struct {
 // ErrSweepOptions is returned by PlanSweep for invalid options.
 var ErrSweepOptions = errors.New("invalid sweep options")
 
-// PlanSweep finds what the registry's storage holds and nothing uses. In
-// use is what remains after the plan d is carried out: the events it
-// keeps and the images it keeps; with a nil d, everything in s. Then:
+// PlanSweep finds what the registry's storage holds and nothing in s
+// uses. s is what remains in use: read it after Execute has carried a
+// plan out (ReadSnapshot), not the snapshot the plan was made from.
+// What a plan keeps is no guide: Execute keeps more than its plan when a
+// stream changed or a deletion failed. Then:
 //
 //   - a repository that is not "namespace/name" of a stream in s is
 //     orphaned, and all its links go;
-//   - a manifest link stays while a remaining event of that stream names
-//     the digest or a manifest list it names has it as a child;
-//   - a layer link stays while such an image (list children included)
-//     uses the blob as a layer or config;
-//   - a blob stays while a kept image uses it (manifest, config or
+//   - a manifest link stays while an event of that stream names the
+//     digest, or a manifest list it names has it as a child, or a child
+//     list has, whether or not the snapshot has the manifest's Image;
+//   - a layer link stays while such an image uses the blob as a layer or
+//     config;
+//   - a blob stays while an image of s uses it (manifest, config or
 //     layer) or a link that stays points at it;
 //
-// and nothing written less than opts.MinAge ago goes. It is pure.
+// and nothing written less than opts.MinAge ago goes, nor any layer link
+// of a repository with such a manifest link: a push that finds a layer
+// already linked in the repository writes no new link, so the layers of
+// a manifest pushed after s was read may have only old links. A push
+// that only tags a manifest the repository already links, after s was
+// read, is not seen; only a registry that refuses pushes meanwhile
+// closes that window. PlanSweep is pure.
 //
 // PlanSweep is PlanSweepContext with context.Background().
-func PlanSweep(s *Snapshot, d *Decisions, listing *StorageListing, opts SweepOptions) (*Sweep, error) {
-	return PlanSweepContext(context.Background(), s, d, listing, opts)
+func PlanSweep(s *Snapshot, listing *StorageListing, opts SweepOptions) (*Sweep, error) {
+	return PlanSweepContext(context.Background(), s, listing, opts)
 }
 
 // PlanSweepContext is PlanSweep that stops early when ctx ends (PRUNE.md
 // §6.14): a registry's listing can hold millions of links and blobs. It
 // checks ctx between chunks of its loops and then returns nil and
 // ctx.Err(). Invalid options are reported first, whatever ctx.
-func PlanSweepContext(ctx context.Context, s *Snapshot, d *Decisions, listing *StorageListing, opts SweepOptions) (*Sweep, error) {
+func PlanSweepContext(ctx context.Context, s *Snapshot, listing *StorageListing, opts SweepOptions) (*Sweep, error) {
 	if opts.Now.IsZero() || opts.MinAge < 0 {
 		return nil, fmt.Errorf("%w: Now must be set and MinAge not negative", ErrSweepOptions)
 	}
@@ -131,40 +141,25 @@ func PlanSweepContext(ctx context.Context, s *Snapshot, d *Decisions, listing *S
 			images[img.Name] = img
 		}
 	}
-	kept := func(name string) bool { return images[name] != nil }
-	if d != nil {
-		keptSet := map[string]bool{}
-		for i, id := range d.Images {
-			if stopped(ctx, i, sweepChunk) {
-				return nil, ctx.Err()
-			}
-			if id.Action == Keep {
-				keptSet[id.Name] = true
-			}
-		}
-		kept = func(name string) bool { return keptSet[name] && images[name] != nil }
-	}
 
-	// Per repository, the manifests and blobs its remaining events need.
+	// Per repository, the manifests and blobs its events need.
 	type needs struct{ manifests, blobs map[string]bool }
 	repos := map[string]*needs{}
-	need := func(repo, name string) {
-		n := repos[repo]
+	var need func(n *needs, name string)
+	need = func(n *needs, name string) {
+		if n.manifests[name] {
+			return // and so are its blobs and children
+		}
+		n.manifests[name] = true
 		img := images[name]
 		if img == nil {
 			return
 		}
-		n.manifests[name] = true
 		for _, b := range blobsOfImage(img)[1:] {
 			n.blobs[b] = true
 		}
 		for _, c := range img.DockerImageManifests {
-			if child := images[c.Digest]; child != nil {
-				n.manifests[c.Digest] = true
-				for _, b := range blobsOfImage(child)[1:] {
-					n.blobs[b] = true
-				}
-			}
+			need(n, c.Digest)
 		}
 	}
 	for i, is := range s.Streams {
@@ -174,31 +169,11 @@ func PlanSweepContext(ctx context.Context, s *Snapshot, d *Decisions, listing *S
 		if is == nil {
 			continue
 		}
-		repo := is.Namespace + "/" + is.Name
-		repos[repo] = &needs{map[string]bool{}, map[string]bool{}}
+		n := &needs{map[string]bool{}, map[string]bool{}}
+		repos[is.Namespace+"/"+is.Name] = n
 		for _, list := range is.Status.Tags {
 			for _, ev := range list.Items {
-				if d == nil {
-					need(repo, ev.Image)
-				}
-			}
-		}
-	}
-	if d != nil {
-		for i, sd := range d.Streams {
-			if stopped(ctx, i, streamChunk) {
-				return nil, ctx.Err()
-			}
-			repo := sd.Repository()
-			if repos[repo] == nil {
-				continue
-			}
-			for _, td := range sd.Tags {
-				for _, ev := range td.Events {
-					if ev.Action == Keep {
-						need(repo, ev.Image)
-					}
-				}
+				need(n, ev.Image)
 			}
 		}
 	}
@@ -212,13 +187,14 @@ func PlanSweepContext(ctx context.Context, s *Snapshot, d *Decisions, listing *S
 		}
 		n := repos[r.Name]
 		orphan := n == nil
+		pushed := slices.ContainsFunc(r.ManifestLinks, func(l StoredLink) bool { return young(l.Modified) })
 		anyYoung := false
-		sweepLinks := func(links []StoredLink, needed func(string) bool, out *[]Link) {
+		sweepLinks := func(links []StoredLink, needed func(string) bool, recent bool, out *[]Link) {
 			for _, l := range links {
 				switch {
 				case !orphan && needed(l.Digest):
 					linked[l.Digest] = true
-				case young(l.Modified):
+				case recent || young(l.Modified):
 					sw.KeptYoung++
 					anyYoung = true
 					linked[l.Digest] = true
@@ -227,20 +203,18 @@ func PlanSweepContext(ctx context.Context, s *Snapshot, d *Decisions, listing *S
 				}
 			}
 		}
-		sweepLinks(r.ManifestLinks, func(dg string) bool { return n.manifests[dg] }, &sw.ManifestLinks)
-		sweepLinks(r.LayerLinks, func(dg string) bool { return n.blobs[dg] }, &sw.LayerLinks)
+		sweepLinks(r.ManifestLinks, func(dg string) bool { return n.manifests[dg] }, false, &sw.ManifestLinks)
+		sweepLinks(r.LayerLinks, func(dg string) bool { return n.blobs[dg] }, pushed, &sw.LayerLinks)
 		if orphan && !anyYoung {
 			sw.Repositories = append(sw.Repositories, r.Name)
 		}
 	}
 	inUse := map[string]bool{}
-	seen := 0
-	for name, img := range images {
-		if stopped(ctx, seen, sweepChunk) {
+	for i, img := range s.Images {
+		if stopped(ctx, i, sweepChunk) {
 			return nil, ctx.Err()
 		}
-		seen++
-		if kept(name) {
+		if img != nil {
 			for _, b := range blobsOfImage(img) {
 				inUse[b] = true
 			}

@@ -43,6 +43,50 @@ func storageOf(w *world, t time.Time) *prune.StorageListing {
 	return l
 }
 
+// afterPlan is s once d is carried out, as ReadSnapshot would read it:
+// the events and images d deletes are gone, and so are the tags d
+// empties. s is not changed.
+func afterPlan(s *prune.Snapshot, d *prune.Decisions) *prune.Snapshot {
+	byRepo := map[string]*prune.StreamDecision{}
+	for i := range d.Streams {
+		byRepo[d.Streams[i].Repository()] = &d.Streams[i]
+	}
+	out := &prune.Snapshot{References: s.References}
+	for _, is := range s.Streams {
+		sd := byRepo[is.Namespace+"/"+is.Name]
+		if sd == nil || sd.Deleted == 0 {
+			out.Streams = append(out.Streams, is)
+			continue
+		}
+		cp := *is
+		cp.Status.Tags = nil
+		for _, list := range is.Status.Tags {
+			i := slices.IndexFunc(sd.Tags, func(td prune.TagDecision) bool { return td.Tag == list.Tag })
+			kept := list
+			kept.Items = nil
+			for r, ev := range list.Items {
+				if i < 0 || sd.Tags[i].Events[r].Action == prune.Keep {
+					kept.Items = append(kept.Items, ev)
+				}
+			}
+			if len(kept.Items) > 0 {
+				cp.Status.Tags = append(cp.Status.Tags, kept)
+			}
+		}
+		out.Streams = append(out.Streams, &cp)
+	}
+	deleted := map[string]bool{}
+	for _, id := range d.Images {
+		deleted[id.Name] = id.Action == prune.Delete
+	}
+	for _, img := range s.Images {
+		if !deleted[img.Name] {
+			out.Images = append(out.Images, img)
+		}
+	}
+	return out
+}
+
 func splitLink(key string) (repo, dgst string) {
 	i := len(key) - 71 - 1 // "@sha256:…"
 	return key[:i], key[i+1:]
@@ -120,7 +164,7 @@ func TestPlanSweep(t *testing.T) {
 			written: old,
 		},
 		{
-			name: "young links, blobs and their repository stay (MinAge)",
+			name: "young links, blobs and their repository stay (MinAge), with its layer links",
 			build: func(f *fx) {
 				f.stream("ns", "s", tag{name: "t", history: []*image.Image{f.image("a", "la")}})
 			},
@@ -135,8 +179,62 @@ func TestPlanSweep(t *testing.T) {
 			minAge:  time.Hour,
 			written: old,
 			want: sweepOut{
-				LayerLinks: []string{"new/repo@old-layer"}, Blobs: []string{"junk", "old-layer"}, KeptYoung: 2,
+				Blobs: []string{"junk"}, KeptYoung: 3, // the old layer link of a repository just pushed to stays
 			},
+		},
+		{
+			// A push finds the layer linked already and writes no link:
+			// the new manifest's young link keeps the repository's old
+			// layer links, and so their blobs.
+			name: "a manifest pushed after the snapshot keeps the old layer links it may reuse",
+			build: func(f *fx) {
+				f.stream("ns", "s", tag{name: "t", history: []*image.Image{f.image("k", "lk"), f.image("a", "base")}})
+			},
+			extra: func(f *fx, l *prune.StorageListing) {
+				r := &l.Repositories[0]
+				r.ManifestLinks = append(r.ManifestLinks, prune.StoredLink{Digest: dg("y"), Modified: now.Add(-30 * time.Minute)})
+				l.Blobs = append(l.Blobs, prune.StoredBlob{Digest: dg("y"), Modified: now.Add(-30 * time.Minute)})
+				f.labels[dg("y")] = "y"
+			},
+			minAge:  time.Hour,
+			written: old,
+			want:    sweepOut{ManifestLinks: []string{"ns/s@a"}, Blobs: []string{"a"}, KeptYoung: 3},
+		},
+		{
+			name: "a tagged list keeps the link and blob of a child with no Image object",
+			build: func(f *fx) {
+				f.stream("ns", "s", tag{name: "t", history: []*image.Image{f.list("idx", f.image("c1", "l1"), f.missing("ghost"))}})
+			},
+			extra: func(f *fx, l *prune.StorageListing) {
+				r := &l.Repositories[0]
+				r.ManifestLinks = append(r.ManifestLinks, prune.StoredLink{Digest: dg("ghost")})
+				l.Blobs = append(l.Blobs, prune.StoredBlob{Digest: dg("ghost")})
+			},
+			written: old,
+		},
+		{
+			name: "a kept event naming no Image keeps its manifest link and blob",
+			build: func(f *fx) {
+				f.stream("ns", "s", tag{name: "t", history: []*image.Image{f.missing("gone")}, created: []time.Time{now.Add(-time.Minute)}})
+			},
+			extra: func(f *fx, l *prune.StorageListing) {
+				l.Repositories = append(l.Repositories, prune.StoredRepository{Name: "ns/s", ManifestLinks: []prune.StoredLink{{Digest: dg("gone")}}})
+				l.Blobs = append(l.Blobs, prune.StoredBlob{Digest: dg("gone")})
+			},
+			written: old,
+		},
+		{
+			name: "a tagged list's child list keeps its children's links",
+			build: func(f *fx) {
+				inner := f.list("inner", f.image("g", "lg"))
+				f.stream("ns", "s", tag{name: "t", history: []*image.Image{f.list("outer", inner)}})
+			},
+			extra: func(f *fx, l *prune.StorageListing) {
+				r := &l.Repositories[0]
+				r.ManifestLinks = append(r.ManifestLinks, prune.StoredLink{Digest: dg("inner")}, prune.StoredLink{Digest: dg("g")})
+				r.LayerLinks = append(r.LayerLinks, prune.StoredLink{Digest: dg("lg")}, prune.StoredLink{Digest: dg("g-config")})
+			},
+			written: old,
 		},
 	}
 	for _, tt := range tests {
@@ -148,14 +246,17 @@ func TestPlanSweep(t *testing.T) {
 			if tt.extra != nil {
 				tt.extra(f, listing)
 			}
-			var d *prune.Decisions
+			// What remains in use once a plan has pruned the events and
+			// images of an API-only run, whose links the sweep finds.
+			remains := &f.snap
 			if !tt.noPlan {
-				var err error
-				if d, err = prune.Plan(&f.snap, prune.Options{Now: now, KeepTagRevisions: ptr(1)}); err != nil {
+				d, err := prune.Plan(&f.snap, prune.Options{Now: now, KeepTagRevisions: ptr(1), SkipRegistry: true})
+				if err != nil {
 					t.Fatal(err)
 				}
+				remains = afterPlan(&f.snap, d)
 			}
-			sw, err := prune.PlanSweep(&f.snap, d, listing, prune.SweepOptions{Now: now, MinAge: tt.minAge})
+			sw, err := prune.PlanSweep(remains, listing, prune.SweepOptions{Now: now, MinAge: tt.minAge})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -196,7 +297,11 @@ func TestExecuteSweep(t *testing.T) {
 	if _, err := prune.Execute(context.Background(), d, w.targets(), prune.ExecuteOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	sw, err := prune.PlanSweep(&f.snap, d, storageOf(w, old), prune.SweepOptions{Now: now, MinAge: time.Hour})
+	after, err := prune.ReadSnapshot(context.Background(), w, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sw, err := prune.PlanSweep(after, storageOf(w, old), prune.SweepOptions{Now: now, MinAge: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -221,7 +326,7 @@ func TestExecuteSweep(t *testing.T) {
 	if diff := cmp.Diff(wantBlobs, got.Blobs); diff != "" {
 		t.Errorf("blobs (-want +got):\n%s", diff)
 	}
-	again, err := prune.PlanSweep(&f.snap, d, storageOf(w, old), prune.SweepOptions{Now: now})
+	again, err := prune.PlanSweep(after, storageOf(w, old), prune.SweepOptions{Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -232,12 +337,47 @@ func TestExecuteSweep(t *testing.T) {
 	w2 := newWorld(&f.snap)
 	w2.links["gone/repo@"+dg("orphan")], w2.blobs[dg("orphan")] = true, true
 	w2.failAt = 1
-	sw2, _ := prune.PlanSweep(&f.snap, d, storageOf(w2, old), prune.SweepOptions{Now: now})
+	sw2, _ := prune.PlanSweep(after, storageOf(w2, old), prune.SweepOptions{Now: now})
 	if _, err := prune.ExecuteSweep(context.Background(), sw2, w2, prune.ExecuteOptions{Workers: 1}); !errors.Is(err, prune.ErrIncomplete) {
 		t.Errorf("ExecuteSweep with a failing link = %v, want ErrIncomplete", err)
 	}
 	if !w2.blobs[dg("orphan")] {
 		t.Error("a blob was deleted although a link deletion failed")
+	}
+}
+
+// TestSweepAfterFailedExecute: Execute keeps a revision whose stream it
+// could not update. A sweep of the snapshot read afterwards keeps it too,
+// where one of what the plan keeps would remove its links and blobs.
+func TestSweepAfterFailedExecute(t *testing.T) {
+	f := newFx()
+	f.stream("ns", "s", tag{name: "t", history: []*image.Image{f.image("a", "la"), f.image("b", "lb")}})
+	w := newWorld(&f.snap)
+	d, err := prune.Plan(&f.snap, prune.Options{Now: now, KeepTagRevisions: ptr(1), SkipRegistry: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.failAt = 1 // the stream update
+	if _, err := prune.Execute(context.Background(), d, w.targets(), prune.ExecuteOptions{}); !errors.Is(err, prune.ErrIncomplete) {
+		t.Fatalf("Execute with a failing stream update = %v, want ErrIncomplete", err)
+	}
+	w.failAt = 0
+	after, err := prune.ReadSnapshot(context.Background(), w, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sw, err := prune.PlanSweep(after, storageOf(w, old), prune.SweepOptions{Now: now, MinAge: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := prune.ExecuteSweep(context.Background(), sw, w, prune.ExecuteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.broken(); err != nil {
+		t.Error(err)
+	}
+	if diff := cmp.Diff(&prune.Sweep{SchemaVersion: prune.SchemaVersion}, sw); diff != "" {
+		t.Errorf("sweep (-want +got):\n%s", diff)
 	}
 }
 
@@ -253,7 +393,7 @@ func TestPlanSweepOptions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := prune.PlanSweep(nil, nil, nil, tt.opts)
+			_, err := prune.PlanSweep(nil, nil, tt.opts)
 			if (err != nil) != tt.wantErr || err != nil && !errors.Is(err, prune.ErrSweepOptions) {
 				t.Errorf("PlanSweep() error = %v, want error %v wrapping ErrSweepOptions", err, tt.wantErr)
 			}
