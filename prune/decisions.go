@@ -229,9 +229,10 @@ type ImageDecision struct {
 	// and its manifest), whether or not the plan deletes them: Execute
 	// keeps them when it has to keep the image after all.
 	Blobs []string `json:"blobs,omitempty"`
-	// Children are, for a manifest list that is deleted or whose
-	// children the plan deletes some of, its children: Execute keeps them
-	// when a tag event names the list by the time it runs.
+	// Children are, for a manifest list that is deleted or under which
+	// the plan deletes an image (a child, or a child list's child, and so
+	// on), its children: Execute keeps them, and theirs, when a tag event
+	// names the list by the time it runs.
 	Children []string `json:"children,omitempty"`
 	// Created is, for a deleted image, its creation time, which
 	// ExecuteOptions.GracePeriod checks.

@@ -137,10 +137,10 @@
 // planning it deletes exactly what the plan says, oc's deletions under
 // OCCompatible. Images a fresh tag event names are kept with their blobs,
 // and so are their children: a plan records the children of a list it
-// keeps when it deletes some of them (under OCCompatible, those of a
-// list no tag names), so a list tagged after planning keeps them; a
-// stream with events the plan does not know keeps its links; ExecuteOptions.GracePeriod keeps recently created
-// images. With Targets.Lister the re-checks see streams and images
+// keeps when it deletes some of them, or of theirs (under OCCompatible,
+// those of a list no tag names), so a list tagged after planning keeps
+// them; a stream with events the plan does not know keeps its links;
+// ExecuteOptions.GracePeriod keeps recently created images. With Targets.Lister the re-checks see streams and images
 // created after planning: a new image keeps its blobs and children.
 // With Targets.References they see workload references made after
 // planning, counted as the plan counted references: an old finished

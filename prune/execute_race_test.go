@@ -264,16 +264,24 @@ func TestExecuteKeptListTaggedAfterPlanning(t *testing.T) {
 		name    string
 		repo    string // where the list is pushed
 		listing bool   // whether Execute has a Lister
+		nested  bool   // the list is the child of the list tagged
 	}{
 		{name: "with a Lister, into a new stream", repo: "ns/late", listing: true},
 		// The plan records the children of the list it keeps.
 		{name: "without a Lister, into a stream of the plan", repo: "ns/app"},
+		// The plan records the children of the kept lists down to the
+		// one whose child it deletes.
+		{name: "a nested list, without a Lister", repo: "ns/app", nested: true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFx()
 			ch := f.image("ch", "lch")
 			l := f.list("L", ch)
 			l.CreationTimestamp = image.NewTime(now.Add(-time.Minute))
+			if tc.nested {
+				l = f.list("outer", l)
+				l.CreationTimestamp = image.NewTime(now.Add(-time.Minute))
+			}
 			f.stream("ns", "app", tag{name: "old", history: []*image.Image{f.image("o", "lo")}})
 			d, err := prune.Plan(&f.snap, prune.Options{Now: now, OCCompatible: true})
 			if err != nil {

@@ -183,15 +183,32 @@ func (pl *planner) releaseBlobs(ctx context.Context) {
 }
 
 // deletesChild reports whether the plan deletes a child of the list
-// info. A kept list then records its children, so that Execute keeps
-// them if a tag event names the list by the time it runs (§1.6, §6.8).
+// info, or of a list among its children, and so on down. A kept list
+// then records its children, so that Execute keeps them, and theirs, if
+// a tag event names the list by the time it runs (§1.6, §6.8).
 func (pl *planner) deletesChild(info *imageInfo) bool {
-	for _, c := range info.children {
-		if pl.d.Images[c].Action == Delete {
-			return true
+	var seen map[int32]bool // lists walked; a snapshot may make a cycle
+	var walk func(info *imageInfo) bool
+	walk = func(info *imageInfo) bool {
+		for _, c := range info.children {
+			if pl.d.Images[c].Action == Delete {
+				return true
+			}
 		}
+		for _, c := range info.children {
+			if child := &pl.x.images[c]; len(child.children) > 0 && !seen[c] {
+				if seen == nil {
+					seen = map[int32]bool{}
+				}
+				seen[c] = true
+				if walk(child) {
+					return true
+				}
+			}
+		}
+		return false
 	}
-	return false
+	return walk(info)
 }
 
 // blobNames lists an image's blobs and its manifest once each, sorted.
