@@ -140,8 +140,12 @@
 // keeps when it deletes some of them, or of theirs (under OCCompatible,
 // those of a list no tag names), so a list tagged after planning keeps
 // them; a stream with events the plan does not know keeps its links;
-// ExecuteOptions.GracePeriod keeps recently created images. With Targets.Lister the re-checks see streams and images
-// created after planning: a new image keeps its blobs and children.
+// ExecuteOptions.GracePeriod keeps recently created images. With
+// Targets.Lister the re-checks see streams and images created after
+// planning: a new image keeps its blobs and children. Without one, a
+// new event of a plan's stream that names an image the plan does not
+// know keeps every blob of the plan, since only a listing tells which
+// it uses.
 // With Targets.References they see workload references made after
 // planning, counted as the plan counted references: an old finished
 // owner's not at all, a spec repaired by trimming only when the plan

@@ -110,6 +110,30 @@ func TestExecuteConcurrentPush(t *testing.T) {
 	}
 }
 
+// TestExecuteNewImageWithoutLister tags, after planning, an image the
+// plan does not know into a stream of the plan. Without a Lister,
+// Execute cannot read which blobs it uses, so it keeps every blob; the
+// image shares one with an image the plan deletes.
+func TestExecuteNewImageWithoutLister(t *testing.T) {
+	f, _, _, y := raceFixture()
+	d, err := prune.Plan(&f.snap, prune.Options{Now: now, KeepTagRevisions: ptr(1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := newWorld(&f.snap)
+	w.push("ns/s", "pushed", y, now)
+	rep, err := prune.Execute(context.Background(), d, w.targets(), prune.ExecuteOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.broken(); err != nil {
+		t.Error(err)
+	}
+	if rep.Deleted.DeletedBlobs != 0 || len(rep.Withheld.Blobs) != len(d.Blobs) {
+		t.Errorf("deleted %d blobs and withheld %d, want none deleted and all %d withheld", rep.Deleted.DeletedBlobs, len(rep.Withheld.Blobs), len(d.Blobs))
+	}
+}
+
 // TestExecuteGracePeriod keeps images created inside the grace period,
 // with their blobs, whether their creation time comes from the plan or
 // from a fresh listing (an image deleted and pushed again).

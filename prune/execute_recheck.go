@@ -49,6 +49,7 @@ func (e *executor) recheckStreams(ctx context.Context) error {
 		byRepo[e.d.Streams[si].Repository()] = si
 	}
 	e.fresh = map[string]*image.ImageStream{}
+	known := e.knownImages()
 	check := func(is *image.ImageStream) {
 		e.mu.Lock()
 		defer e.mu.Unlock()
@@ -58,8 +59,22 @@ func (e *executor) recheckStreams(ctx context.Context) error {
 				e.protected[ev.Image] = true
 			}
 		}
-		if si, ok := byRepo[is.Namespace+"/"+is.Name]; ok && len(unknownEvents(is, &e.d.Streams[si])) > 0 {
+		si, ok := byRepo[is.Namespace+"/"+is.Name]
+		if !ok {
+			return
+		}
+		unknown := unknownEvents(is, &e.d.Streams[si])
+		if len(unknown) > 0 {
 			e.heldStreams[si] = true
+		}
+		if e.t.Lister != nil || !slices.ContainsFunc(unknown, func(img string) bool { return !known[img] }) {
+			return
+		}
+		// A new event names an image the plan does not know, and
+		// without a Lister its blobs cannot be read: any blob of the
+		// plan may be one of them.
+		for _, b := range e.d.Blobs {
+			e.extraBlobs[b.Digest] = true
 		}
 	}
 	if e.t.Lister != nil {
