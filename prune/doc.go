@@ -142,7 +142,8 @@
 // them; a stream with events the plan does not know keeps its links;
 // ExecuteOptions.GracePeriod keeps recently created images. With
 // Targets.Lister the re-checks see streams and images created after
-// planning: a new image keeps its blobs and children. Without one, a
+// planning: a new image keeps its blobs and children, and an event the
+// plan deletes as dangling stays once its image exists. Without one, a
 // new event of a plan's stream that names an image the plan does not
 // know keeps every blob of the plan, since only a listing tells which
 // it uses.

@@ -113,8 +113,9 @@ type StreamResult struct {
 	// their images are kept and the stream's links are left alone.
 	NewEvents int `json:"newEvents,omitempty"`
 	// Kept counts events the plan deletes that stayed because a workload
-	// references them now (Targets.References); likewise their images
-	// and the stream's links are kept.
+	// references them now (Targets.References), or because the image a
+	// dangling one names exists now (Targets.Lister); likewise their
+	// images and the stream's links are kept.
 	Kept  int    `json:"kept,omitempty"`
 	Error string `json:"error,omitempty"`
 }
@@ -209,6 +210,9 @@ func Execute(ctx context.Context, d *Decisions, t Targets, opts ExecuteOptions) 
 		if err := e.keepReferenced(ctx); err != nil {
 			return e.rep, err
 		}
+		if err := e.recheckDangling(ctx); err != nil {
+			return e.rep, err
+		}
 	}
 	if err := e.updateStreams(ctx); err != nil {
 		return e.rep, err
@@ -255,6 +259,7 @@ type executor struct {
 	failedBlobs map[string]bool
 	heldImages  map[string]bool
 	heldBlobs   map[string]bool
+	exists      map[string]bool // images listed before the stream updates (recheckDangling), or nil
 }
 
 func (e *executor) check() error {

@@ -2,6 +2,7 @@ package prune_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -131,6 +132,45 @@ func TestExecuteNewImageWithoutLister(t *testing.T) {
 	}
 	if rep.Deleted.DeletedBlobs != 0 || len(rep.Withheld.Blobs) != len(d.Blobs) {
 		t.Errorf("deleted %d blobs and withheld %d, want none deleted and all %d withheld", rep.Deleted.DeletedBlobs, len(rep.Withheld.Blobs), len(d.Blobs))
+	}
+}
+
+// TestExecuteDanglingImageAppears: the plan deletes an event whose image
+// is missing (row 3 of PRUNE.md §1.3), and the image is stored after
+// planning. With a Lister, Execute sees it and keeps the event, which is
+// dangling no more; without one it cannot tell, and carries the plan out.
+func TestExecuteDanglingImageAppears(t *testing.T) {
+	for _, listing := range []bool{true, false} {
+		t.Run(fmt.Sprintf("lister=%v", listing), func(t *testing.T) {
+			f := newFx()
+			gone := f.missing("gone")
+			f.stream("ns", "s", tag{name: "t", history: []*image.Image{f.image("a", "la"), gone}})
+			d, err := prune.Plan(&f.snap, prune.Options{Now: now})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ev := d.Streams[0].Tags[0].Events[1]; ev.Action != prune.Delete || ev.Reason != prune.ReasonDangling {
+				t.Fatalf("the plan decides %s %s for the dangling event; the case tests nothing", ev.Action, ev.Reason)
+			}
+			w := newWorld(&f.snap)
+			back := &image.Image{ObjectMeta: image.ObjectMeta{Name: gone.Name, CreationTimestamp: image.NewTime(now)}}
+			w.images[back.Name], w.blobs[back.Name], w.links["ns/s@"+back.Name] = back, true, true
+			targets := w.targets()
+			if listing {
+				targets = w.listingTargets()
+			}
+			rep, err := prune.Execute(context.Background(), d, targets, prune.ExecuteOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			kept := len(w.streams["ns/s"].Status.Tags[0].Items) == 2
+			if kept != listing {
+				t.Errorf("the event of the image stored after planning kept: %v, want %v (report %+v)", kept, listing, rep.Streams)
+			}
+			if err := w.broken(); err != nil {
+				t.Error(err)
+			}
+		})
 	}
 }
 

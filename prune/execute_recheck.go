@@ -306,6 +306,32 @@ func planFilter(d *Decisions) refFilter {
 	return f
 }
 
+// recheckDangling lists the images, when the plan deletes events whose
+// image was missing (row 3 of PRUNE.md §1.3) and a Lister can tell, so
+// that such an event stays once its image exists: it is dangling no more,
+// and only a new plan can tell whether another row deletes it. When the
+// images cannot be listed nothing is changed: Execute stops before the
+// first update.
+func (e *executor) recheckDangling(ctx context.Context) error {
+	if e.t.Lister == nil || !slices.ContainsFunc(e.d.Streams, func(sd StreamDecision) bool {
+		return slices.ContainsFunc(sd.Tags, func(td TagDecision) bool {
+			return slices.ContainsFunc(td.Events, func(ev EventDecision) bool { return ev.Action == Delete && ev.Reason == ReasonDangling })
+		})
+	}) {
+		return nil
+	}
+	images, err := e.t.Lister.ListImages(ctx)
+	if err != nil {
+		e.fail(PhaseRecheck, "images", err)
+		return fmt.Errorf("%w: listing images: %w", ErrIncomplete, err)
+	}
+	e.exists = map[string]bool{}
+	for _, img := range images {
+		e.exists[img.Name] = true
+	}
+	return nil
+}
+
 // keepReferenced lists the references before the stream updates, so that
 // an event a workload started to use after planning is not removed: a
 // digest reference keeps that image's events in its repository (row 5 of

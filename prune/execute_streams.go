@@ -79,7 +79,7 @@ func (e *executor) updateStream(ctx context.Context, sd *StreamDecision) (Stream
 			return res, err
 		}
 		is := fresh.DeepCopy()
-		removed, newImages, keptBack := rebase(is, sd, e.refKeep[sd.Repository()])
+		removed, newImages, keptBack := rebase(is, sd, e.refKeep[sd.Repository()], e.exists)
 		res.NewEvents, res.Kept = len(newImages), len(keptBack)
 		e.mu.Lock()
 		for _, img := range append(newImages, keptBack...) {
@@ -115,9 +115,10 @@ func (e *executor) updateStream(ctx context.Context, sd *StreamDecision) (Stream
 // events it removed and the images of events sd does not know.
 //
 // An event keep names (a workload references its image, or the tag when
-// it is the newest) stays although the plan deletes it; it is returned in
-// keptBack.
-func rebase(is *image.ImageStream, sd *StreamDecision, keep *refKeep) (removed int, newImages, keptBack []string) {
+// it is the newest) stays although the plan deletes it, and so does a
+// dangling one whose image exists now, when exists is known; they are
+// returned in keptBack.
+func rebase(is *image.ImageStream, sd *StreamDecision, keep *refKeep, exists map[string]bool) (removed int, newImages, keptBack []string) {
 	del := map[eventKey]int{}
 	known := map[eventKey]int{}
 	dangling := map[eventKey]bool{}
@@ -147,7 +148,7 @@ func rebase(is *image.ImageStream, sd *StreamDecision, keep *refKeep) (removed i
 			}
 			if del[k] > 0 {
 				del[k]--
-				if keep.has(list.Tag, ev.Image, i == 0, dangling[k]) {
+				if keep.has(list.Tag, ev.Image, i == 0, dangling[k]) || dangling[k] && exists[ev.Image] {
 					keptBack = append(keptBack, ev.Image)
 				} else {
 					cut++
