@@ -297,18 +297,7 @@ func TestExecuteSweep(t *testing.T) {
 	if _, err := prune.Execute(context.Background(), d, w.targets(), prune.ExecuteOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	after, err := prune.ReadSnapshot(context.Background(), w, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sw, err := prune.PlanSweep(after, storageOf(w, old), prune.SweepOptions{Now: now, MinAge: time.Hour})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep, err := prune.ExecuteSweep(context.Background(), sw, w, prune.ExecuteOptions{Workers: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
+	after, _, rep := sweepWorld(t, w)
 	if diff := cmp.Diff(rep.Planned, rep.Deleted); diff != "" {
 		t.Errorf("deleted differs from planned (-planned +deleted):\n%s", diff)
 	}
@@ -346,6 +335,24 @@ func TestExecuteSweep(t *testing.T) {
 	}
 }
 
+// sweepWorld reads w's snapshot, as a program does after Execute, plans
+// the sweep of w's registry (every entry written at old, MinAge an hour)
+// and carries it out.
+func sweepWorld(t *testing.T, w *world) (after *prune.Snapshot, sw *prune.Sweep, rep *prune.Report) {
+	t.Helper()
+	after, err := prune.ReadSnapshot(context.Background(), w, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sw, err = prune.PlanSweep(after, storageOf(w, old), prune.SweepOptions{Now: now, MinAge: time.Hour}); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err = prune.ExecuteSweep(context.Background(), sw, w, prune.ExecuteOptions{Workers: 2}); err != nil {
+		t.Fatal(err)
+	}
+	return after, sw, rep
+}
+
 // TestSweepAfterFailedExecute: Execute keeps a revision whose stream it
 // could not update. A sweep of the snapshot read afterwards keeps it too,
 // where one of what the plan keeps would remove its links and blobs.
@@ -362,17 +369,7 @@ func TestSweepAfterFailedExecute(t *testing.T) {
 		t.Fatalf("Execute with a failing stream update = %v, want ErrIncomplete", err)
 	}
 	w.failAt = 0
-	after, err := prune.ReadSnapshot(context.Background(), w, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sw, err := prune.PlanSweep(after, storageOf(w, old), prune.SweepOptions{Now: now, MinAge: time.Hour})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := prune.ExecuteSweep(context.Background(), sw, w, prune.ExecuteOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	_, sw, _ := sweepWorld(t, w)
 	if err := w.broken(); err != nil {
 		t.Error(err)
 	}
