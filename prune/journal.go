@@ -199,22 +199,15 @@ func OpenJournal(path string) (*FileJournal, error) {
 	return j, nil
 }
 
-// load reads the file, drops a last line without its newline, and leaves
-// the offset at the end for appending.
+// load reads the file and leaves the offset at the end for appending.
+// It checks the whole file before it drops a last line that lacks its
+// newline, so that a file that is not a journal is left untouched.
 func (j *FileJournal) load() error {
 	data, err := io.ReadAll(j.f)
 	if err != nil {
 		return fmt.Errorf("prune: read journal: %w", err)
 	}
 	end := bytes.LastIndexByte(data, '\n') + 1
-	if end < len(data) {
-		if err := j.f.Truncate(int64(end)); err != nil {
-			return fmt.Errorf("prune: journal: drop a torn record: %w", err)
-		}
-	}
-	if _, err := j.f.Seek(int64(end), io.SeekStart); err != nil {
-		return fmt.Errorf("prune: journal: %w", err)
-	}
 	n := 0
 	for raw := range bytes.Lines(data[:end]) {
 		n++
@@ -233,7 +226,36 @@ func (j *FileJournal) load() error {
 		}
 		j.done[k] = struct{}{}
 	}
+	if torn := string(data[end:]); torn != "" {
+		if !tornLine(torn, n == 0) {
+			return fmt.Errorf("%w: %s line %d: %q is not a record cut short", ErrJournalCorrupt, j.path, n+1, torn)
+		}
+		if err := j.f.Truncate(int64(end)); err != nil {
+			return fmt.Errorf("prune: journal: drop a torn record: %w", err)
+		}
+	}
+	if _, err := j.f.Seek(int64(end), io.SeekStart); err != nil {
+		return fmt.Errorf("prune: journal: %w", err)
+	}
 	return nil
+}
+
+// tornLine reports whether s, a last line without its newline, can be
+// the start of a header (first) or of a record that a crash cut short.
+func tornLine(s string, first bool) bool {
+	if first {
+		const start = journalHeader + "sha256:"
+		if len(s) <= len(start) {
+			return strings.HasPrefix(start, s)
+		}
+		rest, ok := strings.CutPrefix(s, start)
+		return ok && strings.Trim(rest, "0123456789abcdef") == ""
+	}
+	phase, target, cut := strings.Cut(s, " ")
+	if !cut {
+		return slices.ContainsFunc(journalPhases, func(p Phase) bool { return strings.HasPrefix(string(p), phase) })
+	}
+	return slices.Contains(journalPhases, Phase(phase)) && (target == "" || target[0] == '"')
 }
 
 // parseRecord parses `phase "target"`.

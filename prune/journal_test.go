@@ -244,7 +244,7 @@ func TestFileJournal(t *testing.T) {
 }
 
 // TestOpenJournalCorrupt: a file that is not a journal is refused, not
-// overwritten.
+// overwritten, and not truncated either.
 func TestOpenJournalCorrupt(t *testing.T) {
 	const header = "imagestreams prune journal v1 sha256:aa\n"
 	tests := []struct{ name, content string }{
@@ -253,6 +253,15 @@ func TestOpenJournalCorrupt(t *testing.T) {
 		{"unknown phase", header + "streams \"ns/s\"\n"},
 		{"unquoted target", header + "blobs sha256:1\n"},
 		{"no target", header + "blobs\n"},
+		// A last line without its newline is dropped as a torn record
+		// only once the rest of the file reads as a journal.
+		{"text without a newline", "hello"},
+		{"one torn line that is no header", "imagestreams prune journal v2"},
+		{"torn header with a bad digest", "imagestreams prune journal v1 sha256:xyz"},
+		{"corrupt line before a torn record", header + "hello\nblobs \"sha256:1"},
+		{"last line no record", header + "blobs \"sha256:1\"\nhello"},
+		{"last line with an unknown phase", header + "streams \"ns/s"},
+		{"last line with an unquoted target", header + "blobs sha256:1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -325,4 +334,85 @@ func BenchmarkFileJournal(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// TestOpenJournalTorn: a crash while the first line or a record was
+// being written leaves a line without its newline; it is dropped.
+func TestOpenJournalTorn(t *testing.T) {
+	const header = "imagestreams prune journal v1 sha256:aa\n"
+	tests := []struct {
+		name, content, want string
+		records             int
+	}{
+		{"empty", "", "", 0},
+		{"torn header", "imagestreams prune", "", 0},
+		{"torn header digest", "imagestreams prune journal v1 sha256:a", "", 0},
+		{"torn phase", header + "blo", header, 0},
+		{"torn before the target", header + "blobs ", header, 0},
+		{"torn target", header + "blobs \"sha256:1\"\nimages \"sha", header + "blobs \"sha256:1\"\n", 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "journal")
+			if err := os.WriteFile(path, []byte(tt.content), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			j := openJournal(t, path)
+			if j.Len() != tt.records {
+				t.Errorf("Len = %d, want %d", j.Len(), tt.records)
+			}
+			j.Close()
+			if data, _ := os.ReadFile(path); string(data) != tt.want {
+				t.Errorf("file after opening (-want +got):\n%s", cmp.Diff(tt.want, string(data)))
+			}
+		})
+	}
+}
+
+// FuzzOpenJournal: OpenJournal either refuses a file, leaving it as it
+// was, or accepts it and drops at most a last line without a newline;
+// a journal it accepts takes new records and reads them back.
+func FuzzOpenJournal(f *testing.F) {
+	f.Add([]byte("imagestreams prune journal v1 sha256:aa\nblobs \"sha256:1\"\nimages \"sha"))
+	f.Add([]byte("imagestreams prune journal v1 sha256:aa\nlayer-links \"ns/a\\x00\"\n"))
+	f.Add([]byte("imagestreams prune journal v1 sha256:aa\nstreams \"ns/s\"\n"))
+	f.Add([]byte("hello"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := filepath.Join(t.TempDir(), "journal")
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		j, err := prune.OpenJournal(path)
+		after, _ := os.ReadFile(path)
+		if err != nil {
+			if !errors.Is(err, prune.ErrJournalCorrupt) {
+				t.Fatalf("OpenJournal = %v, want ErrJournalCorrupt", err)
+			}
+			if string(after) != string(data) {
+				t.Fatalf("a refused file changed from %q to %q", data, after)
+			}
+			return
+		}
+		defer j.Close()
+		dropped, ok := strings.CutPrefix(string(data), string(after))
+		if !ok || strings.Contains(dropped, "\n") {
+			t.Fatalf("an accepted file changed from %q to %q", data, after)
+		}
+		plan := "sha256:ff"
+		if header, _, ok := strings.Cut(string(after), "\n"); ok {
+			plan = strings.TrimPrefix(header, "imagestreams prune journal v1 ")
+		}
+		if err := j.Begin(plan); err != nil {
+			t.Fatalf("Begin(%q): %v", plan, err)
+		}
+		if err := j.Record(prune.PhaseBlobs, "sha256:fuzz\n"); err != nil {
+			t.Fatal(err)
+		}
+		j.Close()
+		again := openJournal(t, path)
+		defer again.Close()
+		if !again.Done(prune.PhaseBlobs, "sha256:fuzz\n") {
+			t.Fatal("a record written after opening is not read back")
+		}
+	})
 }
