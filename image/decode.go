@@ -28,6 +28,7 @@ type DecodeError struct {
 	Err   error
 }
 
+// Error describes the failure, with the kind and field when known.
 func (e *DecodeError) Error() string {
 	var b strings.Builder
 	b.WriteString("decode")

@@ -24,6 +24,7 @@ type StatusError struct {
 	Err error
 }
 
+// Error returns the status message, as the API server reports it.
 func (e *StatusError) Error() string { return e.ErrStatus.Message }
 
 // Unwrap returns the cause.
@@ -65,6 +66,8 @@ type GroupResource struct {
 	Resource string
 }
 
+// String returns "resource.group", or the resource alone for the core
+// group.
 func (g GroupResource) String() string {
 	if g.Group == "" {
 		return g.Resource

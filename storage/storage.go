@@ -139,6 +139,7 @@ type KeyError struct {
 	Err error
 }
 
+// Error returns the operation, the key and the cause.
 func (e *KeyError) Error() string { return e.Op + " " + e.Key + ": " + e.Err.Error() }
 
 // Unwrap returns the underlying error.
@@ -155,6 +156,7 @@ type ConflictError struct {
 	Current Object
 }
 
+// Error names the key with the expected and current resourceVersions.
 func (e *ConflictError) Error() string {
 	return fmt.Sprintf("%s %s: %v: expected resourceVersion %d, current %d", e.Op, e.Key, ErrConflict, e.Expected, e.Current.ResourceVersion)
 }
