@@ -140,7 +140,10 @@ type Withheld struct {
 // Report is the result of Execute, with a stable JSON form.
 type Report struct {
 	SchemaVersion string `json:"schemaVersion"`
-	// Planned counts what the plan asked for; Deleted what this run did.
+	// Planned counts what the plan asked for; Deleted the deletions this
+	// run sent that succeeded, a target already gone included (as oc
+	// counts it): without a journal, a run after a complete one counts
+	// its deletions again.
 	Planned Stats `json:"planned"`
 	Deleted Stats `json:"deleted"`
 	// Journaled counts the deletions an earlier run recorded in
@@ -176,16 +179,20 @@ func (r *Report) Summary() string { return r.Deleted.Summary() }
 // KeepReferencedImages a referenced image stays with its blobs). With
 // Targets.Lister it lists all streams and images before each of the
 // links, blobs and images phases, so a push into a new stream, a kept
-// list's included, or a new image sharing a planned blob, is seen;
-// without it, it re-reads the plan's streams once, before the links. A
-// push that lands between the last re-check and the deletion it races is
-// not seen: only a registry that refuses pushes while pruning closes that
-// window.
+// list's included, or a new image sharing a planned blob, is seen.
+// Without it, it re-reads the plan's streams once, before the links; an
+// event there that names an image the plan does not know, which it
+// cannot read, keeps every image and blob the plan deletes. A push that
+// lands between the last re-check and the deletion it races is not seen:
+// only a registry that refuses pushes while pruning closes that window.
 //
-// Every step is idempotent ("not found" is success), so Execute can be
-// re-run with the same plan after a failure or a cancellation and
-// converges to the same end state; with opts.Journal it sends none of
-// the deletions an earlier run recorded. It returns ErrIncomplete when an
+// Every step is idempotent ("not found" is success, and is counted as a
+// deletion, as oc counts it), so Execute can be re-run with the same
+// plan after a failure or a cancellation and converges to the same end
+// state; with opts.Journal it sends none of the deletions an earlier run
+// recorded. Resume with the same plan (saved as JSON, for one): a new
+// plan made after the stream updates cannot see the links they released,
+// and leaves them to PlanSweep. It returns ErrIncomplete when an
 // operation failed and the context's error when it ended early; the
 // report is valid in both cases.
 func Execute(ctx context.Context, d *Decisions, t Targets, opts ExecuteOptions) (*Report, error) {

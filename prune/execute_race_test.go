@@ -111,27 +111,47 @@ func TestExecuteConcurrentPush(t *testing.T) {
 	}
 }
 
-// TestExecuteNewImageWithoutLister tags, after planning, an image the
-// plan does not know into a stream of the plan. Without a Lister,
-// Execute cannot read which blobs it uses, so it keeps every blob; the
-// image shares one with an image the plan deletes.
+// TestExecuteNewImageWithoutLister: a push after planning names an image
+// the plan does not know. Without a Lister, Execute cannot read what it
+// uses: any blob of the plan may be one of its blobs, and, when it is a
+// list, any image the plan deletes one of its children. All are kept.
 func TestExecuteNewImageWithoutLister(t *testing.T) {
-	f, _, _, y := raceFixture()
-	d, err := prune.Plan(&f.snap, prune.Options{Now: now, KeepTagRevisions: ptr(1)})
-	if err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		name string
+		push func(f *fx, y *image.Image) *image.Image
+	}{
+		{"an image", func(_ *fx, y *image.Image) *image.Image { return y }},
+		{"a list over an image the plan deletes", func(f *fx, _ *image.Image) *image.Image {
+			ch := f.snap.Images[slices.IndexFunc(f.snap.Images, func(img *image.Image) bool { return f.label(img.Name) == "ch" })]
+			nl := f.list("nl", ch)
+			f.snap.Images = f.snap.Images[:len(f.snap.Images)-1] // stored after planning
+			return nl
+		}},
 	}
-	w := newWorld(&f.snap)
-	w.push("ns/s", "pushed", y, now)
-	rep, err := prune.Execute(context.Background(), d, w.targets(), prune.ExecuteOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.broken(); err != nil {
-		t.Error(err)
-	}
-	if rep.Deleted.DeletedBlobs != 0 || len(rep.Withheld.Blobs) != len(d.Blobs) {
-		t.Errorf("deleted %d blobs and withheld %d, want none deleted and all %d withheld", rep.Deleted.DeletedBlobs, len(rep.Withheld.Blobs), len(d.Blobs))
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, _, _, y := raceFixture()
+			pushed := tt.push(f, y)
+			d, err := prune.Plan(&f.snap, prune.Options{Now: now, KeepTagRevisions: ptr(1)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := newWorld(&f.snap)
+			w.push("ns/s", "pushed", pushed, now)
+			rep, err := prune.Execute(context.Background(), d, w.targets(), prune.ExecuteOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := w.broken(); err != nil {
+				t.Error(err)
+			}
+			if rep.Deleted.DeletedBlobs != 0 || len(rep.Withheld.Blobs) != len(d.Blobs) {
+				t.Errorf("deleted %d blobs and withheld %d, want none deleted and all %d withheld", rep.Deleted.DeletedBlobs, len(rep.Withheld.Blobs), len(d.Blobs))
+			}
+			if want := d.Stats.DeletedImages; rep.Deleted.DeletedImages != 0 || len(rep.Withheld.Images) != want {
+				t.Errorf("deleted %d images and withheld %d, want none deleted and all %d withheld", rep.Deleted.DeletedImages, len(rep.Withheld.Images), want)
+			}
+		})
 	}
 }
 

@@ -71,10 +71,14 @@ func (e *executor) recheckStreams(ctx context.Context) error {
 			return
 		}
 		// A new event names an image the plan does not know, and
-		// without a Lister its blobs cannot be read: any blob of the
-		// plan may be one of them.
+		// without a Lister it cannot be read: any blob of the plan may
+		// be one of its blobs, and, if it is a list, any image the plan
+		// deletes one of its children.
 		for _, b := range e.d.Blobs {
 			e.extraBlobs[b.Digest] = true
+		}
+		for name := range e.plannedImages() {
+			e.protected[name] = true
 		}
 	}
 	if e.t.Lister != nil {

@@ -227,10 +227,32 @@ func (w *world) push(repo, tagName string, img *image.Image, at time.Time) {
 	is.ResourceVersion = strconv.Itoa(w.rv)
 }
 
-// broken reports the first event whose image, blobs or links are gone.
+// broken reports the first event whose image, blobs or links are gone,
+// or the first child of a list an event names (at any depth) whose Image
+// object or blobs are gone.
 func (w *world) broken() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	var children func(img *image.Image, depth int) error
+	children = func(img *image.Image, depth int) error {
+		for _, m := range img.DockerImageManifests {
+			child := w.images[m.Digest]
+			if child == nil {
+				return fmt.Errorf("child %s of list %s gone", m.Digest, img.Name)
+			}
+			for _, b := range blobsOf(child) {
+				if !w.blobs[b] {
+					return fmt.Errorf("blob %s of child %s of list %s gone", b, child.Name, img.Name)
+				}
+			}
+			if depth < 8 { // lists of lists, and no further
+				if err := children(child, depth+1); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
 	for _, key := range slices.Sorted(maps.Keys(w.streams)) {
 		for _, t := range w.streams[key].Status.Tags {
 			for _, ev := range t.Items {
@@ -242,6 +264,9 @@ func (w *world) broken() error {
 					if !w.blobs[b] || !w.links[key+"@"+b] {
 						return fmt.Errorf("%s:%s: blob or link %s of image %s gone", key, t.Tag, b, img.Name)
 					}
+				}
+				if err := children(img, 0); err != nil {
+					return fmt.Errorf("%s:%s: %w", key, t.Tag, err)
 				}
 			}
 		}
