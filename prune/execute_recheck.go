@@ -132,6 +132,7 @@ func (e *executor) recheckStreams(ctx context.Context) error {
 		is, err := e.t.Streams.GetImageStream(ctx, sd.Namespace, sd.Name)
 		switch {
 		case isNotFound(err):
+			return sd.Repository(), nil // gone: it names nothing now
 		case err != nil:
 			e.mu.Lock()
 			e.protectAll(sd)

@@ -157,6 +157,42 @@ func (fc *faultCase) checkStopped(w *world, mode string, err error) error {
 	return w.inUseLost(fc.initial)
 }
 
+// TestExecuteStreamDeleted: a stream of the plan is deleted before
+// Execute runs. It names nothing any more, so the run completes, with
+// or without a Lister, and the rest of the plan is carried out.
+func TestExecuteStreamDeleted(t *testing.T) {
+	for _, listing := range []bool{true, false} {
+		t.Run(fmt.Sprintf("lister=%v", listing), func(t *testing.T) {
+			f := newFx()
+			a, b := f.image("a", "la"), f.image("b", "lb")
+			f.stream("ns", "s", tag{name: "t", history: []*image.Image{a, b}})
+			f.stream("ns", "other", tag{name: "t", history: []*image.Image{f.image("x", "lx")}})
+			d, err := prune.Plan(&f.snap, prune.Options{Now: now, KeepTagRevisions: ptr(1)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := newWorld(&f.snap)
+			delete(w.streams, "ns/other")
+			targets := w.targets()
+			if listing {
+				targets = w.listingTargets()
+			}
+			for run := 1; run <= 2; run++ {
+				rep, err := prune.Execute(context.Background(), d, targets, prune.ExecuteOptions{})
+				if err != nil {
+					t.Fatalf("run %d: %v; failures %+v", run, err, rep.Failures)
+				}
+			}
+			if w.images[b.Name] != nil {
+				t.Errorf("image b, which the plan deletes, is still there")
+			}
+			if err := w.broken(); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}
+
 // TestExecuteStreamChanged pushes after planning: an image the plan
 // deletes is tagged again, in a stream the plan updates and in one it does
 // not. Execute must keep both images, their blobs and the changed
