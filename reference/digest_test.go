@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	distref "github.com/distribution/reference"
 	"github.com/opencontainers/go-digest"
 
 	"github.com/imagestreams/imagestreams/reference"
@@ -75,6 +76,80 @@ func BenchmarkValidDigest(b *testing.B) {
 			if _, err := digest.Parse(d); err != nil {
 				b.Fatal(err)
 			}
+		}
+	})
+}
+
+var validRepositoryCases = []struct {
+	path string
+	want bool
+}{
+	{"ns/s", true},
+	{"s", true},
+	{"a/b/c", true},
+	{"my-ns/a.b__c_d--e", true},
+	{"0/9", true},
+	{strings.Repeat("a", reference.NameTotalLengthMax), true},
+	{strings.Repeat("a", reference.NameTotalLengthMax+1), false},
+	{"", false},
+	{"ns/", false},
+	{"/s", false},
+	{"ns//s", false},
+	{"ns/../admin", false},
+	{"ns/./s", false},
+	{"ns/.s", false},
+	{"ns/s.", false},
+	{"ns/a___b", false},
+	{"Ns/s", false},
+	{"ns/s:tag", false},
+	{"ns/s@sha256:" + sha256Hex, false},
+	{"localhost:5000/s", false},
+	{"ns/s%2F..", false},
+	{"ns/s?x", false},
+	{"ns/s#x", false},
+	{"ns/a b", false},
+}
+
+// TestValidRepository checks ValidRepository against the table and
+// against distribution/reference's reading of the path under a host.
+func TestValidRepository(t *testing.T) {
+	t.Parallel()
+	for _, tc := range validRepositoryCases {
+		if got := reference.ValidRepository(tc.path); got != tc.want {
+			t.Errorf("ValidRepository(%q) = %v, want %v", tc.path, got, tc.want)
+		}
+		if len(tc.path) <= 200 && distributionRepository(tc.path) != tc.want {
+			t.Errorf("distribution/reference disagrees with the table on %q", tc.path)
+		}
+	}
+}
+
+// distributionRepository reports whether distribution/reference reads
+// "example.com/" + path as a name whose path is path, with no tag or
+// digest.
+func distributionRepository(path string) bool {
+	named, err := distref.ParseNamed("example.com/" + path)
+	if err != nil {
+		return false
+	}
+	_, tagged := named.(distref.Tagged)
+	_, digested := named.(distref.Digested)
+	return !tagged && !digested && distref.Domain(named) == "example.com" && distref.Path(named) == path
+}
+
+// FuzzValidRepository checks that ValidRepository agrees with
+// distribution/reference (paths short enough that the host does not
+// push the name over its length limit).
+func FuzzValidRepository(f *testing.F) {
+	for _, tc := range validRepositoryCases {
+		f.Add(tc.path)
+	}
+	f.Fuzz(func(t *testing.T, path string) {
+		if len(path) > 200 {
+			return
+		}
+		if got, want := reference.ValidRepository(path), distributionRepository(path); got != want {
+			t.Errorf("ValidRepository(%q) = %v, distribution/reference: %v", path, got, want)
 		}
 	})
 }

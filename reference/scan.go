@@ -149,6 +149,31 @@ func ValidDigest(d string) bool {
 	return len(hex) == hexLen && isLowerHex(hex)
 }
 
+// ValidRepository reports whether path is a repository path of the
+// reference grammar, with no registry host: lower-case path components
+// (alphanumeric runs joined by ".", "_", "__" or runs of "-") separated
+// by "/", at most NameTotalLengthMax bytes in all. Such a path goes into
+// a registry URL as it is: it has no "..", "%", "?" or "#" to change the
+// endpoint a request reaches.
+func ValidRepository(path string) bool {
+	if len(path) > NameTotalLengthMax {
+		return false
+	}
+	for i := 0; ; i++ {
+		end, upper, _ := component(path, i)
+		if end < 0 || upper {
+			return false
+		}
+		if end == len(path) {
+			return true
+		}
+		if path[end] != '/' {
+			return false
+		}
+		i = end
+	}
+}
+
 // isLowerHex reports whether s is lower-case hex digits and its length a
 // multiple of 8. The hex is most of a digest spec, so it is tested eight
 // bytes at a time, which is about three times faster than byte by byte:
