@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/imagestreams/imagestreams/reference"
 )
 
 // Registry deletes registry data over HTTP with the calls oc makes
@@ -24,8 +26,16 @@ import (
 // offline garbage collector instead. Any other status than 202, 204 and
 // 404 is an error, as in oc: a 2xx other than 202 or 204 too, with the
 // error entries its body carries. Such an answer is not one to a
-// deletion (a redirect turns DELETE into GET, for one); Execute keeps
-// what depends on it, and the next run's DELETE finds 404.
+// deletion; Execute keeps what depends on it, and the next run's DELETE
+// finds 404. Unlike oc, which follows every redirect, a redirect is
+// followed only when it keeps the DELETE and the registry's host (see
+// client): a DELETE turned into GET, whose 404 oc counts as a deletion,
+// is an error here.
+//
+// A repository or digest outside the reference grammar is refused with
+// ErrInvalidReference before any request. Errors never show a password
+// given in BaseURL. Reads are bounded in size; bound a call's time with
+// the context or the Client's Timeout.
 type Registry struct {
 	// BaseURL is the registry's URL, such as "https://registry:5000"; a
 	// host without a scheme, such as "registry:5000", means https.
@@ -42,17 +52,43 @@ var _ RegistryDeleter = (*Registry)(nil)
 
 // DeleteLayerLink deletes repository's link to a layer or config blob.
 func (r *Registry) DeleteLayerLink(ctx context.Context, repository, digest string) error {
+	if err := checkTarget(repository, digest); err != nil {
+		return err
+	}
 	return r.delete(ctx, "/v2/"+repository+"/blobs/"+digest)
 }
 
 // DeleteManifestLink deletes repository's link to a manifest.
 func (r *Registry) DeleteManifestLink(ctx context.Context, repository, digest string) error {
+	if err := checkTarget(repository, digest); err != nil {
+		return err
+	}
 	return r.delete(ctx, "/v2/"+repository+"/manifests/"+digest)
 }
 
 // DeleteBlob deletes a blob from the registry's storage.
 func (r *Registry) DeleteBlob(ctx context.Context, digest string) error {
+	if err := checkDigest(digest); err != nil {
+		return err
+	}
 	return r.delete(ctx, "/admin/blobs/"+digest)
+}
+
+// checkTarget refuses a repository or digest that would change the
+// endpoint a request reaches ("..", "%", "?") before any request: a
+// registry answers most wrong paths with 404, which counts as success.
+func checkTarget(repository, digest string) error {
+	if !reference.ValidRepository(repository) {
+		return fmt.Errorf("prune: registry: %w: repository %q", ErrInvalidReference, repository)
+	}
+	return checkDigest(digest)
+}
+
+func checkDigest(digest string) error {
+	if !reference.ValidDigest(digest) {
+		return fmt.Errorf("prune: registry: %w: digest %q", ErrInvalidReference, digest)
+	}
+	return nil
 }
 
 // RegistryError is a failed registry call: the request, the HTTP status,
@@ -103,35 +139,66 @@ func (r *Registry) base() (*url.URL, error) {
 	return u, nil
 }
 
+// client returns the client with a redirect policy fit for deletions. A
+// redirect is followed only when it keeps the DELETE (307, 308) and the
+// origin, or moves from http to https on the same host: one that turns
+// DELETE into GET (301, 302, 303) says nothing of the deletion, and one
+// elsewhere would take the token there (net/http keeps it for the same
+// host name on any port and scheme). The redirect not followed is the
+// answer, and an error.
+func (r *Registry) client() *http.Client {
+	c := *http.DefaultClient
+	if r.Client != nil {
+		c = *r.Client
+	}
+	next := c.CheckRedirect
+	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		from, to := via[len(via)-1].URL, req.URL
+		sameOrigin := to.Scheme == from.Scheme && to.Host == from.Host
+		upgrade := from.Scheme == "http" && to.Scheme == "https" && to.Hostname() == from.Hostname()
+		if req.Method != http.MethodDelete || !sameOrigin && !upgrade {
+			return http.ErrUseLastResponse
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+	return &c
+}
+
+// maxDrain bounds what is read of a successful answer's body, only so
+// that the connection can be used again.
+const maxDrain = 4 << 10
+
 func (r *Registry) delete(ctx context.Context, path string) error {
 	base, err := r.base()
 	if err != nil {
 		return err
 	}
-	u := base.JoinPath(path).String()
-	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u, nil)
+	u := base.JoinPath(path)
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
 	if err != nil {
 		return fmt.Errorf("prune: %w", err)
 	}
 	if r.BearerToken != "" {
 		req.Header.Set("Authorization", "Bearer "+r.BearerToken)
 	}
-	client := r.Client
-	if client == nil {
-		client = http.DefaultClient
-	}
-	resp, err := client.Do(req)
+	resp, err := r.client().Do(req)
 	if err != nil {
-		return fmt.Errorf("prune: DELETE %s: %w", u, err)
+		return fmt.Errorf("prune: registry: %w", err) // its URL hides a password
 	}
 	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-	switch {
-	case resp.StatusCode == http.StatusNotFound,
-		resp.StatusCode == http.StatusAccepted, resp.StatusCode == http.StatusNoContent:
+	switch resp.StatusCode {
+	case http.StatusNotFound, http.StatusAccepted, http.StatusNoContent:
+		io.CopyN(io.Discard, resp.Body, maxDrain)
 		return nil
 	}
-	rerr := &RegistryError{Method: http.MethodDelete, URL: u, StatusCode: resp.StatusCode, Status: resp.Status}
+	rerr := &RegistryError{Method: http.MethodDelete, URL: u.Redacted(), StatusCode: resp.StatusCode, Status: resp.Status}
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	var parsed struct {
 		Errors []RegistryErrorEntry `json:"errors"`
 	}

@@ -2,6 +2,7 @@ package prune_test
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -115,11 +116,11 @@ func TestRegistryStatus(t *testing.T) {
 			}))
 			defer srv.Close()
 			reg := &prune.Registry{BaseURL: srv.URL + "/", BearerToken: "tok"}
-			err := reg.DeleteBlob(context.Background(), "sha256:abc")
+			err := reg.DeleteBlob(context.Background(), blobDigest)
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("DeleteBlob() = %v, want error %v", err, tt.wantErr)
 			}
-			if diff := cmp.Diff([]string{"DELETE", "/admin/blobs/sha256:abc", "Bearer tok"}, []string{gotMethod, gotPath, gotAuth}); diff != "" {
+			if diff := cmp.Diff([]string{"DELETE", "/admin/blobs/" + blobDigest, "Bearer tok"}, []string{gotMethod, gotPath, gotAuth}); diff != "" {
 				t.Errorf("request (-want +got):\n%s", diff)
 			}
 			if tt.wantCode != "" {
@@ -132,27 +133,142 @@ func TestRegistryStatus(t *testing.T) {
 	}
 }
 
-// TestRegistryRedirect: a redirect turns DELETE into GET, whose 200 is no
-// deletion; as in oc, it is an error (PRUNE.md §2.2).
+// blobDigest is the digest the scripted servers are asked to delete.
+var blobDigest = dg("blob")
+
+// TestRegistryRedirect: a redirect that keeps the DELETE (307, 308) is
+// followed, but not from https to http, where the token would travel in
+// clear; one that turns DELETE into GET (301, 302, 303) says nothing of
+// the deletion and is not followed. An answer not followed is an error,
+// so nothing that depends on the deletion is deleted after it.
 func TestRegistryRedirect(t *testing.T) {
-	var methods []string
+	type request struct{ Server, Method, Path, Auth string }
+	var got []request
+	record := func(server string, status int) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			got = append(got, request{server, r.Method, r.URL.Path, r.Header.Get("Authorization")})
+			w.WriteHeader(status)
+		})
+	}
+	plain := httptest.NewServer(record("plain", http.StatusAccepted))
+	defer plain.Close()
+	other := httptest.NewTLSServer(record("other", http.StatusAccepted))
+	defer other.Close()
+	path := "/v2/ns/s/manifests/" + blobDigest
+	tests := []struct {
+		name     string
+		status   int
+		to       string // "" is the same server's /moved
+		want     []request
+		wantCode int  // the RegistryError's status; 0 is success
+		plain    bool // the registry is served over http
+	}{
+		{name: "308 from http to https on the same host is followed", status: 308, to: other.URL + "/moved", plain: true,
+			want: []request{{"registry", "DELETE", path, "Bearer tok"}, {"other", "DELETE", "/moved", "Bearer tok"}}},
+		{name: "307 on the same server is followed", status: 307,
+			want: []request{{"registry", "DELETE", path, "Bearer tok"}, {"registry", "DELETE", "/moved", "Bearer tok"}}},
+		{name: "308 to another port is not followed", status: 308, to: other.URL + "/moved",
+			want: []request{{"registry", "DELETE", path, "Bearer tok"}}, wantCode: 308},
+		{name: "307 from https to http is not followed", status: 307, to: plain.URL + "/moved",
+			want: []request{{"registry", "DELETE", path, "Bearer tok"}}, wantCode: 307},
+		{name: "302 would be a GET and is not followed", status: 302,
+			want: []request{{"registry", "DELETE", path, "Bearer tok"}}, wantCode: 302},
+		{name: "303 would be a GET and is not followed", status: 303,
+			want: []request{{"registry", "DELETE", path, "Bearer tok"}}, wantCode: 303},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got = nil
+			handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path == "/moved" {
+					record("registry", http.StatusAccepted).ServeHTTP(w, r)
+					return
+				}
+				got = append(got, request{"registry", r.Method, r.URL.Path, r.Header.Get("Authorization")})
+				to := tt.to
+				if to == "" {
+					to = "/moved"
+				}
+				http.Redirect(w, r, to, tt.status)
+			})
+			srv := httptest.NewUnstartedServer(handler)
+			if tt.plain {
+				srv.Start()
+			} else {
+				srv.StartTLS()
+			}
+			defer srv.Close()
+			client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}} // test certificates
+			reg := &prune.Registry{BaseURL: srv.URL, Client: client, BearerToken: "tok"}
+			err := reg.DeleteManifestLink(context.Background(), "ns/s", blobDigest)
+			var re *prune.RegistryError
+			switch {
+			case tt.wantCode == 0 && err != nil:
+				t.Errorf("DeleteManifestLink() = %v, want success", err)
+			case tt.wantCode != 0 && (!errors.As(err, &re) || re.StatusCode != tt.wantCode):
+				t.Errorf("DeleteManifestLink() = %v, want a RegistryError for the %d", err, tt.wantCode)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("requests (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestRegistryTargets: a repository or digest that would send the
+// request to another endpoint is refused before any request, with
+// ErrInvalidReference; a 404 from the wrong endpoint would count as done.
+func TestRegistryTargets(t *testing.T) {
+	var got []string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		methods = append(methods, r.Method+" "+r.URL.Path)
-		if r.URL.Path == "/moved" {
-			w.Write([]byte(`{}`))
-			return
-		}
-		http.Redirect(w, r, "/moved", http.StatusFound)
+		got = append(got, r.Method+" "+r.URL.RawPath+r.URL.Path)
+		w.WriteHeader(http.StatusAccepted)
 	}))
 	defer srv.Close()
 	reg := &prune.Registry{BaseURL: srv.URL}
-	err := reg.DeleteManifestLink(context.Background(), "ns/s", "sha256:abc")
-	var re *prune.RegistryError
-	if !errors.As(err, &re) || re.StatusCode != http.StatusOK {
-		t.Errorf("DeleteManifestLink() = %v, want a RegistryError for the 200", err)
+	ctx := context.Background()
+	tests := []struct {
+		name string
+		call func() error
+	}{
+		{"repository with ..", func() error { return reg.DeleteLayerLink(ctx, "ns/../../admin", blobDigest) }},
+		{"repository with an escape", func() error { return reg.DeleteLayerLink(ctx, "ns/s%2F..", blobDigest) }},
+		{"repository with a query", func() error { return reg.DeleteManifestLink(ctx, "ns/s?x=", blobDigest) }},
+		{"empty repository", func() error { return reg.DeleteManifestLink(ctx, "", blobDigest) }},
+		{"upper-case repository", func() error { return reg.DeleteManifestLink(ctx, "NS/s", blobDigest) }},
+		{"digest with a path", func() error { return reg.DeleteManifestLink(ctx, "ns/s", "../../../../admin/blobs/"+blobDigest) }},
+		{"blob digest with a bad escape", func() error { return reg.DeleteBlob(ctx, "sha256:%zz") }},
+		{"blob digest too short", func() error { return reg.DeleteBlob(ctx, "sha256:abc") }},
 	}
-	if diff := cmp.Diff([]string{"DELETE /v2/ns/s/manifests/sha256:abc", "GET /moved"}, methods); diff != "" {
-		t.Errorf("requests (-want +got):\n%s", diff)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got = nil
+			if err := tt.call(); !errors.Is(err, prune.ErrInvalidReference) || len(got) != 0 {
+				t.Errorf("error %v after requests %q, want ErrInvalidReference and no request", err, got)
+			}
+		})
+	}
+}
+
+// TestRegistryErrorsHidePassword: credentials in the base URL reach the
+// registry as basic auth, never an error's text.
+func TestRegistryErrorsHidePassword(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusForbidden)
+	}))
+	base := strings.Replace(srv.URL, "http://", "http://admin:s3cret@", 1)
+	reg := &prune.Registry{BaseURL: base}
+	errAnswered := reg.DeleteBlob(context.Background(), blobDigest)
+	srv.Close()
+	errUnreachable := reg.DeleteBlob(context.Background(), blobDigest)
+	for _, err := range []error{errAnswered, errUnreachable} {
+		if err == nil || strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("error %v, want one without the password", err)
+		}
+	}
+	var re *prune.RegistryError
+	if !errors.As(errAnswered, &re) || re.StatusCode != http.StatusForbidden || strings.Contains(re.URL, "s3cret") {
+		t.Errorf("error %#v, want a RegistryError for the 403 without the password", errAnswered)
 	}
 }
 
@@ -170,8 +286,8 @@ func TestRegistryBaseURL(t *testing.T) {
 	tests := []struct {
 		name, base, wantPath, wantErr string
 	}{
-		{name: "host and port without a scheme", base: host, wantPath: "/v2/ns/s/blobs/sha256:abc"},
-		{name: "with a path prefix and a slash", base: srv.URL + "/mirror/", wantPath: "/mirror/v2/ns/s/blobs/sha256:abc"},
+		{name: "host and port without a scheme", base: host, wantPath: "/v2/ns/s/blobs/" + blobDigest},
+		{name: "with a path prefix and a slash", base: srv.URL + "/mirror/", wantPath: "/mirror/v2/ns/s/blobs/" + blobDigest},
 		{name: "empty", base: "", wantErr: `prune: registry URL "": no host`},
 		{name: "a scheme and no host", base: "https://", wantErr: `prune: registry URL "https://": no host`},
 	}
@@ -179,7 +295,7 @@ func TestRegistryBaseURL(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			got = nil
 			reg := &prune.Registry{BaseURL: tt.base, Client: srv.Client()}
-			err := reg.DeleteLayerLink(context.Background(), "ns/s", "sha256:abc")
+			err := reg.DeleteLayerLink(context.Background(), "ns/s", blobDigest)
 			if tt.wantErr != "" {
 				if err == nil || err.Error() != tt.wantErr || len(got) != 0 {
 					t.Fatalf("DeleteLayerLink() = %v after requests %q, want the error %q and no request", err, got, tt.wantErr)
