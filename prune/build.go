@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"runtime"
 	"slices"
 	"strings"
@@ -506,7 +507,7 @@ func (b *IndexBuilder) addStream(is *image.ImageStream, lookup bool) {
 		name:            b.strs.copy(is.Name),
 		resourceVersion: b.strs.copy(is.ResourceVersion),
 		created:         is.CreationTimestamp,
-		labels:          is.Labels,
+		labels:          maps.Clone(is.Labels), // a decoder may fill the same map for every page
 		tagStart:        int32(b.tags.len()),
 		evStart:         int32(b.evName.len()),
 	}

@@ -161,3 +161,81 @@ func TestIndexReferenceOptions(t *testing.T) {
 		}
 	}
 }
+
+// TestIndexKeepsNothingOfItsInput: an Index copies what it keeps, so a
+// caller that changes or reuses its objects after indexing (a decoder
+// filling one buffer for every page, say) plans as from the objects it
+// added. Stream labels decide label overrides (§6.10).
+func TestIndexKeepsNothingOfItsInput(t *testing.T) {
+	opts := prune.Options{Now: now, KeepTagRevisions: ptr(0), KeepYoungerThan: ptr(time.Duration(0)),
+		Overrides: []prune.Override{{StreamLabels: map[string]string{"team": "a"}, Never: true}}}
+	build := func() (*fx, *prune.Decisions) {
+		f := newFx()
+		a, b := f.image("a"), f.image("b")
+		f.stream("ns", "s1", tag{name: "t", history: []*image.Image{a, b}}).Labels = map[string]string{"team": "a"}
+		f.stream("ns", "s2", tag{name: "t", history: []*image.Image{b}}).Labels = map[string]string{"team": "b"}
+		want, err := prune.Plan(&f.snap, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f, want
+	}
+	t.Run("NewIndex, labels changed after", func(t *testing.T) {
+		f, want := build()
+		ix := prune.NewIndex(&f.snap)
+		f.snap.Streams[0].Labels["team"] = "b"
+		got, err := ix.Plan(opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(f.outcome(want), f.outcome(got)); diff != "" {
+			t.Errorf("plan after the labels changed (-want +got):\n%s", diff)
+		}
+	})
+	t.Run("IndexBuilder, one decode buffer", func(t *testing.T) {
+		f, want := build()
+		var b prune.IndexBuilder
+		b.AddImages(f.snap.Images...)
+		var page image.ImageStream
+		for _, is := range f.snap.Streams {
+			raw, err := json.Marshal(is)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Unmarshal(raw, &page); err != nil { // fills the same Labels map
+				t.Fatal(err)
+			}
+			b.AddStreams(&page)
+		}
+		got, err := b.Index().Plan(opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(f.outcome(want), f.outcome(got)); diff != "" {
+			t.Errorf("plan from the reused buffer (-want +got):\n%s", diff)
+		}
+	})
+}
+
+// TestPlanPolicyIsACopy: a plan records its policy by value, so reusing
+// the Options after planning changes neither the plan's JSON nor its
+// journal fingerprint.
+func TestPlanPolicyIsACopy(t *testing.T) {
+	f := newFx()
+	f.image("a")
+	limits := map[string]int64{"ns": 100}
+	labels := map[string]string{"team": "a"}
+	n := 2
+	opts := prune.Options{Now: now, ImageSizeLimits: limits, PruneOverSizeLimit: true, AgeAndSize: true,
+		Overrides: []prune.Override{{StreamLabels: labels, KeepTagRevisions: &n}}}
+	d, err := prune.Plan(&f.snap, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, _ := json.Marshal(d.Policy)
+	limits["ns"], labels["team"], n = 1, "b", 5
+	after, _ := json.Marshal(d.Policy)
+	if diff := cmp.Diff(string(before), string(after)); diff != "" {
+		t.Errorf("the plan's policy after the Options changed (-before +after):\n%s", diff)
+	}
+}

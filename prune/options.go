@@ -3,6 +3,7 @@ package prune
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"path"
 	"strings"
 	"time"
@@ -285,7 +286,7 @@ func (p *policy) summary() Policy {
 		Now:                  p.Now.UTC(),
 		PruneOverSizeLimit:   p.PruneOverSizeLimit,
 		AgeAndSize:           p.ageAndSize,
-		ImageSizeLimits:      p.ImageSizeLimits,
+		ImageSizeLimits:      maps.Clone(p.ImageSizeLimits),
 		OnlyManaged:          p.OnlyManaged,
 		SkipRegistry:         p.SkipRegistry,
 		Namespace:            p.Namespace,
@@ -301,7 +302,13 @@ func (p *policy) summary() Policy {
 		s.KeepYoungerThan = p.Now.Sub(p.threshold).String()
 	}
 	for _, o := range p.Overrides {
-		os := OverrideSummary{Namespace: o.Namespace, Stream: o.Stream, Tag: o.Tag, StreamLabels: o.StreamLabels, KeepTagRevisions: o.KeepTagRevisions, Never: o.Never}
+		// A copy: the plan must not change when the caller reuses its
+		// Options.
+		os := OverrideSummary{Namespace: o.Namespace, Stream: o.Stream, Tag: o.Tag, StreamLabels: maps.Clone(o.StreamLabels), Never: o.Never}
+		if o.KeepTagRevisions != nil {
+			n := *o.KeepTagRevisions
+			os.KeepTagRevisions = &n
+		}
 		if o.KeepYoungerThan != nil {
 			os.KeepYoungerThan = o.KeepYoungerThan.String()
 		}
