@@ -136,16 +136,30 @@ type Options struct {
 // Override changes the keep rules of the tags it matches. Namespace and
 // Stream match exactly, Tag exactly or as a path.Match pattern when it
 // contains any of "*?[", StreamLabels when the stream carries every one
-// of those labels, and an empty field matches anything.
+// of those labels, and an empty field matches anything: an override
+// that sets none of them matches every tag.
 //
-// Each setting is resolved on its own, from the most specific override
-// that sets it: an exact tag beats a tag pattern, which beats a stream
-// name, which beats a label selector, which beats a namespace, which
-// beats Options; among equally specific overrides the first one listed
-// wins. Never cannot be undone by a more specific override.
+// Each setting (KeepTagRevisions, KeepYoungerThan) is resolved on its
+// own, from the most specific matching override that sets it. An
+// override's specificity is the sum of the weights of the fields it
+// sets: an exact Tag 16, a Tag pattern 8, Stream 4, StreamLabels 2
+// (however many labels), Namespace 1. Each weight outranks all the
+// smaller ones together, so an exact tag beats a tag pattern, which
+// beats a stream name, which beats a label selector, which beats a
+// namespace, and a combination beats its parts ({Namespace, Tag
+// pattern} beats the same pattern alone). Among equally specific
+// overrides the first one listed wins; any matching override beats
+// Options. Never keeps the tag whatever any other override says.
 //
-// In size mode only Never applies; KeepTagRevisions and KeepYoungerThan
-// are ignored there, as size mode ignores oc's keep flags.
+// A tag that Never matches keeps its events with reason never-prune,
+// after the checks that leave a whole stream alone (out-of-scope,
+// young-stream) and before rows 1–6 of PRUNE.md §1.3.
+//
+// Overrides change the rules for tag events only: images are
+// cluster-scoped and always use Options.KeepYoungerThan, and so do the
+// references of finished pods. In size mode only Never applies;
+// KeepTagRevisions and KeepYoungerThan are ignored there, as size mode
+// ignores oc's keep flags.
 type Override struct {
 	Namespace string `json:"namespace,omitempty"`
 	Stream    string `json:"stream,omitempty"`
@@ -155,10 +169,11 @@ type Override struct {
 
 	// KeepTagRevisions replaces Options.KeepTagRevisions.
 	KeepTagRevisions *int `json:"keepTagRevisions,omitempty"`
-	// KeepYoungerThan replaces Options.KeepYoungerThan for tag events;
-	// set on a namespace or stream override it also decides whether the
-	// whole stream is young. Images are cluster-scoped and always use
-	// Options.KeepYoungerThan.
+	// KeepYoungerThan replaces Options.KeepYoungerThan for tag events.
+	// Set on an override without a Tag (one that selects namespaces,
+	// streams or labels, or every stream), it also decides whether the
+	// whole stream is young (step 1 of §1.3), resolved among those
+	// overrides as above.
 	KeepYoungerThan *time.Duration `json:"keepYoungerThan,omitempty"`
 	// Never keeps every revision of the matched tags.
 	Never bool `json:"never,omitempty"`

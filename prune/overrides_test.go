@@ -10,7 +10,8 @@ import (
 )
 
 // TestOverrides covers the precedence documented on Override: exact tag >
-// tag pattern > stream > namespace > Options (PRUNE.md §6.10).
+// tag pattern > stream > label selector > namespace > Options, a
+// combination above its parts (PRUNE.md §6.10).
 func TestOverrides(t *testing.T) {
 	hist := func(f *fx, p string) []*image.Image {
 		return []*image.Image{f.image(p + "0"), f.image(p + "1"), f.image(p + "2"), f.image(p + "3")}
@@ -90,6 +91,40 @@ func TestOverrides(t *testing.T) {
 				o.Overrides = []prune.Override{{Namespace: "ns", KeepYoungerThan: ptr(24 * time.Hour)}}
 			},
 			wantEvents: map[string]string{"ns/s:t#0": "keep young-stream"},
+		},
+		{
+			name: "a label selector's keep-younger-than decides whether the stream is young, a tag's does not",
+			build: func(f *fx) {
+				is := f.stream("ns", "s", tag{name: "t", history: []*image.Image{f.image("a")}})
+				is.CreationTimestamp = image.NewTime(now.Add(-10 * time.Hour))
+				is.Labels = map[string]string{"team": "a"}
+				f.stream("ns", "o", tag{name: "t", history: []*image.Image{f.image("b")}}).CreationTimestamp = image.NewTime(now.Add(-10 * time.Hour))
+			},
+			opts: func(o *prune.Options) {
+				o.KeepTagRevisions, o.SkipRegistry = ptr(0), true
+				o.Overrides = []prune.Override{
+					{StreamLabels: map[string]string{"team": "a"}, KeepYoungerThan: ptr(24 * time.Hour)},
+					{Tag: "t", KeepYoungerThan: ptr(24 * time.Hour)}, // events are older than a day
+				}
+			},
+			wantEvents:  map[string]string{"ns/s:t#0": "keep young-stream", "ns/o:t#0": "delete unused"},
+			wantRemoved: []string{"ns/o:t"},
+		},
+		{
+			name: "a combination beats its parts, whatever the order",
+			build: func(f *fx) {
+				f.stream("ns", "s", tag{name: "v1", history: hist(f, "a")}).Labels = map[string]string{"team": "a"}
+			},
+			opts: func(o *prune.Options) {
+				o.SkipRegistry = true
+				o.Overrides = []prune.Override{
+					{Tag: "v*", KeepTagRevisions: ptr(0)},
+					{Namespace: "ns", Tag: "v*", KeepTagRevisions: ptr(1)},
+					{StreamLabels: map[string]string{"team": "a"}, KeepYoungerThan: ptr(24 * 365 * time.Hour)},
+					{Namespace: "ns", StreamLabels: map[string]string{"team": "a"}, KeepYoungerThan: ptr(time.Duration(0))},
+				}
+			},
+			wantEvents: map[string]string{"ns/s:v1#0": "keep within-revisions", "ns/s:v1#1": "delete unused"},
 		},
 		{
 			name: "a stream name beats a label selector, which beats a namespace",
