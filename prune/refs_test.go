@@ -197,6 +197,50 @@ func TestDecodeWorkloadsTypedLists(t *testing.T) {
 	}
 }
 
+// TestDecodeWorkloadsKinds: DecodeWorkloads reads the kinds oc reads in
+// the API groups it reads them from (PRUNE.md §1.1), and skips any other
+// object unread, whatever shape its spec has, so that one foreign object
+// costs a List none of its workloads.
+func TestDecodeWorkloadsKinds(t *testing.T) {
+	deploy := func(apiVersion string) string {
+		return `{"apiVersion":"` + apiVersion + `","kind":"Deployment","metadata":{"namespace":"ns","name":"d"},"spec":{"template":{"spec":{"containers":[{"image":"r.io/ns/b"}]}}}}`
+	}
+	deployRef := prune.Reference{Owner: prune.Owner{Kind: "Deployment", Namespace: "ns", Name: "d"}, FieldPath: "spec.template.spec.containers[0].image", Spec: "r.io/ns/b"}
+	dc := func(apiVersion string) string {
+		return `{"apiVersion":"` + apiVersion + `","kind":"DeploymentConfig","metadata":{"namespace":"ns","name":"dc"},"spec":{"template":{"spec":{"containers":[{"image":"r.io/ns/c"}]}}}}`
+	}
+	dcRef := prune.Reference{Owner: prune.Owner{Kind: "DeploymentConfig", Namespace: "ns", Name: "dc"}, FieldPath: "spec.template.spec.containers[0].image", Spec: "r.io/ns/c"}
+	foreign := `{"apiVersion":"grafana.integreatly.org/v1beta1","kind":"GrafanaNotificationTemplate","metadata":{"name":"t"},"spec":{"template":"{{ define \"x\" }}{{ end }}"}}`
+	tests := []struct {
+		name string
+		data string
+		want []prune.Reference
+	}{
+		{name: "apps/v1", data: deploy("apps/v1"), want: []prune.Reference{deployRef}},
+		{name: "the older extensions group", data: deploy("extensions/v1beta1"), want: []prune.Reference{deployRef}},
+		{name: "no apiVersion", data: deploy(""), want: []prune.Reference{deployRef}},
+		{name: "a custom resource of the same kind", data: deploy("apps.kruise.io/v1beta1")},
+		{name: "a core-group kind in another group", data: `{"apiVersion":"example.com/v1","kind":"Pod","spec":{"containers":[{"image":"r.io/ns/a"}]}}`},
+		{name: "apps.openshift.io", data: dc("apps.openshift.io/v1"), want: []prune.Reference{dcRef}},
+		{name: "OpenShift's legacy v1", data: dc("v1"), want: []prune.Reference{dcRef}},
+		{name: "an object whose spec has another shape", data: foreign},
+		{name: "a Status, whose status is a string", data: `{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","code":404}`},
+		{name: "a List with a foreign object", data: `{"apiVersion":"v1","kind":"List","items":[` + deploy("apps/v1") + `,` + foreign + `]}`, want: []prune.Reference{deployRef}},
+		{name: "a typed list's items take its group", data: `{"apiVersion":"apps.kruise.io/v1beta1","kind":"DeploymentList","items":[` + deploy("") + `]}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := prune.DecodeWorkloads([]byte(tt.data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("DecodeWorkloads (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
 func TestStatsString(t *testing.T) {
 	tests := []struct {
 		name  string

@@ -3,6 +3,7 @@ package prune
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -92,9 +93,16 @@ func lowerFirst(s string) string {
 	return strings.ToLower(s[:1]) + s[1:]
 }
 
-// object is the subset of a Kubernetes object's JSON that holds images.
+// header is what DecodeWorkloads reads of every object: other kinds are
+// skipped before their spec is read, whatever shape it has.
+type header struct {
+	APIVersion string            `json:"apiVersion"`
+	Kind       string            `json:"kind"`
+	Items      []json.RawMessage `json:"items"`
+}
+
+// object is the subset of a workload's JSON that holds images.
 type object struct {
-	Kind     string `json:"kind"`
 	Metadata struct {
 		Namespace         string     `json:"namespace"`
 		Name              string     `json:"name"`
@@ -115,7 +123,37 @@ type object struct {
 	Status struct {
 		Phase string `json:"phase"`
 	} `json:"status"`
-	Items []json.RawMessage `json:"items"`
+}
+
+// workloadKind reports whether oc reads objects of kind in the API group
+// of apiVersion (PRUNE.md §1.1). The core group ("v1") also holds
+// OpenShift's kinds in their legacy form, and "extensions" the older
+// form of apps' kinds: the same objects, fetched in another version. An
+// object without an apiVersion is taken by its kind alone.
+func workloadKind(apiVersion, kind string) bool {
+	var groups []string
+	switch kind {
+	case "Pod", "ReplicationController":
+		groups = []string{""}
+	case "ReplicaSet", "Deployment", "DaemonSet", "StatefulSet":
+		groups = []string{"apps", "extensions"}
+	case "Job", "CronJob":
+		groups = []string{"batch"}
+	case "DeploymentConfig":
+		groups = []string{"apps.openshift.io", ""}
+	case "Build", "BuildConfig":
+		groups = []string{"build.openshift.io", ""}
+	default:
+		return false
+	}
+	if apiVersion == "" {
+		return true
+	}
+	group, _, ok := strings.Cut(apiVersion, "/")
+	if !ok {
+		group = "" // "v1": the core group
+	}
+	return slices.Contains(groups, group)
 }
 
 type buildStrategy struct {
@@ -124,27 +162,36 @@ type buildStrategy struct {
 
 // DecodeWorkloads reads Kubernetes objects as `oc get … -o json` prints
 // them — one object or a List — and returns the references of every
-// workload among them. Objects of other kinds are skipped. The items of
-// a typed list, such as the PodList the API server returns, carry no
-// kind of their own: they take the list's.
+// workload among them: the kinds oc reads, in the API groups it reads
+// them from. Objects of other kinds, or of the same kind in another group
+// (a custom resource named StatefulSet, say), are skipped unread. The
+// items of a typed list, such as the PodList the API server returns,
+// carry no kind or apiVersion of their own: they take the list's.
 func DecodeWorkloads(data []byte) ([]Reference, error) {
-	return decodeWorkloads(data, "")
+	return decodeWorkloads(data, header{})
 }
 
-// decodeWorkloads is DecodeWorkloads with the kind of an object that
-// names none.
-func decodeWorkloads(data []byte, kind string) ([]Reference, error) {
-	var o object
-	if err := json.Unmarshal(data, &o); err != nil {
+// decodeWorkloads is DecodeWorkloads with the kind and apiVersion of an
+// object that names none.
+func decodeWorkloads(data []byte, typed header) ([]Reference, error) {
+	var h header
+	if err := json.Unmarshal(data, &h); err != nil {
 		return nil, fmt.Errorf("prune: decoding workloads: %w", err)
 	}
-	if o.Kind == "" {
-		o.Kind = kind
+	if h.Kind == "" {
+		h.Kind = typed.Kind
 	}
-	if itemKind, ok := strings.CutSuffix(o.Kind, "List"); ok {
+	if h.APIVersion == "" {
+		h.APIVersion = typed.APIVersion
+	}
+	if itemKind, ok := strings.CutSuffix(h.Kind, "List"); ok {
+		items := header{Kind: itemKind}
+		if itemKind != "" { // a typed list; a List's items name their own
+			items.APIVersion = h.APIVersion
+		}
 		var out []Reference
-		for i, raw := range o.Items {
-			refs, err := decodeWorkloads(raw, itemKind)
+		for i, raw := range h.Items {
+			refs, err := decodeWorkloads(raw, items)
 			if err != nil {
 				return nil, fmt.Errorf("items[%d]: %w", i, err)
 			}
@@ -152,14 +199,17 @@ func decodeWorkloads(data []byte, kind string) ([]Reference, error) {
 		}
 		return out, nil
 	}
-	w := Workload{Kind: o.Kind, Namespace: o.Metadata.Namespace, Name: o.Metadata.Name, Created: o.Metadata.CreationTimestamp.Time, Phase: o.Status.Phase}
-	switch o.Kind {
+	if !workloadKind(h.APIVersion, h.Kind) {
+		return nil, nil
+	}
+	var o object
+	if err := json.Unmarshal(data, &o); err != nil {
+		return nil, fmt.Errorf("prune: decoding %s: %w", h.Kind, err)
+	}
+	w := Workload{Kind: h.Kind, Namespace: o.Metadata.Namespace, Name: o.Metadata.Name, Created: o.Metadata.CreationTimestamp.Time, Phase: o.Status.Phase}
+	switch h.Kind {
 	case "Pod":
 		w.Spec = o.Spec.PodSpec
-	case "ReplicationController", "ReplicaSet", "Deployment", "DeploymentConfig", "DaemonSet", "StatefulSet", "Job":
-		if o.Spec.Template != nil {
-			w.Spec = o.Spec.Template.Spec
-		}
 	case "CronJob":
 		if o.Spec.JobTemplate != nil {
 			w.Spec = o.Spec.JobTemplate.Spec.Template.Spec
@@ -177,8 +227,10 @@ func decodeWorkloads(data []byte, kind string) ([]Reference, error) {
 				}
 			}
 		}
-	default:
-		return nil, nil
+	default: // a controller with a pod template
+		if o.Spec.Template != nil {
+			w.Spec = o.Spec.Template.Spec
+		}
 	}
 	return w.References(), nil
 }
