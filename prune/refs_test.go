@@ -169,11 +169,7 @@ func TestDecodeWorkloadsTypedLists(t *testing.T) {
 		return `{` + kind + `"metadata":{"namespace":"ns","name":"p"},"spec":{"containers":[{"name":"c","image":"r.io/ns/a:1"}]},"status":{"phase":"Running"}}`
 	}
 	podRef := prune.Reference{Owner: prune.Owner{Kind: "Pod", Namespace: "ns", Name: "p"}, FieldPath: "spec.containers[0].image", Spec: "r.io/ns/a:1"}
-	tests := []struct {
-		name string
-		data string
-		want []prune.Reference
-	}{
+	tests := []decodeCase{
 		{name: "PodList items take the list's kind", data: `{"apiVersion":"v1","kind":"PodList","items":[` + pod("") + `]}`, want: []prune.Reference{podRef}},
 		{
 			name: "DeploymentList items take the list's kind",
@@ -184,17 +180,7 @@ func TestDecodeWorkloadsTypedLists(t *testing.T) {
 		{name: "a List's kindless item names no workload", data: `{"kind":"List","items":[` + pod("") + `]}`},
 		{name: "a list of other objects", data: `{"kind":"ConfigMapList","items":[{"metadata":{"name":"cm"}}]}`},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := prune.DecodeWorkloads([]byte(tt.data))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("DecodeWorkloads (-want +got):\n%s", diff)
-			}
-		})
-	}
+	runDecodeCases(t, tests)
 }
 
 // TestDecodeWorkloadsKinds: DecodeWorkloads reads the kinds oc reads in
@@ -211,11 +197,7 @@ func TestDecodeWorkloadsKinds(t *testing.T) {
 	}
 	dcRef := prune.Reference{Owner: prune.Owner{Kind: "DeploymentConfig", Namespace: "ns", Name: "dc"}, FieldPath: "spec.template.spec.containers[0].image", Spec: "r.io/ns/c"}
 	foreign := `{"apiVersion":"grafana.integreatly.org/v1beta1","kind":"GrafanaNotificationTemplate","metadata":{"name":"t"},"spec":{"template":"{{ define \"x\" }}{{ end }}"}}`
-	tests := []struct {
-		name string
-		data string
-		want []prune.Reference
-	}{
+	tests := []decodeCase{
 		{name: "apps/v1", data: deploy("apps/v1"), want: []prune.Reference{deployRef}},
 		{name: "the older extensions group", data: deploy("extensions/v1beta1"), want: []prune.Reference{deployRef}},
 		{name: "no apiVersion", data: deploy(""), want: []prune.Reference{deployRef}},
@@ -228,6 +210,18 @@ func TestDecodeWorkloadsKinds(t *testing.T) {
 		{name: "a List with a foreign object", data: `{"apiVersion":"v1","kind":"List","items":[` + deploy("apps/v1") + `,` + foreign + `]}`, want: []prune.Reference{deployRef}},
 		{name: "a typed list's items take its group", data: `{"apiVersion":"apps.kruise.io/v1beta1","kind":"DeploymentList","items":[` + deploy("") + `]}`},
 	}
+	runDecodeCases(t, tests)
+}
+
+// decodeCase is JSON for DecodeWorkloads and the references it must give.
+type decodeCase struct {
+	name string
+	data string
+	want []prune.Reference
+}
+
+func runDecodeCases(t *testing.T, tests []decodeCase) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := prune.DecodeWorkloads([]byte(tt.data))
