@@ -258,6 +258,7 @@ type executor struct {
 	extraBlobs  map[string]bool // blobs of images the plan does not know
 	planned     map[string]*ImageDecision
 	known       map[string]bool               // every image of the plan
+	repos       map[string]int                // "namespace/name" → index in d.Streams
 	children    map[string][]string           // the children of the listed lists, with a Lister
 	rf          refFilter                     // the plan's
 	fresh       map[string]*image.ImageStream // the last re-check's streams by repository

@@ -36,6 +36,18 @@ func (e *executor) knownImages() map[string]bool {
 	return e.known
 }
 
+// streamIndex maps the repositories of the plan's streams to their
+// indexes in d.Streams.
+func (e *executor) streamIndex() map[string]int {
+	if e.repos == nil {
+		e.repos = make(map[string]int, len(e.d.Streams))
+		for si := range e.d.Streams {
+			e.repos[e.d.Streams[si].Repository()] = si
+		}
+	}
+	return e.repos
+}
+
 // recheckStreams looks at what is in use now (PRUNE.md §6.8) and protects it:
 // the images every fresh event names, the links of plan streams that have
 // events the plan does not know, and, under GracePeriod, recent images.
@@ -44,10 +56,7 @@ func (e *executor) recheckStreams(ctx context.Context) error {
 	if e.extraBlobs == nil {
 		e.extraBlobs = map[string]bool{}
 	}
-	byRepo := make(map[string]int, len(e.d.Streams))
-	for si := range e.d.Streams {
-		byRepo[e.d.Streams[si].Repository()] = si
-	}
+	byRepo := e.streamIndex()
 	e.fresh = map[string]*image.ImageStream{}
 	known := e.knownImages()
 	check := func(is *image.ImageStream) {
@@ -223,10 +232,7 @@ func (e *executor) recheckReferences(ctx context.Context) {
 		e.holdEverything()
 		return
 	}
-	byRepo := make(map[string]int, len(e.d.Streams))
-	for si := range e.d.Streams {
-		byRepo[e.d.Streams[si].Repository()] = si
-	}
+	byRepo := e.streamIndex()
 	for i := range refs {
 		ns, name, item, kind := e.resolveReference(&refs[i])
 		repo := ns + "/" + name
