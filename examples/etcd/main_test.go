@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"strings"
 	"testing"
 
 	"github.com/imagestreams/imagestreams/internal/etcdtest"
@@ -44,5 +45,14 @@ func TestUnreachable(t *testing.T) {
 	err := run(context.Background(), []string{"-endpoints", "http://127.0.0.1:1", "-timeout", "2s"}, new(bytes.Buffer))
 	if err == nil {
 		t.Error("run succeeded without an etcd")
+	}
+}
+
+// TestStrayArgument checks that an argument after the flags is refused
+// before any connection, not ignored with the flags after it.
+func TestStrayArgument(t *testing.T) {
+	err := run(context.Background(), []string{"-endpoints", "http://127.0.0.1:1", "-timeout", "2s", "stray"}, new(bytes.Buffer))
+	if err == nil || !strings.Contains(err.Error(), "unexpected argument") {
+		t.Errorf("run with a stray argument: %v, want an unexpected argument error", err)
 	}
 }

@@ -53,6 +53,11 @@ func run(ctx context.Context, args []string, w io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if fs.NArg() > 0 {
+		// "-push false" parses as -push and a stray "false": refuse
+		// it rather than do what the caller meant to turn off.
+		return fmt.Errorf("unexpected argument %q (a boolean flag takes its value after =, as in -push=false)", fs.Arg(0))
+	}
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 

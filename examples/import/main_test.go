@@ -101,6 +101,19 @@ func TestLegacyPicksArch(t *testing.T) {
 	}
 }
 
+// TestPushFalse: "-push false" is -push and a stray "false"; run refuses
+// it before it does anything rather than push.
+func TestPushFalse(t *testing.T) {
+	var out bytes.Buffer
+	err := run(context.Background(), []string{"-registry", "127.0.0.1:1", "-timeout", "10s", "-push", "false"}, &out)
+	if err == nil || !strings.Contains(err.Error(), "unexpected argument") {
+		t.Errorf("run with -push false: %v, want an unexpected argument error", err)
+	}
+	if out.Len() > 0 {
+		t.Errorf("run wrote before refusing its arguments:\n%s", out.String())
+	}
+}
+
 // TestUnreachable: a registry that does not answer gives failed results,
 // one per import, not an error; the streams keep no image. It needs no
 // registry binary.

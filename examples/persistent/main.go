@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"log"
 	"os"
@@ -30,6 +31,11 @@ func run(ctx context.Context, args []string, w io.Writer) error {
 	db := fs.String("db", filepath.Join(os.TempDir(), "imagestreams-example.db"), "bolt database `file`, created if missing")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if fs.NArg() > 0 {
+		// The example takes no arguments: refuse them rather than
+		// ignore them and every flag after them.
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 
 	// The default Options fsync every commit, so an acknowledged push

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/imagestreams/imagestreams/internal/golden"
@@ -27,5 +28,10 @@ func TestRunTwice(t *testing.T) {
 func TestBadFlag(t *testing.T) {
 	if err := run(context.Background(), []string{"-no-such-flag"}, new(bytes.Buffer)); err == nil {
 		t.Error("run accepted an unknown flag")
+	}
+	db := filepath.Join(t.TempDir(), "state.db")
+	err := run(context.Background(), []string{"-db", db, "stray"}, new(bytes.Buffer))
+	if err == nil || !strings.Contains(err.Error(), "unexpected argument") {
+		t.Errorf("run with a stray argument: %v, want an unexpected argument error", err)
 	}
 }

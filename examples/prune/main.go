@@ -50,6 +50,11 @@ func run(ctx context.Context, args []string, w io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if fs.NArg() > 0 {
+		// "-confirm false" parses as -confirm and a stray "false": refuse
+		// it rather than do what the caller meant to turn off.
+		return fmt.Errorf("unexpected argument %q (a boolean flag takes its value after =, as in -confirm=false)", fs.Arg(0))
+	}
 	for _, f := range []struct {
 		name string
 		v    int

@@ -124,6 +124,9 @@ func TestBadFlags(t *testing.T) {
 		{name: "negative streams", args: []string{"-streams", "-1"}},
 		{name: "negative keep-tag-revisions", args: []string{"-keep-tag-revisions", "-1"}},
 		{name: "unknown flag", args: []string{"-no-such-flag"}},
+		// Parsed as -confirm and a stray "false", it would execute.
+		{name: "confirm with a separate value", args: []string{"-confirm", "false"}},
+		{name: "stray argument", args: []string{"stray"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -46,6 +46,11 @@ func run(ctx context.Context, args []string, w io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if fs.NArg() > 0 {
+		// The example takes no arguments: refuse them rather than
+		// ignore them and every flag after them.
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
 	if *pushes < 1 {
 		return fmt.Errorf("-pushes must be at least 1, got %d", *pushes)
 	}

@@ -53,7 +53,7 @@ func TestPushes(t *testing.T) {
 }
 
 func TestBadFlags(t *testing.T) {
-	for _, args := range [][]string{{"-pushes", "0"}, {"-no-such-flag"}} {
+	for _, args := range [][]string{{"-pushes", "0"}, {"-no-such-flag"}, {"stray"}} {
 		if err := run(context.Background(), args, new(bytes.Buffer)); err == nil {
 			t.Errorf("run(%q) succeeded", args)
 		}
