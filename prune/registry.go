@@ -133,8 +133,13 @@ func (r *Registry) base() (*url.URL, error) {
 	if err == nil && u.Host == "" {
 		err = errors.New("no host")
 	}
+	// The URL, which may hold a password, stays out of the error: a
+	// *url.Error quotes it whole, so only its cause is kept.
+	if ue := (*url.Error)(nil); errors.As(err, &ue) {
+		err = ue.Err
+	}
 	if err != nil {
-		return nil, fmt.Errorf("prune: registry URL %q: %w", r.BaseURL, err)
+		return nil, fmt.Errorf("prune: registry BaseURL: %w", err)
 	}
 	return u, nil
 }

@@ -274,7 +274,7 @@ func TestRegistryErrorsHidePassword(t *testing.T) {
 
 // TestRegistryBaseURL: a registry given as oc's --registry-url takes it,
 // a host without a scheme, is reached over https; a URL with no host is
-// a clear error, not a request.
+// a clear error, not a request, and never shows the URL's password.
 func TestRegistryBaseURL(t *testing.T) {
 	var got []string
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -288,8 +288,12 @@ func TestRegistryBaseURL(t *testing.T) {
 	}{
 		{name: "host and port without a scheme", base: host, wantPath: "/v2/ns/s/blobs/" + blobDigest},
 		{name: "with a path prefix and a slash", base: srv.URL + "/mirror/", wantPath: "/mirror/v2/ns/s/blobs/" + blobDigest},
-		{name: "empty", base: "", wantErr: `prune: registry URL "": no host`},
-		{name: "a scheme and no host", base: "https://", wantErr: `prune: registry URL "https://": no host`},
+		{name: "empty", base: "", wantErr: `prune: registry BaseURL: no host`},
+		{name: "a scheme and no host", base: "https://", wantErr: `prune: registry BaseURL: no host`},
+		// A malformed URL's password stays out of the error.
+		{name: "a password and no host", base: "https://admin:s3cret@", wantErr: `prune: registry BaseURL: no host`},
+		{name: "a password and a bad port", base: "https://admin:s3cret@registry:notaport", wantErr: `prune: registry BaseURL: invalid port ":notaport" after host`},
+		{name: "a password and a bad escape", base: "admin:s3cret@registry:5000/%zz", wantErr: `prune: registry BaseURL: invalid URL escape "%zz"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
