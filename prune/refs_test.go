@@ -209,6 +209,10 @@ func TestDecodeWorkloadsKinds(t *testing.T) {
 		{name: "a Status, whose status is a string", data: `{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","code":404}`},
 		{name: "a List with a foreign object", data: `{"apiVersion":"v1","kind":"List","items":[` + deploy("apps/v1") + `,` + foreign + `]}`, want: []prune.Reference{deployRef}},
 		{name: "a typed list's items take its group", data: `{"apiVersion":"apps.kruise.io/v1beta1","kind":"DeploymentList","items":[` + deploy("") + `]}`},
+		// Neither object is a list of workloads: their items stay unread.
+		{name: "another kind with items of another shape", data: `{"apiVersion":"v1","kind":"List","items":[{"apiVersion":"example.com/v1","kind":"Widget","items":"x"},` + deploy("apps/v1") + `]}`, want: []prune.Reference{deployRef}},
+		{name: "a typed list of another kind", data: `{"apiVersion":"v1","kind":"List","items":[{"apiVersion":"example.com/v1","kind":"WidgetList","items":{"a":1}},` + deploy("apps/v1") + `]}`, want: []prune.Reference{deployRef}},
+		{name: "a List without items", data: `{"apiVersion":"v1","kind":"List"}`},
 	}
 	runDecodeCases(t, tests)
 }

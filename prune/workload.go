@@ -96,9 +96,10 @@ func lowerFirst(s string) string {
 // header is what DecodeWorkloads reads of every object: other kinds are
 // skipped before their spec is read, whatever shape it has.
 type header struct {
-	APIVersion string            `json:"apiVersion"`
-	Kind       string            `json:"kind"`
-	Items      []json.RawMessage `json:"items"`
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+	// Items is read only from a list that may hold workloads.
+	Items json.RawMessage `json:"items"`
 }
 
 // object is the subset of a workload's JSON that holds images.
@@ -164,9 +165,10 @@ type buildStrategy struct {
 // them — one object or a List — and returns the references of every
 // workload among them: the kinds oc reads, in the API groups it reads
 // them from. Objects of other kinds, or of the same kind in another group
-// (a custom resource named StatefulSet, say), are skipped unread. The
-// items of a typed list, such as the PodList the API server returns,
-// carry no kind or apiVersion of their own: they take the list's.
+// (a custom resource named StatefulSet, say), are skipped unread, and so
+// are typed lists of them. The items of a typed list, such as the
+// PodList the API server returns, carry no kind or apiVersion of their
+// own: they take the list's.
 func DecodeWorkloads(data []byte) ([]Reference, error) {
 	return decodeWorkloads(data, header{})
 }
@@ -188,9 +190,18 @@ func decodeWorkloads(data []byte, typed header) ([]Reference, error) {
 		items := header{Kind: itemKind}
 		if itemKind != "" { // a typed list; a List's items name their own
 			items.APIVersion = h.APIVersion
+			if !workloadKind(items.APIVersion, itemKind) {
+				return nil, nil
+			}
+		}
+		var raws []json.RawMessage
+		if len(h.Items) > 0 {
+			if err := json.Unmarshal(h.Items, &raws); err != nil {
+				return nil, fmt.Errorf("prune: decoding %s items: %w", h.Kind, err)
+			}
 		}
 		var out []Reference
-		for i, raw := range h.Items {
+		for i, raw := range raws {
 			refs, err := decodeWorkloads(raw, items)
 			if err != nil {
 				return nil, fmt.Errorf("items[%d]: %w", i, err)
