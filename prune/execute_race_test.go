@@ -280,6 +280,9 @@ func TestExecuteReferencedAfterPlanning(t *testing.T) {
 		{name: "digest reference in the pruned repository keeps the event", keep: 1, spec: "r.io/ns/s@" + b.Name, wantEvent: "ns/s:t", wantImage: b},
 		{name: "digest reference in another repository keeps the image", keep: 1, keepReferenced: true, spec: "r.io/other/app@" + u.Name, wantImage: u},
 		{name: "digest reference in another repository does not keep the image without KeepReferencedImages", keep: 1, spec: "r.io/other/app@" + u.Name, wantImage: u, wantGone: true},
+		{name: "digest reference in a repository oc ignores keeps the image", keep: 1, keepReferenced: true, spec: "quay.io/org/team/app@" + u.Name, wantImage: u},
+		{name: "digest reference without a registry keeps the image", keep: 1, keepReferenced: true, spec: "app@" + u.Name, wantImage: u},
+		{name: "digest reference in a repository oc ignores does not keep the image without KeepReferencedImages", keep: 1, spec: "app@" + u.Name, wantImage: u, wantGone: true},
 		{name: "tag reference keeps the newest event", keep: 0, spec: "r.io/ns/o:t", wantEvent: "ns/o:t", wantImage: x},
 		{name: "reference appearing after the stream updates keeps the image", keep: 1, keepReferenced: true, spec: "r.io/other/app@" + u.Name, late: true, wantImage: u},
 	}

@@ -248,6 +248,11 @@ func (e *executor) recheckReferences(ctx context.Context) {
 			}
 			e.protected[item] = true
 			continue
+		case refAnyImage:
+			if e.d.Policy.KeepReferencedImages {
+				e.protected[item] = true
+			}
+			continue
 		case refTag:
 			if is := e.fresh[repo]; is != nil {
 				for _, list := range is.Status.Tags {

@@ -108,7 +108,10 @@ type Options struct {
 	// digest, in whatever repository, from deletion in stage 2 (BZ 1880068,
 	// PRUNE.md §1.4), and the children of such an image when it is a
 	// list, under OCCompatible too (§6.9). oc protects only the tag event
-	// in that repository. It changes oc's results, so it is opt-in.
+	// in that repository. It changes oc's results, so it is opt-in. The
+	// digest counts even in a pull spec that no stream can match and oc
+	// ignores (§1.2): without a registry or a namespace, such as
+	// "app@sha256:…", or with a deeper path.
 	KeepReferencedImages bool
 
 	// OCCompatible reproduces `oc adm prune images` exactly where this

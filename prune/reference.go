@@ -103,6 +103,11 @@ const (
 	refNone  uint8 = iota // names no image stream; ignored
 	refTag                // a tag: oc's usedTags
 	refImage              // a digest: oc's usedImages
+	// refAnyImage is a digest in a repository no stream can be (no
+	// registry, no namespace, or a deeper path): oc ignores it, and it
+	// counts only for KeepReferencedImages, which keeps what a workload
+	// pulls by digest from anywhere.
+	refAnyImage
 )
 
 // streamNames finds streams by namespace and name. Its keys are copies
@@ -191,7 +196,11 @@ func parseSpec(spec string) specResult {
 		ref = salvaged
 	}
 	if ref.Registry == "" || ref.Namespace == "" || strings.Contains(ref.Name, "/") {
-		return res // not a reference to an image stream (oc's comment)
+		// Not a reference to an image stream (oc's comment).
+		if ref.ID != "" {
+			res.kind, res.item = refAnyImage, ref.ID
+		}
+		return res
 	}
 	res.namespace, res.name = ref.Namespace, ref.Name
 	if ref.ID != "" {

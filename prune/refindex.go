@@ -232,8 +232,8 @@ func parseReferences(ctx context.Context, refs []Reference, names *streamNames) 
 			c := &cache[h&uint64(len(cache)-1)]
 			if c.hash != h || c.spec != r.Spec {
 				c.specResult, c.hash = parseSpec(r.Spec), h
-				c.stream = -2
-				if c.kind != refNone {
+				c.stream = -1
+				if c.kind == refTag || c.kind == refImage {
 					c.stream = names.find(c.namespace, c.name)
 				}
 			}
@@ -277,7 +277,7 @@ func parseReferences(ctx context.Context, refs []Reference, names *streamNames) 
 		}
 		u := refUse{item: item, stream: stream, ref: int32(i)}
 		switch {
-		case kind == refImage:
+		case kind == refImage || kind == refAnyImage:
 			nImages++
 			uses[len(uses)-nImages] = u
 		case stream >= 0:

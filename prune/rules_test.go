@@ -398,6 +398,26 @@ func TestStage2(t *testing.T) {
 			wantImages: map[string]string{"a": "keep digest-referenced"},
 		},
 		{
+			name: "KeepReferencedImages: a digest reference in a repository oc ignores keeps the image",
+			build: func(f *fx) {
+				a, b, c := f.image("a"), f.image("b"), f.image("c")
+				f.ref("quay.io/org/team/app@" + a.Name) // a deeper path
+				f.ref("docker.io/app@" + b.Name)        // no namespace
+				f.ref("app@" + c.Name)                  // no registry
+			},
+			opts:       func(o *prune.Options) { o.KeepReferencedImages = true },
+			wantImages: map[string]string{"a": "keep digest-referenced", "b": "keep digest-referenced", "c": "keep digest-referenced"},
+		},
+		{
+			name: "a digest reference in a repository oc ignores keeps nothing by default (oc)",
+			build: func(f *fx) {
+				a := f.image("a")
+				f.ref("quay.io/org/team/app@" + a.Name)
+			},
+			wantImages: map[string]string{"a": "delete unused"},
+			wantBlobs:  []string{"a", "a-config"},
+		},
+		{
 			name: "namespace mode prunes that namespace's history and no image",
 			build: func(f *fx) {
 				a, b := f.image("a"), f.image("b")
