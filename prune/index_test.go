@@ -239,3 +239,37 @@ func TestPlanPolicyIsACopy(t *testing.T) {
 		t.Errorf("the plan's policy after the Options changed (-before +after):\n%s", diff)
 	}
 }
+
+// TestPlanRecordsPolicy: a plan records the policy that produced it with
+// every default filled in, the bound on its referrer lists included.
+func TestPlanRecordsPolicy(t *testing.T) {
+	three, hour := prune.DefaultKeepTagRevisions, prune.DefaultKeepYoungerThan.String()
+	tests := []struct {
+		name string
+		opts prune.Options
+		want prune.Policy
+	}{
+		{
+			name: "defaults",
+			opts: prune.Options{Now: now},
+			want: prune.Policy{Now: now.UTC(), KeepTagRevisions: &three, KeepYoungerThan: hour, MaxReferrers: prune.DefaultMaxReferrers,
+				KeepAllListChildren: true, ListAwareLinks: true},
+		},
+		{
+			name: "referrers bounded",
+			opts: prune.Options{Now: now, MaxReferrers: 1, OCCompatible: true},
+			want: prune.Policy{Now: now.UTC(), KeepTagRevisions: &three, KeepYoungerThan: hour, MaxReferrers: 1, OCCompatible: true},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := prune.Plan(&prune.Snapshot{}, tt.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, d.Policy); diff != "" {
+				t.Errorf("Policy (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

@@ -280,6 +280,7 @@ type Policy struct {
 	SkipRegistry         bool              `json:"skipRegistry,omitempty"`
 	Namespace            string            `json:"namespace,omitempty"`
 	IgnoreInvalidRefs    bool              `json:"ignoreInvalidRefs,omitempty"`
+	MaxReferrers         int               `json:"maxReferrers,omitempty"`
 	Overrides            []OverrideSummary `json:"overrides,omitempty"`
 	KeepAllListChildren  bool              `json:"keepAllListChildren,omitempty"`
 	KeepReferencedImages bool              `json:"keepReferencedImages,omitempty"`
@@ -309,6 +310,7 @@ func (p *policy) summary() Policy {
 		SkipRegistry:         p.SkipRegistry,
 		Namespace:            p.Namespace,
 		IgnoreInvalidRefs:    p.IgnoreInvalidRefs,
+		MaxReferrers:         p.maxReferrers,
 		KeepAllListChildren:  p.keepAllListChildren,
 		KeepReferencedImages: p.KeepReferencedImages,
 		ListAwareLinks:       p.listAwareLinks,
