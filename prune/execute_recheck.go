@@ -98,7 +98,9 @@ func (e *executor) recheckStreams(ctx context.Context) error {
 			return nil
 		}
 		for _, is := range streams {
-			check(is)
+			if is != nil { // skipped, as Plan skips them
+				check(is)
+			}
 		}
 		images, err := e.t.Lister.ListImages(ctx)
 		if err != nil {
@@ -109,6 +111,9 @@ func (e *executor) recheckStreams(ctx context.Context) error {
 		planned, known := e.plannedImages(), e.knownImages()
 		e.children = map[string][]string{}
 		for _, img := range images {
+			if img == nil {
+				continue
+			}
 			// A list the plan keeps keeps its children only once it is
 			// protected (withhold): as in the plan, the children of a list
 			// no tag names may go (PRUNE.md §1.6).
@@ -138,7 +143,7 @@ func (e *executor) recheckStreams(ctx context.Context) error {
 	}
 	return e.run(ctx, PhaseRecheck, len(e.d.Streams), func(i int) (string, error) {
 		sd := &e.d.Streams[i]
-		is, err := e.t.Streams.GetImageStream(ctx, sd.Namespace, sd.Name)
+		is, err := getStream(ctx, e.t.Streams, sd)
 		switch {
 		case isNotFound(err):
 			return sd.Repository(), nil // gone: it names nothing now
@@ -343,7 +348,9 @@ func (e *executor) recheckDangling(ctx context.Context) error {
 	}
 	e.exists = map[string]bool{}
 	for _, img := range images {
-		e.exists[img.Name] = true
+		if img != nil {
+			e.exists[img.Name] = true
+		}
 	}
 	return nil
 }

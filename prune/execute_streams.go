@@ -63,13 +63,26 @@ func (e *executor) protectAll(sd *StreamDecision) {
 	}
 }
 
+// errNoStream is a StreamUpdater's answer of neither a stream nor an
+// error: a broken adapter, whose stream is then treated as unreadable.
+var errNoStream = errors.New("prune: GetImageStream returned neither a stream nor an error")
+
+// getStream reads sd's stream through s.
+func getStream(ctx context.Context, s StreamUpdater, sd *StreamDecision) (*image.ImageStream, error) {
+	is, err := s.GetImageStream(ctx, sd.Namespace, sd.Name)
+	if err == nil && is == nil {
+		err = errNoStream
+	}
+	return is, err
+}
+
 // updateStream removes the planned events from a fresh read of the
 // stream, retrying on conflict. Events the plan does not know (pushed
 // since planning) stay, and their images are protected.
 func (e *executor) updateStream(ctx context.Context, sd *StreamDecision) (StreamResult, error) {
 	res := StreamResult{Namespace: sd.Namespace, Name: sd.Name}
 	for attempt := 0; ; attempt++ {
-		fresh, err := e.t.Streams.GetImageStream(ctx, sd.Namespace, sd.Name)
+		fresh, err := getStream(ctx, e.t.Streams, sd)
 		if isNotFound(err) {
 			res.Outcome = StreamGone
 			return res, nil

@@ -335,3 +335,72 @@ func sorted(s ...string) []string {
 	}
 	return out
 }
+
+// nilLister lists the world with a nil stream and a nil image added.
+type nilLister struct{ *world }
+
+func (l nilLister) ListImageStreams(ctx context.Context) ([]*image.ImageStream, error) {
+	s, err := l.world.ListImageStreams(ctx)
+	return append(s, nil), err
+}
+
+func (l nilLister) ListImages(ctx context.Context) ([]*image.Image, error) {
+	s, err := l.world.ListImages(ctx)
+	return append(s, nil), err
+}
+
+// nilStreams answers every read with neither a stream nor an error.
+type nilStreams struct{ *world }
+
+func (nilStreams) GetImageStream(context.Context, string, string) (*image.ImageStream, error) {
+	return nil, nil
+}
+
+// TestExecuteNilFromTargets: nil entries of a Lister are skipped, as Plan
+// skips them, and a stream read as nil without an error is a failure to
+// read it, whose events and images stay: neither panics.
+func TestExecuteNilFromTargets(t *testing.T) {
+	plan := func() (*fx, *prune.Decisions) {
+		f := newFx()
+		a, b := f.image("a", "l1"), f.image("b", "l2")
+		f.stream("ns", "s", tag{name: "t", history: []*image.Image{a, b}})
+		d, err := prune.Plan(&f.snap, prune.Options{Now: now, KeepTagRevisions: ptr(1)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f, d
+	}
+	t.Run("nil entries of a Lister", func(t *testing.T) {
+		f, d := plan()
+		w := newWorld(&f.snap)
+		tg := w.targets()
+		tg.Lister = nilLister{w}
+		rep, err := prune.Execute(context.Background(), d, tg, prune.ExecuteOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Deleted.DeletedImages != 1 {
+			t.Errorf("deleted %d images, want 1: %+v", rep.Deleted.DeletedImages, rep)
+		}
+	})
+	for _, listing := range []bool{false, true} {
+		// Without a Lister the re-check reads the stream; with one, the
+		// update does.
+		t.Run(fmt.Sprintf("a nil stream without an error, Lister %t", listing), func(t *testing.T) {
+			f, d := plan()
+			w := newWorld(&f.snap)
+			before := w.state()
+			tg := w.targets()
+			if listing {
+				tg.Lister = w
+			}
+			tg.Streams = nilStreams{w}
+			if _, err := prune.Execute(context.Background(), d, tg, prune.ExecuteOptions{}); !errors.Is(err, prune.ErrIncomplete) {
+				t.Errorf("Execute: %v, want ErrIncomplete", err)
+			}
+			if diff := cmp.Diff(before, w.state()); diff != "" {
+				t.Errorf("the world changed (-before +after):\n%s", diff)
+			}
+		})
+	}
+}

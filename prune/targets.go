@@ -15,7 +15,8 @@ import (
 
 // StreamUpdater reads an image stream and replaces its status.
 type StreamUpdater interface {
-	// GetImageStream returns the current stream.
+	// GetImageStream returns the current stream. A nil stream without
+	// an error counts as a failure to read it.
 	GetImageStream(ctx context.Context, namespace, name string) (*image.ImageStream, error)
 	// UpdateImageStreamStatus stores is's status if is.ResourceVersion is
 	// still current, and fails with a conflict otherwise.
@@ -39,6 +40,7 @@ type RegistryDeleter interface {
 }
 
 // Lister lists what exists now, for Execute's re-checks (PRUNE.md §6.8).
+// Nil entries are skipped, as Plan skips them.
 type Lister interface {
 	// ListImageStreams returns every image stream, in any namespace.
 	ListImageStreams(ctx context.Context) ([]*image.ImageStream, error)
