@@ -91,8 +91,9 @@ const (
 	// StreamRebased: the stream changed since planning; the planned
 	// events still present were removed from the fresh stream.
 	StreamRebased StreamOutcome = "rebased"
-	// StreamUnchanged: none of the planned events is left (an earlier run
-	// removed them).
+	// StreamUnchanged: the run removed no event: none of the planned
+	// events is left (an earlier run removed them), or those left are
+	// kept (see StreamResult.Kept).
 	StreamUnchanged StreamOutcome = "unchanged"
 	// StreamGone: the stream no longer exists.
 	StreamGone StreamOutcome = "gone"
@@ -127,9 +128,11 @@ type Failure struct {
 	Error  string `json:"error"`
 }
 
-// Withheld lists planned deletions Execute did not attempt because a
-// stream update failed or the stream changed, so that nothing still in
-// use is lost.
+// Withheld lists planned deletions Execute did not attempt because
+// something may still use them: a stream whose update failed or that
+// changed since planning, a reference or image its re-checks found
+// (PRUNE.md §6.8), ExecuteOptions.GracePeriod, or a re-check that
+// failed. Nothing still in use is lost.
 type Withheld struct {
 	Images        []string `json:"images,omitempty"`
 	Blobs         []string `json:"blobs,omitempty"`
@@ -281,8 +284,10 @@ func (e *executor) check() error {
 		needImages = needImages || e.d.Images[i].Action == Delete
 	}
 	switch {
-	case (needStreams || !e.opts.NoRecheck && e.t.Lister == nil) && e.t.Streams == nil:
+	case needStreams && e.t.Streams == nil:
 		return errors.New("prune: the plan updates streams but Targets.Streams is nil")
+	case !e.opts.NoRecheck && e.t.Lister == nil && e.t.Streams == nil:
+		return errors.New("prune: Targets.Streams is nil, and without a Lister the re-check reads the streams through it (or set NoRecheck)")
 	case needRegistry && e.t.Registry == nil:
 		return errors.New("prune: the plan deletes registry data but Targets.Registry is nil")
 	case needImages && e.t.Images == nil:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 
@@ -322,6 +323,18 @@ func TestExecuteNeedsTargets(t *testing.T) {
 	if _, err := prune.Execute(context.Background(), nil, prune.Targets{}, prune.ExecuteOptions{}); err == nil {
 		t.Error("Execute without a plan succeeded")
 	}
+	// A plan that updates no stream still re-checks through Streams
+	// without a Lister, and the error says so.
+	empty, err := prune.Plan(&prune.Snapshot{}, prune.Options{Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := prune.Execute(context.Background(), empty, prune.Targets{}, prune.ExecuteOptions{}); err == nil || !strings.Contains(err.Error(), "re-check") {
+		t.Errorf("Execute of a plan updating no stream, without Streams: %v, want an error naming the re-check", err)
+	}
+	if _, err := prune.Execute(context.Background(), empty, prune.Targets{}, prune.ExecuteOptions{NoRecheck: true}); err != nil {
+		t.Errorf("Execute of an empty plan with NoRecheck: %v", err)
+	}
 }
 
 func sorted(s ...string) []string {
@@ -334,6 +347,35 @@ func sorted(s ...string) []string {
 		}
 	}
 	return out
+}
+
+// TestExecuteUnchangedWhenKept: a stream whose planned events a
+// workload references now keeps them, and its outcome is unchanged,
+// with the events counted as kept.
+func TestExecuteUnchangedWhenKept(t *testing.T) {
+	f := newFx()
+	a, b := f.image("a", "l1"), f.image("b", "l2")
+	f.stream("ns", "s", tag{name: "t", history: []*image.Image{a, b}})
+	d, err := prune.Plan(&f.snap, prune.Options{Now: now, KeepTagRevisions: ptr(1)})
+	if err != nil || d.Streams[0].Deleted != 1 {
+		t.Fatalf("Plan: %v, streams %+v; want one event deleted", err, d.Streams)
+	}
+	w := newWorld(&f.snap)
+	tg := w.targets()
+	tg.References = prune.ReferenceFunc(func(context.Context) ([]prune.Reference, error) {
+		return []prune.Reference{{Owner: prune.Owner{Kind: "Pod", Namespace: "ns", Name: "p"}, Spec: "r.io/ns/s@" + b.Name, Created: now}}, nil
+	})
+	rep, err := prune.Execute(context.Background(), d, tg, prune.ExecuteOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []prune.StreamResult{{Namespace: "ns", Name: "s", Outcome: prune.StreamUnchanged, Kept: 1}}
+	if diff := cmp.Diff(want, rep.Streams); diff != "" {
+		t.Errorf("streams (-want +got):\n%s", diff)
+	}
+	if n := len(w.streams["ns/s"].Status.Tags[0].Items); n != 2 {
+		t.Errorf("%d events left, want both", n)
+	}
 }
 
 // nilLister lists the world with a nil stream and a nil image added.
