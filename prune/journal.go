@@ -319,7 +319,8 @@ func (j *FileJournal) Record(phase Phase, target string) error {
 	return nil
 }
 
-// Len returns the number of records.
+// Len returns the number of distinct records: a deletion recorded twice
+// counts once.
 func (j *FileJournal) Len() int {
 	j.mu.Lock()
 	defer j.mu.Unlock()

@@ -84,9 +84,10 @@ type Options struct {
 	Namespace string
 
 	// IgnoreInvalidRefs drops references that do not parse, as
-	// --ignore-invalid-refs does. Without it an invalid reference is
-	// reported and, when trimming white space makes it parse, still
-	// protects what it names (PRUNE.md §6.12).
+	// --ignore-invalid-refs does: they protect nothing, and are still
+	// listed in Decisions.InvalidReferences. Without it an invalid
+	// reference is reported and, when trimming white space makes it
+	// parse, still protects what it names (PRUNE.md §6.12).
 	IgnoreInvalidRefs bool
 	// StrictRefs makes Plan fail with a *ReferencesError when any
 	// reference is invalid, as oc does without --ignore-invalid-refs.
@@ -140,7 +141,8 @@ type Options struct {
 // Stream match exactly, Tag exactly or as a path.Match pattern when it
 // contains any of "*?[", StreamLabels when the stream carries every one
 // of those labels, and an empty field matches anything: an override
-// that sets none of them matches every tag.
+// that sets none of them matches every tag. Stream needs Namespace
+// (Validate): stream names repeat across namespaces.
 //
 // Each setting (KeepTagRevisions, KeepYoungerThan) is resolved on its
 // own, from the most specific matching override that sets it. An

@@ -89,7 +89,11 @@ func (ix *Index) plan(ctx context.Context, p *policy) (*Decisions, error) {
 	}
 	if p.StrictImages && len(d.InvalidImages) > 0 {
 		bad := d.InvalidImages[0]
-		return nil, fmt.Errorf("%w %q: %s (and %d more)", ErrMalformedImage, bad.Name, bad.Error, len(d.InvalidImages)-1)
+		err := fmt.Errorf("%w %q: %s", ErrMalformedImage, bad.Name, bad.Error)
+		if more := len(d.InvalidImages) - 1; more > 0 {
+			err = fmt.Errorf("%w (and %d more)", err, more)
+		}
+		return nil, err
 	}
 
 	pl.pruneStreams(ctx)

@@ -88,9 +88,16 @@ func TestInvalidReferences(t *testing.T) {
 func TestStrictImages(t *testing.T) {
 	f := newFx()
 	f.image("x").Name = "not-a-digest"
-	if _, err := prune.Plan(&f.snap, prune.Options{Now: now, StrictImages: true}); !errors.Is(err, prune.ErrMalformedImage) {
-		t.Errorf("Plan() error = %v, want ErrMalformedImage", err)
+	_, err := prune.Plan(&f.snap, prune.Options{Now: now, StrictImages: true})
+	if want := `malformed image "not-a-digest": image name "not-a-digest" is not a digest`; !errors.Is(err, prune.ErrMalformedImage) || err.Error() != want {
+		t.Errorf("Plan() error = %v, want ErrMalformedImage: %s", err, want)
 	}
+	f.image("y").Name = "also-not-a-digest"
+	_, err = prune.Plan(&f.snap, prune.Options{Now: now, StrictImages: true})
+	if want := `malformed image "also-not-a-digest": image name "also-not-a-digest" is not a digest (and 1 more)`; !errors.Is(err, prune.ErrMalformedImage) || err.Error() != want {
+		t.Errorf("Plan() error = %v, want ErrMalformedImage: %s", err, want)
+	}
+	f.snap.Images = f.snap.Images[:1]
 	d, err := prune.Plan(&f.snap, prune.Options{Now: now})
 	if err != nil {
 		t.Fatal(err)

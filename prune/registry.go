@@ -28,9 +28,9 @@ import (
 // error entries its body carries. Such an answer is not one to a
 // deletion; Execute keeps what depends on it, and the next run's DELETE
 // finds 404. Unlike oc, which follows every redirect, a redirect is
-// followed only when it keeps the DELETE and the registry's host (see
-// client): a DELETE turned into GET, whose 404 oc counts as a deletion,
-// is an error here.
+// followed only when it keeps the DELETE and the registry's origin, or
+// moves from http to https on the same host (see client): a DELETE
+// turned into GET, whose 404 oc counts as a deletion, is an error here.
 //
 // A repository or digest outside the reference grammar is refused with
 // ErrInvalidReference before any request. Errors never show a password

@@ -69,9 +69,10 @@ type Link struct {
 // Sweep is the result of PlanSweep, sorted, with a stable JSON form.
 type Sweep struct {
 	SchemaVersion string `json:"schemaVersion"`
-	// Repositories are removed whole: no image stream matches them. Their
-	// links are listed in ManifestLinks and LayerLinks as well, so that a
-	// RegistryDeleter can remove them through the registry's API.
+	// Repositories are orphans: no image stream matches them. Their
+	// links are listed in ManifestLinks and LayerLinks as well, and
+	// ExecuteSweep removes those through the RegistryDeleter; removing
+	// what is left of a repository's directory is up to the storage.
 	Repositories  []string `json:"repositories,omitempty"`
 	ManifestLinks []Link   `json:"manifestLinks,omitempty"`
 	LayerLinks    []Link   `json:"layerLinks,omitempty"`
