@@ -103,9 +103,10 @@ type Interface interface {
 	// with ErrNotFound. It returns the new resourceVersion.
 	Update(ctx context.Context, key string, value []byte, rv int64) (int64, error)
 
-	// Delete removes key. With rv > 0 the delete happens only if the
-	// object's resourceVersion is still rv (else *ConflictError); rv == 0
-	// deletes unconditionally. It returns the deleted object.
+	// Delete removes key. rv == 0 deletes unconditionally; any other rv
+	// deletes only if the object's resourceVersion is still rv, else fails
+	// with a *ConflictError — always, for rv < 0, which no object has. A
+	// missing key fails with ErrNotFound. It returns the deleted object.
 	Delete(ctx context.Context, key string, rv int64) (Object, error)
 
 	// Watch streams the changes of keys under prefix that happened after

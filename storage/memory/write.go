@@ -72,8 +72,9 @@ func (s *Store) update(key string, value []byte, parts *history.Parts, rv int64)
 	return 0, &storage.ConflictError{Op: "update", Key: key, Expected: rv, Current: cur.object(key)}
 }
 
-// Delete removes key, if its resourceVersion is still rv when rv > 0, and
-// returns the object as it was before.
+// Delete removes key, unconditionally when rv == 0 and otherwise only if
+// its resourceVersion is still rv (never, for rv < 0, as in bolt and
+// etcd), and returns the object as it was before.
 func (s *Store) Delete(ctx context.Context, key string, rv int64) (storage.Object, error) {
 	if err := check(ctx, "delete", key); err != nil {
 		return storage.Object{}, err
@@ -81,7 +82,7 @@ func (s *Store) Delete(ctx context.Context, key string, rv int64) (storage.Objec
 	s.mu.Lock()
 	cur, ok := s.current(key)
 	closed := s.closed
-	done := !closed && ok && (rv <= 0 || cur.rev == rv)
+	done := !closed && ok && (rv == 0 || cur.rev == rv)
 	if done {
 		s.write(key, nil, nil, true)
 	}

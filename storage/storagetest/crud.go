@@ -18,6 +18,7 @@ func crudTests() []test {
 		{"UpdateNotFound", testUpdateNotFound},
 		{"Delete", testDelete},
 		{"DeletePrecondition", testDeletePrecondition},
+		{"DeleteNegativeRV", testDeleteNegativeRV},
 		{"Recreate", testRecreate},
 	}
 }
@@ -137,6 +138,17 @@ func testDeletePrecondition(t *testing.T, s storage.Interface) {
 		t.Errorf("Delete returned (-want +got):\n%s", diff)
 	}
 	wantMissing(t, s, "/del/a")
+}
+
+// testDeleteNegativeRV: only rv == 0 is unconditional; a negative rv is
+// a precondition no object meets.
+func testDeleteNegativeRV(t *testing.T, s storage.Interface) {
+	rv := mustCreate(t, s, "/del/a", "v1")
+	_, err := s.Delete(t.Context(), "/del/a", -1)
+	wantConflict(t, "Delete with rv -1", err, -1, obj("/del/a", "v1", rv))
+	wantObject(t, s, obj("/del/a", "v1", rv))
+	_, err = s.Delete(t.Context(), "/del/missing", -1)
+	wantErr(t, "Delete of a missing key with rv -1", err, storage.ErrNotFound)
 }
 
 func testRecreate(t *testing.T, s storage.Interface) {
