@@ -24,8 +24,15 @@
 // # Sharing a cluster
 //
 // Keys never leave with their prefix, and every list and watch stays
-// inside it, so users with different prefixes do not see each other's
-// keys. Revisions are the cluster's, though: a store's resourceVersions
+// inside it, so users whose prefixes do not nest do not see each other's
+// keys. Prefixes nest when one is the other followed by "/…", and then
+// they share keys: "/p" + "/images/x" and "/p/images" + "/x" are the same
+// etcd key, and the store at "/p" lists and watches everything of the
+// one at "/p/images". The empty prefix nests every other. "/p" and "/pa"
+// do not nest, as every key starts with "/". The layout is kept, as
+// changing it would strand stored data, so give each user a prefix that
+// neither contains nor extends another's. Revisions are the cluster's,
+// though: a store's resourceVersions
 // advance with every write to the cluster, and [Store.Compact] compacts the
 // whole keyspace.
 //

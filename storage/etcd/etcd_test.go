@@ -81,6 +81,29 @@ func TestPrefixIsolation(t *testing.T) {
 	}
 }
 
+// TestPrefixesSharingCharacters: "/p" and "/pa" do not nest, as every key
+// starts with "/", so the stores stay apart (prefixes that nest at a "/"
+// share keys, as the package documentation says).
+func TestPrefixesSharingCharacters(t *testing.T) {
+	ctx := t.Context()
+	p := uniquePrefix()
+	a := newStoreAt(t, server.Endpoint(), p)
+	b := newStoreAt(t, server.Endpoint(), p+"a")
+	if _, err := b.Create(ctx, "/x", []byte("b")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Create(ctx, "/x", []byte("a")); err != nil {
+		t.Fatalf("a.Create(/x): %v", err)
+	}
+	res, err := a.List(ctx, "/", storage.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Items) != 1 || string(res.Items[0].Value) != "a" {
+		t.Errorf("store at %q lists %v, want only its own key", p, res.Items)
+	}
+}
+
 func TestNewErrors(t *testing.T) {
 	tests := []struct {
 		name string

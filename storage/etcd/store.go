@@ -45,7 +45,9 @@ type Config struct {
 	// cluster: with Prefix "/tenant-a" the key "/images/x" is stored at
 	// "/tenant-a/images/x". Keys handed back (objects, events) never carry
 	// it. Empty means no prefix; otherwise it must be a valid key
-	// (storage.ValidateKey), a trailing "/" is dropped.
+	// (storage.ValidateKey), a trailing "/" is dropped. Stores whose
+	// prefixes nest ("/p" and "/p/images") share keys; see the package
+	// documentation.
 	Prefix string
 }
 
