@@ -3,8 +3,11 @@ package importer_test
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -225,5 +228,85 @@ func TestTokensReused(t *testing.T) {
 	}
 	if n := f.Count("GET", "/token"); n != 1 {
 		t.Errorf("token requested %d times, want 1", n)
+	}
+}
+
+// TestEchoedCredentialsRedacted: a registry (or a proxy before it) that
+// echoes the Authorization header in its errors must not get the
+// credential into the status, in any form the importer sends: the Basic
+// header's base64(user:password), a bearer token, the raw password.
+func TestEchoedCredentialsRedacted(t *testing.T) {
+	t.Parallel()
+	const shortPass = "pw" // under the length rule: only its encoded form is scrubbed
+	tests := []struct {
+		name     string
+		auth     fakeregistry.Auth
+		entry    string
+		scrubbed []string // must not appear in the status
+	}{
+		{
+			name:     "basic, auth field",
+			auth:     fakeregistry.Auth{Scheme: "basic", Username: testUser, Password: testPassword},
+			entry:    authEntry(testUser, testPassword),
+			scrubbed: []string{testPassword, base64.StdEncoding.EncodeToString([]byte(testUser + ":" + testPassword))},
+		},
+		{
+			name:     "basic, username and short password",
+			auth:     fakeregistry.Auth{Scheme: "basic", Username: testUser, Password: shortPass},
+			entry:    fmt.Sprintf(`{"username":%q,"password":%q}`, testUser, shortPass),
+			scrubbed: []string{base64.StdEncoding.EncodeToString([]byte(testUser + ":" + shortPass))},
+		},
+		{
+			name:  "bearer token",
+			auth:  fakeregistry.Auth{Scheme: "bearer", Username: testUser, Password: testPassword},
+			entry: authEntry(testUser, testPassword),
+			// The token is random; the check below finds it in the
+			// header the registry saw.
+			scrubbed: []string{testPassword},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			reg := fakeregistry.New(tt.auth)
+			reg.PutManifest("team/app", "v1", "application/vnd.oci.image.manifest.v1+json", []byte(`{}`))
+			var mu sync.Mutex
+			var sent []string
+			srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				h := r.Header.Get("Authorization")
+				if !strings.Contains(r.URL.Path, "/manifests/") || h == "" {
+					reg.ServeHTTP(w, r)
+					return
+				}
+				mu.Lock()
+				sent = append(sent, strings.TrimPrefix(strings.TrimPrefix(h, "Basic "), "Bearer "))
+				mu.Unlock()
+				msg := "you sent " + h
+				if _, p, ok := r.BasicAuth(); ok {
+					msg += " with password " + p
+				}
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusBadRequest)
+				_ = json.NewEncoder(w).Encode(map[string]any{"errors": []map[string]string{{"code": "DENIED", "message": msg}}})
+			}))
+			t.Cleanup(srv.Close)
+			host := strings.TrimPrefix(srv.URL, "https://")
+			imp := importer.New(importer.Options{Transport: srv.Client().Transport, Retries: -1, RateLimits: importer.Unlimited()})
+			secrets := []image.Secret{dockerConfigSecret("pull", fmt.Sprintf(`{"auths":{%q:%s}}`, host, tt.entry))}
+			got := run(t, imp, nil, secrets, spec(host+"/team/app:v1", "v1"))[0].Status
+			mu.Lock()
+			defer mu.Unlock()
+			if len(sent) == 0 {
+				t.Fatalf("the registry saw no credential; status %q", got.Message)
+			}
+			if !strings.Contains(got.Message, "you sent ") || !strings.Contains(got.Message, "<redacted>") {
+				t.Fatalf("status %q does not carry the redacted echo", got.Message)
+			}
+			for _, sec := range append(tt.scrubbed, sent...) {
+				if strings.Contains(got.Message, sec) {
+					t.Errorf("status %q carries a credential", got.Message)
+				}
+			}
+		})
 	}
 }

@@ -170,7 +170,7 @@ func retryAfter(resp *http.Response, def time.Duration) time.Duration {
 type session struct {
 	imp    *Importer
 	kr     *keyring
-	redact []string // credential strings to scrub from statuses
+	redact *redactor // scrubs the import's credentials from statuses
 	now    time.Time
 
 	flight singleflight.Group
@@ -204,14 +204,9 @@ func (imp *Importer) newSession(kr *keyring) *session {
 		clients:    map[clientKey]*auth.Client{},
 		done:       map[string]onceResult{},
 		repoLimits: map[string]*limiter{},
+		redact:     &redactor{},
 	}
-	for _, e := range kr.index {
-		for _, c := range e.creds {
-			if len(c.password) >= 4 {
-				s.redact = append(s.redact, c.password)
-			}
-		}
-	}
+	s.redact.add(kr.secrets...)
 	return s
 }
 
@@ -257,7 +252,7 @@ func (s *session) authClient(host string, insecure bool, cred credential) *auth.
 	c := &auth.Client{
 		Client: hc,
 		Header: http.Header{"User-Agent": {s.imp.opts.UserAgent}},
-		Cache:  auth.NewCache(),
+		Cache:  tokenRecorder{Cache: auth.NewCache(), redact: s.redact},
 		// oras asks for the credential of the host it talks to; the
 		// keyring already chose one for this repository, so answer only
 		// for its registry.
@@ -270,6 +265,24 @@ func (s *session) authClient(host string, insecure bool, cred credential) *auth.
 	}
 	s.clients[k] = c
 	return c
+}
+
+// tokenRecorder is an auth.Cache that hands every token it stores, bearer
+// or basic, to the redactor: a registry may echo the Authorization
+// header it was sent.
+type tokenRecorder struct {
+	auth.Cache
+	redact *redactor // scrubs the import's credentials from statuses
+}
+
+func (c tokenRecorder) Set(ctx context.Context, registry string, scheme auth.Scheme, key string, fetch func(context.Context) (string, error)) (string, error) {
+	return c.Cache.Set(ctx, registry, scheme, key, func(ctx context.Context) (string, error) {
+		tok, err := fetch(ctx)
+		if err == nil {
+			c.redact.add(tok)
+		}
+		return tok, err
+	})
 }
 
 // repository returns the oras repository for t, with the credential the

@@ -155,7 +155,10 @@
 // descriptor. Temporary failures (429, 500, 502, 503, 504, timeouts,
 // reset connections) are retried Options.Retries times, honouring
 // Retry-After up to Options.MaxRetryWait; each registry operation is
-// bounded by Options.Timeout. Credentials never appear in statuses,
-// errors or log records: statuses are scrubbed of every password in the
-// keyring as a last line of defence.
+// bounded by Options.Timeout. Credentials never appear in errors or log
+// records, and statuses, where a registry may echo what it was sent, are
+// scrubbed of every credential of the import: each password, auth value
+// and base64 user:password of the keyring, and each token obtained.
+// Values shorter than 4 characters (only a password or a token can be)
+// are not scrubbed, as replacing them would garble messages.
 package importer

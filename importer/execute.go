@@ -58,7 +58,7 @@ func (s *session) listRepository(ctx context.Context, p *plan) {
 	}
 	tags, err := s.listTags(ctx, rp.target)
 	if err != nil {
-		st := redact(repositoryStatusOf(rp.target.def.AsRepository().Exact(), err), s.redact)
+		st := s.redact.status(repositoryStatusOf(rp.target.def.AsRepository().Exact(), err))
 		rp.status = &st
 		return
 	}

@@ -43,6 +43,9 @@ type keyring struct {
 	// index holds the keys, sorted so that a longer key nested in a
 	// shorter one comes first (reverse lexicographic order).
 	index []keyEntry
+	// secrets are every credential string of the keyring in the forms
+	// the importer may send or a registry may echo, for redaction.
+	secrets []string
 }
 
 type keyEntry struct {
@@ -97,6 +100,12 @@ func newKeyring(secrets ...[]image.Secret) (*keyring, error) {
 					byKey[id] = e
 				}
 				e.creds = append(e.creds, cred)
+				kr.secrets = append(kr.secrets, entries[loc].Auth, cred.password)
+				if !cred.empty() {
+					// What Basic authentication sends, whether the entry
+					// had auth or username and password.
+					kr.secrets = append(kr.secrets, base64.StdEncoding.EncodeToString([]byte(cred.username+":"+cred.password)))
+				}
 			}
 		}
 	}

@@ -198,3 +198,27 @@ type timeoutError struct{}
 func (timeoutError) Error() string   { return "i/o timeout" }
 func (timeoutError) Timeout() bool   { return true }
 func (timeoutError) Temporary() bool { return true }
+
+// TestRedactorForms: statuses lose every form of a keyring credential —
+// the auth field as spelled (here unpadded), the Basic header's padded
+// base64 and the raw password — with short raw passwords kept, as
+// scrubbing them would garble messages.
+func TestRedactorForms(t *testing.T) {
+	t.Parallel()
+	padded := base64.StdEncoding.EncodeToString([]byte("user:secret-pass"))
+	unpadded := base64.RawStdEncoding.EncodeToString([]byte("other:secret-pass-2"))
+	data := fmt.Sprintf(`{"auths":{"a.io":{"auth":%q},"b.io":{"auth":%q},"c.io":{"username":"u","password":"pw"}}}`, padded, unpadded)
+	kr, err := newKeyring([]image.Secret{{Type: image.SecretTypeDockerConfigJSON, Data: map[string][]byte{image.DockerConfigJSONKey: []byte(data)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &redactor{}
+	r.add(kr.secrets...)
+	msg := "echo: " + padded + " " + unpadded + " " + base64.StdEncoding.EncodeToString([]byte("other:secret-pass-2")) +
+		" secret-pass-2 secret-pass " + base64.StdEncoding.EncodeToString([]byte("u:pw")) + " pw"
+	st := r.status(image.Status{Message: msg, Details: &image.StatusDetails{Causes: []image.StatusCause{{Message: msg}}}})
+	want := "echo: <redacted> <redacted> <redacted> <redacted> <redacted> <redacted> pw"
+	if st.Message != want || st.Details.Causes[0].Message != want {
+		t.Errorf("redacted to %q and %q, want %q", st.Message, st.Details.Causes[0].Message, want)
+	}
+}

@@ -20,7 +20,7 @@ type plan struct {
 	requests []*request
 	byKey    map[string]*request
 	stream   *image.ImageStream
-	redact   []string
+	redact   *redactor
 	regs     *registries
 }
 
@@ -278,7 +278,7 @@ func (p *plan) result(r *request, orig reference.DockerImageReference, tag strin
 		if r.out.err != nil {
 			st = statusOf(r.statusRef(), r.out.err)
 		}
-		return image.ImageImportStatus{Tag: tag, Status: redact(st, p.redact)}
+		return image.ImageImportStatus{Tag: tag, Status: p.redact.status(st)}
 	}
 	img := r.out.img.DeepCopy()
 	ref := orig

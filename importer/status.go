@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
+	"sync"
 
 	"github.com/imagestreams/imagestreams/image"
 	"github.com/imagestreams/imagestreams/imagestream"
@@ -116,10 +118,41 @@ func failedRepositoryStatus(failures int) image.Status {
 	return image.Status{Status: image.StatusFailure, Reason: image.StatusReasonImportFailed, Message: msg}
 }
 
-// redact removes every secret from the messages of st: registries and
-// token servers may echo what they were sent, and a status is shown to
-// users and logged.
-func redact(st image.Status, secrets []string) image.Status {
+// minRedactLen is the length under which a secret is not scrubbed:
+// replacing every "a" or "pw" would garble messages beyond use, and so
+// short a value protects little. Only a raw password or a token can be
+// that short; the Basic form base64(user:password) never is.
+const minRedactLen = 4
+
+// redactor scrubs credentials from statuses: registries and token servers
+// may echo what they were sent, and a status is shown to users and
+// logged. It holds the keyring's secrets and learns the tokens the
+// session obtains.
+type redactor struct {
+	mu      sync.Mutex
+	secrets []string // longest first, so no secret is cut by a shorter one
+}
+
+// add records secrets; short and known ones are skipped.
+func (r *redactor) add(secrets ...string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	// A new slice each time: status reads the old one without the lock.
+	next := slices.Clone(r.secrets)
+	for _, sec := range secrets {
+		if len(sec) >= minRedactLen && !slices.Contains(next, sec) {
+			next = append(next, sec)
+		}
+	}
+	slices.SortFunc(next, func(a, b string) int { return len(b) - len(a) })
+	r.secrets = next
+}
+
+// status returns st with every secret in its messages replaced.
+func (r *redactor) status(st image.Status) image.Status {
+	r.mu.Lock()
+	secrets := r.secrets
+	r.mu.Unlock()
 	if len(secrets) == 0 {
 		return st
 	}
