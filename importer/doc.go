@@ -149,10 +149,11 @@
 // only, accepts any certificate and falls back to plain HTTP when the
 // registry does not speak TLS. Reads are bounded: manifests to
 // [MaxManifestBytes], configs to [MaxConfigBytes], error bodies to a few
-// KiB, tag lists to [MaxManifestBytes] per page; redirects to
-// [MaxRedirects]. Every manifest must hash to the digest it was asked by
-// and to the registry's Docker-Content-Digest, every config to its
-// descriptor. Temporary failures (429, 500, 502, 503, 504, timeouts,
+// KiB, tag lists to [MaxManifestBytes] per page and [MaxTagListBytes]
+// in all (and 1000 pages); redirects to [MaxRedirects]. A manifest,
+// config or tag list past its bound fails with [ErrTooLarge] in the
+// status. Every manifest must hash to the digest it was asked by and to
+// the registry's Docker-Content-Digest, every config to its descriptor. Temporary failures (429, 500, 502, 503, 504, timeouts,
 // reset connections) are retried Options.Retries times, honouring
 // Retry-After up to Options.MaxRetryWait; each registry operation is
 // bounded by Options.Timeout. Credentials never appear in errors or log

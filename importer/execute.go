@@ -3,11 +3,15 @@ package importer
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
+	"net/http"
 	"strings"
 	"sync"
 
 	"github.com/imagestreams/imagestreams/image"
 	"golang.org/x/sync/errgroup"
+	"oras.land/oras-go/v2/registry/remote"
 )
 
 // execute runs every request, at most Concurrency at a time. Failures
@@ -102,6 +106,10 @@ func (s *session) listTagsFrom(ctx context.Context, t target) ([]string, error) 
 	if err := s.repoLimiter(t.repoKey()).wait(ctx); err != nil {
 		return nil, err
 	}
+	// oras cuts a page at MaxMetadataBytes without a word; let it read one
+	// byte more so that tagListClient sees and reports an oversize page.
+	repo.Client = &tagListClient{Client: repo.Client, page: MaxManifestBytes, left: MaxTagListBytes}
+	repo.MaxMetadataBytes = MaxManifestBytes + 1
 	ctx, cancel := context.WithTimeout(ctx, s.imp.opts.Timeout)
 	defer cancel()
 	seen := map[string]bool{}
@@ -122,6 +130,46 @@ func (s *session) listTagsFrom(ctx context.Context, t target) ([]string, error) 
 		return nil, s.checkV2(ctx, t, err)
 	}
 	return tags, nil
+}
+
+// tagListClient bounds the tag-list pages read through it, each to page
+// bytes and all together to left, failing with ErrTooLarge past either.
+// The pages of one listing are read one after another.
+type tagListClient struct {
+	remote.Client
+	page int64
+	left int64 // bytes the remaining pages may hold
+}
+
+func (c *tagListClient) Do(req *http.Request) (*http.Response, error) {
+	resp, err := c.Client.Do(req)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		// Error bodies are bounded where they are read.
+		return resp, err
+	}
+	resp.Body = &tagListBody{ReadCloser: resp.Body, c: c, left: c.page}
+	return resp, nil
+}
+
+type tagListBody struct {
+	io.ReadCloser
+	c    *tagListClient
+	left int64 // bytes this page may still hold
+}
+
+func (b *tagListBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	// The bytes past a limit are withheld, so that the decoder cannot
+	// finish an oversize value with them and miss the error.
+	switch {
+	case int64(n) > b.left:
+		return int(b.left), fmt.Errorf("tag list page is larger than %d bytes: %w", b.c.page, ErrTooLarge)
+	case int64(n) > b.c.left:
+		return int(b.c.left), fmt.Errorf("tag list is larger than %d bytes in all: %w", MaxTagListBytes, ErrTooLarge)
+	}
+	b.left -= int64(n)
+	b.c.left -= int64(n)
+	return n, err
 }
 
 // retryAnonymously re-imports, with the node's credentials only, every

@@ -31,6 +31,11 @@ const (
 	DefaultMaxRetryWait = 30 * time.Second
 	// MaxManifestBytes is the largest manifest or manifest list read.
 	MaxManifestBytes = 4 << 20
+	// MaxTagListBytes is the most a repository's tag list is read, over
+	// all its pages (each at most MaxManifestBytes): about 700,000 short
+	// tags, far beyond real repositories, while bounding the memory a
+	// registry can make a repository import hold.
+	MaxTagListBytes = 16 << 20
 	// MaxConfigBytes is the largest image config blob read.
 	MaxConfigBytes = 8 << 20
 	// MaxRedirects is the number of HTTP redirects followed per request.

@@ -3,6 +3,10 @@ package importer_test
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
@@ -138,5 +142,66 @@ func TestRepositoryAdditionalTagAlreadyImported(t *testing.T) {
 	}
 	if n := f.Count("GET", "/manifests/zz"); n != 1 {
 		t.Errorf("zz fetched %d times, want 1", n)
+	}
+}
+
+// TestRepositoryTagListBounds: a tag-list page is read up to
+// MaxManifestBytes and a whole listing up to MaxTagListBytes; past either
+// the repository import fails with ErrTooLarge named in its status.
+func TestRepositoryTagListBounds(t *testing.T) {
+	t.Parallel()
+	// page returns a tag-list page of page p holding about size bytes.
+	page := func(p, size int) []byte {
+		b := []byte(`{"name":"ns/app","tags":[`)
+		for i := 0; len(b) < size-200; i++ {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = fmt.Appendf(b, `"p%d-%06d-%s"`, p, i, strings.Repeat("x", 100))
+		}
+		return append(b, "]}"...)
+	}
+	tests := []struct {
+		name  string
+		pages int
+		size  int
+		// tooLarge is the text the status must carry, "" for a listing
+		// that succeeds.
+		tooLarge string
+	}{
+		{name: "page just within the limit", pages: 1, size: importer.MaxManifestBytes},
+		{name: "oversize page", pages: 1, size: importer.MaxManifestBytes + 1000, tooLarge: "tag list page is larger than"},
+		{name: "pages within the limit, too many bytes in all", pages: importer.MaxTagListBytes/importer.MaxManifestBytes + 1, size: importer.MaxManifestBytes, tooLarge: "tag list is larger than"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Docker-Distribution-API-Version", "registry/2.0")
+				if !strings.HasSuffix(r.URL.Path, "/tags/list") {
+					http.NotFound(w, r)
+					return
+				}
+				p, _ := strconv.Atoi(r.URL.Query().Get("page"))
+				if p+1 < tt.pages {
+					w.Header().Set("Link", fmt.Sprintf(`</v2/ns/app/tags/list?page=%d>; rel="next"`, p+1))
+				}
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = w.Write(page(p, tt.size))
+			}))
+			t.Cleanup(srv.Close)
+			host := strings.TrimPrefix(srv.URL, "https://")
+			imp := importer.New(importer.Options{Transport: srv.Client().Transport, Retries: -1, RateLimits: importer.Unlimited(), MaxTagsPerRepository: 1})
+			st := repoImport(t, imp, host+"/ns/app").Status.Repository
+			if tt.tooLarge == "" {
+				if strings.Contains(st.Status.Message, importer.ErrTooLarge.Error()) || len(st.AdditionalTags) < 1000 {
+					t.Errorf("listing failed: %s %q, %d additional tags", st.Status.Reason, st.Status.Message, len(st.AdditionalTags))
+				}
+				return
+			}
+			if st.Status.Reason != image.StatusReasonInternalError || !strings.Contains(st.Status.Message, tt.tooLarge) || !strings.Contains(st.Status.Message, importer.ErrTooLarge.Error()) {
+				t.Errorf("status = %s %q, want InternalError with %q and %q", st.Status.Reason, st.Status.Message, tt.tooLarge, importer.ErrTooLarge)
+			}
+		})
 	}
 }

@@ -15,9 +15,9 @@ import (
 	"oras.land/oras-go/v2/registry/remote/errcode"
 )
 
-// ErrTooLarge is wrapped when a registry sends a manifest, config or tag
-// list larger than the importer reads (see MaxManifestBytes and
-// MaxConfigBytes).
+// ErrTooLarge is wrapped when a registry sends a manifest, config, tag
+// list page or tag list larger than the importer reads (see
+// MaxManifestBytes, MaxConfigBytes and MaxTagListBytes).
 var ErrTooLarge = errors.New("content exceeds the size limit")
 
 // successStatus is the status of an image that imported.
