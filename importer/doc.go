@@ -14,7 +14,9 @@
 // Options.MaxTagsPerRepository of them (50 by default), and reports the
 // rest in additionalTags. Entries asking for the same thing share one
 // fetch, and a manifest or config met twice in one import is fetched once.
-// Tags are fetched in parallel, Options.Concurrency at a time.
+// Tags are fetched in parallel, Options.Concurrency at a time; a
+// PreserveOriginal list fetches its children in a nested group with the
+// same limit, so up to Concurrency² fetches may run at once.
 //
 // Docker schema 1 (signed or not), schema 2 and OCI image manifests all
 // give complete Images — layers base first, config metadata, media type,
@@ -92,11 +94,12 @@
 // "quay.io/repository-main" (QUIRK §14.14). The first credential of the
 // first match is used; namespace secrets come before Options.NodeSecrets.
 //
-// Two choices differ from OpenShift, both to avoid surprises: docker.io,
-// index.docker.io and registry-1.docker.io are one registry, so an entry
-// for any of them (with or without a path) serves Docker Hub images; and
-// the keyring's Docker Hub fallback is not applied to other registries
-// such as "localhost/…", which OpenShift would send Docker Hub
+// Two choices differ from OpenShift, both to avoid surprises: to the
+// keyring, docker.io, index.docker.io and registry-1.docker.io are one
+// registry, so an entry for any of them (with or without a path) serves
+// Docker Hub images (the cluster configuration below still tells them
+// apart); and the keyring's Docker Hub fallback is not applied to other
+// registries such as "localhost/…", which OpenShift would send Docker Hub
 // credentials to.
 //
 // Basic and bearer-token challenges are both answered (via oras-go); a
@@ -108,20 +111,25 @@
 //
 // Options.Registries carries what OpenShift reads from
 // image.config.openshift.io/cluster and the mirror sets (SEMANTICS §8.1
-// step 4, §8.5). A registry in BlockedRegistries fails every import from
-// it with Forbidden and is never contacted. One in InsecureRegistries is
-// imported from as if importPolicy.insecure were set. A pull is tried
-// from its mirrors first, in order: DigestMirrors (ImageContentSourcePolicy,
+// step 4, §8.5). Registries are named there by the host[:port] of the
+// defaulted pull spec and matched exactly, as in OpenShift: "docker.io"
+// covers "busybox" and "docker.io/…" but not "index.docker.io/…" or
+// "registry-1.docker.io/…", which reach Docker Hub too, so list each
+// spelling. An import from a registry in BlockedRegistries fails with
+// Forbidden without contacting it, unless mirrors are configured for it:
+// then they alone serve it. One in InsecureRegistries is imported from as
+// if importPolicy.insecure were set. A pull is tried from its mirrors
+// first, in order: DigestMirrors (ImageContentSourcePolicy,
 // ImageDigestMirrorSet) for pulls by digest, TagMirrors
 // (ImageTagMirrorSet) for pulls by tag, chosen by the longest source
-// prefix covering the repository; then from the source itself, unless
-// a set says NeverContactSource (or the registry is blocked). The first
+// prefix covering the repository; then from the source itself, unless a
+// set says NeverContactSource (or the registry is blocked). The first
 // source that has the manifest serves the config and the list children
-// too. Mirrors are invisible in the result: the Image names the
-// repository the user asked for. When every source fails the status is
-// InternalError with all their errors, "[e1, e2]"; when none may serve
-// a pull (a tag of a NeverContactSource repository with only digest
-// mirrors) it is OpenShift's "unknown error … please try again."
+// too. Mirrors are invisible in the result: the Image names the repository
+// the user asked for. When every source fails the status is InternalError
+// with all their errors, "[e1, e2]"; when none may serve a pull (a tag of
+// a NeverContactSource repository with only digest mirrors) it is
+// OpenShift's "unknown error … please try again."
 //
 // # Rate limits
 //

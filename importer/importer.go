@@ -57,7 +57,9 @@ type Options struct {
 	// (SEMANTICS §8.3).
 	MaxTagsPerRepository int
 	// Concurrency is how many tags of one import are fetched at once;
-	// ≤ 0 means DefaultConcurrency.
+	// ≤ 0 means DefaultConcurrency. Each PreserveOriginal list among them
+	// fetches its children up to Concurrency at a time too, so up to
+	// Concurrency² fetches may be in flight; the rate limits still hold.
 	Concurrency int
 	// Transport carries every secure request. nil means a clone of
 	// http.DefaultTransport keeping enough idle connections for

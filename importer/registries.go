@@ -14,7 +14,12 @@ import (
 // image.config.openshift.io/cluster and the ImageContentSourcePolicy,
 // ImageDigestMirrorSet and ImageTagMirrorSet objects. Registries are
 // named as the defaulted pull spec names them: "docker.io" for Docker
-// Hub, "host:port" with an explicit port.
+// Hub, "host:port" with an explicit port. InsecureRegistries and
+// BlockedRegistries match that name exactly, as in OpenShift (SEMANTICS
+// §8.2): "docker.io" covers "busybox" and "docker.io/library/busybox" but
+// not "index.docker.io/library/busybox" or "registry-1.docker.io/…",
+// although all reach Docker Hub; list every spelling to cover. (Only the
+// keyring treats the three as one registry.)
 type RegistryConfig struct {
 	// InsecureRegistries are registry hosts every import treats as if
 	// importPolicy.insecure were set: any certificate is accepted and

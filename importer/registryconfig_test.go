@@ -2,6 +2,7 @@ package importer_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -125,3 +126,40 @@ func TestNotV2Registry(t *testing.T) {
 		t.Errorf("missing image on a registry: %+v, want NotFound", st)
 	}
 }
+
+// TestRegistryNamesMatchExactly: BlockedRegistries names registries as
+// OpenShift does (SEMANTICS §8.2), by the defaulted pull spec's host, so
+// blocking docker.io leaves index.docker.io and registry-1.docker.io
+// open, though all three reach Docker Hub.
+func TestRegistryNamesMatchExactly(t *testing.T) {
+	t.Parallel()
+	specs := []string{"busybox", "docker.io/library/busybox", "index.docker.io/library/busybox", "registry-1.docker.io/library/busybox"}
+	tests := []struct {
+		blocked []string
+		want    []bool // Forbidden, per spec
+	}{
+		{blocked: []string{"docker.io"}, want: []bool{true, true, false, false}},
+		{blocked: []string{"index.docker.io", "registry-1.docker.io"}, want: []bool{false, false, true, true}},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.blocked, ","), func(t *testing.T) {
+			t.Parallel()
+			offline := roundTripFunc(func(*http.Request) (*http.Response, error) { return nil, errors.New("offline") })
+			imp := importer.New(importer.Options{Transport: offline, Retries: -1, RateLimits: importer.Unlimited(),
+				Registries: importer.RegistryConfig{BlockedRegistries: tt.blocked}})
+			var images []image.ImageImportSpec
+			for _, s := range specs {
+				images = append(images, spec(s, ""))
+			}
+			for i, st := range run(t, imp, nil, nil, images...) {
+				if got := st.Status.Reason == image.StatusReasonForbidden; got != tt.want[i] {
+					t.Errorf("%s: %s %q, want Forbidden %t", specs[i], st.Status.Reason, st.Status.Message, tt.want[i])
+				}
+			}
+		})
+	}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
