@@ -45,7 +45,8 @@ type SchedulerOptions struct {
 	MaxImportsPerRegistryPerMinute int
 	// Jitter spreads each wait by up to this fraction of it, either way,
 	// so that many schedulers do not fire in step; 0 means 0.1, negative
-	// none.
+	// none. Values above 0.5 are taken as 0.5, so that a wait never shrinks
+	// below half its length (from 1 on it would vanish).
 	Jitter float64
 	// Logger receives debug records; nil discards them.
 	Logger *slog.Logger
@@ -53,6 +54,10 @@ type SchedulerOptions struct {
 	// testing/synctest can drive).
 	Clock Clock
 }
+
+// maxJitter is the largest SchedulerOptions.Jitter: from 1 on, a wait
+// could shrink to nothing or below and buckets would fire back to back.
+const maxJitter = 0.5
 
 // Scheduler re-imports the tags with importPolicy.scheduled as OpenShift's
 // scheduled import controller does (SEMANTICS §8.10): streams are spread
@@ -81,6 +86,7 @@ func NewScheduler(streams StreamLister, imports ImportCreator, opts SchedulerOpt
 	if opts.Jitter == 0 {
 		opts.Jitter = 0.1
 	}
+	opts.Jitter = min(opts.Jitter, maxJitter)
 	if opts.Clock == nil {
 		opts.Clock = realClock{}
 	}

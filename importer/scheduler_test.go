@@ -137,6 +137,37 @@ func TestSchedulerJitter(t *testing.T) {
 	})
 }
 
+// TestSchedulerJitterClamped: a Jitter of 1 or more would make waits
+// zero or negative; it is taken as 0.5, so the 2-minute steps of a
+// 10-minute interval last at least a minute and a stream's imports stay
+// at least five steps apart.
+func TestSchedulerJitterClamped(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFakeStreams(scheduledStream("ns", "app", "quay.io"))
+		s := importer.NewScheduler(f, f, importer.SchedulerOptions{Interval: 10 * time.Minute, Jitter: 5,
+			MaxImportsPerMinute: -1, MaxImportsPerRegistryPerMinute: -1})
+		runFor(t, s, time.Hour)
+		got := f.Posted()
+		if len(got) == 0 || len(got) > 12 {
+			t.Fatalf("%d imports in an hour, want 1 to 12: %q", len(got), got)
+		}
+		var last time.Duration
+		for i, p := range got {
+			at, err := time.ParseDuration(strings.Fields(p)[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch {
+			case i == 0 && at < time.Minute:
+				t.Errorf("first import after %v, want at least a minute", at)
+			case i > 0 && at-last < 5*time.Minute:
+				t.Errorf("import %d after %v, %v after the previous, want at least 5m", i, at, at-last)
+			}
+			last = at
+		}
+	})
+}
+
 func TestSchedulerLimits(t *testing.T) {
 	tests := []struct {
 		name    string
