@@ -161,8 +161,9 @@
 // in all (and 1000 pages); redirects to [MaxRedirects]. A manifest,
 // config or tag list past its bound fails with [ErrTooLarge] in the
 // status. Every manifest must hash to the digest it was asked by and to
-// the registry's Docker-Content-Digest, every config to its descriptor. Temporary failures (429, 500, 502, 503, 504, timeouts,
-// reset connections) are retried Options.Retries times, honouring
+// the registry's Docker-Content-Digest, every config to its descriptor.
+// Temporary failures (429, 500, 502, 503, 504, timeouts, reset
+// connections) are retried Options.Retries times, honouring
 // Retry-After up to Options.MaxRetryWait; each registry operation is
 // bounded by Options.Timeout. Credentials never appear in errors or log
 // records, and statuses, where a registry may echo what it was sent, are
