@@ -124,6 +124,17 @@ func NewBadRequest(msg string) *StatusError {
 	return &StatusError{ErrStatus: image.Status{Status: image.StatusFailure, Reason: image.StatusReasonBadRequest, Code: http.StatusBadRequest, Message: msg}}
 }
 
+// needObject rejects a nil request object, the Go form of a request
+// without a body, with the BadRequest the API server gives a body it
+// cannot decode; every client method taking an object calls it first, so
+// that a nil fails like the rest with a *StatusError instead of a panic.
+func needObject[T any](obj *T, kind string) error {
+	if obj == nil {
+		return NewBadRequest(fmt.Sprintf("an %s object is required, got nil", kind))
+	}
+	return nil
+}
+
 // NewForbidden returns `<resource> "<name>" is forbidden: <err>`.
 func NewForbidden(gr GroupResource, name string, err error) *StatusError {
 	e := newStatus(image.StatusReasonForbidden, http.StatusForbidden, gr, name, fmt.Sprintf("%s %q is forbidden: %v", gr, name, err))

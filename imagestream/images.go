@@ -56,6 +56,9 @@ func (c *Images) List(ctx context.Context, opts ListOptions) (*image.ImageList, 
 // (SEMANTICS §10.1) and validation (§3.2). Like OpenShift it does not
 // check that the name is the manifest's digest (QUIRK §14.17).
 func (c *Images) Create(ctx context.Context, in *image.Image) (*image.Image, error) {
+	if err := needObject(in, "Image"); err != nil {
+		return nil, err
+	}
 	img := in.DeepCopy()
 	generateName(&img.ObjectMeta)
 	img.Namespace = "" // cluster-scoped: the API server drops it before validating
@@ -72,6 +75,9 @@ func (c *Images) Create(ctx context.Context, in *image.Image) (*image.Image, err
 // against the image (an emptied one is accepted). metadata.resourceVersion
 // must be the stored one.
 func (c *Images) Update(ctx context.Context, in *image.Image) (*image.Image, error) {
+	if err := needObject(in, "Image"); err != nil {
+		return nil, err
+	}
 	img := in.DeepCopy()
 	rv, err := requireResourceVersion("Image", &img.ObjectMeta)
 	if err != nil {

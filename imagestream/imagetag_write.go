@@ -20,6 +20,9 @@ func itagNameError() error {
 // (§4.3, §4.4). The result is the ImageTag as stored, with its image
 // when it can be loaded.
 func (c *ImageTags) Create(ctx context.Context, in *image.ImageTag) (*image.ImageTag, error) {
+	if err := needObject(in, "ImageTag"); err != nil {
+		return nil, err
+	}
 	it := copyITag(in)
 	is, tag, err := c.s.createTagView(ctx, c.ns, itagKind(), it, &it.ObjectMeta, func() error {
 		prepareITagForCreate(it)
@@ -43,6 +46,9 @@ func (c *ImageTags) Create(ctx context.Context, in *image.ImageTag) (*image.Imag
 // outside this Service like every server-side write, and a conditional
 // one fails with the Conflict as there.
 func (c *ImageTags) Update(ctx context.Context, in *image.ImageTag) (*image.ImageTag, error) {
+	if err := needObject(in, "ImageTag"); err != nil {
+		return nil, err
+	}
 	is, tag, err := c.s.updateTagView(ctx, c.ns, itagKind(), &in.ObjectMeta, func(is *image.ImageStream, tag string, exists bool) error {
 		it := copyITag(in)
 		it.Namespace = c.ns

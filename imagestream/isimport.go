@@ -30,6 +30,9 @@ type ImageStreamImports struct {
 // stored. A failed import of one image is a result, not an error: the tag
 // keeps its image and gains ImportSuccess=False.
 func (c *ImageStreamImports) Create(ctx context.Context, in *image.ImageStreamImport) (*image.ImageStreamImport, error) {
+	if err := needObject(in, "ImageStreamImport"); err != nil {
+		return nil, err
+	}
 	if c.s.importer == nil {
 		return nil, NewInternalError(errors.New("no importer configured: use imagestream.WithImporter"))
 	}

@@ -34,6 +34,9 @@ func istagNameError() error {
 // is the ImageStreamTag as stored; for a tag without history yet, its
 // creation time is the stream's and its image is empty.
 func (c *ImageStreamTags) Create(ctx context.Context, in *image.ImageStreamTag) (*image.ImageStreamTag, error) {
+	if err := needObject(in, "ImageStreamTag"); err != nil {
+		return nil, err
+	}
 	ist := copyISTag(in)
 	is, tag, err := c.s.createTagView(ctx, c.ns, istagKind(), ist, &ist.ObjectMeta, func() error {
 		prepareISTagForCreate(ist)
@@ -55,6 +58,9 @@ func (c *ImageStreamTags) Create(ctx context.Context, in *image.ImageStreamTag) 
 // is empty the write is blind and conflicts with other writers are
 // retried. Labels left empty take the stream's.
 func (c *ImageStreamTags) Update(ctx context.Context, in *image.ImageStreamTag) (*image.ImageStreamTag, error) {
+	if err := needObject(in, "ImageStreamTag"); err != nil {
+		return nil, err
+	}
 	is, tag, err := c.s.updateTagView(ctx, c.ns, istagKind(), &in.ObjectMeta, func(is *image.ImageStream, tag string, exists bool) error {
 		ist := copyISTag(in)
 		ist.Namespace = c.ns

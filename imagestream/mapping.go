@@ -37,6 +37,9 @@ type ImageStreamMappings struct {
 // the mappings of one Service into one stream take turns, and those that
 // arrive while another is being written share the next write.
 func (c *ImageStreamMappings) Create(ctx context.Context, in *image.ImageStreamMapping) (*image.Status, error) {
+	if err := needObject(in, "ImageStreamMapping"); err != nil {
+		return nil, err
+	}
 	ism := &image.ImageStreamMapping{TypeMeta: in.TypeMeta, ObjectMeta: in.ObjectMeta, Image: copyForPrepare(&in.Image), Tag: in.Tag}
 	if ism.Namespace == "" {
 		ism.Namespace = c.ns

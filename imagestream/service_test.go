@@ -172,6 +172,48 @@ func TestErrorsMatchSentinels(t *testing.T) {
 	}
 }
 
+// TestNilRequestIsBadRequest: a nil request object is the Go form of a
+// request without a body, which the API server refuses with BadRequest;
+// it must not panic (service.go: errors are *StatusError values).
+func TestNilRequestIsBadRequest(t *testing.T) {
+	ctx := context.Background()
+	svc, _ := newService(t, imagestream.WithImporter(fakeImporter(manifestUnknown)))
+	createStream(t, svc, "ns", "app")
+	tests := []struct {
+		name string
+		call func() error
+	}{
+		{"ImageStreams.Create", func() error { _, err := svc.ImageStreams("ns").Create(ctx, nil); return err }},
+		{"ImageStreams.Update", func() error { _, err := svc.ImageStreams("ns").Update(ctx, nil); return err }},
+		{"ImageStreams.UpdateStatus", func() error { _, err := svc.ImageStreams("ns").UpdateStatus(ctx, nil); return err }},
+		{"Images.Create", func() error { _, err := svc.Images().Create(ctx, nil); return err }},
+		{"Images.Update", func() error { _, err := svc.Images().Update(ctx, nil); return err }},
+		{"ImageStreamMappings.Create", func() error { _, err := svc.ImageStreamMappings("ns").Create(ctx, nil); return err }},
+		{"ImageStreamTags.Create", func() error { _, err := svc.ImageStreamTags("ns").Create(ctx, nil); return err }},
+		{"ImageStreamTags.Update", func() error { _, err := svc.ImageStreamTags("ns").Update(ctx, nil); return err }},
+		{"ImageTags.Create", func() error { _, err := svc.ImageTags("ns").Create(ctx, nil); return err }},
+		{"ImageTags.Update", func() error { _, err := svc.ImageTags("ns").Update(ctx, nil); return err }},
+		{"ImageSignatures.Create", func() error { _, err := svc.ImageSignatures().Create(ctx, nil); return err }},
+		{"ImageStreamImports.Create", func() error { _, err := svc.ImageStreamImports("ns").Create(ctx, nil); return err }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var err error
+			func() {
+				defer func() {
+					if r := recover(); r != nil {
+						t.Fatalf("panic: %v", r)
+					}
+				}()
+				err = tt.call()
+			}()
+			if _, ok := errors.AsType[*imagestream.StatusError](err); !ok || imagestream.Reason(err) != image.StatusReasonBadRequest {
+				t.Errorf("error = %v (reason %q), want a BadRequest *StatusError", err, imagestream.Reason(err))
+			}
+		})
+	}
+}
+
 // watchFrom starts a stream watch at rv after compacting the store and
 // returns the error it ends with.
 func watchFrom(ctx context.Context, svc *imagestream.Service, rv string) error {

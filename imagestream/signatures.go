@@ -25,6 +25,9 @@ type ImageSignatures struct{ s *Service }
 // signature with the same name, or with the same type and content, is
 // AlreadyExists; a missing image is NotFound.
 func (c *ImageSignatures) Create(ctx context.Context, in *image.ImageSignature) (*image.ImageSignature, error) {
+	if err := needObject(in, "ImageSignature"); err != nil {
+		return nil, err
+	}
 	sig := in.DeepCopy()
 	sig.Namespace = ""
 	sig.ResourceVersion = ""

@@ -122,6 +122,9 @@ func (c *ImageStreams) List(ctx context.Context, opts ListOptions) (*image.Image
 // images, and fills the system fields (uid, creationTimestamp, a name from
 // generateName).
 func (c *ImageStreams) Create(ctx context.Context, in *image.ImageStream) (*image.ImageStream, error) {
+	if err := needObject(in, "ImageStream"); err != nil {
+		return nil, err
+	}
 	is := in.DeepCopy()
 	if err := c.checkNamespace(&is.ObjectMeta); err != nil {
 		return nil, err
@@ -154,6 +157,9 @@ func (c *ImageStreams) UpdateStatus(ctx context.Context, in *image.ImageStream) 
 }
 
 func (c *ImageStreams) update(ctx context.Context, in *image.ImageStream, prepare func(is, old *image.ImageStream) error) (*image.ImageStream, error) {
+	if err := needObject(in, "ImageStream"); err != nil {
+		return nil, err
+	}
 	is := in.DeepCopy()
 	if err := c.checkNamespace(&is.ObjectMeta); err != nil {
 		return nil, err
