@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"time"
 
 	"github.com/imagestreams/imagestreams/image"
@@ -25,9 +26,14 @@ type ImageStreamImports struct {
 
 // Create imports what isi.Spec asks for and returns it with its status
 // filled. With spec.import false nothing is stored (a dry run). Otherwise
-// the images are stored, the results applied to the stream (created if
-// missing) with compare-and-swap, and status.import holds the stream as
-// stored. A failed import of one image is a result, not an error: the tag
+// the images are stored and the results applied to the stream (created if
+// missing) with compare-and-swap. As in OpenShift (SEMANTICS §8.1 step
+// 9), an existing stream is written only when the results change it or
+// it lacks the openshift.io/image.dockerRepositoryCheck annotation, and
+// every write sets that annotation to the time of the import: an
+// identical repeated failure or re-import writes nothing and leaves the
+// resourceVersion as it was. status.import holds the stream as stored.
+// A failed import of one image is a result, not an error: the tag
 // keeps its image and gains ImportSuccess=False.
 func (c *ImageStreamImports) Create(ctx context.Context, in *image.ImageStreamImport) (*image.ImageStreamImport, error) {
 	if err := needObject(in, "ImageStreamImport"); err != nil {
@@ -83,18 +89,11 @@ func (c *ImageStreamImports) Create(ctx context.Context, in *image.ImageStreamIm
 
 	now := c.s.now()
 	var created []*image.Image
-	apply := func(is *image.ImageStream) error {
-		created = ApplyImportResults(is, &isi, now)
-		if is.Annotations == nil {
-			is.Annotations = map[string]string{}
-		}
-		is.Annotations[image.DockerImageRepositoryCheckAnnotation] = now.UTC().Format(time.RFC3339)
-		return nil
-	}
 	var out *image.ImageStream
 	if stream == nil {
 		is := &image.ImageStream{ObjectMeta: image.ObjectMeta{Name: isi.Name, Namespace: c.ns}}
-		_ = apply(is)
+		created = ApplyImportResults(is, &isi, now)
+		setRepositoryCheck(is, now)
 		if err := c.s.storeImages(ctx, created); err != nil {
 			return nil, err
 		}
@@ -104,16 +103,42 @@ func (c *ImageStreamImports) Create(ctx context.Context, in *image.ImageStreamIm
 		}
 	} else {
 		out, err = c.s.updateStreamWithRetry(ctx, c.ns, isi.Name, ResourceImageStreamImports, "create", func(is *image.ImageStream) error {
-			_ = apply(is)
-			return c.s.storeImages(ctx, created)
+			_, checked := is.Annotations[image.DockerImageRepositoryCheckAnnotation]
+			original := is.DeepCopy()
+			created = ApplyImportResults(is, &isi, now)
+			if err := c.s.storeImages(ctx, created); err != nil {
+				return err
+			}
+			// §8.1 step 9: OpenShift compares the stream, defaulted as its
+			// v1 round trip does, with the one it read, and writes (and so
+			// refreshes the check annotation) only when the results changed
+			// it or the annotation is missing. An identical repeated failure
+			// or re-import therefore writes nothing (QUIRK §14.20).
+			c.s.strategy.Defaults.Default(is)
+			Normalize(is)
+			if checked && reflect.DeepEqual(original, is) {
+				return errNoChange
+			}
+			setRepositoryCheck(is, now)
+			return nil
 		})
 		if err != nil {
 			return nil, err
 		}
+		c.s.strategy.Decorate(out) // unwritten when nothing changed
 	}
 	clearManifests(&isi)
 	isi.Status.Import = out
 	return &isi, nil
+}
+
+// setRepositoryCheck records in is the time of an import that writes it
+// (SEMANTICS §1.3: the controller imports a stream lacking it in full).
+func setRepositoryCheck(is *image.ImageStream, now time.Time) {
+	if is.Annotations == nil {
+		is.Annotations = map[string]string{}
+	}
+	is.Annotations[image.DockerImageRepositoryCheckAnnotation] = now.UTC().Format(time.RFC3339)
 }
 
 // storeImages stores imported images, dropping their manifest and config
