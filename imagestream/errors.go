@@ -98,13 +98,11 @@ func newStatus(reason image.StatusReason, code int32, gr GroupResource, name, ms
 	}}
 }
 
-// NewNotFound returns `<resource> "<name>" not found`.
+// NewNotFound returns `<resource> "<name>" not found`, quoting the name
+// even when it is empty as Kubernetes does (SEMANTICS §6.2: `NotFound
+// imagestream ""`).
 func NewNotFound(gr GroupResource, name string) *StatusError {
-	msg := fmt.Sprintf("%s %q not found", gr, name)
-	if name == "" {
-		msg = gr.String() + " not found"
-	}
-	return newStatus(image.StatusReasonNotFound, http.StatusNotFound, gr, name, msg)
+	return newStatus(image.StatusReasonNotFound, http.StatusNotFound, gr, name, fmt.Sprintf("%s %q not found", gr, name))
 }
 
 // NewAlreadyExists returns `<resource> "<name>" already exists`.
