@@ -75,11 +75,13 @@ func (s *Service) WatchTags(ctx context.Context, ns string, opts WatchOptions) (
 
 // tagChanges diffs the newest events of the stream before and after ev.
 func tagChanges(ev storage.Event) []TagChange {
+	if ev.Type == storage.Error {
+		// Err alone: the key and revision of an error event name no
+		// change, and a resourceVersion of "0" would resume from now.
+		return []TagChange{{Err: storageError(ev.Err, ResourceImageStreams, "")}}
+	}
 	ns, name := splitStreamKey(ev.Key)
 	rv := formatRV(ev.ResourceVersion)
-	if ev.Type == storage.Error {
-		return []TagChange{{Namespace: ns, Stream: name, ResourceVersion: rv, Err: storageError(ev.Err, ResourceImageStreams, name)}}
-	}
 	before := newestEvents(ev.PrevValue)
 	var after []namedEvent
 	if ev.Type != storage.Deleted {

@@ -10,6 +10,7 @@ import (
 	"github.com/imagestreams/imagestreams/image"
 	"github.com/imagestreams/imagestreams/imagestream"
 	"github.com/imagestreams/imagestreams/storage"
+	"github.com/imagestreams/imagestreams/storage/memory"
 )
 
 // change is a TagChange reduced to what the tests compare.
@@ -103,37 +104,79 @@ func TestWatchTags(t *testing.T) {
 	}
 }
 
-// TestWatchTagsTooOld: a watch from a compacted revision ends with an
-// Expired error.
-func TestWatchTagsTooOld(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+// TestWatchTagsEnd: a watch that has to end early sends one last change
+// that carries Err alone — no namespace, and no resourceVersion to resume
+// from (resuming from "0" would silently restart from now) — and closes.
+func TestWatchTagsEnd(t *testing.T) {
+	tests := []struct {
+		name string
+		// start returns a watch that is bound to end early.
+		start   func(t *testing.T, ctx context.Context, svc *imagestream.Service, store *memory.Store) (<-chan imagestream.TagChange, error)
+		wantErr func(err error) bool
+	}{
+		{
+			name: "from a compacted revision: Expired",
+			start: func(t *testing.T, ctx context.Context, svc *imagestream.Service, _ *memory.Store) (<-chan imagestream.TagChange, error) {
+				for i := range 3 {
+					if _, err := svc.ImageStreamMappings("ns").Create(ctx, mapping("ns", "app", "latest", i+1)); err != nil {
+						t.Fatal(err)
+					}
+				}
+				rv, _ := parseInt(getStream(t, svc, "ns", "app").ResourceVersion)
+				if err := svc.Store().(storage.Compactor).Compact(ctx, rv); err != nil {
+					t.Fatal(err)
+				}
+				return svc.WatchTags(ctx, "ns", imagestream.WatchOptions{ResourceVersion: "1"})
+			},
+			wantErr: func(err error) bool {
+				return errors.Is(err, storage.ErrTooOld) && imagestream.Reason(err) == imagestream.StatusReasonExpired
+			},
+		},
+		{
+			name: "store closed",
+			start: func(t *testing.T, ctx context.Context, svc *imagestream.Service, store *memory.Store) (<-chan imagestream.TagChange, error) {
+				changes, err := svc.WatchTags(ctx, "ns", imagestream.WatchOptions{})
+				store.Close()
+				return changes, err
+			},
+			wantErr: func(err error) bool { _, ok := errors.AsType[*imagestream.StatusError](err); return ok },
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			store := memory.New()
+			defer store.Close()
+			svc, _ := newServiceOn(store)
+			createStream(t, svc, "ns", "app")
+			changes, err := tt.start(t, ctx, svc, store)
+			if err == nil {
+				c, ok := <-changes
+				if !ok {
+					t.Fatal("watch closed without an error")
+				}
+				err = c.Err
+				c.Err = nil
+				if diff := cmp.Diff(imagestream.TagChange{}, c); diff != "" {
+					t.Errorf("fields set beside Err (-want +got):\n%s", diff)
+				}
+				if _, open := <-changes; open {
+					t.Errorf("watch went on after its error")
+				}
+			}
+			if !tt.wantErr(err) {
+				t.Errorf("error: %v (reason %q)", err, imagestream.Reason(err))
+			}
+		})
+	}
+}
+
+// TestWatchTagsBadResourceVersion: an unparsable resourceVersion is
+// refused at once.
+func TestWatchTagsBadResourceVersion(t *testing.T) {
+	ctx := context.Background()
 	svc, _ := newService(t)
-	createStream(t, svc, "ns", "app")
-	for i := range 3 {
-		if _, err := svc.ImageStreamMappings("ns").Create(ctx, mapping("ns", "app", "latest", i+1)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	is := getStream(t, svc, "ns", "app")
-	rv, _ := parseInt(is.ResourceVersion)
-	if err := svc.Store().(storage.Compactor).Compact(ctx, rv); err != nil {
-		t.Fatal(err)
-	}
-	changes, err := svc.WatchTags(ctx, "ns", imagestream.WatchOptions{ResourceVersion: "1"})
-	if err == nil {
-		c, ok := <-changes
-		if !ok {
-			t.Fatal("watch closed without an error")
-		}
-		err = c.Err
-		if _, open := <-changes; open {
-			t.Errorf("watch went on after its error")
-		}
-	}
-	if !errors.Is(err, storage.ErrTooOld) || imagestream.Reason(err) != imagestream.StatusReasonExpired {
-		t.Errorf("watch from a compacted revision: %v", err)
-	}
 	if _, err := svc.WatchTags(ctx, "ns", imagestream.WatchOptions{ResourceVersion: "x"}); imagestream.Reason(err) != image.StatusReasonBadRequest {
 		t.Errorf("unparsable resourceVersion: %v", err)
 	}
