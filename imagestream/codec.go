@@ -76,8 +76,9 @@ func parseRV(rv string) (int64, error) {
 var errModified = errors.New("the object has been modified; please apply your changes to the latest version and try again")
 
 // storageError turns a storage failure into an API error about resource
-// gr called name. StatusErrors and context errors pass unchanged; the
-// storage error stays reachable through errors.Is.
+// gr called name (empty for a list or watch). StatusErrors and context
+// errors pass unchanged; the storage error stays reachable through
+// errors.Is.
 func storageError(err error, gr GroupResource, name string) error {
 	var se *StatusError
 	switch {
@@ -101,12 +102,30 @@ func storageError(err error, gr GroupResource, name string) error {
 		e := NewBadRequest(fmt.Sprintf("invalid continue token: %v", err))
 		e.Err = err
 		return e
+	case errors.Is(err, storage.ErrInvalidKey):
+		return invalidKey(err, name)
 	case errors.Is(err, storage.ErrTooLarge):
 		e := NewBadRequest(fmt.Sprintf("%s %q is too large to store: %v", gr, name, err))
 		e.Err = err
 		return e
 	}
 	return NewInternalError(err)
+}
+
+// invalidKey is the BadRequest for a store key that a bad namespace or
+// name made invalid (empty, ".", ".."): the caller's mistake, which
+// Kubernetes rejects before storage, not an InternalError. An empty name
+// gets the words Kubernetes has for it.
+func invalidKey(err error, name string) *StatusError {
+	msg := fmt.Sprintf("invalid namespace or name: %v", err)
+	// A list or watch has no name: there the namespace is to blame.
+	ke, ok := errors.AsType[*storage.KeyError](err)
+	if name == "" && !(ok && (ke.Op == "list" || ke.Op == "watch")) {
+		msg = "resource name may not be empty"
+	}
+	e := NewBadRequest(msg)
+	e.Err = err
+	return e
 }
 
 // newUID returns a random RFC 4122 version 4 UUID.

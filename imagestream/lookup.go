@@ -20,9 +20,16 @@ var (
 )
 
 // LookupError is a reference ResolveShortName could not resolve. Err is
-// ErrNotResolvable, ErrLocalLookupNotAllowed, the parse error of the
-// reference, or a NotFound *StatusError for which errors.Is(err,
-// storage.ErrNotFound) holds.
+// one of:
+//
+//   - ErrNotResolvable or ErrLocalLookupNotAllowed;
+//   - the parse error of the reference;
+//   - a BadRequest *StatusError for an empty reference, or an empty
+//     namespace with a short name;
+//   - a NotFound *StatusError, for which errors.Is(err,
+//     storage.ErrNotFound) holds, when the ImageStreamTag does not exist;
+//   - the error of reading the stream: a *StatusError from the store
+//     (InternalError for a failed store), or the context's error.
 type LookupError struct {
 	// Namespace is the namespace the reference was resolved in.
 	Namespace string
@@ -66,6 +73,9 @@ func (s *Service) ResolveShortName(ctx context.Context, ns, name string) (string
 	fail := func(err error) (string, error) {
 		return "", &LookupError{Namespace: ns, Reference: name, Err: err}
 	}
+	if name == "" {
+		return fail(NewBadRequest("the image reference may not be empty"))
+	}
 	ref, err := reference.Parse(name)
 	if err != nil {
 		return fail(err)
@@ -86,6 +96,10 @@ func (s *Service) ResolveShortName(ctx context.Context, ns, name string) (string
 	}
 	if ref.Namespace != "" {
 		ns = ref.Namespace
+	}
+	if ns == "" {
+		// A short name only means something in a namespace, as a pod's.
+		return fail(NewBadRequest("a namespace must be specified to resolve a short name"))
 	}
 	istag := ref.Name + ":" + tag
 	cur, err := s.loadStream(ctx, ns, ref.Name)

@@ -43,9 +43,11 @@ func TestResolveShortName(t *testing.T) {
 	}
 
 	tests := []struct {
-		name, ref string
-		want      string
-		wantErr   error // matched with errors.Is
+		name, ref   string
+		noNamespace bool // resolve in namespace "" instead of "ns"
+		want        string
+		wantErr     error              // matched with errors.Is
+		wantReason  image.StatusReason // of the *StatusError wrapped, if any
 	}{
 		{name: "§11.2 step 4: a short name resolves to the tag's image by digest", ref: "mysql", want: registry + "/ns/mysql@" + pushed(1).Name},
 		{name: "§11.2 step 3: the tag defaults to latest", ref: "mysql:latest", want: registry + "/ns/mysql@" + pushed(1).Name},
@@ -61,14 +63,27 @@ func TestResolveShortName(t *testing.T) {
 		{name: "§11.2 step 2: another registry is not resolvable", ref: "quay.io/acme/app:1", wantErr: imagestream.ErrNotResolvable},
 		{name: "§11.2 step 2: a name with a namespace is not short", ref: "library/mysql", wantErr: imagestream.ErrNotResolvable},
 		{name: "a reference that does not parse", ref: "MySQL", wantErr: reference.ErrNameContainsUppercase},
+		{name: "an empty reference is BadRequest", ref: "", wantReason: image.StatusReasonBadRequest},
+		{name: "a short name without a namespace is BadRequest", ref: "mysql", noNamespace: true, wantReason: image.StatusReasonBadRequest},
+		{name: "§11.2 step 2: an integrated-registry pull spec names its namespace", ref: registry + "/ns/php:latest", noNamespace: true, want: registry + "/ns/php@" + pushed(2).Name},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := svc.ResolveShortName(ctx, "ns", tt.ref)
-			if tt.wantErr != nil {
+			ns := "ns"
+			if tt.noNamespace {
+				ns = ""
+			}
+			got, err := svc.ResolveShortName(ctx, ns, tt.ref)
+			if tt.wantErr != nil || tt.wantReason != "" {
 				le, ok := errors.AsType[*imagestream.LookupError](err)
-				if !ok || !errors.Is(err, tt.wantErr) || le.Reference != tt.ref || le.Namespace != "ns" {
-					t.Fatalf("ResolveShortName(%q) = %q, %v; want a *LookupError wrapping %v", tt.ref, got, err, tt.wantErr)
+				if !ok || le.Reference != tt.ref || le.Namespace != ns {
+					t.Fatalf("ResolveShortName(%q, %q) = %q, %v; want a *LookupError", ns, tt.ref, got, err)
+				}
+				if tt.wantErr != nil && !errors.Is(err, tt.wantErr) {
+					t.Errorf("error %v does not wrap %v", err, tt.wantErr)
+				}
+				if tt.wantReason != "" && imagestream.Reason(err) != tt.wantReason {
+					t.Errorf("error %v has reason %q, want %q", err, imagestream.Reason(err), tt.wantReason)
 				}
 				return
 			}

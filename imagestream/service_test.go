@@ -214,6 +214,47 @@ func TestNilRequestIsBadRequest(t *testing.T) {
 	}
 }
 
+// TestInvalidNameIsBadRequest: a namespace or name that cannot make a
+// storage key is the caller's mistake, a BadRequest as in Kubernetes
+// ("resource name may not be empty"), not an InternalError of the store.
+func TestInvalidNameIsBadRequest(t *testing.T) {
+	ctx := context.Background()
+	svc, _ := newService(t)
+	createStream(t, svc, "ns", "app")
+	const empty = "resource name may not be empty"
+	tests := []struct {
+		name string
+		call func() error
+		msg  string // the whole message, if set
+	}{
+		{"ImageStreams.Get empty name", func() error { _, err := svc.ImageStreams("ns").Get(ctx, ""); return err }, empty},
+		{"ImageStreams.Delete empty name", func() error { return svc.ImageStreams("ns").Delete(ctx, "", imagestream.DeleteOptions{}) }, empty},
+		{"Images.Get empty name", func() error { _, err := svc.Images().Get(ctx, ""); return err }, empty},
+		{"Images.Delete empty name", func() error { return svc.Images().Delete(ctx, "", imagestream.DeleteOptions{}) }, empty},
+		{"ImageStreamLayers.Get empty name", func() error { _, err := svc.ImageStreamLayers("ns").Get(ctx, ""); return err }, empty},
+		{"ImageStreamLayers.Get empty namespace", func() error { _, err := svc.ImageStreamLayers("").Get(ctx, "app"); return err }, ""},
+		{"ImageStreams.Get name ..", func() error { _, err := svc.ImageStreams("ns").Get(ctx, ".."); return err }, ""},
+		{"ImageStreams.List namespace .", func() error { _, err := svc.ImageStreams(".").List(ctx, imagestream.ListOptions{}); return err }, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.call()
+			if got := imagestream.Reason(err); got != image.StatusReasonBadRequest {
+				t.Fatalf("error %v has reason %q, want BadRequest", err, got)
+			}
+			if !errors.Is(err, storage.ErrInvalidKey) {
+				t.Errorf("error %v does not wrap storage.ErrInvalidKey", err)
+			}
+			if tt.msg != "" && err.Error() != tt.msg {
+				t.Errorf("message %q, want %q", err, tt.msg)
+			}
+			if tt.msg == "" && err.Error() == empty {
+				t.Errorf("message %q blames an empty name", err)
+			}
+		})
+	}
+}
+
 // watchFrom starts a stream watch at rv after compacting the store and
 // returns the error it ends with.
 func watchFrom(ctx context.Context, svc *imagestream.Service, rv string) error {
