@@ -53,6 +53,9 @@ func streamEdits(ops []byte, check func(is *image.ImageStream, prev *cachedStrea
 			next = is.DeepCopy()
 			next.Generation++
 			next.Spec.Tags = append(next.Spec.Tags, image.TagReference{Name: fmt.Sprintf("s%d", next.Generation)})
+			// Stored streams are normalized (s10 before s2): without this,
+			// a later Normalize would re-sort the head under sameHead.
+			Normalize(next)
 			sameHead = false
 		}
 		check(next, prev, sameHead)
@@ -72,6 +75,7 @@ func FuzzEncodeStream(f *testing.F) {
 	f.Add([]byte{0, 0, 1, 2, 0, 1, 0, 0, 1})                   // collapse, then same again
 	f.Add([]byte{0, 1, 1, 3, 1, 0, 0, 1, 2, 4, 1, 0})          // condition, push, delete
 	f.Add([]byte{4, 2, 0, 0, 2, 1, 5, 0, 0, 0, 3, 3, 1, 3, 4}) // condition-only tag, spec change
+	f.Add([]byte("A00A00A00A00A00A00A00A00A00X00"))            // spec tags s2…s10, then a condition-only tag
 	f.Fuzz(func(t *testing.T, ops []byte) {
 		streamEdits(ops, func(is *image.ImageStream, prev *cachedStream, sameHead bool) {
 			out, _, _, err := encodeStream(nil, is, prev, sameHead)
