@@ -68,7 +68,8 @@ func LatestTaggedImage(is *image.ImageStream, tag string) *image.TagEvent {
 
 // ResolveReferenceForTagEvent returns the pull spec to hand out for event
 // of tag, applying the tag's reference policy (SEMANTICS §5.2, §11.1):
-// with policy Local and a known status.dockerImageRepository it is
+// with policy Local, a status.dockerImageRepository that parses as a
+// repository and an event naming its image (event.Image non-empty) it is
 // "<repository>@<image>"; in every other case the event's own reference.
 func ResolveReferenceForTagEvent(is *image.ImageStream, tag string, event *image.TagEvent) string {
 	spec := SpecTag(is, tag)

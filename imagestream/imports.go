@@ -20,10 +20,11 @@ import (
 //     The tag's import policy is always updated, its reference policy only
 //     when it had none, and its conditions are cleared.
 //   - A failure adds the condition ImportSuccess=False with the status'
-//     reason and message, unless an identical condition is there already
-//     (QUIRK §14.20: a repeated failure changes nothing); the spec tag is
-//     created if missing and its generation set to 0. The history is never
-//     touched, so the tag keeps its previous image.
+//     reason and message and sets the spec tag's generation to 0, unless
+//     an identical condition is there already (QUIRK §14.20: a repeated
+//     failure changes nothing). A failed spec.images target also gets a
+//     spec tag if it has none; a failed tag of spec.repository does not.
+//     The history is never touched, so the tag keeps its previous image.
 //   - Images imported with no target tag are only reported.
 //
 // is must be normalized; its generation is not changed here (the update

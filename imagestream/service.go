@@ -105,8 +105,12 @@ func WithTagVerifier(fn func(ctx context.Context, is *image.ImageStream, tag *im
 }
 
 // WithLimitVerifier sets the quota-like limit hook (SEMANTICS §4.7). It
-// sees every stream write, pushes included, and must not modify the
-// streams it is given; an error rejects the write as Forbidden.
+// sees every stream write, pushes included (other writes only when their
+// spec tags resolve, as tag errors come first), and must not modify the
+// streams it is given. An error rejects the write: as Forbidden for
+// pushes (ImageStreamMappings) and UpdateStatus; for every other write,
+// as in OpenShift (QUIRK §14.3), as a 422 Invalid whose InternalError
+// cause at field "" carries that Forbidden.
 func WithLimitVerifier(fn func(ctx context.Context, is, old *image.ImageStream) error) Option {
 	return func(s *Service) { s.strategy.VerifyLimits = fn }
 }

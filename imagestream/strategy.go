@@ -47,7 +47,9 @@ type Strategy struct {
 	// rejects the write as Forbidden at spec.tags[<tag>].from.
 	VerifyTags func(ctx context.Context, is *image.ImageStream, tag *image.TagReference) error
 	// VerifyLimits, when set, checks the stream against quota-like limits
-	// after the tags are resolved (SEMANTICS §4.7).
+	// after the tags are resolved (SEMANTICS §4.7); an error is a
+	// Forbidden, wrapped by create and update validation in an Invalid
+	// (QUIRK §14.3) and returned as is by status updates.
 	VerifyLimits func(ctx context.Context, is, old *image.ImageStream) error
 	// Validation configures validation, e.g. a registry allow-list.
 	Validation image.ValidationOptions
