@@ -75,8 +75,10 @@ func newISTag(is *image.ImageStream, tag string, event *image.TagEvent, img *ima
 
 // List returns one ImageStreamTag per status tag of every stream in the
 // namespace, each image reduced to its name and dockerImageReference
-// (SEMANTICS §12.1). OpenShift leaves the order unspecified; here items
-// are sorted by stream, then tag, so results are reproducible. opts
+// (SEMANTICS §12.1). A tag whose newest event names no image (a
+// reference-only tag) is left out, as Get finds no view for it either.
+// OpenShift leaves the order unspecified; here items are sorted by
+// stream, then tag, so results are reproducible. opts
 // select and page the streams, as in OpenShift: an ImageStreamTag has its
 // stream's labels.
 // opts.FieldSelector, though, matches the views' own names
@@ -99,7 +101,7 @@ func (c *ImageStreamTags) List(ctx context.Context, opts ListOptions) (*image.Im
 	for i := range streams.Items {
 		is := &streams.Items[i]
 		for _, st := range is.Status.Tags {
-			if len(st.Items) == 0 {
+			if len(st.Items) == 0 || st.Items[0].Image == "" {
 				continue
 			}
 			if ist := newISTag(is, st.Tag, &st.Items[0], nil); fields.matches(&ist.ObjectMeta) {

@@ -132,3 +132,58 @@ func TestImageStreamTagGetLocalReference(t *testing.T) {
 		t.Errorf("dockerImageReference (-want +got):\n%s", diff)
 	}
 }
+
+// TestImageStreamTagListSkipsTagsWithoutImage: SEMANTICS §12.1: List skips
+// tags whose newest event has no image, since newISTag is NotFound for
+// them, just as Get is.
+func TestImageStreamTagListSkipsTagsWithoutImage(t *testing.T) {
+	ctx := context.Background()
+	svc, _ := newService(t)
+	// A DockerImage tag with reference: true resolves at once into an
+	// event without image (§4.4 step 3).
+	refOnly := func(name string) image.TagReference {
+		return image.TagReference{Name: name, Reference: true, From: dockerFrom("quay.io/acme/ref:1")}
+	}
+	createStream(t, svc, "ns", "app", refOnly("ref"))
+	pushInto(t, svc, "ns", "app", "pushed", pushed(1))
+	pushInto(t, svc, "ns", "app", "repointed", pushed(2))
+	is := getStream(t, svc, "ns", "app")
+	is.Spec.Tags = append(is.Spec.Tags, refOnly("repointed"))
+	if _, err := svc.ImageStreams("ns").Update(ctx, is); err != nil {
+		t.Fatal(err)
+	}
+	is = getStream(t, svc, "ns", "app")
+
+	list, err := svc.ImageStreamTags("ns").List(ctx, imagestream.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := map[string]bool{}
+	for _, it := range list.Items {
+		listed[it.Name] = true
+	}
+	tests := []struct {
+		name    string
+		tag     string
+		history []string
+		want    bool
+	}{
+		{name: "a pushed tag is listed", tag: "pushed", history: []string{pushed(1).Name}, want: true},
+		{name: "a reference-only tag is not listed", tag: "ref", history: []string{""}, want: false},
+		{name: "a tag whose newest event has no image is not listed", tag: "repointed", history: []string{"", pushed(2).Name}, want: false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.history, imagesOf(is, tt.tag)); diff != "" {
+				t.Fatalf("setup: history of %s (-want +got):\n%s", tt.tag, diff)
+			}
+			name := "app:" + tt.tag
+			if _, err := svc.ImageStreamTags("ns").Get(ctx, name); (err == nil) != tt.want {
+				t.Fatalf("setup: Get(%s) error = %v, want gettable %v", name, err, tt.want)
+			}
+			if diff := cmp.Diff(tt.want, listed[name]); diff != "" {
+				t.Errorf("%s listed (-want +got):\n%s", name, diff)
+			}
+		})
+	}
+}
