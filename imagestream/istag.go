@@ -31,8 +31,9 @@ func istagNameError() error {
 // (QUIRK §14.16). The stream then goes through the ImageStream strategy
 // (§4.3, §4.4): the generation grows and the tag is resolved, so a tag
 // pointing at another tag or at an image has status at once. The result
-// is the ImageStreamTag as stored; for a tag without history yet, its
-// creation time is the stream's and its image is empty.
+// is the ImageStreamTag as stored; for a tag without history yet, or
+// whose newest event names no image, its creation time is the stream's,
+// its generation 0 and its image empty.
 func (c *ImageStreamTags) Create(ctx context.Context, in *image.ImageStreamTag) (*image.ImageStreamTag, error) {
 	if err := needObject(in, "ImageStreamTag"); err != nil {
 		return nil, err

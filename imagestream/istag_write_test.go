@@ -3,6 +3,9 @@ package imagestream_test
 import (
 	"context"
 	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/imagestreams/imagestreams/image"
 	"github.com/imagestreams/imagestreams/imagestream"
@@ -186,4 +189,66 @@ func TestImageStreamTagUpdate(t *testing.T) {
 		}
 		return got.Image.Name, nil
 	})
+}
+
+// TestImageStreamTagWriteViewOfTagWithoutImage: SEMANTICS §12.1: Create
+// and Update return newISTag(allowEmpty=true), which shows the empty event
+// {created: stream.creationTimestamp} when the newest event is nil or has
+// no image: generation 0, the stream's creation time and an empty image,
+// not the reference-only event's generation, time and pull spec.
+func TestImageStreamTagWriteViewOfTagWithoutImage(t *testing.T) {
+	ctx := context.Background()
+	refOnly := &image.TagReference{From: dockerFrom("quay.io/acme/ref:1"), Reference: true}
+	type view struct {
+		Generation int64
+		Created    image.Time
+		Image      image.Image
+	}
+	tests := []struct {
+		name    string
+		tag     string
+		write   func(*imagestream.ImageStreamTags) (*image.ImageStreamTag, error)
+		history []string
+	}{
+		{
+			name: "create of a reference-only tag", tag: "ref",
+			write: func(c *imagestream.ImageStreamTags) (*image.ImageStreamTag, error) {
+				return c.Create(ctx, &image.ImageStreamTag{ObjectMeta: image.ObjectMeta{Name: "app:ref"}, Tag: refOnly})
+			},
+			history: []string{""},
+		},
+		{
+			name: "update adding a reference-only tag", tag: "ref",
+			write: func(c *imagestream.ImageStreamTags) (*image.ImageStreamTag, error) {
+				return c.Update(ctx, &image.ImageStreamTag{ObjectMeta: image.ObjectMeta{Name: "app:ref"}, Tag: refOnly})
+			},
+			history: []string{""},
+		},
+		{
+			name: "update making a pushed tag reference-only", tag: "latest",
+			write: func(c *imagestream.ImageStreamTags) (*image.ImageStreamTag, error) {
+				return c.Update(ctx, &image.ImageStreamTag{ObjectMeta: image.ObjectMeta{Name: "app:latest"}, Tag: refOnly})
+			},
+			history: []string{"", pushed(1).Name},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			svc, clk := newService(t)
+			is := createStream(t, svc, "ns", "app")
+			pushInto(t, svc, "ns", "app", "latest", pushed(1))
+			clk.add(time.Hour) // the reference-only event is newer than the stream
+			got, err := tt.write(svc.ImageStreamTags("ns"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.history, imagesOf(getStream(t, svc, "ns", "app"), tt.tag)); diff != "" {
+				t.Fatalf("setup: history of %s (-want +got):\n%s", tt.tag, diff)
+			}
+			want := view{Created: is.CreationTimestamp}
+			if diff := cmp.Diff(want, view{got.Generation, got.CreationTimestamp, got.Image}); diff != "" {
+				t.Errorf("view (-want +got):\n%s", diff)
+			}
+		})
+	}
 }

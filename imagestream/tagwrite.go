@@ -180,11 +180,12 @@ func (s *Service) tagImage(ctx context.Context, is *image.ImageStream, tag strin
 	return event, img, nil
 }
 
-// orEmptyEvent is event, or for a tag without history the empty event
-// the views of a write show: created when the stream was (OpenShift's
-// allowEmptyEvent, SEMANTICS §12.1).
+// orEmptyEvent is event, or the empty event the views of a write show
+// when the tag has no history or its newest event names no image (a
+// reference-only tag): created when the stream was, with no generation
+// and no pull spec (OpenShift's allowEmptyEvent, SEMANTICS §12.1).
 func orEmptyEvent(is *image.ImageStream, event *image.TagEvent) *image.TagEvent {
-	if event != nil {
+	if event != nil && event.Image != "" {
 		return event
 	}
 	return &image.TagEvent{Created: is.CreationTimestamp}
