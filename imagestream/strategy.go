@@ -44,7 +44,8 @@ type Strategy struct {
 	Streams StreamGetter
 	// VerifyTags, when set, is asked about every new or changed spec tag
 	// that points into another namespace (SEMANTICS §4.6); an error
-	// rejects the write as Forbidden at spec.tags[<tag>].from.
+	// rejects the write as Forbidden at spec.tags[<tag>].from, with a
+	// message that starts "<namespace>/<stream>: ".
 	VerifyTags func(ctx context.Context, is *image.ImageStream, tag *image.TagReference) error
 	// VerifyLimits, when set, checks the stream against quota-like limits
 	// after the tags are resolved (SEMANTICS §4.7); an error is a
@@ -253,7 +254,7 @@ func (s *Strategy) tagsChanged(ctx context.Context, old, is *image.ImageStream) 
 		fromPath := image.NewPath("spec", "tags").Key(t.Name).Child("from")
 		if s.VerifyTags != nil && t.From.Namespace != "" && t.From.Namespace != is.Namespace {
 			if err := s.VerifyTags(ctx, is, t); err != nil {
-				errs = append(errs, fromPath.Forbidden(fmt.Sprintf("%s/%s: %v", t.From.Namespace, t.From.Name, err)))
+				errs = append(errs, fromPath.Forbidden(fmt.Sprintf("%s/%s: %v", t.From.Namespace, fromStreamName(is, t.From), err)))
 				continue
 			}
 		}
@@ -280,6 +281,28 @@ func (s *Strategy) tagsChanged(ctx context.Context, old, is *image.ImageStream) 
 	}
 	s.updateChangedTrackingTags(is, old)
 	return errs
+}
+
+// fromStreamName is the stream a spec tag's from names: the part before
+// ":" of an ImageStreamTag or "@" of an ImageStreamImage, or this stream
+// when from.name is a bare tag or id (SEMANTICS §4.4 step 4). Permission
+// is per stream, so a denial names the stream rather than the tag (§4.6).
+// Other kinds have no stream part; their from.name is kept whole.
+func fromStreamName(is *image.ImageStream, from *image.ObjectReference) string {
+	var name string
+	var ok bool
+	switch from.Kind {
+	case image.KindImageStreamTag:
+		name, _, ok = image.SplitImageStreamTag(from.Name)
+	case image.KindImageStreamImage:
+		name, _, ok = image.SplitImageStreamImage(from.Name)
+	default:
+		return from.Name
+	}
+	if !ok {
+		return is.Name
+	}
+	return name
 }
 
 // resolveFrom finds the event an ImageStreamTag or ImageStreamImage spec

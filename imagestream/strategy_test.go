@@ -264,6 +264,47 @@ func TestTagsChanged(t *testing.T) {
 	}
 }
 
+// TestTagVerifierForbiddenNamesSourceStream: SEMANTICS §4.6: a denied
+// cross-namespace tag is Forbidden at spec.tags[t].from with a message
+// naming "<ns>/<stream>", the stream part of from.name (§4.4 step 4), not
+// from.name with its tag or id.
+func TestTagVerifierForbiddenNamesSourceStream(t *testing.T) {
+	from := func(kind, name string) image.TagReference {
+		r := dockerTag("t", name, nil)
+		r.From.Kind, r.From.Namespace = kind, "other"
+		return r
+	}
+	tests := []struct {
+		name string
+		tag  image.TagReference
+		want string
+	}{
+		{name: "ImageStreamTag stream:tag", tag: from(image.KindImageStreamTag, "src:v1"),
+			want: "spec.tags[t].from: Forbidden: other/src: denied"},
+		{name: "ImageStreamTag bare tag names this stream", tag: from(image.KindImageStreamTag, "v1"),
+			want: "spec.tags[t].from: Forbidden: other/ruby: denied"},
+		{name: "ImageStreamImage stream@id", tag: from(image.KindImageStreamImage, "src@"+digA),
+			want: "spec.tags[t].from: Forbidden: other/src: denied"},
+		{name: "ImageStreamImage bare id names this stream", tag: from(image.KindImageStreamImage, digA),
+			want: "spec.tags[t].from: Forbidden: other/ruby: denied"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := testStrategy()
+			s.VerifyTags = func(context.Context, *image.ImageStream, *image.TagReference) error { return errors.New("denied") }
+			is := newStream(tt.tag)
+			s.PrepareForCreate(is)
+			var got []string
+			for _, e := range s.tagsChanged(context.Background(), nil, is) {
+				got = append(got, e.Error())
+			}
+			if diff := cmp.Diff([]string{tt.want}, got); diff != "" {
+				t.Errorf("errors (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
 // TestValidateUpdateReportsTagErrorsLikeOpenShift checks QUIRK §14.3: tag
 // resolution errors arrive as one Internal field error at "" that carries
 // the nested Invalid message.
