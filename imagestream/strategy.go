@@ -116,7 +116,9 @@ func (s *Strategy) prepareCreate(is *image.ImageStream) {
 // ValidateCreate resolves the spec tags of a stream prepared for creation
 // into status and validates it.
 func (s *Strategy) ValidateCreate(ctx context.Context, is *image.ImageStream) error {
-	return s.validate(ctx, is, nil, image.ValidateImageStreamWithOptions(is, s.Validation))
+	return s.validate(ctx, is, nil, func() error {
+		return image.ValidateImageStreamWithOptions(is, s.Validation)
+	})
 }
 
 // PrepareForUpdate readies a client's update of a stream (SEMANTICS §4.3):
@@ -168,15 +170,20 @@ func (s *Strategy) prepareUpdate(is, old *image.ImageStream, resetStatus bool) {
 // ValidateUpdate resolves new and changed spec tags into status and
 // validates the update.
 func (s *Strategy) ValidateUpdate(ctx context.Context, is, old *image.ImageStream) error {
-	return s.validate(ctx, is, old, image.ValidateImageStreamUpdateWithOptions(is, old, s.Validation))
+	return s.validate(ctx, is, old, func() error {
+		return image.ValidateImageStreamUpdateWithOptions(is, old, s.Validation)
+	})
 }
 
-// validate runs tag resolution, then the stream's validation. Like
-// OpenShift (SEMANTICS §4.1 step 3, QUIRK §14.3), problems found while
-// resolving tags are reported as one Internal field error at path ""
-// that carries their own Invalid message, next to the ordinary field
-// errors; limits are checked only when the tags resolved.
-func (s *Strategy) validate(ctx context.Context, is, old *image.ImageStream, verr error) error {
+// validate runs tag resolution, then the stream's validation, vfn. The
+// order matters: the events resolution adds to status are validated
+// too, so a tag cannot bring in a pull spec the registry allow-list
+// refuses (SEMANTICS §4 head, §4.1 step 3, §3.5 item 5). Like OpenShift
+// (QUIRK §14.3), problems found while resolving tags are reported as one
+// Internal field error at path "" that carries their own Invalid
+// message, next to the ordinary field errors; limits are checked only
+// when the tags resolved.
+func (s *Strategy) validate(ctx context.Context, is, old *image.ImageStream, vfn func() error) error {
 	tagErrs := s.tagsChanged(ctx, old, is)
 	var all image.ErrorList
 	if len(tagErrs) > 0 {
@@ -187,6 +194,7 @@ func (s *Strategy) validate(ctx context.Context, is, old *image.ImageStream, ver
 			all = append(all, image.NewPath("").InternalError(NewForbidden(ResourceImageStreams, is.Name, err)))
 		}
 	}
+	verr := vfn()
 	if inv, ok := errors.AsType[*image.InvalidError](verr); ok {
 		all = append(all, inv.Errs...)
 	} else if verr != nil {

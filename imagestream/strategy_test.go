@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/imagestreams/imagestreams/image"
+	"github.com/imagestreams/imagestreams/reference"
 	"github.com/imagestreams/imagestreams/storage"
 )
 
@@ -300,6 +301,66 @@ func TestTagVerifierForbiddenNamesSourceStream(t *testing.T) {
 			}
 			if diff := cmp.Diff([]string{tt.want}, got); diff != "" {
 				t.Errorf("errors (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestValidateChecksResolvedStatus: SEMANTICS §4 head and §4.1 step 3:
+// validation runs after tagsChanged, so the events tag resolution adds to
+// status are validated with the rest of the stream, and a pull spec the
+// registry allow-list refuses is Forbidden at its status item (§3.5 item
+// 5). On update, repositories the old stream already holds stay allowed.
+func TestValidateChecksResolvedStatus(t *testing.T) {
+	blocked := "blocked.io/acme/app@" + digB
+	other := &image.ImageStream{ObjectMeta: image.ObjectMeta{Name: "other", Namespace: "ns"}, Status: image.ImageStreamStatus{Tags: []image.NamedTagEventList{
+		{Tag: "v1", Items: []image.TagEvent{{DockerImageReference: blocked, Image: digB, Generation: 1}}},
+	}}}
+	const forbidden = `ImageStream.image.openshift.io "ruby" is invalid: status.tags[x].items[0].dockerImageReference: Forbidden: registry blocked.io is not allowed`
+	tests := []struct {
+		name      string
+		update    bool
+		oldStatus []image.NamedTagEventList
+		tag       image.TagReference
+		want      string
+	}{
+		{name: "create: a resolved pull spec from a refused registry is Forbidden", tag: istTag("x", "other:v1", nil), want: forbidden},
+		{name: "update: a resolved pull spec from a refused registry is Forbidden", update: true, tag: istTag("x", "other:v1", nil), want: forbidden},
+		{name: "update: a repository the old status holds stays allowed", update: true, tag: istTag("x", "src", nil),
+			oldStatus: []image.NamedTagEventList{{Tag: "src", Items: []image.TagEvent{{DockerImageReference: blocked, Image: digB, Generation: 1}}}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := testStrategy()
+			s.Streams = getter{"ns/other": other}
+			s.Validation.AllowRegistry = func(ref reference.DockerImageReference, _ bool) error {
+				if ref.Registry == "blocked.io" {
+					return errors.New("registry blocked.io is not allowed")
+				}
+				return nil
+			}
+			is := newStream(tt.tag)
+			var err error
+			if tt.update {
+				old := newStream()
+				old.Generation = 1
+				old.Status.Tags = tt.oldStatus
+				is.Status = *old.Status.DeepCopy()
+				s.PrepareForUpdate(is, old)
+				err = s.ValidateUpdate(context.Background(), is, old)
+			} else {
+				s.PrepareForCreate(is)
+				err = s.ValidateCreate(context.Background(), is)
+			}
+			if got := LatestTaggedImage(is, "x"); got == nil || got.DockerImageReference != blocked {
+				t.Fatalf("setup: x resolved to %+v, want %s", got, blocked)
+			}
+			var got string
+			if err != nil {
+				got = err.Error()
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("error (-want +got):\n%s", diff)
 			}
 		})
 	}
