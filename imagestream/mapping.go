@@ -180,10 +180,8 @@ func (s *Service) pushFlat(ctx context.Context, cur *cachedStream, pending []*pu
 	// Only the cloned tags can differ from old or have newest events of
 	// generation 0: the strategy looks at those alone.
 	s.strategy.prepareStatusUpdate(updated, old, facts.specSettled, cloned)
-	if s.strategy.VerifyLimits != nil {
-		if err := s.strategy.VerifyLimits(ctx, updated, old); err != nil {
-			return NewForbidden(ResourceImageStreams, old.Name, err)
-		}
+	if errs := s.strategy.verifyStatusLimits(ctx, updated, old); len(errs) > 0 {
+		return NewInvalid("ImageStream", old.Name, &image.InvalidError{Kind: "ImageStream", Name: old.Name, Errs: errs})
 	}
 	_, err := s.storeStream(ctx, updated, cur.rv, cur, headUnchanged(updated, old), facts.afterPush())
 	return err

@@ -380,9 +380,20 @@ func TestMappingHooks(t *testing.T) {
 	if _, err := limited.ImageStreamMappings("ns").Create(ctx, mapping("ns", "app", "a", 1)); err != nil {
 		t.Fatal(err)
 	}
+	// SEMANTICS §4.5, §6.2 step 6: a push is a status update, whose limit
+	// failure is a Forbidden cause at "imageStream" of a 422 Invalid.
 	_, err = limited.ImageStreamMappings("ns").Create(ctx, mapping("ns", "app", "b", 2))
-	if imagestream.Reason(err) != image.StatusReasonForbidden {
-		t.Errorf("push over the limit: %v", err)
+	type result struct{ Outcome, Message string }
+	wantLimit := result{
+		Outcome: "Invalid imageStream:FieldValueForbidden",
+		Message: `ImageStream.image.openshift.io "app" is invalid: imageStream: Forbidden: imagestreams.image.openshift.io "app" is forbidden: exceeds limit`,
+	}
+	var gotMsg string
+	if err != nil {
+		gotMsg = err.Error()
+	}
+	if diff := cmp.Diff(wantLimit, result{outcome(err), gotMsg}); diff != "" {
+		t.Errorf("push over the limit (-want +got):\n%s", diff)
 	}
 }
 

@@ -107,10 +107,14 @@ func WithTagVerifier(fn func(ctx context.Context, is *image.ImageStream, tag *im
 // WithLimitVerifier sets the quota-like limit hook (SEMANTICS §4.7). It
 // sees every stream write, pushes included (other writes only when their
 // spec tags resolve, as tag errors come first), and must not modify the
-// streams it is given. An error rejects the write: as Forbidden for
-// pushes (ImageStreamMappings) and UpdateStatus; for every other write,
-// as in OpenShift (QUIRK §14.3), as a 422 Invalid whose InternalError
-// cause at field "" carries that Forbidden.
+// streams it is given. An error rejects the write, as in OpenShift, with
+// a 422 Invalid that carries it as the Forbidden
+// `imagestreams.image.openshift.io "<name>" is forbidden: <err>`: for
+// UpdateStatus and pushes (ImageStreamMappings), which are status
+// updates, in a Forbidden cause at field "imageStream", ahead of any
+// status validation errors (SEMANTICS §4.5); for every other write in an
+// InternalError cause at field "" (QUIRK §14.3). A push from a registry
+// the allow-list refuses fails on that alone, before limits are checked.
 func WithLimitVerifier(fn func(ctx context.Context, is, old *image.ImageStream) error) Option {
 	return func(s *Service) { s.strategy.VerifyLimits = fn }
 }

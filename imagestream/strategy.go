@@ -49,8 +49,9 @@ type Strategy struct {
 	VerifyTags func(ctx context.Context, is *image.ImageStream, tag *image.TagReference) error
 	// VerifyLimits, when set, checks the stream against quota-like limits
 	// after the tags are resolved (SEMANTICS §4.7); an error is a
-	// Forbidden, wrapped by create and update validation in an Invalid
-	// (QUIRK §14.3) and returned as is by status updates.
+	// Forbidden that the write's Invalid carries: in an InternalError
+	// cause at field "" on create and update (QUIRK §14.3), in a
+	// Forbidden cause at field "imageStream" on status updates (§4.5).
 	VerifyLimits func(ctx context.Context, is, old *image.ImageStream) error
 	// Validation configures validation, e.g. a registry allow-list.
 	Validation image.ValidationOptions

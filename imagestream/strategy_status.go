@@ -2,6 +2,7 @@ package imagestream
 
 import (
 	"context"
+	"errors"
 
 	"github.com/imagestreams/imagestreams/image"
 )
@@ -85,15 +86,33 @@ func (s *Strategy) specTagsSettled(tags []image.TagReference) bool {
 	return true
 }
 
-// ValidateStatusUpdate validates a status update.
+// ValidateStatusUpdate validates a status update (SEMANTICS §4.5): the
+// limit check, then the new status pull specs. Like OpenShift, a limit
+// failure is one more field error of the Invalid, ahead of the others.
 func (s *Strategy) ValidateStatusUpdate(ctx context.Context, is, old *image.ImageStream) error {
-	if err := image.ValidateImageStreamStatusUpdateWithOptions(is, old, s.Validation); err != nil {
-		return NewInvalid("ImageStream", is.Name, err)
+	errs := s.verifyStatusLimits(ctx, is, old)
+	verr := image.ValidateImageStreamStatusUpdateWithOptions(is, old, s.Validation)
+	if inv, ok := errors.AsType[*image.InvalidError](verr); ok {
+		errs = append(errs, inv.Errs...)
+	} else if verr != nil {
+		return NewInvalid("ImageStream", is.Name, verr)
 	}
-	if s.VerifyLimits != nil {
-		if err := s.VerifyLimits(ctx, is, old); err != nil {
-			return NewForbidden(ResourceImageStreams, is.Name, err)
-		}
+	if len(errs) == 0 {
+		return nil
+	}
+	return NewInvalid("ImageStream", is.Name, &image.InvalidError{Kind: "ImageStream", Name: is.Name, Errs: errs})
+}
+
+// verifyStatusLimits is the limit check of a status update, pushes
+// included (SEMANTICS §4.5, §6.2 step 6): a failure is Forbidden at field
+// "imageStream", its detail the Forbidden that OpenShift's limit verifier
+// returns (§4.7).
+func (s *Strategy) verifyStatusLimits(ctx context.Context, is, old *image.ImageStream) image.ErrorList {
+	if s.VerifyLimits == nil {
+		return nil
+	}
+	if err := s.VerifyLimits(ctx, is, old); err != nil {
+		return image.ErrorList{image.NewPath("imageStream").Forbidden(NewForbidden(ResourceImageStreams, is.Name, err).Error())}
 	}
 	return nil
 }

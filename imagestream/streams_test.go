@@ -266,6 +266,58 @@ func TestImageStreamsUpdateStatus(t *testing.T) {
 	}
 }
 
+// TestImageStreamsUpdateStatusLimitIsInvalid: SEMANTICS §4.5: the status
+// strategy's validation is the limit check, Forbidden at field
+// "imageStream", then the status pull-spec validation, all in one 422
+// Invalid; the limit error comes first.
+func TestImageStreamsUpdateStatusLimitIsInvalid(t *testing.T) {
+	ctx := context.Background()
+	limit := imagestream.WithLimitVerifier(func(_ context.Context, is, _ *image.ImageStream) error {
+		if imagestream.StatusTag(is, "over") != nil {
+			return errors.New("exceeds limit")
+		}
+		return nil
+	})
+	const (
+		limitCause = `imageStream: Forbidden: imagestreams.image.openshift.io "app" is forbidden: exceeds limit`
+		badCause   = `status.tags[%s].items[0].dockerImageReference: Invalid value: "Not A Reference": invalid reference format`
+	)
+	type result struct{ Outcome, Message string }
+	tests := []struct {
+		name, tag, pullSpec string
+		want                result
+	}{
+		{name: "over the limit", tag: "over", pullSpec: "quay.io/a/b@" + digest(1), want: result{
+			Outcome: "Invalid imageStream:FieldValueForbidden",
+			Message: `ImageStream.image.openshift.io "app" is invalid: ` + limitCause,
+		}},
+		{name: "over the limit with a bad pull spec: the limit comes first", tag: "over", pullSpec: "Not A Reference", want: result{
+			Outcome: "Invalid imageStream:FieldValueForbidden status.tags[over].items[0].dockerImageReference:FieldValueInvalid",
+			Message: `ImageStream.image.openshift.io "app" is invalid: [` + limitCause + ", " + fmt.Sprintf(badCause, "over") + "]",
+		}},
+		{name: "within the limit with a bad pull spec", tag: "ok", pullSpec: "Not A Reference", want: result{
+			Outcome: "Invalid status.tags[ok].items[0].dockerImageReference:FieldValueInvalid",
+			Message: `ImageStream.image.openshift.io "app" is invalid: ` + fmt.Sprintf(badCause, "ok"),
+		}},
+		{name: "within the limit", tag: "ok", pullSpec: "quay.io/a/b@" + digest(1)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			svc, _ := newService(t, limit)
+			is := createStream(t, svc, "ns", "app")
+			is.Status.Tags = []image.NamedTagEventList{{Tag: tt.tag, Items: []image.TagEvent{{DockerImageReference: tt.pullSpec, Image: digest(1)}}}}
+			_, err := svc.ImageStreams("ns").UpdateStatus(ctx, is)
+			got := result{Outcome: outcome(err)}
+			if err != nil {
+				got.Message = err.Error()
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("result (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
 func TestImageStreamsListPages(t *testing.T) {
 	ctx := context.Background()
 	svc, _ := newService(t)
