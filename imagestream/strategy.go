@@ -90,7 +90,10 @@ func (s *Strategy) setRepositories(is *image.ImageStream) {
 
 // PrepareForCreate readies a stream sent by a client for creation
 // (SEMANTICS §4.1): the status is replaced, metadata.generation is 1 and
-// so is every spec tag's generation.
+// so is every spec tag's generation. Events that tag resolution adds keep
+// their own creation times: OpenShift's loop meant to give them the
+// stream's writes to copies and changes nothing (QUIRK §14.7), so none is
+// copied here.
 func (s *Strategy) PrepareForCreate(is *image.ImageStream) {
 	s.Defaults.Default(is)
 	Normalize(is)
@@ -315,8 +318,10 @@ func fromStreamName(is *image.ImageStream, from *image.ObjectReference) string {
 }
 
 // resolveFrom finds the event an ImageStreamTag or ImageStreamImage spec
-// tag points at; nil with no error means "nothing yet" (a source tag with
-// no history).
+// tag points at; nil with no error means "nothing yet". As in OpenShift
+// (QUIRK §14.6), an ImageStreamTag whose source tag has no history is
+// accepted and adds no status, while an ImageStreamImage whose id is
+// missing or ambiguous is rejected.
 func (s *Strategy) resolveFrom(ctx context.Context, is *image.ImageStream, t *image.TagReference, namePath image.Path, gen int64) (*image.TagEvent, *image.FieldError) {
 	sep := ":"
 	switch t.From.Kind {
