@@ -28,7 +28,8 @@ type SnapshotOptions struct {
 	// LayersPerImage is the maximum number of layers of an image [4].
 	LayersPerImage int
 	// SharedLayers is the size of the pool layers are drawn from, so that
-	// images share layers [4 × Images].
+	// images share layers [4 × Images]. A pool layer has one size
+	// wherever it appears, as a blob digest names one content.
 	SharedLayers int
 	// ManifestLists is the number of manifest lists, each over 2 to 4 of
 	// the images [Images / 20]. Use a negative value for none.
@@ -71,6 +72,8 @@ func RandomSnapshot(seed uint64, opts SnapshotOptions) *Snapshot {
 	rng := rand.New(rand.NewPCG(seed, 0x696d616765)) // "image"
 	s := &Snapshot{Images: make([]*image.Image, 0, o.Images+o.ManifestLists)}
 	layer := func(i int) string { return fakeDigest(seed, "layer", i) }
+	// sizes[i] is pool layer i's size, drawn at its first use; 0 = unused.
+	sizes := make([]int64, o.SharedLayers)
 	for i := range o.Images {
 		n := 1 + rng.IntN(o.LayersPerImage)
 		img := &image.Image{
@@ -89,8 +92,13 @@ func RandomSnapshot(seed uint64, opts SnapshotOptions) *Snapshot {
 		var size int64
 		seen := map[string]bool{}
 		for range n {
-			d := layer(rng.IntN(o.SharedLayers))
-			sz := int64(1+rng.IntN(64)) << 20
+			li := rng.IntN(o.SharedLayers)
+			// A size is drawn on every use, kept or not, so that a seed
+			// still gives the images, streams and histories it always gave.
+			if sz := int64(1+rng.IntN(64)) << 20; sizes[li] == 0 {
+				sizes[li] = sz
+			}
+			d, sz := layer(li), sizes[li]
 			img.DockerImageLayers = append(img.DockerImageLayers, image.ImageLayer{Name: d, LayerSize: sz, MediaType: image.MediaTypeOCILayer})
 			if !seen[d] {
 				seen[d] = true

@@ -3,6 +3,8 @@ package imagetest_test
 import (
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/imagestreams/imagestreams/image/imagetest"
 )
 
@@ -68,6 +70,37 @@ func TestRandomSnapshotOptions(t *testing.T) {
 			}
 			if len(namespaces) > def(o.Namespaces, 3) {
 				t.Errorf("%d namespaces, want at most %d", len(namespaces), def(o.Namespaces, 3))
+			}
+		})
+	}
+}
+
+// TestRandomSnapshotLayerSizes checks that a shared layer has one size: a
+// blob digest names one content, and prune sums blob sizes per digest
+// (SEMANTICS §7, PRUNE.md).
+func TestRandomSnapshotLayerSizes(t *testing.T) {
+	tests := []struct {
+		name string
+		seed uint64
+		opts imagetest.SnapshotOptions
+	}{
+		{"defaults", 7, imagetest.SnapshotOptions{}},
+		{"small pool", 3, imagetest.SnapshotOptions{Images: 50, SharedLayers: 3, LayersPerImage: 8}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := imagetest.RandomSnapshot(tt.seed, tt.opts)
+			sizes := map[string]int64{}
+			for _, img := range s.Images {
+				for _, l := range img.DockerImageLayers {
+					if prev, ok := sizes[l.Name]; ok {
+						if diff := cmp.Diff(prev, l.LayerSize); diff != "" {
+							t.Errorf("image %s, layer %s: size differs from an earlier use (-earlier +here):\n%s", img.Name, l.Name, diff)
+						}
+						continue
+					}
+					sizes[l.Name] = l.LayerSize
+				}
 			}
 		})
 	}
