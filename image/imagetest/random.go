@@ -31,8 +31,11 @@ type SnapshotOptions struct {
 	// images share layers [4 × Images]. A pool layer has one size
 	// wherever it appears, as a blob digest names one content.
 	SharedLayers int
-	// ManifestLists is the number of manifest lists, each over 2 to 4 of
-	// the images [Images / 20]. Use a negative value for none.
+	// ManifestLists is the number of manifest lists, each over 2 to 4
+	// distinct images (fewer if there are fewer images) [Images / 20].
+	// Use a negative value for none. Entries are linux and carry their
+	// child's architecture: the first list to name an image gives it one,
+	// and later lists naming it reuse it.
 	ManifestLists int
 }
 
@@ -109,6 +112,10 @@ func RandomSnapshot(seed uint64, opts SnapshotOptions) *Snapshot {
 		s.Images = append(s.Images, img)
 	}
 	singles := s.Images
+	arches := []string{"amd64", "arm64", "ppc64le", "s390x"}
+	// claimed[c] is set once singles[c] is a list's child: its platform is
+	// then fixed, and a later list naming it gives it that platform too.
+	claimed := make([]bool, len(singles))
 	for i := range o.ManifestLists {
 		list := &image.Image{
 			ObjectMeta:                   image.ObjectMeta{Name: fakeDigest(seed, "list", i), CreationTimestamp: image.NewTime(Epoch)},
@@ -117,12 +124,23 @@ func RandomSnapshot(seed uint64, opts SnapshotOptions) *Snapshot {
 		}
 		list.DockerImageReference = "registry.example.com/random/list@" + list.Name
 		list.DockerImageMetadata = image.DockerImage{TypeMeta: image.TypeMeta{Kind: image.DockerImageMetadataKind, APIVersion: image.DockerImageMetadataAPIVersion}, ID: list.Name}
-		arches := []string{"amd64", "arm64", "ppc64le", "s390x"}
-		for k := range 2 + rng.IntN(3) {
-			child := singles[rng.IntN(len(singles))]
+		n := min(2+rng.IntN(3), len(singles))
+		named := map[int]bool{}
+		for k := 0; k < n; {
+			c := rng.IntN(len(singles))
+			if named[c] {
+				continue // a list names each child once
+			}
+			named[c] = true
+			child := singles[c]
+			if !claimed[c] {
+				claimed[c] = true
+				child.DockerImageMetadata.Architecture = arches[k]
+			}
 			list.DockerImageManifests = append(list.DockerImageManifests, image.ImageManifest{
-				Digest: child.Name, MediaType: image.MediaTypeOCIManifest, ManifestSize: 1024, Architecture: arches[k], OS: "linux",
+				Digest: child.Name, MediaType: image.MediaTypeOCIManifest, ManifestSize: 1024, Architecture: child.DockerImageMetadata.Architecture, OS: "linux",
 			})
+			k++
 		}
 		s.Images = append(s.Images, list)
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/imagestreams/imagestreams/image"
 	"github.com/imagestreams/imagestreams/image/imagetest"
 )
 
@@ -100,6 +101,46 @@ func TestRandomSnapshotLayerSizes(t *testing.T) {
 						continue
 					}
 					sizes[l.Name] = l.LayerSize
+				}
+			}
+		})
+	}
+}
+
+// TestRandomSnapshotListChildren checks that a manifest list names
+// distinct children and that each entry's architecture is its child's: an
+// entry describes the manifest it names (SEMANTICS §8.4).
+func TestRandomSnapshotListChildren(t *testing.T) {
+	tests := []struct {
+		name string
+		seed uint64
+		opts imagetest.SnapshotOptions
+	}{
+		{"defaults", 7, imagetest.SnapshotOptions{}},
+		{"many lists over few images", 3, imagetest.SnapshotOptions{Images: 6, ManifestLists: 10}},
+		{"fewer images than a list wants", 1, imagetest.SnapshotOptions{Images: 1, ManifestLists: 3}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := imagetest.RandomSnapshot(tt.seed, tt.opts)
+			byName := map[string]*image.Image{}
+			for _, img := range s.Images {
+				byName[img.Name] = img
+			}
+			for _, list := range s.Images {
+				named := map[string]bool{}
+				for _, m := range list.DockerImageManifests {
+					if named[m.Digest] {
+						t.Errorf("list %s names child %s twice", list.Name, m.Digest)
+					}
+					named[m.Digest] = true
+					child := byName[m.Digest]
+					if child == nil {
+						t.Fatalf("list %s names unknown child %s", list.Name, m.Digest)
+					}
+					if diff := cmp.Diff(child.DockerImageMetadata.Architecture, m.Architecture); diff != "" {
+						t.Errorf("list %s, child %s: entry architecture differs from the child's (-child +entry):\n%s", list.Name, m.Digest, diff)
+					}
 				}
 			}
 		})
