@@ -23,7 +23,9 @@ type SnapshotOptions struct {
 	// TagsPerStream is the maximum number of tags of a stream [5]; each
 	// stream gets between 1 and this many.
 	TagsPerStream int
-	// HistoryDepth is the maximum history length of a tag [5].
+	// HistoryDepth is the maximum history length of a tag [5]. As in
+	// OpenShift, no event repeats the one just before it; an image may
+	// appear again further down.
 	HistoryDepth int
 	// LayersPerImage is the maximum number of layers of an image [4].
 	LayersPerImage int
@@ -154,7 +156,11 @@ func RandomSnapshot(seed uint64, opts SnapshotOptions) *Snapshot {
 				tag.Name = "latest"
 			}
 			for range 1 + rng.IntN(o.HistoryDepth) {
-				tag.History = append(tag.History, s.Images[rng.IntN(len(s.Images))])
+				img := s.Images[rng.IntN(len(s.Images))]
+				if n := len(tag.History); n > 0 && tag.History[n-1] == img {
+					continue // OpenShift collapses an event equal to the newest (SEMANTICS §5.1)
+				}
+				tag.History = append(tag.History, img)
 			}
 			tags = append(tags, tag)
 		}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/imagestreams/imagestreams/image"
 	"github.com/imagestreams/imagestreams/image/imagetest"
+	"github.com/imagestreams/imagestreams/imagestream"
 )
 
 // TestRandomSnapshotOptions checks that every knob of SnapshotOptions
@@ -140,6 +141,39 @@ func TestRandomSnapshotListChildren(t *testing.T) {
 					}
 					if diff := cmp.Diff(child.DockerImageMetadata.Architecture, m.Architecture); diff != "" {
 						t.Errorf("list %s, child %s: entry architecture differs from the child's (-child +entry):\n%s", list.Name, m.Digest, diff)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestRandomSnapshotHistoryIsReachable checks that every history is one
+// OpenShift can produce: history grows only through AddTagEvent, which
+// collapses an event equal to the newest one (SEMANTICS §5.1), so
+// replaying a history oldest first must keep every event.
+func TestRandomSnapshotHistoryIsReachable(t *testing.T) {
+	tests := []struct {
+		name string
+		opts imagetest.SnapshotOptions
+	}{
+		{"few images", imagetest.SnapshotOptions{Images: 5, Streams: 5, ManifestLists: -1}},
+		{"one image", imagetest.SnapshotOptions{Images: 1, Streams: 3, HistoryDepth: 8, ManifestLists: -1}},
+		{"defaults", imagetest.SnapshotOptions{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for seed := range uint64(20) {
+				s := imagetest.RandomSnapshot(seed, tt.opts)
+				for _, is := range s.Streams {
+					for _, tag := range is.Status.Tags {
+						replay := &image.ImageStream{}
+						for i := len(tag.Items) - 1; i >= 0; i-- {
+							imagestream.AddTagEvent(replay, tag.Tag, tag.Items[i])
+						}
+						if diff := cmp.Diff(tag.Items, imagestream.StatusTag(replay, tag.Tag).Items); diff != "" {
+							t.Errorf("seed %d, %s/%s:%s: AddTagEvent does not rebuild the history (-fixture +replayed):\n%s", seed, is.Namespace, is.Name, tag.Tag, diff)
+						}
 					}
 				}
 			}
