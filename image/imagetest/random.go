@@ -11,8 +11,9 @@ import (
 	"github.com/imagestreams/imagestreams/image"
 )
 
-// SnapshotOptions size a random snapshot. Zero fields take the defaults
-// in brackets.
+// SnapshotOptions size a random snapshot. Zero and negative fields take
+// the defaults in brackets, except ManifestLists, where a negative value
+// means none.
 type SnapshotOptions struct {
 	// Images is the number of single-platform images [100].
 	Images int
@@ -43,7 +44,7 @@ type SnapshotOptions struct {
 
 func (o SnapshotOptions) withDefaults() SnapshotOptions {
 	def := func(v *int, d int) {
-		if *v == 0 {
+		if *v <= 0 {
 			*v = d
 		}
 	}
@@ -54,7 +55,9 @@ func (o SnapshotOptions) withDefaults() SnapshotOptions {
 	def(&o.HistoryDepth, 5)
 	def(&o.LayersPerImage, 4)
 	def(&o.SharedLayers, 4*o.Images)
-	def(&o.ManifestLists, o.Images/20)
+	if o.ManifestLists == 0 {
+		o.ManifestLists = o.Images / 20
+	}
 	o.ManifestLists = max(o.ManifestLists, 0)
 	return o
 }

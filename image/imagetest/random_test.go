@@ -180,3 +180,31 @@ func TestRandomSnapshotHistoryIsReachable(t *testing.T) {
 		})
 	}
 }
+
+// TestRandomSnapshotNegativeOptions checks the SnapshotOptions doc: a
+// negative field takes its default, as a zero one does (ManifestLists,
+// where negative means none, is covered by TestRandomSnapshotOptions).
+func TestRandomSnapshotNegativeOptions(t *testing.T) {
+	tests := []struct {
+		name string
+		opts imagetest.SnapshotOptions
+		same imagetest.SnapshotOptions // the defaults spelled out
+	}{
+		{"Images", imagetest.SnapshotOptions{Images: -1}, imagetest.SnapshotOptions{Images: 100}},
+		{"Streams", imagetest.SnapshotOptions{Streams: -3}, imagetest.SnapshotOptions{Streams: 10}},
+		{"Namespaces", imagetest.SnapshotOptions{Namespaces: -1}, imagetest.SnapshotOptions{Namespaces: 3}},
+		{"TagsPerStream", imagetest.SnapshotOptions{TagsPerStream: -1}, imagetest.SnapshotOptions{TagsPerStream: 5}},
+		{"HistoryDepth", imagetest.SnapshotOptions{HistoryDepth: -1}, imagetest.SnapshotOptions{HistoryDepth: 5}},
+		{"LayersPerImage", imagetest.SnapshotOptions{LayersPerImage: -1}, imagetest.SnapshotOptions{LayersPerImage: 4}},
+		{"SharedLayers", imagetest.SnapshotOptions{SharedLayers: -1}, imagetest.SnapshotOptions{SharedLayers: 400}},
+		{"SharedLayers follows Images", imagetest.SnapshotOptions{Images: -5, SharedLayers: -5}, imagetest.SnapshotOptions{Images: 100, SharedLayers: 400}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			want := imagetest.RandomSnapshot(1, tt.same)
+			if diff := cmp.Diff(want, imagetest.RandomSnapshot(1, tt.opts)); diff != "" {
+				t.Errorf("RandomSnapshot(%+v) differs from RandomSnapshot(%+v) (-default +got):\n%s", tt.opts, tt.same, diff)
+			}
+		})
+	}
+}
