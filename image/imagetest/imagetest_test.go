@@ -2,6 +2,7 @@ package imagetest_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"testing"
 
@@ -9,6 +10,8 @@ import (
 
 	"github.com/imagestreams/imagestreams/image"
 	"github.com/imagestreams/imagestreams/image/imagetest"
+	"github.com/imagestreams/imagestreams/imagestream"
+	"github.com/imagestreams/imagestreams/storage/memory"
 )
 
 func TestImageContentIsDeterministic(t *testing.T) {
@@ -58,6 +61,49 @@ func TestFixturesValidate(t *testing.T) {
 	}
 	if err := image.ValidateImageStreamMapping(imagetest.Mapping("ns", "ruby", "latest", img)); err != nil {
 		t.Errorf("Mapping does not validate: %v", err)
+	}
+}
+
+// TestMapping checks that Mapping carries the annotations the integrated
+// registry sends (SEMANTICS §6), and that the service therefore keeps
+// neither manifest nor config of the pushed image (§10.1 step 3) but
+// keeps what it read from them.
+func TestMapping(t *testing.T) {
+	for _, schema2 := range []bool{false, true} {
+		t.Run(fmt.Sprintf("schema2=%v", schema2), func(t *testing.T) {
+			img := imagetest.Image("ruby", imagetest.Options{Schema2: schema2})
+			m := imagetest.Mapping("ns", "ruby", "latest", img)
+			want := map[string]string{
+				image.ManagedByOpenShiftAnnotation:      "true",
+				image.ImageManifestBlobStoredAnnotation: "true",
+				image.DockerImageLayersOrderAnnotation:  image.DockerImageLayersOrderAscending,
+			}
+			if diff := cmp.Diff(want, m.Image.Annotations); diff != "" {
+				t.Errorf("mapping image annotations (-want +got):\n%s", diff)
+			}
+
+			ctx := context.Background()
+			store := memory.New()
+			defer store.Close()
+			svc := imagestream.NewService(store)
+			if _, err := svc.ImageStreams("ns").Create(ctx, &image.ImageStream{ObjectMeta: image.ObjectMeta{Name: "ruby"}}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := svc.ImageStreamMappings("ns").Create(ctx, m); err != nil {
+				t.Fatal(err)
+			}
+			stored, err := svc.Images().Get(ctx, img.Name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			type content struct{ Manifest, Config string }
+			if diff := cmp.Diff(content{}, content{stored.DockerImageManifest, stored.DockerImageConfig}); diff != "" {
+				t.Errorf("stored image keeps its content (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(img.DockerImageMetadata, stored.DockerImageMetadata); diff != "" {
+				t.Errorf("stored image metadata (-fixture +stored):\n%s", diff)
+			}
+		})
 	}
 }
 

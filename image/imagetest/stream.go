@@ -59,7 +59,10 @@ func Stream(ns, name string, tags ...Tag) *image.ImageStream {
 }
 
 // Mapping returns the ImageStreamMapping the integrated registry sends
-// after pushing img to ns/stream:tag.
+// after pushing img to ns/stream:tag (SEMANTICS §6). Like the registry's,
+// its image is annotated as managed by OpenShift and as having its
+// manifest blob stored in the registry, so the API server keeps neither
+// the manifest nor the config of the Image it creates (§10.1).
 func Mapping(ns, stream, tag string, img *image.Image) *image.ImageStreamMapping {
 	m := &image.ImageStreamMapping{
 		TypeMeta:   image.TypeMeta{Kind: "ImageStreamMapping", APIVersion: image.APIVersion},
@@ -72,6 +75,7 @@ func Mapping(ns, stream, tag string, img *image.Image) *image.ImageStreamMapping
 		m.Image.Annotations = map[string]string{}
 	}
 	m.Image.Annotations[image.ManagedByOpenShiftAnnotation] = "true"
+	m.Image.Annotations[image.ImageManifestBlobStoredAnnotation] = "true"
 	m.Image.DockerImageReference = "image-registry.openshift-image-registry.svc:5000/" + ns + "/" + stream + "@" + img.Name
 	return m
 }
