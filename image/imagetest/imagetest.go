@@ -132,7 +132,9 @@ type IndexContent struct {
 
 // Index returns an OCI image index (or, with opts.Schema2, a Docker
 // manifest list) over one child per platform, such as "linux/amd64",
-// "linux/arm64/v8" or "linux/arm/v7", each built as ImageContent(seed+"-"+platform).
+// "linux/arm64/v8" or "linux/arm/v7". Each child is ImageContent(seed,
+// opts) with opts.Platform set to ParsePlatform(platform); the platform
+// is part of the layer content, so children differ.
 func Index(seed string, opts Options, platforms ...string) IndexContent {
 	mediaType := ocispec.MediaTypeImageIndex
 	if opts.Schema2 {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/opencontainers/go-digest"
 
 	"github.com/imagestreams/imagestreams/image"
 	"github.com/imagestreams/imagestreams/image/imagetest"
@@ -61,6 +62,27 @@ func TestFixturesValidate(t *testing.T) {
 	}
 	if err := image.ValidateImageStreamMapping(imagetest.Mapping("ns", "ruby", "latest", img)); err != nil {
 		t.Errorf("Mapping does not validate: %v", err)
+	}
+}
+
+// TestIndexChildren checks the Index doc: each child is ImageContent
+// with the same seed and options, its platform set from the list.
+func TestIndexChildren(t *testing.T) {
+	platforms := []string{"linux/amd64", "linux/arm64/v8", "linux/s390x"}
+	for _, opts := range []imagetest.Options{{}, {Schema2: true, Layers: 3}} {
+		t.Run(fmt.Sprintf("schema2=%v", opts.Schema2), func(t *testing.T) {
+			ic := imagetest.Index("web", opts, platforms...)
+			var got, want []digest.Digest
+			for i, p := range platforms {
+				o := opts
+				o.Platform = imagetest.ParsePlatform(p)
+				got = append(got, ic.Children[i].ManifestDigest)
+				want = append(want, imagetest.ImageContent("web", o).ManifestDigest)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("child digests (-ImageContent +Index):\n%s", diff)
+			}
+		})
 	}
 }
 
