@@ -90,11 +90,14 @@ func ImportFailed(from, to string, reason image.StatusReason) ImportResult {
 // import mode Legacy, or PreserveOriginal for a list with children, and
 // reference policy Source), and status.images holds one status per
 // result, in order, with the registry tag of a tag import (SEMANTICS
-// §8.2). spec.import is true.
+// §8.2). spec.import is true and includeManifest false, so, as the
+// server does (§8.1 steps 8-9), the images of status.images carry no
+// dockerImageManifest or dockerImageConfig; ImportResult.Image and
+// Manifests still have them.
 //
 // status.import, the stream after the import, is left nil: imagetest does
 // not apply results. Pass the fixture to imagestream.ApplyImportResults to
-// get it.
+// get it (the Images it returns then lack manifest and config too).
 func Import(ns, stream string, results ...ImportResult) *image.ImageStreamImport {
 	isi := newImport(ns, stream)
 	for _, r := range results {
@@ -119,7 +122,8 @@ func Import(ns, stream string, results ...ImportResult) *image.ImageStreamImport
 // status is Success, or Failure with reason ImportFailed and OpenShift's
 // "one of the images from this repository failed to import" (or "<n> of
 // the images …") when some failed. Tags found beyond the import limit go
-// in status.repository.additionalTags; append them there.
+// in status.repository.additionalTags; append them there. As in Import,
+// the images carry no manifest or config.
 func RepositoryImport(ns, stream, repo string, results ...ImportResult) *image.ImageStreamImport {
 	isi := newImport(ns, stream)
 	isi.Spec.Repository = &image.RepositoryImportSpec{
@@ -161,8 +165,10 @@ func importMode(r ImportResult) image.ImportModeType {
 	return image.ImportModeLegacy
 }
 
-// importStatus is the status entry of r. Results share no pointers with
-// r, so a test may change the fixture's images freely.
+// importStatus is the status entry of r, without manifests and configs
+// as the server answers when includeManifest is false (SEMANTICS §8.1).
+// Results share no pointers with r, so a test may change the fixture's
+// images freely.
 func importStatus(r ImportResult) image.ImageImportStatus {
 	st := image.ImageImportStatus{Status: r.Status, Tag: registryTag(r.From)}
 	if r.Status.Details != nil {
@@ -172,9 +178,12 @@ func importStatus(r ImportResult) image.ImageImportStatus {
 	}
 	if r.Image != nil {
 		st.Image = r.Image.DeepCopy()
+		st.Image.DockerImageManifest, st.Image.DockerImageConfig = "", ""
 	}
 	for _, m := range r.Manifests {
-		st.Manifests = append(st.Manifests, *m.DeepCopy())
+		c := *m.DeepCopy()
+		c.DockerImageManifest, c.DockerImageConfig = "", ""
+		st.Manifests = append(st.Manifests, c)
 	}
 	return st
 }

@@ -191,6 +191,45 @@ func TestRepositoryImportFixture(t *testing.T) {
 	}
 }
 
+// TestImportAnswerHasNoContent checks that the fixtures are the server's
+// answer: with includeManifest false it clears dockerImageManifest and
+// dockerImageConfig of every image it returns (SEMANTICS §8.1 steps 8-9),
+// while the results the fixture was built from keep them.
+func TestImportAnswerHasNoContent(t *testing.T) {
+	img := imagetest.Image("ruby", imagetest.Options{})
+	list, children := imagetest.ListImage("multi", imagetest.Options{}, "linux/amd64", "linux/arm64")
+	single := imagetest.Imported("quay.io/acme/ruby:3.3", "3.3", img)
+	multi := imagetest.Imported("quay.io/acme/ruby:multi", "multi", list, children...)
+	tests := []struct {
+		name   string
+		status func() []image.ImageImportStatus
+	}{
+		{"Import", func() []image.ImageImportStatus { return imagetest.Import("ns", "ruby", single, multi).Status.Images }},
+		{"RepositoryImport", func() []image.ImageImportStatus {
+			return imagetest.RepositoryImport("ns", "ruby", "quay.io/acme/ruby", single, multi).Status.Repository.Images
+		}},
+	}
+	type content struct{ Manifest, Config string }
+	of := func(img *image.Image) content { return content{img.DockerImageManifest, img.DockerImageConfig} }
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for i, st := range tt.status() {
+				if diff := cmp.Diff(content{}, of(st.Image)); diff != "" {
+					t.Errorf("images[%d].image (-want +got):\n%s", i, diff)
+				}
+				for j := range st.Manifests {
+					if diff := cmp.Diff(content{}, of(&st.Manifests[j])); diff != "" {
+						t.Errorf("images[%d].manifests[%d] (-want +got):\n%s", i, j, diff)
+					}
+				}
+			}
+		})
+	}
+	if of(single.Image) == (content{}) || of(multi.Manifests[0]) == (content{}) {
+		t.Errorf("the import results lost their manifest or config")
+	}
+}
+
 func TestImportFixturesDoNotAlias(t *testing.T) {
 	img := imagetest.Image("ruby", imagetest.Options{})
 	r := imagetest.Imported("quay.io/acme/ruby:3.3", "3.3", img)
