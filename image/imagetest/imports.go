@@ -116,9 +116,11 @@ func Import(ns, stream string, results ...ImportResult) *image.ImageStreamImport
 }
 
 // RepositoryImport returns the ImageStreamImport of a whole repository
-// (SEMANTICS §8.3): spec.repository names repo, and
-// status.repository.images holds one status per result, each result's
-// From being a tag of repo ("quay.io/acme/ruby:3.3"). The repository
+// (SEMANTICS §8.3): spec.repository names repo, with import mode
+// PreserveOriginal if any result has Manifests and Legacy otherwise (one
+// mode covers the whole repository, §8.4), and status.repository.images
+// holds one status per result, each result's From being a tag of repo
+// ("quay.io/acme/ruby:3.3"). The repository
 // status is Success, or Failure with reason ImportFailed and OpenShift's
 // "one of the images from this repository failed to import" (or "<n> of
 // the images …") when some failed. Tags found beyond the import limit go
@@ -126,9 +128,15 @@ func Import(ns, stream string, results ...ImportResult) *image.ImageStreamImport
 // the images carry no manifest or config.
 func RepositoryImport(ns, stream, repo string, results ...ImportResult) *image.ImageStreamImport {
 	isi := newImport(ns, stream)
+	mode := image.ImportModeLegacy
+	for _, r := range results {
+		if importMode(r) == image.ImportModePreserveOriginal {
+			mode = image.ImportModePreserveOriginal
+		}
+	}
 	isi.Spec.Repository = &image.RepositoryImportSpec{
 		From:            image.ObjectReference{Kind: image.KindDockerImage, Name: repo},
-		ImportPolicy:    image.TagImportPolicy{ImportMode: image.ImportModeLegacy},
+		ImportPolicy:    image.TagImportPolicy{ImportMode: mode},
 		ReferencePolicy: image.TagReferencePolicy{Type: image.SourceTagReferencePolicy},
 	}
 	status := &image.RepositoryImportStatus{Status: image.Status{Status: image.StatusSuccess}}

@@ -147,26 +147,40 @@ func TestImportFixtures(t *testing.T) {
 func TestRepositoryImportFixture(t *testing.T) {
 	v1 := imagetest.Image("app-v1", imagetest.Options{})
 	v2 := imagetest.Image("app-v2", imagetest.Options{})
+	list, children := imagetest.ListImage("app-multi", imagetest.Options{}, "linux/amd64", "linux/arm64")
 	tests := []struct {
 		name    string
 		results []imagetest.ImportResult
 		want    image.Status
+		// mode is spec.repository's import mode: a list with children
+		// comes only from a PreserveOriginal import (ImportResult.Manifests,
+		// SEMANTICS §8.4).
+		mode image.ImportModeType
 	}{
 		{
 			name:    "all imported",
 			results: []imagetest.ImportResult{imagetest.Imported("quay.io/acme/app:v1", "", v1), imagetest.Imported("quay.io/acme/app:v2", "", v2)},
 			want:    image.Status{Status: image.StatusSuccess},
+			mode:    image.ImportModeLegacy,
 		},
 		{
 			name:    "one failed",
 			results: []imagetest.ImportResult{imagetest.Imported("quay.io/acme/app:v1", "", v1), imagetest.ImportFailed("quay.io/acme/app:v2", "", image.StatusReasonUnauthorized)},
 			want:    image.Status{Status: image.StatusFailure, Reason: image.StatusReasonImportFailed, Message: "one of the images from this repository failed to import"},
+			mode:    image.ImportModeLegacy,
 		},
 		{
 			name: "two failed",
 			results: []imagetest.ImportResult{imagetest.ImportFailed("quay.io/acme/app:v1", "", image.StatusReasonNotFound),
 				imagetest.ImportFailed("quay.io/acme/app:v2", "", image.StatusReasonNotFound)},
 			want: image.Status{Status: image.StatusFailure, Reason: image.StatusReasonImportFailed, Message: "2 of the images from this repository failed to import"},
+			mode: image.ImportModeLegacy,
+		},
+		{
+			name:    "a manifest list with children",
+			results: []imagetest.ImportResult{imagetest.Imported("quay.io/acme/app:v1", "", v1), imagetest.Imported("quay.io/acme/app:v2", "", list, children...)},
+			want:    image.Status{Status: image.StatusSuccess},
+			mode:    image.ImportModePreserveOriginal,
 		},
 	}
 	for _, tt := range tests {
@@ -177,6 +191,9 @@ func TestRepositoryImportFixture(t *testing.T) {
 			}
 			if diff := cmp.Diff(tt.want, isi.Status.Repository.Status); diff != "" {
 				t.Errorf("repository status (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.mode, isi.Spec.Repository.ImportPolicy.ImportMode); diff != "" {
+				t.Errorf("spec.repository import mode (-want +got):\n%s", diff)
 			}
 			is := imagetest.Stream("demo", "app")
 			imagestream.ApplyImportResults(is, isi, imagetest.Epoch)
