@@ -86,6 +86,66 @@ func TestIndexChildren(t *testing.T) {
 	}
 }
 
+// TestStreamTagNames checks that Stream's output is normalized as the
+// server stores it: tags sorted by name, and a name given twice keeping
+// only its last Tag (SEMANTICS §2.3).
+func TestStreamTagNames(t *testing.T) {
+	a, b := imagetest.Image("a", imagetest.Options{}), imagetest.Image("b", imagetest.Options{})
+	// tag is what a stream says about one tag name.
+	type tag struct{ Name, From, Image string }
+	tests := []struct {
+		name string
+		tags []imagetest.Tag
+		spec []tag // spec tags: name and from
+		stat []tag // status tags: name and newest image
+	}{
+		{
+			name: "distinct names are sorted",
+			tags: []imagetest.Tag{{Name: "v2", From: "quay.io/x/b:2", History: []*image.Image{b}}, {Name: "v1", History: []*image.Image{a}}},
+			spec: []tag{{Name: "v2", From: "quay.io/x/b:2"}},
+			stat: []tag{{Name: "v1", Image: a.Name}, {Name: "v2", Image: b.Name}},
+		},
+		{
+			name: "last of a name wins",
+			tags: []imagetest.Tag{
+				{Name: "latest", From: "quay.io/x/a:1", History: []*image.Image{a}},
+				{Name: "old", History: []*image.Image{a}},
+				{Name: "latest", From: "quay.io/x/b:1", History: []*image.Image{b}},
+			},
+			spec: []tag{{Name: "latest", From: "quay.io/x/b:1"}},
+			stat: []tag{{Name: "latest", Image: b.Name}, {Name: "old", Image: a.Name}},
+		},
+		{
+			name: "the last Tag wins whole",
+			tags: []imagetest.Tag{{Name: "latest", From: "quay.io/x/a:1", History: []*image.Image{a}}, {Name: "latest", History: []*image.Image{b}}},
+			stat: []tag{{Name: "latest", Image: b.Name}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			is := imagetest.Stream("ns", "s", tt.tags...)
+			var spec, stat []tag
+			for _, r := range is.Spec.Tags {
+				spec = append(spec, tag{Name: r.Name, From: r.From.Name})
+			}
+			for _, l := range is.Status.Tags {
+				stat = append(stat, tag{Name: l.Tag, Image: l.Items[0].Image})
+			}
+			if diff := cmp.Diff(tt.spec, spec); diff != "" {
+				t.Errorf("spec tags (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.stat, stat); diff != "" {
+				t.Errorf("status tags (-want +got):\n%s", diff)
+			}
+			normalized := is.DeepCopy()
+			imagestream.Normalize(normalized)
+			if diff := cmp.Diff(normalized, is); diff != "" {
+				t.Errorf("stream is not normalized (-normalized +got):\n%s", diff)
+			}
+		})
+	}
+}
+
 // TestMapping checks that Mapping carries the annotations the integrated
 // registry sends (SEMANTICS §6), and that the service therefore keeps
 // neither manifest nor config of the pushed image (§10.1 step 3) but

@@ -20,17 +20,26 @@ type Tag struct {
 }
 
 // Stream returns a stream in namespace ns with the given tags, as the API
-// server would store it: generation 1, status tags sorted by name, one
-// event per history image created an hour apart (newest at Epoch), and
-// status.dockerImageRepository in the integrated registry
-// "image-registry.openshift-image-registry.svc:5000".
+// server would store it: generation 1, spec and status tags sorted by
+// name, one event per history image created an hour apart (newest at
+// Epoch), and status.dockerImageRepository in the integrated registry
+// "image-registry.openshift-image-registry.svc:5000". A name given twice
+// keeps only its last Tag, as the server keeps the last of duplicate
+// entries (SEMANTICS §2.3).
 func Stream(ns, name string, tags ...Tag) *image.ImageStream {
 	is := &image.ImageStream{
 		TypeMeta:   image.TypeMeta{Kind: "ImageStream", APIVersion: image.APIVersion},
 		ObjectMeta: image.ObjectMeta{Namespace: ns, Name: name, Generation: 1, CreationTimestamp: image.NewTime(Epoch.Add(-24 * time.Hour))},
 		Status:     image.ImageStreamStatus{DockerImageRepository: "image-registry.openshift-image-registry.svc:5000/" + ns + "/" + name},
 	}
-	for _, t := range tags {
+	last := map[string]int{}
+	for i, t := range tags {
+		last[t.Name] = i
+	}
+	for i, t := range tags {
+		if last[t.Name] != i {
+			continue
+		}
 		if t.From != "" {
 			one := int64(1)
 			is.Spec.Tags = append(is.Spec.Tags, image.TagReference{
