@@ -110,7 +110,9 @@ func ImageContent(seed string, opts Options) Content {
 }
 
 // Image returns the Image OpenShift would create for ImageContent(seed,
-// opts), with dockerImageReference "registry.example.com/fixtures/<seed>@<digest>".
+// opts), with dockerImageReference "registry.example.com/fixtures/<seed>@<digest>"
+// (the seed lower-cased, other characters than letters and digits
+// replaced by "-", and cut to 200 bytes with a hash if longer).
 func Image(seed string, opts Options) *image.Image {
 	c := ImageContent(seed, opts)
 	img, err := image.FromManifest(image.ManifestInput{Manifest: c.Manifest, MediaType: c.MediaType, Config: c.Config, Digest: c.ManifestDigest, Now: Epoch})
@@ -200,7 +202,14 @@ func platformString(p ocispec.Platform) string {
 	return s
 }
 
-// repoName turns a seed into a valid repository path component.
+// maxRepoName bounds repoName so that "registry.example.com/fixtures/"
+// plus the name stays well within the 255 characters a repository name
+// may have.
+const maxRepoName = 200
+
+// repoName turns a seed into a valid repository path component. A long
+// seed is cut and gets a short hash of the whole seed, so that seeds
+// sharing a long prefix still name different repositories.
 func repoName(seed string) string {
 	var b strings.Builder
 	for _, r := range strings.ToLower(seed) {
@@ -213,6 +222,9 @@ func repoName(seed string) string {
 	s := strings.Trim(b.String(), "-")
 	if s == "" {
 		return "image"
+	}
+	if len(s) > maxRepoName {
+		s = strings.TrimRight(s[:maxRepoName-9], "-") + "-" + digest.FromString(seed).Encoded()[:8]
 	}
 	return s
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -62,6 +63,43 @@ func TestFixturesValidate(t *testing.T) {
 	}
 	if err := image.ValidateImageStreamMapping(imagetest.Mapping("ns", "ruby", "latest", img)); err != nil {
 		t.Errorf("Mapping does not validate: %v", err)
+	}
+}
+
+// TestLongSeedsValidate checks the package doc's "every object
+// validates" for seeds of any length: a repository name may have at most
+// 255 characters, so a long seed must not end up whole in
+// dockerImageReference.
+func TestLongSeedsValidate(t *testing.T) {
+	tests := []struct {
+		name string
+		seed string
+	}{
+		{"short", "ruby"},
+		{"just fits", strings.Repeat("a", 200)},
+		{"long", strings.Repeat("a", 300)},
+		{"long with separators", strings.Repeat("Web/App ", 40)},
+		{"long and not ASCII", strings.Repeat("é", 300)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			img := imagetest.Image(tt.seed, imagetest.Options{})
+			list, children := imagetest.ListImage(tt.seed, imagetest.Options{}, "linux/amd64", "linux/arm64")
+			for _, img := range append([]*image.Image{img, list}, children...) {
+				if err := image.ValidateImage(img); err != nil {
+					t.Errorf("%s: %v", img.DockerImageReference, err)
+				}
+			}
+		})
+	}
+	// Seeds with a long common prefix still name different repositories.
+	repo := func(seed string) string {
+		ref := imagetest.Image(seed, imagetest.Options{}).DockerImageReference
+		return ref[:strings.LastIndex(ref, "@")]
+	}
+	long := strings.Repeat("a", 300)
+	if a, b := repo(long+"1"), repo(long+"2"); a == b {
+		t.Errorf("two long seeds share the repository %s", a)
 	}
 }
 
