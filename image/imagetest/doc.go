@@ -29,7 +29,9 @@
 //
 // Fixtures are returned as fresh values that share nothing with their
 // inputs; tests may change them freely. Every object validates with the
-// image package's validation, which this package's own tests check.
+// image package's validation, which this package's own tests check;
+// arguments that cannot give a valid object, such as a malformed
+// platform, make the builder panic.
 //
 // The package imports only the image and reference packages and the OCI
 // libraries, so it is cheap to depend on.

@@ -136,7 +136,9 @@ type IndexContent struct {
 // manifest list) over one child per platform, such as "linux/amd64",
 // "linux/arm64/v8" or "linux/arm/v7". Each child is ImageContent(seed,
 // opts) with opts.Platform set to ParsePlatform(platform); the platform
-// is part of the layer content, so children differ.
+// is part of the layer content, so children differ. A platform without
+// an OS or an architecture would give a list that does not validate, so
+// it panics, as a bug in the test.
 func Index(seed string, opts Options, platforms ...string) IndexContent {
 	mediaType := ocispec.MediaTypeImageIndex
 	if opts.Schema2 {
@@ -148,6 +150,9 @@ func Index(seed string, opts Options, platforms ...string) IndexContent {
 	for _, p := range platforms {
 		o := opts
 		o.Platform = ParsePlatform(p)
+		if o.Platform.OS == "" || o.Platform.Architecture == "" {
+			panic(fmt.Sprintf("imagetest: Index: platform %q is not os/arch[/variant]", p))
+		}
 		c := ImageContent(seed, o)
 		ic.Children = append(ic.Children, c)
 		plat := o.Platform
@@ -182,7 +187,7 @@ func ListImage(seed string, opts Options, platforms ...string) (list *image.Imag
 }
 
 // ParsePlatform parses "os/arch[/variant]"; a malformed string gives a
-// platform with only OS set to it.
+// platform with only OS set to it, which Index rejects.
 func ParsePlatform(s string) ocispec.Platform {
 	parts := strings.Split(s, "/")
 	switch len(parts) {

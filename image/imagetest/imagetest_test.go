@@ -184,6 +184,25 @@ func TestStreamTagNames(t *testing.T) {
 	}
 }
 
+// TestIndexRejectsMalformedPlatforms checks the Index doc: a platform
+// without an OS or an architecture would give a list entry that fails
+// validation (dockerImageManifests[i].architecture is required), against
+// the package doc's "every object validates", so Index panics instead.
+func TestIndexRejectsMalformedPlatforms(t *testing.T) {
+	for _, p := range []string{"linux", "", "linux/", "/amd64", "linux/arm/v7/extra"} {
+		t.Run(p, func(t *testing.T) {
+			defer func() {
+				got := fmt.Sprint(recover())
+				if want := fmt.Sprintf("imagetest: Index: platform %q is not os/arch[/variant]", p); got != want {
+					t.Errorf("ListImage with platform %q: panic %q, want %q", p, got, want)
+				}
+			}()
+			list, _ := imagetest.ListImage("web", imagetest.Options{}, "linux/amd64", p)
+			t.Errorf("ListImage with platform %q returned a list; it validates with: %v", p, image.ValidateImage(list))
+		})
+	}
+}
+
 // TestMapping checks that Mapping carries the annotations the integrated
 // registry sends (SEMANTICS §6), and that the service therefore keeps
 // neither manifest nor config of the pushed image (§10.1 step 3) but
