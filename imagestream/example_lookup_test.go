@@ -13,9 +13,11 @@ import (
 	"github.com/imagestreams/imagestreams/storage/memory"
 )
 
-// ExampleImageStreamTags_Create tags an image under a second name, as
-// `oc tag app:latest app:stable` does, then resolves short names through
-// the stream's lookup policy.
+// ExampleImageStreamTags_Create makes app:stable an alias of app:latest,
+// as `oc tag --alias app:latest app:stable` does (plain `oc tag` would
+// pin stable to latest's current image instead), then resolves short
+// names through the stream's lookup policy, and shows that the alias
+// follows the next push to latest.
 func ExampleImageStreamTags_Create() {
 	ctx := context.Background()
 	store := memory.New()
@@ -59,12 +61,24 @@ func ExampleImageStreamTags_Create() {
 		}
 		fmt.Printf("%s: %s\n", name, pullSpec)
 	}
+
+	v2 := imagetest.Image("v2", imagetest.Options{})
+	if _, err := svc.ImageStreamMappings("demo").Create(ctx, imagetest.Mapping("demo", "app", "latest", v2)); err != nil {
+		fmt.Println(err)
+		return
+	}
+	if ist, err = svc.ImageStreamTags("demo").Get(ctx, "app:stable"); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("after pushing v2 to latest, stable is v2:", ist.Image.Name == v2.Name)
 	// Output:
 	// stable is the pushed image: true
 	// again: AlreadyExists
 	// app:stable: image-registry.openshift-image-registry.svc:5000/demo/app@<digest of v1>
 	// app:next: image-registry.openshift-image-registry.svc:5000/demo/app:next
 	// other: imagestreamtags.image.openshift.io "other:latest" not found
+	// after pushing v2 to latest, stable is v2: true
 }
 
 // ExampleParseSelector selects by labels as `oc get -l` does.
