@@ -92,7 +92,10 @@
 // (globs such as "*.quay.io" allowed) and the key's path is a plain string
 // prefix of the repository's — so "quay.io/repo" also matches
 // "quay.io/repository-main" (QUIRK §14.14). The first credential of the
-// first match is used; namespace secrets come before Options.NodeSecrets.
+// first match is used. The namespace's secrets are searched before
+// Options.NodeSecrets, as a union keyring is, so any match among them
+// wins over a node match however specific; the reverse order applies
+// within each.
 //
 // Two choices differ from OpenShift, both to avoid surprises: to the
 // keyring, docker.io, index.docker.io and registry-1.docker.io are one

@@ -40,8 +40,11 @@ func (c credential) empty() bool { return c.username == "" && c.password == "" }
 // vendored by OpenShift does (SEMANTICS §8.7), except that Docker Hub's
 // host names are one registry (see doc.go).
 type keyring struct {
-	// index holds the keys, sorted so that a longer key nested in a
-	// shorter one comes first (reverse lexicographic order).
+	// index holds the keys of each source (argument list of newKeyring)
+	// in turn, those of one source sorted so that a longer key nested in
+	// a shorter one comes first (reverse lexicographic order). Like the
+	// kubelet's union keyring, every hit of an earlier source comes
+	// before any hit of a later one, however specific (SEMANTICS §8.7).
 	index []keyEntry
 	// secrets are every credential string of the keyring in the forms
 	// the importer may send or a registry may echo, for redaction.
@@ -49,6 +52,7 @@ type keyring struct {
 }
 
 type keyEntry struct {
+	src   int    // index of the secret list the key came from
 	key   string // host[:port][/path], Docker Hub hosts written docker.io
 	alias int    // 0 docker.io or not Hub, 1 index.docker.io, 2 registry-1.docker.io
 	creds []credential
@@ -63,14 +67,15 @@ type dockerConfigEntry struct {
 	Auth     string `json:"auth,omitempty"`
 }
 
-// newKeyring builds the keyring of the given secrets, in order: earlier
+// newKeyring builds the keyring of the given secret lists, in order: a
+// match in an earlier list wins over any in a later one, and earlier
 // secrets win among credentials stored under the same key. Secrets of
 // other types are ignored; a secret of a read type that does not decode
 // fails the whole keyring, as in OpenShift.
 func newKeyring(secrets ...[]image.Secret) (*keyring, error) {
 	kr := &keyring{}
 	byKey := map[string]*keyEntry{}
-	for _, list := range secrets {
+	for src, list := range secrets {
 		for i := range list {
 			s := &list[i]
 			entries, err := secretEntries(s)
@@ -93,10 +98,10 @@ func newKeyring(secrets ...[]image.Secret) (*keyring, error) {
 				if !ok {
 					continue
 				}
-				id := fmt.Sprintf("%s\x00%d", key, alias)
+				id := fmt.Sprintf("%d\x00%s\x00%d", src, key, alias)
 				e := byKey[id]
 				if e == nil {
-					e = &keyEntry{key: key, alias: alias}
+					e = &keyEntry{src: src, key: key, alias: alias}
 					byKey[id] = e
 				}
 				e.creds = append(e.creds, cred)
@@ -113,6 +118,9 @@ func newKeyring(secrets ...[]image.Secret) (*keyring, error) {
 		kr.index = append(kr.index, *e)
 	}
 	slices.SortFunc(kr.index, func(a, b keyEntry) int {
+		if a.src != b.src {
+			return a.src - b.src
+		}
 		if c := strings.Compare(b.key, a.key); c != 0 {
 			return c
 		}
@@ -224,7 +232,8 @@ func keyringKey(loc string) (key string, alias int, ok bool) {
 // lookup returns the credential for target, a defaulted pull spec such as
 // "quay.io/ns/app" or "docker.io/library/busybox": the first credential
 // of the first key that matches, or the zero credential. Keys are tried
-// in index order, so the longest nested path wins; a key matches when the
+// in index order, so the namespace's secrets come before the node's and,
+// within one of them, the longest nested path wins; a key matches when the
 // ports are equal, the hosts have as many labels and each label matches
 // the key's (which may be a glob such as "*.quay.io"), and the target's
 // path starts with the key's path as a plain string prefix (so

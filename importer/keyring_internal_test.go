@@ -79,6 +79,38 @@ func TestKeyringLookup(t *testing.T) {
 	}
 }
 
+// TestKeyringUnionOrder: the keyring is the union of the namespace's
+// secrets and the node's, secrets first (SEMANTICS §8.7 steps 2 and 5):
+// any namespace hit comes before every node hit, however specific the
+// node's key; the reverse order applies only within one source.
+func TestKeyringUnionOrder(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name            string
+		namespace, node []string // location, user, location, user...
+		target          string
+		want            string // user picked, "" for none
+	}{
+		{name: "namespace host key beats node path key", namespace: []string{"reg.io", "ns"}, node: []string{"reg.io/team", "node"}, target: "reg.io/team/app:v1", want: "ns"},
+		{name: "namespace raw-prefix key beats node exact key", namespace: []string{"reg.io/te", "ns"}, node: []string{"reg.io/team/app", "node"}, target: "reg.io/team/app:v1", want: "ns"},
+		{name: "node serves what the namespace does not match", namespace: []string{"reg.io/other", "ns"}, node: []string{"reg.io", "node"}, target: "reg.io/team/app:v1", want: "node"},
+		{name: "reverse order within the node's keys", namespace: []string{"quay.io", "ns"}, node: []string{"reg.io", "host", "reg.io/team", "team"}, target: "reg.io/team/app:v1", want: "team"},
+		{name: "same key: namespace first", namespace: []string{"reg.io", "ns"}, node: []string{"reg.io", "node"}, target: "reg.io/team/app:v1", want: "ns"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			kr, err := newKeyring([]image.Secret{secretFor(t, "ns", tt.namespace...)}, []image.Secret{secretFor(t, "node", tt.node...)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, kr.lookup(tt.target).username); diff != "" {
+				t.Errorf("user picked for %q (-want +got):\n%s", tt.target, diff)
+			}
+		})
+	}
+}
+
 func TestSecretEntries(t *testing.T) {
 	t.Parallel()
 	b64 := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
