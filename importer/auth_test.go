@@ -2,6 +2,7 @@ package importer_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/imagestreams/imagestreams/image"
 	"github.com/imagestreams/imagestreams/image/imagetest"
 	"github.com/imagestreams/imagestreams/importer"
@@ -206,6 +208,138 @@ func TestCredentials(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestAnonymousRetry: when the namespace's credentials are refused as an
+// incorrect username or password, OpenShift re-runs the whole import,
+// spec.images and spec.repository, with the node's credentials only, and
+// then gives every image still Unauthorized its first-run status back
+// (SEMANTICS §8.1 step 7, QUIRK §14.15). Images that succeeded with the
+// namespace's credentials and the repository get the re-run's result.
+func TestAnonymousRetry(t *testing.T) {
+	t.Parallel()
+	c := imagetest.ImageContent("anon", imagetest.Options{})
+	tests := []struct {
+		name string
+		// setup starts the registries and returns the importer, the
+		// namespace's secrets, the import and the statuses wanted.
+		setup func(t *testing.T) (*importer.Importer, []image.Secret, image.ImageStreamImportSpec, importSummary)
+	}{
+		{
+			name: "an image read with the namespace's secret gets the re-run's failure",
+			setup: func(t *testing.T) (*importer.Importer, []image.Secret, image.ImageStreamImportSpec, importSummary) {
+				var host string
+				srv, host := v2Server(t, func(w http.ResponseWriter, r *http.Request) {
+					if r.URL.Path == "/token" {
+						tok := "anonymous"
+						if u, p, ok := r.BasicAuth(); ok {
+							if u != testUser || p != testPassword {
+								w.WriteHeader(http.StatusUnauthorized)
+								_, _ = w.Write([]byte(`{"details":"incorrect username or password"}`))
+								return
+							}
+							tok = "full"
+						}
+						_ = json.NewEncoder(w).Encode(map[string]string{"token": tok})
+						return
+					}
+					switch r.Header.Get("Authorization") {
+					case "Bearer full":
+						switch {
+						case strings.Contains(r.URL.Path, "/manifests/"):
+							w.Header().Set("Content-Type", c.MediaType)
+							w.Header().Set("Docker-Content-Digest", c.ManifestDigest.String())
+							_, _ = w.Write(c.Manifest)
+						case strings.HasSuffix(r.URL.Path, c.ConfigDigest.String()):
+							_, _ = w.Write(c.Config)
+						default:
+							w.WriteHeader(http.StatusNotFound)
+						}
+					case "Bearer anonymous":
+						// Private repositories are hidden from anonymous users.
+						if strings.Contains(r.URL.Path, "/priv/") {
+							writeErrors(w, http.StatusNotFound, "MANIFEST_UNKNOWN", "manifest unknown")
+							return
+						}
+						writeErrors(w, http.StatusUnauthorized, "UNAUTHORIZED", "authentication required")
+					default:
+						w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer realm="https://%s/token",service="reg"`, host))
+						writeErrors(w, http.StatusUnauthorized, "UNAUTHORIZED", "authentication required")
+					}
+				})
+				secrets := []image.Secret{dockerConfigSecret("pull", fmt.Sprintf(`{"auths":{%q:%s,%q:%s}}`,
+					host+"/priv", authEntry(testUser, testPassword), host+"/other", authEntry(testUser, wrongPass)))}
+				imp := importer.New(importer.Options{Transport: srv.Client().Transport, RateLimits: importer.Unlimited()})
+				return imp, secrets, image.ImageStreamImportSpec{Images: []image.ImageImportSpec{spec(host+"/priv/x:v1", "x"), spec(host+"/other/y:v1", "y")}},
+					importSummary{Images: []string{
+						fmt.Sprintf("NotFound: dockerimage.image.openshift.io %q not found", host+"/priv/x:v1"),
+						fmt.Sprintf("Unauthorized: incorrect username or password for image %q", host+"/other/y:v1"),
+					}}
+			},
+		},
+		{
+			name: "the repository gets the re-run's result",
+			setup: func(t *testing.T) (*importer.Importer, []image.Secret, image.ImageStreamImportSpec, importSummary) {
+				anon := newFake(t, fakeregistry.Auth{Scheme: "bearer"}) // anonymous tokens; any password is incorrect
+				anon.pushImage("team/app", "v1", c)
+				priv := newFake(t, fakeregistry.Auth{Scheme: "basic", Username: testUser, Password: testPassword})
+				priv.pushImage("private/app", "v1", c)
+				secrets := []image.Secret{
+					dockerConfigSecret("stale", fmt.Sprintf(`{"auths":{%q:%s}}`, anon.host, authEntry(testUser, wrongPass))),
+					dockerConfigSecret("good", fmt.Sprintf(`{"auths":{%q:%s}}`, priv.host, authEntry(testUser, testPassword))),
+				}
+				// Both fakes share the test CA, so one client trusts both.
+				return anon.importer(importer.Options{}), secrets,
+					image.ImageStreamImportSpec{
+						Images:     []image.ImageImportSpec{spec(anon.host+"/team/app:v1", "v1")},
+						Repository: &image.RepositoryImportSpec{From: image.ObjectReference{Kind: image.KindDockerImage, Name: priv.host + "/private/app"}},
+					},
+					importSummary{
+						Images:     []string{"Success"},
+						Repository: []string{fmt.Sprintf("Unauthorized: you may not have access to the container image %q", priv.host+"/private/app")},
+					}
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			imp, secrets, sp, want := tt.setup(t)
+			isi := &image.ImageStreamImport{Spec: sp}
+			if err := imp.Import(context.Background(), isi, nil, secrets); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want, summarize(isi)); diff != "" {
+				t.Errorf("statuses after the anonymous retry (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// importSummary is an import's statuses, "Success" or "<reason>:
+// <message>": each image's, then the repository's and its images'.
+type importSummary struct {
+	Images, Repository []string
+}
+
+func summarize(isi *image.ImageStreamImport) importSummary {
+	one := func(st image.Status) string {
+		if st.Status == image.StatusSuccess {
+			return st.Status
+		}
+		return fmt.Sprintf("%s: %s", st.Reason, st.Message)
+	}
+	var s importSummary
+	for _, st := range isi.Status.Images {
+		s.Images = append(s.Images, one(st.Status))
+	}
+	if r := isi.Status.Repository; r != nil {
+		s.Repository = append(s.Repository, one(r.Status))
+		for _, st := range r.Images {
+			s.Repository = append(s.Repository, one(st.Status))
+		}
+	}
+	return s
 }
 
 // TestTokensReused checks that one import asks the token server once per

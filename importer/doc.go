@@ -73,10 +73,13 @@
 // (SEMANTICS §8.3, §8.11) — while image imports keep InternalError naming
 // the cause. A repository import
 // whose tags partly failed is ImportFailed, "<n> of the images from this repository failed
-// to import". When the namespace's credentials were refused as an
-// incorrect username or password, the image is tried again with only
-// Options.NodeSecrets, and the first status is kept if that fails too
-// (SEMANTICS §8.1).
+// to import". When the namespace's credentials were refused for an image
+// as an incorrect username or password, the whole import, images and
+// repository, is run again with only Options.NodeSecrets, as in OpenShift
+// (SEMANTICS §8.1 step 7, QUIRK §14.15): its results are the import's,
+// except that an image still Unauthorized keeps its first status. So an
+// image the namespace's credentials could read may end with the second
+// run's failure, and the repository's status is the second run's.
 //
 // # Credentials
 //

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 
@@ -172,39 +173,34 @@ func (b *tagListBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// retryAnonymously re-imports, with the node's credentials only, every
-// image that failed because the namespace's credentials were refused, and
-// keeps the new result unless it is still Unauthorized (SEMANTICS §8.1
-// step 7). OpenShift re-runs the whole import; re-running only those
-// images gives the same image statuses without refetching the rest.
+// retryAnonymously runs the whole import again, spec.images and
+// spec.repository, with the node's credentials only, when the namespace's
+// credentials were refused as an incorrect username or password for some
+// image, as OpenShift does (SEMANTICS §8.1 step 7, QUIRK §14.15). The
+// second run's results replace the first's, except that an image still
+// Unauthorized gets its first status back: an image the namespace's
+// credentials could read may thus end with the second run's failure, and
+// the repository's status is always the second run's. Without namespace
+// secrets the second run would use the same credentials, so it is skipped.
 func (imp *Importer) retryAnonymously(ctx context.Context, isi *image.ImageStreamImport, stream *image.ImageStream, secrets []image.Secret) {
 	if len(secrets) == 0 {
 		return
 	}
-	var idx []int
-	for i, st := range isi.Status.Images {
-		if st.Status.Reason == image.StatusReasonUnauthorized && strings.Contains(strings.ToLower(st.Status.Message), "username or password") {
-			idx = append(idx, i)
-		}
-	}
-	if len(idx) == 0 {
+	if !slices.ContainsFunc(isi.Status.Images, func(st image.ImageImportStatus) bool {
+		return st.Status.Reason == image.StatusReasonUnauthorized && strings.Contains(strings.ToLower(st.Status.Message), "username or password")
+	}) {
 		return
 	}
 	kr, err := newKeyring(imp.opts.NodeSecrets)
 	if err != nil {
 		return
 	}
-	sub := &image.ImageStreamImport{Spec: image.ImageStreamImportSpec{Images: make([]image.ImageImportSpec, len(idx))}}
-	for j, i := range idx {
-		sub.Spec.Images[j] = isi.Spec.Images[i]
-	}
-	s := imp.newSession(kr)
-	p := s.plan(sub, stream)
-	s.execute(ctx, p)
-	p.fill(sub)
-	for j, i := range idx {
-		if sub.Status.Images[j].Status.Reason != image.StatusReasonUnauthorized {
-			isi.Status.Images[i] = sub.Status.Images[j]
+	again := &image.ImageStreamImport{Spec: isi.Spec}
+	imp.run(ctx, kr, again, stream)
+	for i, st := range again.Status.Images {
+		if st.Status.Reason == image.StatusReasonUnauthorized {
+			again.Status.Images[i] = isi.Status.Images[i]
 		}
 	}
+	isi.Status.Images, isi.Status.Repository = again.Status.Images, again.Status.Repository
 }

@@ -2,6 +2,8 @@ package importer_test
 
 import (
 	"context"
+	"encoding/json"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -105,5 +107,31 @@ func dockerConfigSecret(name, json string) image.Secret {
 		ObjectMeta: image.ObjectMeta{Name: name},
 		Type:       image.SecretTypeDockerConfigJSON,
 		Data:       map[string][]byte{image.DockerConfigJSONKey: []byte(json)},
+	}
+}
+
+// v2Server is a TLS registry whose /v2/ answers as a v2 registry and
+// whose other paths h serves; host is its host:port.
+func v2Server(t testing.TB, h http.HandlerFunc) (srv *httptest.Server, host string) {
+	t.Helper()
+	srv = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Docker-Distribution-API-Version", "registry/2.0")
+		if r.URL.Path == "/v2/" {
+			_, _ = w.Write([]byte("{}"))
+			return
+		}
+		h(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, strings.TrimPrefix(srv.URL, "https://")
+}
+
+// writeErrors answers with status and a distribution error body holding
+// one error of code; an empty code sends no body.
+func writeErrors(w http.ResponseWriter, status int, code, message string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	if code != "" {
+		_ = json.NewEncoder(w).Encode(map[string]any{"errors": []map[string]string{{"code": code, "message": message}}})
 	}
 }

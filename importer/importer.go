@@ -203,6 +203,16 @@ func (imp *Importer) Import(ctx context.Context, isi *image.ImageStreamImport, s
 	if err != nil {
 		return err
 	}
+	imp.run(ctx, kr, isi, stream)
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	imp.retryAnonymously(ctx, isi, stream, secrets)
+	return ctx.Err()
+}
+
+// run imports isi.Spec with the credentials of kr into isi.Status.
+func (imp *Importer) run(ctx context.Context, kr *keyring, isi *image.ImageStreamImport, stream *image.ImageStream) {
 	s := imp.newSession(kr)
 	p := s.plan(isi, stream)
 	if p.repo != nil {
@@ -210,9 +220,4 @@ func (imp *Importer) Import(ctx context.Context, isi *image.ImageStreamImport, s
 	}
 	s.execute(ctx, p)
 	p.fill(isi)
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	imp.retryAnonymously(ctx, isi, stream, secrets)
-	return ctx.Err()
 }
