@@ -299,7 +299,7 @@ func (s *session) repository(ctx context.Context, t target) (*remote.Repository,
 		}
 	}
 	return &remote.Repository{
-		Client:             s.authClient(host, t.insecure, cred),
+		Client:             manifestErrors{Client: s.authClient(host, t.insecure, cred), path: "/v2/" + t.def.RepositoryName() + "/manifests/"},
 		Reference:          registry.Reference{Registry: host, Repository: t.def.RepositoryName()},
 		PlainHTTP:          plain,
 		ManifestMediaTypes: image.ManifestMediaTypes(),

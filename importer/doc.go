@@ -63,10 +63,15 @@
 //	NotV2Registry 403  forbidden: endpoint "https://<host>" does not support v2 API (got <status>)
 //	BadRequest 400     the repository <spec> is HTTP only and requires the insecure flag to import
 //
-// NotFound is a missing manifest, tag or repository; a missing config
-// blob, a timeout, a refused connection, a digest mismatch, an oversize
-// or malformed manifest and a registry that keeps failing are all
-// InternalError, as in OpenShift. NotV2Registry (a server whose /v2/ is
+// NotFound is a manifest or tag the registry reports as MANIFEST_UNKNOWN
+// and, for a repository import, a repository whose tag list is
+// NAME_UNKNOWN. A manifest fetch answered with NAME_UNKNOWN, another code
+// or a 404 with no error body is InternalError, since OpenShift's
+// formatRepositoryError maps only MANIFEST_UNKNOWN; for NAME_UNKNOWN
+// SEMANTICS infers this rather than quoting it (§8.11, §8.12). A missing
+// config blob, a timeout, a refused connection, a digest mismatch, an
+// oversize or malformed manifest and a registry that keeps failing are
+// all InternalError, as in OpenShift. NotV2Registry (a server whose /v2/ is
 // not a registry's) and BadRequest (a plain HTTP registry without
 // insecure) are reported for repository imports only, as OpenShift's
 // formatPingError means to — its lazy ping makes both unreachable there

@@ -1,11 +1,15 @@
 package importer
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"mime"
+	"net/http"
+	"strings"
 
 	"github.com/imagestreams/imagestreams/image"
 	"github.com/opencontainers/go-digest"
@@ -13,6 +17,7 @@ import (
 	"golang.org/x/sync/errgroup"
 	"oras.land/oras-go/v2/errdef"
 	"oras.land/oras-go/v2/registry/remote"
+	"oras.land/oras-go/v2/registry/remote/errcode"
 )
 
 // errNestedList is returned for a manifest list whose chosen child is a
@@ -217,6 +222,39 @@ func (s *session) fetchManifest(ctx context.Context, repo *remote.Repository, t 
 		return nil, mismatch(m, desc.Digest)
 	}
 	return m, nil
+}
+
+// manifestErrors reads the body of a 404 answering a manifest GET of one
+// repository, which oras drops: OpenShift reports a missing manifest as
+// NotFound only for MANIFEST_UNKNOWN (SEMANTICS §8.11, §8.12). Such a
+// 404 is passed on, and oras turns it into errdef.ErrNotFound; any other
+// 404 (NAME_UNKNOWN, another code, no error body) fails the request with
+// an *errcode.ErrorResponse carrying the codes sent, which becomes an
+// InternalError. The body read is bounded by maxErrorBody.
+type manifestErrors struct {
+	remote.Client
+	path string // "/v2/<repository>/manifests/"
+}
+
+func (c manifestErrors) Do(req *http.Request) (*http.Response, error) {
+	resp, err := c.Client.Do(req)
+	if err != nil || resp.StatusCode != http.StatusNotFound || req.Method != http.MethodGet || !strings.HasPrefix(req.URL.Path, c.path) {
+		return resp, err
+	}
+	body, rerr := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	resp.Body.Close()
+	var errs struct {
+		Errors errcode.Errors `json:"errors"`
+	}
+	if rerr == nil {
+		_ = json.Unmarshal(body, &errs)
+	}
+	er := &errcode.ErrorResponse{Method: req.Method, URL: req.URL, StatusCode: resp.StatusCode, Errors: errs.Errors}
+	if hasErrorCode(er, errcode.ErrorCodeManifestUnknown) {
+		resp.Body = io.NopCloser(bytes.NewReader(body))
+		return resp, nil
+	}
+	return nil, er
 }
 
 // mismatch is OpenShift's content integrity error for m.

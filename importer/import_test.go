@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -69,13 +71,12 @@ func TestImportImages(t *testing.T) {
 			}},
 		},
 		{
-			name: "missing repository is NotFound",
+			// OpenShift maps only MANIFEST_UNKNOWN to NotFound (SEMANTICS
+			// §8.12); the registry says NAME_UNKNOWN here.
+			name: "missing repository is InternalError",
 			spec: spec(h+"/ns/none:v1", ""),
-			want: image.ImageImportStatus{Tag: "v1", Status: image.Status{
-				Status: image.StatusFailure, Reason: image.StatusReasonNotFound, Code: 404,
-				Message: fmt.Sprintf("dockerimage.image.openshift.io %q not found", h+"/ns/none:v1"),
-				Details: &image.StatusDetails{Name: h + "/ns/none:v1", Group: image.GroupName, Kind: "dockerimage"},
-			}},
+			want: image.ImageImportStatus{Tag: "v1", Status: internalError(h + `/ns/none:v1: GET "https://` + h +
+				`/v2/ns/none/manifests/v1": response status code 404: name unknown: repository name not known to registry`)},
 		},
 		{
 			name: "unparsable name is Invalid (SEMANTICS §8.2)",
@@ -122,6 +123,60 @@ func TestImportImages(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestManifestNotFoundMapping: of the 404s answering a manifest fetch,
+// only MANIFEST_UNKNOWN is NotFound; NAME_UNKNOWN, other codes and a 404
+// without an error body are InternalError "<ref>: <err>", as
+// formatRepositoryError maps them (SEMANTICS §8.11, §8.12, which infers
+// the NAME_UNKNOWN case). The error body is read up to a bound.
+func TestManifestNotFoundMapping(t *testing.T) {
+	t.Parallel()
+	errorBody := func(code, msg string) string {
+		return fmt.Sprintf(`{"errors":[{"code":%q,"message":%q}]}`, code, msg)
+	}
+	tests := []struct {
+		name  string
+		body  string // of the 404
+		cause string // of the InternalError, after "<ref>: GET <url>: response status code 404: "; "" for NotFound
+	}{
+		{name: "MANIFEST_UNKNOWN is NotFound", body: errorBody("MANIFEST_UNKNOWN", "manifest unknown")},
+		{name: "MANIFEST_UNKNOWN among other codes is NotFound", body: `{"errors":[{"code":"NAME_UNKNOWN","message":"n"},{"code":"MANIFEST_UNKNOWN","message":"m"}]}`},
+		{name: "NAME_UNKNOWN is InternalError", body: errorBody("NAME_UNKNOWN", "repository name not known to registry"), cause: "name unknown: repository name not known to registry"},
+		{name: "another code is InternalError", body: errorBody("UNSUPPORTED", "no"), cause: "unsupported: no"},
+		{name: "no error body is InternalError", body: "", cause: "Not Found"},
+		{name: "an HTML page is InternalError", body: "<html>gone</html>", cause: "Not Found"},
+		{name: "MANIFEST_UNKNOWN past the read bound is InternalError", body: errorBody("MANIFEST_UNKNOWN", strings.Repeat("x", 64<<10)), cause: "Not Found"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv, host := v2Server(t, func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusNotFound)
+				_, _ = io.WriteString(w, tt.body)
+			})
+			imp := importer.New(importer.Options{Transport: srv.Client().Transport, RateLimits: importer.Unlimited()})
+			ref := host + "/ns/missing:v1"
+			got := run(t, imp, nil, nil, spec(ref, "v1"))[0].Status
+			want := image.Status{Status: image.StatusFailure, Reason: image.StatusReasonNotFound, Code: 404,
+				Message: fmt.Sprintf("dockerimage.image.openshift.io %q not found", ref),
+				Details: &image.StatusDetails{Name: ref, Group: image.GroupName, Kind: "dockerimage"}}
+			if tt.cause != "" {
+				want = internalError(ref + `: GET "https://` + host + `/v2/ns/missing/manifests/v1": response status code 404: ` + tt.cause)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("status (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// internalError is the InternalError status of an import failing with
+// cause, "<ref>: <err>".
+func internalError(cause string) image.Status {
+	return image.Status{Status: image.StatusFailure, Reason: image.StatusReasonInternalError, Code: 500,
+		Message: "Internal error occurred: " + cause, Details: &image.StatusDetails{Causes: []image.StatusCause{{Message: cause}}}}
 }
 
 // TestImportKeepsUserSpelling checks QUIRK §14.12: references keep the

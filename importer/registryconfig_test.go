@@ -119,9 +119,11 @@ func TestNotV2Registry(t *testing.T) {
 		t.Errorf("statuses (-want +got):\n%s", diff)
 	}
 
-	// A real registry's 404 stays NotFound: its /v2/ answers properly.
+	// A real registry's missing manifest (MANIFEST_UNKNOWN) stays
+	// NotFound: its /v2/ answers properly.
 	f := newFake(t, fakeregistry.Auth{})
-	st := run(t, f.importer(importer.Options{}), nil, nil, spec(f.host+"/ns/missing:v1", ""))[0].Status
+	f.pushImage("ns/app", "v1", imagetest.ImageContent("v1", imagetest.Options{}))
+	st := run(t, f.importer(importer.Options{}), nil, nil, spec(f.host+"/ns/app:missing", ""))[0].Status
 	if st.Reason != image.StatusReasonNotFound {
 		t.Errorf("missing image on a registry: %+v, want NotFound", st)
 	}

@@ -89,7 +89,8 @@ func TestRepositoryImportFailures(t *testing.T) {
 	imp := f.importer(importer.Options{MaxTagsPerRepository: -1})
 
 	t.Run("one tag fails", func(t *testing.T) {
-		f.Inject(fakeregistry.Fault{Path: "ns/partial/manifests/b", Status: 404, Times: 1})
+		f.Inject(fakeregistry.Fault{Path: "ns/partial/manifests/b", Status: 404, Times: 1,
+			Body: []byte(`{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}`)})
 		rs := repoImport(t, imp, f.host+"/ns/partial").Status.Repository
 		want := image.Status{Status: image.StatusFailure, Reason: image.StatusReasonImportFailed, Message: "one of the images from this repository failed to import"}
 		if diff := cmp.Diff(want, rs.Status); diff != "" {

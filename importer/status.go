@@ -39,9 +39,12 @@ func invalidStatus(fe *image.FieldError) image.Status {
 
 // statusOf returns the status OpenShift reports for an error met while
 // importing ref, the defaulted pull spec (formatRepositoryError, SEMANTICS
-// §8.11, §8.12): a missing manifest is NotFound, a refused or missing
-// credential Unauthorized, anything else InternalError "<ref>: <err>".
-// Errors that already carry a status keep it.
+// §8.11, §8.12): a manifest the registry reports as MANIFEST_UNKNOWN is
+// NotFound, a refused or missing credential Unauthorized, anything else
+// InternalError "<ref>: <err>" — NAME_UNKNOWN and a 404 without an error
+// code included, as formatRepositoryError names only MANIFEST_UNKNOWN
+// (SEMANTICS infers the NAME_UNKNOWN case). Errors that already carry a
+// status keep it.
 func statusOf(ref string, err error) image.Status {
 	if se, ok := errors.AsType[*imagestream.StatusError](err); ok {
 		return se.Status()
@@ -53,7 +56,9 @@ func statusOf(ref string, err error) image.Status {
 	}
 	msg := strings.ToLower(err.Error())
 	switch {
-	case errors.Is(err, errdef.ErrNotFound), hasErrorCode(err, errcode.ErrorCodeManifestUnknown), hasErrorCode(err, errcode.ErrorCodeNameUnknown):
+	case errors.Is(err, errdef.ErrNotFound), hasErrorCode(err, errcode.ErrorCodeManifestUnknown):
+		// oras reports a manifest 404 as errdef.ErrNotFound, and
+		// manifestErrors lets only MANIFEST_UNKNOWN through to it.
 		return imagestream.NewNotFound(imagestream.ResourceDockerImage, ref).Status()
 	case strings.Contains(msg, "incorrect username or password"):
 		// This text makes OpenShift retry anonymously (SEMANTICS §8.1).
@@ -65,11 +70,15 @@ func statusOf(ref string, err error) image.Status {
 }
 
 // repositoryStatusOf is statusOf for the failure to list a repository's
-// tags, with the cases OpenShift's formatPingError means for a
-// repository it cannot open (SEMANTICS §8.3, §8.11): a registry that does
-// not speak v2 is Forbidden with reason NotV2Registry, and one that
-// speaks only plain HTTP to a secure import is a BadRequest.
+// tags (SEMANTICS §8.3): NAME_UNKNOWN is NotFound there, and the cases
+// OpenShift's formatPingError means for a repository it cannot open are
+// added (§8.11): a registry that does not speak v2 is Forbidden with
+// reason NotV2Registry, and one that speaks only plain HTTP to a secure
+// import is a BadRequest.
 func repositoryStatusOf(ref string, err error) image.Status {
+	if hasErrorCode(err, errcode.ErrorCodeNameUnknown) {
+		return imagestream.NewNotFound(imagestream.ResourceDockerImage, ref).Status()
+	}
 	if errors.Is(err, http.ErrSchemeMismatch) {
 		return imagestream.NewBadRequest(fmt.Sprintf("the repository %s is HTTP only and requires the insecure flag to import", ref)).Status()
 	}

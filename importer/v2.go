@@ -55,9 +55,8 @@ func (e *aggregateError) Unwrap() []error { return e.errs }
 // checkV2 returns err, or a *NotV2RegistryError when err is a bare 404
 // and t's registry turns out not to speak the v2 API. The check is lazy,
 // as OpenShift's ping is (SEMANTICS §8.11): a successful import never
-// pays for it, and a failing one pays one GET /v2/ per registry per
-// import (oras does not read the body of a manifest 404, so a registry's
-// MANIFEST_UNKNOWN cannot be told from a web server's 404 without it).
+// pays for it, and one failing with a bare 404 pays one GET /v2/ per
+// registry per import.
 func (s *session) checkV2(ctx context.Context, t target, err error) error {
 	if !bare404(err) {
 		return err
@@ -86,13 +85,11 @@ func (s *session) checkV2(ctx context.Context, t target, err error) error {
 }
 
 // bare404 reports a 404 without the error codes a v2 registry sends for
-// a missing repository.
+// a missing repository or manifest. A manifest 404 reaches here as
+// errdef.ErrNotFound only with MANIFEST_UNKNOWN (see manifestErrors).
 func bare404(err error) bool {
-	if hasErrorCode(err, errcode.ErrorCodeNameUnknown) || hasErrorCode(err, errcode.ErrorCodeManifestUnknown) {
+	if hasErrorCode(err, errcode.ErrorCodeNameUnknown) || hasErrorCode(err, errcode.ErrorCodeManifestUnknown) || errors.Is(err, errdef.ErrNotFound) {
 		return false
-	}
-	if errors.Is(err, errdef.ErrNotFound) {
-		return true
 	}
 	er, ok := errors.AsType[*errcode.ErrorResponse](err)
 	return ok && er.StatusCode == http.StatusNotFound
