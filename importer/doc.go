@@ -154,9 +154,15 @@
 // # Scheduled re-import
 //
 // A [Scheduler] re-imports the tags with importPolicy.scheduled as
-// OpenShift's scheduled image controller does (SEMANTICS §8.10);
-// [NewServiceScheduler] runs it over an imagestream.Service whose
-// importer is this package's:
+// OpenShift's scheduled image controller does (SEMANTICS §8.10). Like
+// it, each import is the one OpenShift's regular image stream controller
+// would post once the scheduled tags' generations are bumped, so other
+// importable tags needing an import ride along, and a stream never
+// checked (no dockerRepositoryCheck annotation) with a
+// spec.dockerImageRepository imports every importable tag and that
+// repository; the library has no regular controller, so nothing else
+// imports them. [NewServiceScheduler] runs it over an
+// imagestream.Service whose importer is this package's:
 //
 //	imp := importer.New(importer.Options{})
 //	svc := imagestream.NewService(store, imagestream.WithImporter(imp))

@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/imagestreams/imagestreams/image"
@@ -216,9 +217,12 @@ func (s *Scheduler) fire(ctx context.Context, sc *schedule) {
 			s.log.DebugContext(ctx, "reading image stream failed", "namespace", k.namespace, "name", k.name, "error", err)
 			continue
 		}
+		if !needsScheduling(is) {
+			sc.remove(k)
+			continue
+		}
 		isi := scheduledImport(is)
 		if isi == nil {
-			sc.remove(k)
 			continue
 		}
 		now := s.opts.Clock.Now()
@@ -245,10 +249,17 @@ func (s *Scheduler) takeRegistries(sc *schedule, isi *image.ImageStreamImport, n
 	if m <= 0 {
 		return true
 	}
+	names := make([]string, 0, len(isi.Spec.Images)+1)
+	for _, spec := range isi.Spec.Images {
+		names = append(names, spec.From.Name)
+	}
+	if r := isi.Spec.Repository; r != nil {
+		names = append(names, r.From.Name)
+	}
 	var hosts []*tokenBucket
 	seen := map[string]bool{}
-	for _, spec := range isi.Spec.Images {
-		ref, err := reference.Parse(spec.From.Name)
+	for _, name := range names {
+		ref, err := reference.Parse(name)
 		if err != nil {
 			continue
 		}
@@ -310,17 +321,70 @@ func needsScheduling(is *image.ImageStream) bool {
 	return false
 }
 
-// scheduledImport is the import the scheduled controller posts for is:
-// every scheduled tag, as if its generation had just been bumped. It
-// returns nil when nothing is scheduled any more.
+// tagNeedsImport is OpenShift's tagNeedsImport: t is importable and its
+// generation is newer than the one its status last observed, or, with
+// importWhenNil, t has no generation yet.
+func tagNeedsImport(is *image.ImageStream, t *image.TagReference, importWhenNil bool) bool {
+	if !importable(t) {
+		return false
+	}
+	if t.Generation == nil {
+		return importWhenNil
+	}
+	return *t.Generation > imagestream.LatestObservedTagGeneration(is, t.Name)
+}
+
+// needsImport is OpenShift's needsImport: whether is must be imported,
+// and whether only the tags needing it (partial) rather than every
+// importable tag and spec.dockerImageRepository. A stream never checked
+// (no dockerRepositoryCheck annotation) with a dockerImageRepository is
+// imported in full.
+func needsImport(is *image.ImageStream) (ok, partial bool) {
+	if is.Annotations[image.DockerImageRepositoryCheckAnnotation] == "" {
+		if is.Spec.DockerImageRepository != "" {
+			return true, false
+		}
+		for i := range is.Spec.Tags {
+			if importable(&is.Spec.Tags[i]) {
+				return true, true
+			}
+		}
+	}
+	for i := range is.Spec.Tags {
+		if tagNeedsImport(is, &is.Spec.Tags[i], false) {
+			return true, true
+		}
+	}
+	return false, false
+}
+
+// scheduledImport is the import the scheduled controller posts for is
+// (SEMANTICS §8.10): it bumps the generation of every scheduled tag on a
+// copy of is and builds the import the regular controller's
+// handleImageStream would, so every importable tag needing an import
+// rides along, and a stream never checked may import all its tags and
+// its spec.dockerImageRepository. It returns nil when nothing needs an
+// import.
 func scheduledImport(is *image.ImageStream) *image.ImageStreamImport {
+	next := is.Generation + 1
+	cp := *is
+	cp.Spec.Tags = slices.Clone(is.Spec.Tags)
+	for i := range cp.Spec.Tags {
+		if scheduledTag(is, &cp.Spec.Tags[i]) {
+			cp.Spec.Tags[i].Generation = &next
+		}
+	}
+	ok, partial := needsImport(&cp)
+	if !ok {
+		return nil
+	}
 	isi := &image.ImageStreamImport{
 		ObjectMeta: image.ObjectMeta{Namespace: is.Namespace, Name: is.Name, ResourceVersion: is.ResourceVersion, UID: is.UID},
 		Spec:       image.ImageStreamImportSpec{Import: true},
 	}
-	for i := range is.Spec.Tags {
-		t := &is.Spec.Tags[i]
-		if !scheduledTag(is, t) {
+	for i := range cp.Spec.Tags {
+		t := &cp.Spec.Tags[i]
+		if !importable(t) || (partial && !tagNeedsImport(&cp, t, true)) {
 			continue
 		}
 		isi.Spec.Images = append(isi.Spec.Images, image.ImageImportSpec{
@@ -330,7 +394,13 @@ func scheduledImport(is *image.ImageStream) *image.ImageStreamImport {
 			ReferencePolicy: t.ReferencePolicy,
 		})
 	}
-	if len(isi.Spec.Images) == 0 {
+	if !partial && is.Spec.DockerImageRepository != "" {
+		isi.Spec.Repository = &image.RepositoryImportSpec{
+			From:         image.ObjectReference{Kind: image.KindDockerImage, Name: is.Spec.DockerImageRepository},
+			ImportPolicy: image.TagImportPolicy{Insecure: is.Annotations[image.InsecureRepositoryAnnotation] == "true"},
+		}
+	}
+	if len(isi.Spec.Images) == 0 && isi.Spec.Repository == nil {
 		return nil
 	}
 	return isi

@@ -247,35 +247,121 @@ func TestBuckets(t *testing.T) {
 }
 
 // TestScheduledImportContent checks the import posted for a stream
-// (SEMANTICS §8.10): only scheduled, importable tags, with their
-// policies, and the stream's resourceVersion and UID.
+// (SEMANTICS §8.10): the controller bumps the generation of the scheduled
+// tags on a copy and posts what handleImageStream builds from it, with the
+// stream's resourceVersion and UID. Every importable tag needing an import
+// rides along with the scheduled ones; a stream never checked (no
+// dockerRepositoryCheck annotation) with a dockerImageRepository imports
+// every importable tag and the repository.
 func TestScheduledImportContent(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		is := scheduledStream("ns", "app", "quay.io")
-		is.ResourceVersion, is.UID = "42", "uid-1"
-		is.Spec.Tags[0].ReferencePolicy.Type = image.LocalTagReferencePolicy
-		is.Spec.Tags = append(is.Spec.Tags,
-			image.TagReference{Name: "manual", From: &image.ObjectReference{Kind: image.KindDockerImage, Name: "quay.io/ns/app:manual"}},
-			image.TagReference{Name: "ref", Reference: true, ImportPolicy: image.TagImportPolicy{Scheduled: true}, From: &image.ObjectReference{Kind: image.KindDockerImage, Name: "quay.io/ns/app:ref"}},
-			image.TagReference{Name: "local", ImportPolicy: image.TagImportPolicy{Scheduled: true}, From: &image.ObjectReference{Kind: image.KindImageStreamTag, Name: "app:latest"}},
-			image.TagReference{Name: "bad", ImportPolicy: image.TagImportPolicy{Scheduled: true}, From: &image.ObjectReference{Kind: image.KindDockerImage, Name: "Not Valid"}},
-			image.TagReference{Name: "po", ImportPolicy: image.TagImportPolicy{Scheduled: true, ImportMode: image.ImportModePreserveOriginal}, From: &image.ObjectReference{Kind: image.KindDockerImage, Name: "quay.io/ns/app:po"}},
-		)
-		f := newFakeStreams(is)
-		var got *image.ImageStreamImport
-		f.onPost = func(_ *fakeStreams, isi *image.ImageStreamImport) { got = isi }
-		runFor(t, importer.NewScheduler(f, f, importer.SchedulerOptions{Jitter: -1}), 4*time.Minute)
-		want := &image.ImageStreamImport{
-			ObjectMeta: image.ObjectMeta{Namespace: "ns", Name: "app", ResourceVersion: "42", UID: "uid-1"},
-			Spec: image.ImageStreamImportSpec{Import: true, Images: []image.ImageImportSpec{
-				{From: image.ObjectReference{Kind: image.KindDockerImage, Name: "quay.io/app:latest"}, To: &image.LocalObjectReference{Name: "latest"},
-					ImportPolicy: image.TagImportPolicy{Scheduled: true}, ReferencePolicy: image.TagReferencePolicy{Type: image.LocalTagReferencePolicy}},
-				{From: image.ObjectReference{Kind: image.KindDockerImage, Name: "quay.io/ns/app:po"}, To: &image.LocalObjectReference{Name: "po"},
-					ImportPolicy: image.TagImportPolicy{Scheduled: true, ImportMode: image.ImportModePreserveOriginal}},
+	gen := func(g int64) *int64 { return &g }
+	checked := map[string]string{image.DockerImageRepositoryCheckAnnotation: "2024-01-01T00:00:00Z"}
+	from := func(name string) *image.ObjectReference {
+		return &image.ObjectReference{Kind: image.KindDockerImage, Name: "quay.io/ns/app:" + name}
+	}
+	scheduled := image.TagImportPolicy{Scheduled: true}
+	imported := func(tag string, g int64) image.NamedTagEventList {
+		return image.NamedTagEventList{Tag: tag, Items: []image.TagEvent{{Image: "sha256:" + tag, Generation: g}}}
+	}
+	want := func(tag string, ip image.TagImportPolicy) image.ImageImportSpec {
+		return image.ImageImportSpec{From: *from(tag), To: &image.LocalObjectReference{Name: tag}, ImportPolicy: ip}
+	}
+	tests := []struct {
+		name   string
+		stream *image.ImageStream
+		want   image.ImageStreamImportSpec
+	}{
+		{
+			name: "scheduled tags with their policies, up-to-date tags left out",
+			stream: &image.ImageStream{
+				ObjectMeta: image.ObjectMeta{Namespace: "ns", Name: "app", Generation: 2, Annotations: checked},
+				Spec: image.ImageStreamSpec{Tags: []image.TagReference{
+					{Name: "bad", Generation: gen(2), ImportPolicy: scheduled, From: &image.ObjectReference{Kind: image.KindDockerImage, Name: "Not Valid"}},
+					{Name: "latest", Generation: gen(2), ImportPolicy: scheduled, From: from("latest"), ReferencePolicy: image.TagReferencePolicy{Type: image.LocalTagReferencePolicy}},
+					{Name: "local", Generation: gen(2), ImportPolicy: scheduled, From: &image.ObjectReference{Kind: image.KindImageStreamTag, Name: "app:latest"}},
+					{Name: "manual", Generation: gen(2), From: from("manual")},
+					{Name: "po", Generation: gen(2), ImportPolicy: image.TagImportPolicy{Scheduled: true, ImportMode: image.ImportModePreserveOriginal}, From: from("po")},
+					{Name: "ref", Generation: gen(2), Reference: true, ImportPolicy: scheduled, From: from("ref")},
+				}},
+				Status: image.ImageStreamStatus{Tags: []image.NamedTagEventList{
+					{Tag: "bad", Conditions: []image.TagEventCondition{{Type: image.ImportSuccess, Status: image.ConditionFalse, Generation: 2}}},
+					imported("latest", 2), imported("manual", 2), imported("po", 2),
+				}},
+			},
+			want: image.ImageStreamImportSpec{Import: true, Images: []image.ImageImportSpec{
+				{From: *from("latest"), To: &image.LocalObjectReference{Name: "latest"}, ImportPolicy: scheduled,
+					ReferencePolicy: image.TagReferencePolicy{Type: image.LocalTagReferencePolicy}},
+				want("po", image.TagImportPolicy{Scheduled: true, ImportMode: image.ImportModePreserveOriginal}),
 			}},
-		}
-		if diff := cmp.Diff(want, got); diff != "" {
-			t.Errorf("posted import (-want +got):\n%s", diff)
-		}
-	})
+		},
+		{
+			name: "a tag whose generation is newer than its status rides along",
+			stream: &image.ImageStream{
+				ObjectMeta: image.ObjectMeta{Namespace: "ns", Name: "app", Generation: 2, Annotations: checked},
+				Spec: image.ImageStreamSpec{Tags: []image.TagReference{
+					{Name: "a", Generation: gen(1), ImportPolicy: scheduled, From: from("a")},
+					{Name: "b", Generation: gen(2), From: from("b")},
+					{Name: "c", Generation: gen(1), From: from("c")},
+				}},
+				Status: image.ImageStreamStatus{Tags: []image.NamedTagEventList{imported("a", 1), imported("b", 1), imported("c", 1)}},
+			},
+			want: image.ImageStreamImportSpec{Import: true, Images: []image.ImageImportSpec{want("a", scheduled), want("b", image.TagImportPolicy{})}},
+		},
+		{
+			name: "a tag without a generation rides along",
+			stream: &image.ImageStream{
+				ObjectMeta: image.ObjectMeta{Namespace: "ns", Name: "app", Generation: 1, Annotations: checked},
+				Spec: image.ImageStreamSpec{Tags: []image.TagReference{
+					{Name: "a", Generation: gen(1), ImportPolicy: scheduled, From: from("a")},
+					{Name: "b", From: from("b")},
+				}},
+				Status: image.ImageStreamStatus{Tags: []image.NamedTagEventList{imported("a", 1)}},
+			},
+			want: image.ImageStreamImportSpec{Import: true, Images: []image.ImageImportSpec{want("a", scheduled), want("b", image.TagImportPolicy{})}},
+		},
+		{
+			name: "a stream never checked imports every importable tag and its repository",
+			stream: &image.ImageStream{
+				ObjectMeta: image.ObjectMeta{Namespace: "ns", Name: "app", Generation: 1, Annotations: map[string]string{image.InsecureRepositoryAnnotation: "true"}},
+				Spec: image.ImageStreamSpec{DockerImageRepository: "quay.io/ns/app", Tags: []image.TagReference{
+					{Name: "a", Generation: gen(1), ImportPolicy: scheduled, From: from("a")},
+					{Name: "c", Generation: gen(1), From: from("c")},
+				}},
+				Status: image.ImageStreamStatus{Tags: []image.NamedTagEventList{imported("a", 1), imported("c", 1)}},
+			},
+			want: image.ImageStreamImportSpec{Import: true,
+				Images: []image.ImageImportSpec{want("a", scheduled), want("c", image.TagImportPolicy{})},
+				Repository: &image.RepositoryImportSpec{From: image.ObjectReference{Kind: image.KindDockerImage, Name: "quay.io/ns/app"},
+					ImportPolicy: image.TagImportPolicy{Insecure: true}},
+			},
+		},
+		{
+			name: "a stream never checked without a repository imports the tags needing it",
+			stream: &image.ImageStream{
+				ObjectMeta: image.ObjectMeta{Namespace: "ns", Name: "app", Generation: 1},
+				Spec: image.ImageStreamSpec{Tags: []image.TagReference{
+					{Name: "a", Generation: gen(1), ImportPolicy: scheduled, From: from("a")},
+					{Name: "c", Generation: gen(1), From: from("c")},
+				}},
+				Status: image.ImageStreamStatus{Tags: []image.NamedTagEventList{imported("a", 1), imported("c", 1)}},
+			},
+			want: image.ImageStreamImportSpec{Import: true, Images: []image.ImageImportSpec{want("a", scheduled)}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				is := tt.stream
+				is.ResourceVersion, is.UID = "42", "uid-1"
+				f := newFakeStreams(is)
+				var got *image.ImageStreamImport
+				f.onPost = func(_ *fakeStreams, isi *image.ImageStreamImport) { got = isi }
+				runFor(t, importer.NewScheduler(f, f, importer.SchedulerOptions{Jitter: -1}), 4*time.Minute)
+				want := &image.ImageStreamImport{ObjectMeta: image.ObjectMeta{Namespace: "ns", Name: "app", ResourceVersion: "42", UID: "uid-1"}, Spec: tt.want}
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("posted import (-want +got):\n%s", diff)
+				}
+			})
+		})
+	}
 }
