@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 	"time"
 
 	"github.com/imagestreams/imagestreams/image"
@@ -34,7 +35,10 @@ type ImageStreamImports struct {
 // identical repeated failure or re-import writes nothing and leaves the
 // resourceVersion as it was. status.import holds the stream as stored.
 // A failed import of one image is a result, not an error: the tag
-// keeps its image and gains ImportSuccess=False.
+// keeps its image and gains ImportSuccess=False. When a limit (see
+// WithLimitVerifier) rejects the write to an existing stream, the tags
+// the import would have added get ImportSuccess=False carrying the error,
+// written best-effort, and the error is returned (SEMANTICS §8.1 step 9).
 func (c *ImageStreamImports) Create(ctx context.Context, in *image.ImageStreamImport) (*image.ImageStreamImport, error) {
 	if err := needObject(in, "ImageStreamImport"); err != nil {
 		return nil, err
@@ -102,9 +106,10 @@ func (c *ImageStreamImports) Create(ctx context.Context, in *image.ImageStreamIm
 			return nil, err
 		}
 	} else {
+		var original, attempted *image.ImageStream
 		out, err = c.s.updateStreamWithRetry(ctx, c.ns, isi.Name, ResourceImageStreamImports, "create", func(is *image.ImageStream) error {
 			_, checked := is.Annotations[image.DockerImageRepositoryCheckAnnotation]
-			original := is.DeepCopy()
+			original, attempted = is.DeepCopy(), nil
 			created = ApplyImportResults(is, &isi, now)
 			if err := c.s.storeImages(ctx, created); err != nil {
 				return err
@@ -120,9 +125,13 @@ func (c *ImageStreamImports) Create(ctx context.Context, in *image.ImageStreamIm
 				return errNoChange
 			}
 			setRepositoryCheck(is, now)
+			attempted = is
 			return nil
 		})
 		if err != nil {
+			if attempted != nil && limitExceeded(err) {
+				c.recordLimitExceeded(ctx, original, attempted, err, now)
+			}
 			return nil, err
 		}
 		c.s.strategy.Decorate(out) // unwritten when nothing changed
@@ -130,6 +139,55 @@ func (c *ImageStreamImports) Create(ctx context.Context, in *image.ImageStreamIm
 	clearManifests(&isi)
 	isi.Status.Import = out
 	return &isi, nil
+}
+
+// limitExceeded is OpenShift's quota IsErrorLimitExceeded: a Forbidden
+// or Invalid error (a limit verifier's, wrapped as QUIRK §14.3 says)
+// whose message says a limit was exceeded.
+func limitExceeded(err error) bool {
+	switch Reason(err) {
+	case image.StatusReasonForbidden, image.StatusReasonInvalid:
+		return strings.Contains(strings.ToLower(err.Error()), "exceeds the maximum limit")
+	}
+	return false
+}
+
+// recordLimitExceeded gives every status tag that attempted, the stream
+// an import failed to write, added to original the condition
+// ImportSuccess=False with err's reason and message, so that the tags
+// show why they were not imported (SEMANTICS §8.1 step 9). The write is
+// best-effort, as in OpenShift: its failure is ignored. A tag that
+// appeared in the stream meanwhile is left alone.
+func (c *ImageStreamImports) recordLimitExceeded(ctx context.Context, original, attempted *image.ImageStream, err error, now time.Time) {
+	cond := image.TagEventCondition{
+		Type: image.ImportSuccess, Status: image.ConditionFalse, Message: err.Error(),
+		Generation: original.Generation + 1, LastTransitionTime: image.NewTime(now),
+	}
+	if se, ok := errors.AsType[*StatusError](err); ok {
+		cond.Reason, cond.Message = string(se.ErrStatus.Reason), se.ErrStatus.Message
+	}
+	var tags []string
+	for _, st := range attempted.Status.Tags {
+		if StatusTag(original, st.Tag) == nil {
+			tags = append(tags, st.Tag)
+		}
+	}
+	if len(tags) == 0 {
+		return
+	}
+	_, _ = c.s.updateStreamWithRetry(ctx, c.ns, original.Name, ResourceImageStreamImports, "create", func(is *image.ImageStream) error {
+		changed := false
+		for _, tag := range tags {
+			if StatusTag(is, tag) == nil {
+				ensureStatusTag(is, tag).Conditions = []image.TagEventCondition{cond}
+				changed = true
+			}
+		}
+		if !changed {
+			return errNoChange
+		}
+		return nil
+	})
 }
 
 // setRepositoryCheck records in is the time of an import that writes it

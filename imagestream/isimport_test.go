@@ -2,6 +2,8 @@ package imagestream_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -130,6 +132,95 @@ func TestImportWritesOnlyChanges(t *testing.T) {
 					t.Errorf("step %d: dockerRepositoryCheck = %q, want %q", i, c, wantCheck)
 				}
 				rv, check = got.ResourceVersion, got.Annotations[image.DockerImageRepositoryCheckAnnotation]
+			}
+		})
+	}
+}
+
+// TestImportLimitExceededRecordsCondition: when a limit rejects the
+// stream write of an import (OpenShift's IsErrorLimitExceeded: Forbidden
+// or Invalid, "exceeds the maximum limit"), every status tag that was new
+// in the attempted stream gets ImportSuccess=False with the error's reason
+// and message at the next generation on the stream as it was, written
+// best-effort, and the error is returned (SEMANTICS §8.1 step 9).
+func TestImportLimitExceededRecordsCondition(t *testing.T) {
+	// maxImages is an openshift.io/images limit: the distinct images the
+	// stream's history refers to.
+	maxImages := func(limit int) func(context.Context, *image.ImageStream, *image.ImageStream) error {
+		return func(_ context.Context, is, _ *image.ImageStream) error {
+			seen := map[string]bool{}
+			for _, st := range is.Status.Tags {
+				for _, ev := range st.Items {
+					seen[ev.Image] = true
+				}
+			}
+			if len(seen) > limit {
+				return fmt.Errorf("requested usage of openshift.io/images exceeds the maximum limit per openshift.io/ImageStream (%d > %d)", len(seen), limit)
+			}
+			return nil
+		}
+	}
+	tests := []struct {
+		name   string
+		verify func(context.Context, *image.ImageStream, *image.ImageStream) error
+		before []string // tags imported first, image i+1 for the i-th
+		tags   []string // tags the rejected import imports, images 10, 11...
+		want   []string // tags that get the condition
+	}{
+		{name: "a new tag gets the condition", verify: maxImages(0), tags: []string{"v1"}, want: []string{"v1"}},
+		{name: "only new tags get it", verify: maxImages(1), before: []string{"old"}, tags: []string{"old", "new"}, want: []string{"new"}},
+		{
+			name: "another rejection records nothing",
+			verify: func(_ context.Context, is, _ *image.ImageStream) error {
+				if len(is.Status.Tags) > 0 {
+					return errors.New("the quota service is unavailable")
+				}
+				return nil
+			},
+			tags: []string{"v1"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			images := map[string]int{}
+			svc, clk := newService(t, imagestream.WithLimitVerifier(tt.verify),
+				imagestream.WithImporter(fakeImporter(func(from string) image.ImageImportStatus { return found(images[from])(from) })))
+			createStream(t, svc, "ns", "app")
+			spec := func(tag string, i int) image.ImageImportSpec {
+				from := "quay.io/acme/app:" + tag
+				images[from] = i
+				return image.ImageImportSpec{From: image.ObjectReference{Kind: image.KindDockerImage, Name: from}, To: &image.LocalObjectReference{Name: tag}}
+			}
+			for i, tag := range tt.before {
+				if _, err := svc.ImageStreamImports("ns").Create(ctx, &image.ImageStreamImport{ObjectMeta: image.ObjectMeta{Name: "app"},
+					Spec: image.ImageStreamImportSpec{Import: true, Images: []image.ImageImportSpec{spec(tag, i+1)}}}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			before := getStream(t, svc, "ns", "app")
+			clk.add(time.Minute)
+			isi := &image.ImageStreamImport{ObjectMeta: image.ObjectMeta{Name: "app"}, Spec: image.ImageStreamImportSpec{Import: true}}
+			for i, tag := range tt.tags {
+				isi.Spec.Images = append(isi.Spec.Images, spec(tag, 10+i))
+			}
+			_, err := svc.ImageStreamImports("ns").Create(ctx, isi)
+			if imagestream.Reason(err) != image.StatusReasonInvalid {
+				t.Fatalf("Create = %v, want the limit's Invalid", err)
+			}
+			want := map[string][]image.TagEventCondition{}
+			for _, tag := range tt.want {
+				want[tag] = []image.TagEventCondition{{Type: image.ImportSuccess, Status: image.ConditionFalse, Reason: string(image.StatusReasonInvalid),
+					Message: err.Error(), Generation: before.Generation + 1, LastTransitionTime: image.NewTime(clk.now())}}
+			}
+			got := map[string][]image.TagEventCondition{}
+			for _, st := range getStream(t, svc, "ns", "app").Status.Tags {
+				if len(st.Conditions) > 0 {
+					got[st.Tag] = st.Conditions
+				}
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("conditions after the rejected import (-want +got):\n%s", diff)
 			}
 		})
 	}
