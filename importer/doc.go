@@ -128,7 +128,9 @@
 // "registry-1.docker.io/…", which reach Docker Hub too, so list each
 // spelling. An import from a registry in BlockedRegistries fails with
 // Forbidden without contacting it, unless mirrors are configured for it:
-// then they alone serve it. One in InsecureRegistries is imported from as
+// then they alone serve it. The message is OpenShift's, naming the
+// registry as the pull spec writes it, so "busybox" gives "forbidden:
+// registry  blocked" with no name (SEMANTICS §8.2). One in InsecureRegistries is imported from as
 // if importPolicy.insecure were set. A pull is tried from its mirrors
 // first, in order: DigestMirrors (ImageContentSourcePolicy,
 // ImageDigestMirrorSet) for pulls by digest, TagMirrors

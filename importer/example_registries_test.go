@@ -18,7 +18,8 @@ import (
 // ExampleRegistryConfig imports a pinned image whose registry is never
 // contacted: an ImageDigestMirrorSet with NeverContactSource sends the
 // pull to a mirror, and the Image still names the source. Docker Hub is
-// blocked outright.
+// blocked outright; as in OpenShift, the message names the registry as
+// written, none for "busybox".
 func ExampleRegistryConfig() {
 	mirror := fakeregistry.New(fakeregistry.Auth{})
 	srv := httptest.NewUnstartedServer(mirror)
@@ -59,6 +60,6 @@ func ExampleRegistryConfig() {
 	fmt.Println(mirror.Count(http.MethodGet, d.String()), "manifest fetched from the mirror")
 	// Output:
 	// Success true
-	// Forbidden 403 forbidden: registry docker.io blocked
+	// Forbidden 403 forbidden: registry  blocked
 	// 1 manifest fetched from the mirror
 }

@@ -169,11 +169,12 @@ func (p *plan) planRepository(spec *image.RepositoryImportSpec) *repoPlan {
 
 // target is the repository of ref as contacted: insecure when the import
 // policy or the cluster says so (SEMANTICS §8.2). For a blocked registry
-// it returns the Forbidden status instead.
+// it returns the Forbidden status instead, which like OpenShift's names
+// the registry as ref writes it, none for an implicit Docker Hub.
 func (p *plan) target(ref reference.DockerImageReference, insecure bool) (target, *image.Status) {
 	def := ref.DockerClientDefaults()
 	if p.regs.blocked(def.Registry) {
-		st := forbiddenStatus(def.Registry)
+		st := forbiddenStatus(ref.Registry)
 		return target{}, &st
 	}
 	return target{def: def, insecure: insecure || p.regs.insecure[def.Registry]}, nil

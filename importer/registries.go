@@ -29,7 +29,9 @@ type RegistryConfig struct {
 	// BlockedRegistries are registry hosts nothing is imported from. An
 	// import from one fails with Forbidden "forbidden: registry <r>
 	// blocked" — unless mirrors are configured for it, in which case the
-	// mirrors serve it and the registry itself is never contacted.
+	// mirrors serve it and the registry itself is never contacted. As in
+	// OpenShift, <r> is the registry the pull spec writes: empty for an
+	// implicit Docker Hub name such as "busybox" (SEMANTICS §8.2).
 	BlockedRegistries []string
 	// DigestMirrors are the repositoryDigestMirrors of
 	// ImageContentSourcePolicies and the imageDigestMirrors of
@@ -188,6 +190,8 @@ func (r *registries) sources(t target, byDigest bool) []target {
 
 // forbiddenStatus is OpenShift's status for a blocked registry:
 // kapierrors.NewForbidden with an empty resource (SEMANTICS §8.2).
+// registry is the one the pull spec writes, not the defaulted one found
+// blocked, so for "busybox" it is empty and the message has two spaces.
 func forbiddenStatus(registry string) image.Status {
 	return image.Status{
 		Status:  image.StatusFailure,
