@@ -47,7 +47,8 @@ func Imported(from, to string, img *image.Image, children ...*image.Image) Impor
 
 // ImportFailed returns a failed result for from, with the status
 // OpenShift writes for reason (SEMANTICS §8.11, §8.12), naming the pull
-// spec with Docker Hub defaults as OpenShift does:
+// spec with Docker Hub defaults as OpenShift does, except in Forbidden,
+// which names the registry as from writes it (none for "busybox"):
 //
 //   - NotFound: `dockerimage.image.openshift.io "<ref>" not found` (404)
 //   - Unauthorized: `you may not have access to the container image "<ref>"` (401)
@@ -60,7 +61,7 @@ func ImportFailed(from, to string, reason image.StatusReason) ImportResult {
 	ref, registry := from, ""
 	if r, err := reference.Parse(from); err == nil {
 		d := r.DockerClientDefaults()
-		ref, registry = d.Exact(), d.Registry
+		ref, registry = d.Exact(), r.Registry
 	}
 	st := image.Status{Status: image.StatusFailure, Reason: reason}
 	switch reason {

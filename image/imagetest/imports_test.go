@@ -63,6 +63,13 @@ func TestImportFailedStatus(t *testing.T) {
 				Message: "forbidden: registry blocked.example.com blocked"},
 		},
 		{
+			// SEMANTICS §8.2: the importer's message names ref.Registry
+			// before defaulting, so an implicit Docker Hub gives none.
+			name: "Forbidden of an implicit Docker Hub names no registry", from: "busybox", reason: image.StatusReasonForbidden,
+			want: image.Status{Status: image.StatusFailure, Reason: image.StatusReasonForbidden, Code: 403,
+				Message: "forbidden: registry  blocked"},
+		},
+		{
 			name: "InternalError keeps the cause", from: "quay.io/acme/app:v1", reason: image.StatusReasonInternalError,
 			want: image.Status{Status: image.StatusFailure, Reason: image.StatusReasonInternalError, Code: 500,
 				Message: "Internal error occurred: quay.io/acme/app:v1: received unexpected HTTP status: 500 Internal Server Error",
