@@ -38,7 +38,12 @@ import (
 // the context or the Client's Timeout.
 type Registry struct {
 	// BaseURL is the registry's URL, such as "https://registry:5000"; a
-	// host without a scheme, such as "registry:5000", means https.
+	// host without a scheme, such as "registry:5000", means https. As
+	// with oc's --registry-url (PRUNE.md §2.1), the scheme is http or
+	// https and there is no path (but "/"), query or fragment: every
+	// call is an error otherwise, before any request. The routes are at
+	// the registry's root, and a wrong prefix would be answered with
+	// 404, which counts as a deletion.
 	BaseURL string
 	// Client sends the requests; nil means http.DefaultClient. Put
 	// authentication in its Transport.
@@ -124,14 +129,27 @@ const maxErrorBody = 64 << 10
 
 // base parses BaseURL. One without a scheme, "registry:5000" as oc's
 // --registry-url takes it, is https: plain HTTP is only ever asked for.
+// A path, query or fragment is refused as oc refuses it, and named but
+// not quoted: a malformed URL can put part of its password in them.
 func (r *Registry) base() (*url.URL, error) {
 	raw := r.BaseURL
 	if !strings.Contains(raw, "://") {
 		raw = "https://" + raw
 	}
 	u, err := url.Parse(raw)
-	if err == nil && u.Host == "" {
+	switch {
+	case err != nil:
+	case u.Host == "":
 		err = errors.New("no host")
+	case u.Scheme != "http" && u.Scheme != "https":
+		// With a host, the scheme is what precedes "://": no userinfo.
+		err = fmt.Errorf("scheme %q is not http or https", u.Scheme)
+	case u.Path != "" && u.Path != "/":
+		err = errors.New("a path is not supported: the registry's routes are at its root")
+	case u.RawQuery != "" || u.ForceQuery:
+		err = errors.New("a query is not supported")
+	case u.Fragment != "":
+		err = errors.New("a fragment is not supported")
 	}
 	// The URL, which may hold a password, stays out of the error: a
 	// *url.Error quotes it whole, so only its cause is kept.

@@ -273,8 +273,10 @@ func TestRegistryErrorsHidePassword(t *testing.T) {
 }
 
 // TestRegistryBaseURL: a registry given as oc's --registry-url takes it,
-// a host without a scheme, is reached over https; a URL with no host is
-// a clear error, not a request, and never shows the URL's password.
+// a host without a scheme, is reached over https; a URL that oc refuses
+// (PRUNE.md §2.1: no host, a scheme other than http(s), a path or a
+// query) is a clear error, not a request, and never shows the URL's
+// password.
 func TestRegistryBaseURL(t *testing.T) {
 	var got []string
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -287,13 +289,28 @@ func TestRegistryBaseURL(t *testing.T) {
 		name, base, wantPath, wantErr string
 	}{
 		{name: "host and port without a scheme", base: host, wantPath: "/v2/ns/s/blobs/" + blobDigest},
-		{name: "with a path prefix and a slash", base: srv.URL + "/mirror/", wantPath: "/mirror/v2/ns/s/blobs/" + blobDigest},
+		{name: "a slash alone", base: srv.URL + "/", wantPath: "/v2/ns/s/blobs/" + blobDigest},
+		{name: "an upper-case scheme", base: "HTTPS://" + host, wantPath: "/v2/ns/s/blobs/" + blobDigest},
+		// A path or query would reach other routes, whose 404 counts as
+		// a deletion.
+		{name: "a path prefix and a slash", base: srv.URL + "/mirror/", wantErr: `prune: registry BaseURL: a path is not supported: the registry's routes are at its root`},
+		{name: "a path without a scheme", base: host + "/mirror", wantErr: `prune: registry BaseURL: a path is not supported: the registry's routes are at its root`},
+		{name: "two slashes", base: srv.URL + "//", wantErr: `prune: registry BaseURL: a path is not supported: the registry's routes are at its root`},
+		{name: "a query", base: srv.URL + "/?x=1", wantErr: `prune: registry BaseURL: a query is not supported`},
+		{name: "an empty query", base: srv.URL + "?", wantErr: `prune: registry BaseURL: a query is not supported`},
+		{name: "a fragment", base: srv.URL + "#f", wantErr: `prune: registry BaseURL: a fragment is not supported`},
+		{name: "another scheme", base: "ftp://" + host, wantErr: `prune: registry BaseURL: scheme "ftp" is not http or https`},
 		{name: "empty", base: "", wantErr: `prune: registry BaseURL: no host`},
 		{name: "a scheme and no host", base: "https://", wantErr: `prune: registry BaseURL: no host`},
 		// A malformed URL's password stays out of the error.
 		{name: "a password and no host", base: "https://admin:s3cret@", wantErr: `prune: registry BaseURL: no host`},
 		{name: "a password and a bad port", base: "https://admin:s3cret@registry:notaport", wantErr: `prune: registry BaseURL: invalid port ":notaport" after host`},
 		{name: "a password and a bad escape", base: "admin:s3cret@registry:5000/%zz", wantErr: `prune: registry BaseURL: invalid URL escape "%zz"`},
+		{name: "a password and a path", base: "https://admin:s3cret@" + host + "/mirror", wantErr: `prune: registry BaseURL: a path is not supported: the registry's routes are at its root`},
+		{name: "a password and a query", base: "https://admin:s3cret@" + host + "?s3cret", wantErr: `prune: registry BaseURL: a query is not supported`},
+		{name: "a password and another scheme", base: "ftp://admin:s3cret@" + host, wantErr: `prune: registry BaseURL: scheme "ftp" is not http or https`},
+		// An unescaped slash ends the host: the password's end is the path.
+		{name: "a password with a slash", base: "https://admin:123/s3cret@" + host, wantErr: `prune: registry BaseURL: a path is not supported: the registry's routes are at its root`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
