@@ -81,11 +81,13 @@
 //   - Determinism (§6.1): oc walks maps in random order; the plan is
 //     sorted. The outcome does not depend on order in oc either.
 //   - Invalid references do not abort (§6.12): they are listed in
-//     Decisions.InvalidReferences with owner and field path, and one that
-//     parses once trimmed of white space still protects what it names,
-//     which is then unambiguous. Any other invalid spec protects nothing:
-//     it names no tag or digest for certain, and a guess from a malformed
-//     one could keep any of the stream's images.
+//     Decisions.InvalidReferences with owner and field path, and one
+//     that parses once trimmed of white space, or whose leading run of
+//     pull-spec characters parses ("r.io/ns/s:t" in `"r.io/ns/s:t",` or
+//     "r.io/ns/s:t x", the remains of quoting, a list or a command line),
+//     still protects what that spec names, which is what the reference
+//     plausibly names. Any other invalid spec protects nothing: a guess
+//     from a malformed name could keep any of the stream's images.
 //     StrictRefs restores oc's abort; IgnoreInvalidRefs is oc's flag.
 //   - A malformed image (name or blob not a digest) is kept and listed
 //     (§6.6); oc aborts the run. StrictImages restores the abort.

@@ -281,8 +281,8 @@ func (e *executor) recheckReferences(ctx context.Context) {
 // (PRUNE.md §1.2), or kind refNone when r names no stream or does not
 // count under the plan's policy: an inactive owner's reference counts
 // only while the owner is younger than the plan's keep-younger-than, and
-// a spec that parses only once trimmed only when the plan repairs specs
-// (§3.3).
+// an invalid spec that salvageSpec salvages only when the plan repairs
+// specs (§3.3, §6.12).
 func (e *executor) resolveReference(r *Reference) (namespace, name, item string, kind uint8) {
 	if !e.rf.live(!r.Inactive, stampAt(r.Created)) {
 		return "", "", "", refNone

@@ -38,12 +38,17 @@ func TestExecuteUnchanged(t *testing.T) {
 		s, o := randomCase(seed)
 		o.IgnoreInvalidRefs = seed%3 == 0
 		if len(s.Streams) > 0 && len(s.Images) > 0 && seed%2 == 0 {
-			// A spec that parses once trimmed (PRUNE.md §3.3), naming an
+			// A spec that parses once trimmed (PRUNE.md §3.3), or whose
+			// leading run of pull-spec characters does (§6.12), naming an
 			// image by digest; whether it counts depends on the policy.
 			is := s.Streams[0]
+			format := " r.io/%s/%s@%s "
+			if seed%4 == 0 {
+				format = `"r.io/%s/%s@%s",`
+			}
 			s.References = append(slices.Clip(s.References), prune.Reference{
 				Owner: prune.Owner{Kind: "Pod", Namespace: is.Namespace, Name: "padded"},
-				Spec:  fmt.Sprintf(" r.io/%s/%s@%s ", is.Namespace, is.Name, s.Images[0].Name),
+				Spec:  fmt.Sprintf(format, is.Namespace, is.Name, s.Images[0].Name),
 			})
 		}
 		d, err := prune.Plan(s, o)
@@ -127,6 +132,14 @@ func TestExecuteRechecksAsPlanned(t *testing.T) {
 			name: "a padded spec does not count under IgnoreInvalidRefs",
 			build: olderRevision(func(a string) prune.Reference {
 				return prune.Reference{Owner: prune.Owner{Kind: "Pod", Namespace: "ns", Name: "p"}, Spec: " reg.io/ns/s@" + a + " ", Created: old}
+			}),
+			opts: prune.Options{Now: now, OCCompatible: true, KeepTagRevisions: ptr(1), IgnoreInvalidRefs: true},
+		},
+		{
+			// Nor one salvaged from quotes (§6.12).
+			name: "a quoted spec does not count under IgnoreInvalidRefs",
+			build: olderRevision(func(a string) prune.Reference {
+				return prune.Reference{Owner: prune.Owner{Kind: "Pod", Namespace: "ns", Name: "p"}, Spec: `"reg.io/ns/s@` + a + `",`, Created: old}
 			}),
 			opts: prune.Options{Now: now, OCCompatible: true, KeepTagRevisions: ptr(1), IgnoreInvalidRefs: true},
 		},

@@ -86,8 +86,10 @@ type Options struct {
 	// IgnoreInvalidRefs drops references that do not parse, as
 	// --ignore-invalid-refs does: they protect nothing, and are still
 	// listed in Decisions.InvalidReferences. Without it an invalid
-	// reference is reported and, when trimming white space makes it
-	// parse, still protects what it names (PRUNE.md §6.12).
+	// reference is reported and still protects what it names when white
+	// space trimmed, or else its leading pull spec, parses: the first
+	// run of [A-Za-z0-9._/:@-], as "r.io/ns/s:t" in `"r.io/ns/s:t",`
+	// (PRUNE.md §6.12).
 	IgnoreInvalidRefs bool
 	// StrictRefs makes Plan fail with a *ReferencesError when any
 	// reference is invalid, as oc does without --ignore-invalid-refs.

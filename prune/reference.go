@@ -70,7 +70,9 @@ type InvalidReference struct {
 	// Error says why it is invalid.
 	Error string `json:"error"`
 	// Salvaged is the reference the plan used instead: Spec with white
-	// space trimmed, when that parses. Empty when the reference was dropped.
+	// space trimmed when that parses, or else Spec's leading pull spec
+	// (see Options.IgnoreInvalidRefs). Empty when the reference was
+	// dropped.
 	Salvaged string `json:"salvaged,omitempty"`
 }
 
@@ -172,28 +174,26 @@ type specResult struct {
 	namespace, name string
 	item            string
 	kind            uint8
-	// invalid is set when spec does not parse. salvaged is then spec with
-	// white space trimmed when that parses, and the rest of the result is
-	// what salvaged names: a plan uses it only when it salvages (PRUNE.md
-	// §3.3).
+	// invalid is set when spec does not parse. salvaged is then the spec
+	// salvageSpec finds in it, if any, and the rest of the result is what
+	// salvaged names: a plan uses it only when it salvages (PRUNE.md
+	// §3.3, §6.12).
 	invalid       bool
 	err, salvaged string
 }
 
-// parseSpec parses a pull spec as oc's analyzeImageReference does.
+// parseSpec parses a pull spec as oc's analyzeImageReference does; an
+// invalid one names what its salvaged spec names.
 func parseSpec(spec string) specResult {
 	res := specResult{spec: spec}
 	ref, err := reference.Parse(spec)
 	if err != nil {
 		res.invalid = true
 		res.err = fmt.Errorf("%w: %w", ErrInvalidReference, err).Error()
-		trimmed := strings.TrimSpace(spec)
-		salvaged, serr := reference.Parse(trimmed)
-		if serr != nil {
+		var ok bool
+		if res.salvaged, ref, ok = salvageSpec(spec); !ok {
 			return res
 		}
-		res.salvaged = trimmed
-		ref = salvaged
 	}
 	if ref.Registry == "" || ref.Namespace == "" || strings.Contains(ref.Name, "/") {
 		// Not a reference to an image stream (oc's comment).
@@ -209,6 +209,47 @@ func parseSpec(spec string) specResult {
 	}
 	res.kind, res.item = refTag, ref.DockerClientDefaults().Tag
 	return res
+}
+
+// salvageSpec returns the pull spec that the invalid spec most plausibly
+// names (PRUNE.md §6.12), and whether there is one: spec with white space
+// trimmed, or else its first run of pull-spec characters, so that the
+// remains of quoting, of a list or of a command line around a spec, as
+// in `"r.io/ns/s:t",` or "r.io/ns/s:t x", still protect what it names.
+// A run that does not parse is not repaired further: a guess from a
+// malformed name could keep any of a stream's images.
+func salvageSpec(spec string) (string, reference.DockerImageReference, bool) {
+	trimmed := strings.TrimSpace(spec)
+	if ref, err := reference.Parse(trimmed); err == nil {
+		return trimmed, ref, true
+	}
+	start := 0
+	for start < len(trimmed) && !isSpecByte(trimmed[start]) {
+		start++
+	}
+	end := start
+	for end < len(trimmed) && isSpecByte(trimmed[end]) {
+		end++
+	}
+	token := trimmed[start:end]
+	if token == "" || token == trimmed {
+		return "", reference.DockerImageReference{}, false
+	}
+	ref, err := reference.Parse(token)
+	if err != nil {
+		return "", reference.DockerImageReference{}, false
+	}
+	return token, ref, true
+}
+
+// isSpecByte reports whether c is in the alphabet of pull specs,
+// [A-Za-z0-9._/:@-]. Bytes of multi-byte UTF-8 characters are not.
+func isSpecByte(c byte) bool {
+	switch {
+	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		return true
+	}
+	return strings.IndexByte("._/:@-", c) >= 0
 }
 
 func (r *Reference) namespace() string {

@@ -51,8 +51,9 @@ type refRecord struct {
 	created                    stamp  // the owner's
 	kind, namespace, fieldPath int32  // in refTable.strs
 	active                     bool
-	// salvaged is set when the spec parses only with white space
-	// trimmed; the record counts only when the plan salvages.
+	// salvaged is set when the spec is invalid and names what it does
+	// only as salvaged (salvageSpec); the record counts only when the
+	// plan salvages.
 	salvaged bool
 }
 
@@ -68,9 +69,9 @@ type invalidRef struct {
 // refFilter is what of a policy decides whether a reference counts.
 type refFilter struct {
 	threshold stamp
-	// salvage is whether a spec that parses with white space trimmed
-	// counts (PRUNE.md §3.3): not when invalid references are ignored
-	// or rejected.
+	// salvage is whether an invalid spec that salvageSpec salvages
+	// counts (PRUNE.md §3.3, §6.12): not when invalid references are
+	// ignored or rejected.
 	salvage bool
 }
 
@@ -168,8 +169,8 @@ type parsedRefs struct {
 	tags, images []refUse
 	invalid      []int32 // indices in refs
 	errs         []refError
-	// salvaged[i] is set when refs[i] names what it does only with
-	// white space trimmed; nil when none does.
+	// salvaged[i] is set when refs[i] names what it does only as
+	// salvaged; nil when none does.
 	salvaged []bool
 }
 

@@ -2,10 +2,12 @@ package prune_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/imagestreams/imagestreams/image"
 	"github.com/imagestreams/imagestreams/prune"
@@ -79,6 +81,70 @@ func TestInvalidReferences(t *testing.T) {
 				t.Errorf("event = %q, want %q", got, tt.wantEvent)
 			}
 			if diff := cmp.Diff(tt.wantInvalid, d.InvalidReferences); diff != "" {
+				t.Errorf("invalid references (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestInvalidReferencesSalvage covers PRUNE.md §6.12: "by default, keep
+// anything the reference could plausibly name (same namespace/name under
+// any host)". An invalid spec whose leading run of pull-spec characters
+// parses, the remains of quoting, a list or a command line around it,
+// keeps what that run names; it is still reported, IgnoreInvalidRefs
+// still drops it and StrictRefs still aborts.
+func TestInvalidReferencesSalvage(t *testing.T) {
+	dflt := prune.Options{Now: now, KeepTagRevisions: ptr(0)}
+	tests := []struct {
+		name         string
+		spec         string // "@a" stands for image a's digest
+		opts         prune.Options
+		wantErr      bool
+		wantEvent    string
+		wantSalvaged string
+	}{
+		{name: "§6.12: a stray argument after the spec keeps what it names", spec: "r.io/ns/s:t x", opts: dflt, wantEvent: "keep tag-referenced", wantSalvaged: "r.io/ns/s:t"},
+		{name: "§6.12: a stray quote after the spec keeps what it names", spec: `r.io/ns/s:t"`, opts: dflt, wantEvent: "keep tag-referenced", wantSalvaged: "r.io/ns/s:t"},
+		{name: "§6.12: quotes around the spec keep what it names", spec: `"r.io/ns/s:t"`, opts: dflt, wantEvent: "keep tag-referenced", wantSalvaged: "r.io/ns/s:t"},
+		{name: "§6.12: a list separator after the spec keeps what it names", spec: "r.io/ns/s:t,", opts: dflt, wantEvent: "keep tag-referenced", wantSalvaged: "r.io/ns/s:t"},
+		{name: "§6.12: a statement after the spec keeps what it names", spec: "r.io/ns/s:t;x", opts: dflt, wantEvent: "keep tag-referenced", wantSalvaged: "r.io/ns/s:t"},
+		{name: "§6.12: a quoted digest keeps its image", spec: `'r.io/ns/s@a',`, opts: dflt, wantEvent: "keep digest-referenced", wantSalvaged: "r.io/ns/s@a"},
+		{name: "§6.12: salvaged under OCCompatible too, which never deletes more", spec: `"r.io/ns/s:t"`, opts: prune.Options{Now: now, KeepTagRevisions: ptr(0), OCCompatible: true}, wantEvent: "keep tag-referenced", wantSalvaged: "r.io/ns/s:t"},
+		{name: "§6.12: a leading run that does not parse protects nothing", spec: `"Registry.io/NS/s:t"`, opts: dflt, wantEvent: "delete unused"},
+		{name: "§6.12: only the leading run is salvaged", spec: "sh r.io/ns/s:t", opts: dflt, wantEvent: "delete unused", wantSalvaged: "sh"},
+		{name: "§6.12: ignore-invalid-refs salvages nothing", spec: `"r.io/ns/s:t"`, opts: prune.Options{Now: now, KeepTagRevisions: ptr(0), IgnoreInvalidRefs: true}, wantEvent: "delete unused"},
+		{name: "§6.12: strict refs still aborts", spec: `"r.io/ns/s:t"`, opts: prune.Options{Now: now, StrictRefs: true}, wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFx()
+			a := f.image("a", "la")
+			f.stream("ns", "s", tag{name: "t", history: []*image.Image{a}})
+			spec := strings.ReplaceAll(tt.spec, "@a", "@"+a.Name)
+			f.ref(spec)
+			d, err := prune.Plan(&f.snap, tt.opts)
+			if tt.wantErr {
+				var re *prune.ReferencesError
+				if !errors.As(err, &re) || len(re.Invalid) != 1 || re.Invalid[0].Spec != spec {
+					t.Fatalf("Plan() error = %v, want a *ReferencesError with %q", err, spec)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := f.outcome(d)
+			if ev := got.Events["ns/s:t#0"]; ev != tt.wantEvent {
+				t.Errorf("event = %q, want %q", ev, tt.wantEvent)
+			}
+			if img, kept := got.Images["a"], strings.HasPrefix(tt.wantEvent, "keep"); strings.HasPrefix(img, "keep") != kept {
+				t.Errorf("image a = %q, want kept %v", img, kept)
+			}
+			want := []prune.InvalidReference{{
+				Referrer: prune.Referrer{Owner: prune.Owner{Kind: "Pod", Namespace: "app", Name: "pod-0"}, FieldPath: "spec.containers[0].image"},
+				Spec:     spec, Salvaged: strings.ReplaceAll(tt.wantSalvaged, "@a", "@"+a.Name),
+			}}
+			if diff := cmp.Diff(want, d.InvalidReferences, cmpopts.IgnoreFields(prune.InvalidReference{}, "Error")); diff != "" {
 				t.Errorf("invalid references (-want +got):\n%s", diff)
 			}
 		})
