@@ -20,7 +20,9 @@ func SetDefaults(obj Object) { Defaulter{}.Default(obj) }
 //   - an ImageStreamImport image with no `to` whose `from` names a tag is
 //     imported into that tag.
 //
-// Objects of other kinds are left alone, except for images nested in them.
+// As OpenShift's generated defaulters do, the list kinds (ImageStreamList,
+// ImageStreamTagList, ImageTagList) default every item. Objects of other
+// kinds carry no policies and are left alone.
 func (d Defaulter) Default(obj Object) {
 	switch o := obj.(type) {
 	case *ImageStream:
@@ -33,9 +35,21 @@ func (d Defaulter) Default(obj Object) {
 		if o.Tag != nil {
 			d.tag(o.Tag)
 		}
+	case *ImageStreamTagList:
+		for i := range o.Items {
+			if o.Items[i].Tag != nil {
+				d.tag(o.Items[i].Tag)
+			}
+		}
 	case *ImageTag:
 		if o.Spec != nil {
 			d.tag(o.Spec)
+		}
+	case *ImageTagList:
+		for i := range o.Items {
+			if o.Items[i].Spec != nil {
+				d.tag(o.Items[i].Spec)
+			}
 		}
 	case *ImageStreamImport:
 		d.imports(o)
