@@ -71,8 +71,10 @@ type looseDescriptor struct {
 //     v1 image id, not a digest.
 //   - Schema 2/OCI: a config is required; metadata comes from it and Id is
 //     the config digest, while the Image name stays the manifest digest.
-//   - Size follows [ImageSize] when there are layers; otherwise it is the
-//     size recorded in the config or history.
+//   - Size is [ImageSize] of the layers: for schema 2/OCI the config's
+//     length plus every distinct layer, even with no layers at all (never
+//     the config's own "size" key); for schema 1, which always has a
+//     layer here, every distinct layer.
 //
 // Kind and apiVersion of dockerImageMetadata are set when empty. On error
 // img may be partly updated, as in OpenShift, which only logs the error.
@@ -119,11 +121,7 @@ func fillMetadata(img *Image, m *looseManifest, cfg *dockerImageConfig, now time
 		comment := meta.Comment
 		applyConfig(meta, v1)
 		meta.Comment = comment
-		if len(img.DockerImageLayers) > 0 {
-			meta.Size = ImageSize(img.DockerImageLayers, "", 0)
-		} else {
-			meta.Size = v1.Size
-		}
+		meta.Size = ImageSize(img.DockerImageLayers, "", 0)
 	case 2:
 		switch {
 		case m.MediaType != "":
@@ -142,9 +140,9 @@ func fillMetadata(img *Image, m *looseManifest, cfg *dockerImageConfig, now time
 		}
 		applyConfig(meta, cfg)
 		meta.ID = m.Config.Digest
-		if len(img.DockerImageLayers) > 0 {
-			meta.Size = ImageSize(img.DockerImageLayers, m.Config.Digest, int64(len(img.DockerImageConfig)))
-		}
+		// The config blob's own "size" key is not trusted, even when
+		// there are no layers.
+		meta.Size = ImageSize(img.DockerImageLayers, m.Config.Digest, int64(len(img.DockerImageConfig)))
 	default:
 		return unrecognizedSchema(img, m.SchemaVersion)
 	}

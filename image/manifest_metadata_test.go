@@ -36,7 +36,8 @@ func TestImageWithMetadata(t *testing.T) {
 	filled := image.DockerImage{ID: "kept", Size: 5}
 	index := string(mfFixture(t, "oci-index.json"))
 	ref := "registry.example.com/ns/app@sha256:abc"
-	config := `{"architecture":"s390x","created":"2020-02-03T04:05:06Z","comment":"from config"}`
+	// The config's own "size" never counts (SEMANTICS §10.2).
+	config := `{"architecture":"s390x","created":"2020-02-03T04:05:06Z","comment":"from config","size":777}`
 	cd := digest.FromString(config)
 	s2 := func(mediaType string, layers ...string) string {
 		mt := ""
@@ -153,14 +154,25 @@ func TestImageWithMetadata(t *testing.T) {
 			in:   image.Image{DockerImageManifest: s2(""), DockerImageConfig: config, DockerImageManifestMediaType: image.MediaTypeOCIManifest},
 			want: image.Image{ObjectMeta: image.ObjectMeta{Annotations: asc}, DockerImageManifest: s2(""), DockerImageConfig: config, DockerImageManifestMediaType: image.MediaTypeOCIManifest,
 				DockerImageLayers:   []image.ImageLayer{},
-				DockerImageMetadata: image.DockerImage{TypeMeta: mfMeta("", 0).TypeMeta, ID: cd.String(), Comment: "from config", Created: created, Architecture: "s390x"}},
+				DockerImageMetadata: image.DockerImage{TypeMeta: mfMeta("", 0).TypeMeta, ID: cd.String(), Comment: "from config", Created: created, Architecture: "s390x", Size: int64(len(config))}},
 		},
 		{
 			name: "schema2 without any media type defaults to Docker schema 2",
 			in:   image.Image{DockerImageManifest: s2(""), DockerImageConfig: config},
 			want: image.Image{ObjectMeta: image.ObjectMeta{Annotations: asc}, DockerImageManifest: s2(""), DockerImageConfig: config, DockerImageManifestMediaType: image.MediaTypeDockerSchema2Manifest,
 				DockerImageLayers:   []image.ImageLayer{},
-				DockerImageMetadata: image.DockerImage{TypeMeta: mfMeta("", 0).TypeMeta, ID: cd.String(), Comment: "from config", Created: created, Architecture: "s390x"}},
+				DockerImageMetadata: image.DockerImage{TypeMeta: mfMeta("", 0).TypeMeta, ID: cd.String(), Comment: "from config", Created: created, Architecture: "s390x", Size: int64(len(config))}},
+		},
+		{
+			// SEMANTICS §10.2: a schema 2 size is len(config) + distinct
+			// layers, so without layers it is len(config), never the
+			// "size" key the config blob carries.
+			name: "schema2 without layers: size is the config's length",
+			in:   image.Image{DockerImageManifest: s2(image.MediaTypeOCIManifest), DockerImageConfig: config},
+			want: image.Image{ObjectMeta: image.ObjectMeta{Annotations: asc}, DockerImageManifest: s2(image.MediaTypeOCIManifest), DockerImageConfig: config,
+				DockerImageManifestMediaType: image.MediaTypeOCIManifest, DockerImageLayers: []image.ImageLayer{},
+				DockerImageMetadata: image.DockerImage{TypeMeta: mfMeta("", 0).TypeMeta, ID: cd.String(), Comment: "from config", Created: created,
+					Architecture: "s390x", Size: int64(len(config))}},
 		},
 		{
 			name: "layers present but size 0: layers kept, size computed",

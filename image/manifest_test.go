@@ -165,12 +165,13 @@ func TestFromManifest(t *testing.T) {
 			},
 		},
 		{
-			// Without layers OpenShift leaves the size the config records.
-			name: "no layers keeps the config's size",
+			// SEMANTICS §10.2: Size = len(config) + distinct layers holds
+			// without layers too; the config's own "size" (42) is ignored.
+			name: "no layers: size is the config's length, not its size key",
 			in:   image.ManifestInput{Manifest: noLayers, MediaType: image.MediaTypeOCIManifest, Config: config},
 			want: mfSummary{
 				Name: digest.FromBytes(noLayers).String(), MediaType: image.MediaTypeOCIManifest, ID: cd.String(),
-				Size: 42, Created: created, Layers: []image.ImageLayer{}, Annotations: ascending, HasManifest: true, HasConfig: true,
+				Size: int64(len(config)), Created: created, Layers: []image.ImageLayer{}, Annotations: ascending, HasManifest: true, HasConfig: true,
 			},
 		},
 		{
@@ -179,7 +180,7 @@ func TestFromManifest(t *testing.T) {
 				Digest: digest.NewDigestFromBytes(digest.SHA512, func() []byte { s := sha512.Sum512(noLayers); return s[:] }())},
 			want: mfSummary{
 				Name: digest.FromBytes(noLayers).String(), MediaType: image.MediaTypeOCIManifest, ID: cd.String(),
-				Size: 42, Created: created, Layers: []image.ImageLayer{}, Annotations: ascending, HasManifest: true, HasConfig: true,
+				Size: int64(len(config)), Created: created, Layers: []image.ImageLayer{}, Annotations: ascending, HasManifest: true, HasConfig: true,
 			},
 		},
 		{
