@@ -1,6 +1,8 @@
 package image_test
 
 import (
+	"fmt"
+	"os"
 	"testing"
 
 	"github.com/imagestreams/imagestreams/image"
@@ -31,6 +33,41 @@ func BenchmarkDecodeEncodeImageStream(b *testing.B) {
 					b.Fatal(err)
 				}
 				if _, err := image.Encode(obj); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkEncodeImages encodes Images: one full image as `oc get` prints
+// it, and an ImageStreamTagList of 1,000 name-only images whose
+// dockerImageMetadata has no kind or apiVersion of its own.
+func BenchmarkEncodeImages(b *testing.B) {
+	js, err := os.ReadFile("testdata/oc-image.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	img, err := image.Decode(js)
+	if err != nil {
+		b.Fatal(err)
+	}
+	list := &image.ImageStreamTagList{}
+	for i := range 1000 {
+		d := fmt.Sprintf("sha256:%064x", i)
+		list.Items = append(list.Items, image.ImageStreamTag{
+			ObjectMeta: image.ObjectMeta{Name: fmt.Sprintf("app:v%04d", i), Namespace: "team-a"},
+			Image:      image.Image{ObjectMeta: image.ObjectMeta{Name: d}, DockerImageReference: "quay.io/team-a/app@" + d},
+		})
+	}
+	for _, tc := range []struct {
+		name string
+		obj  image.Object
+	}{{"image", img}, {"istaglist-1000", list}} {
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := image.Encode(tc.obj); err != nil {
 					b.Fatal(err)
 				}
 			}

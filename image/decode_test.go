@@ -5,9 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -242,6 +245,85 @@ func TestEncodeFillsTypeMeta(t *testing.T) {
 		if tm := tt.obj.GetTypeMeta(); tm.Kind == "" && tm.APIVersion != "" {
 			t.Errorf("Encode modified its argument")
 		}
+	}
+}
+
+// TestEncodeDockerImageMetadataTypeMeta checks SEMANTICS §1.2 and §2.2:
+// OpenShift re-encodes dockerImageMetadata on every output, so it always
+// carries kind "DockerImage" and apiVersion
+// "image.openshift.io/<dockerImageMetadataVersion or 1.0>", in Images and
+// in the Images nested in other kinds, while a set kind or apiVersion
+// (the legacy "1.0") is written as given. Encode must not modify obj.
+func TestEncodeDockerImageMetadataTypeMeta(t *testing.T) {
+	const want = "DockerImage image.openshift.io/1.0"
+	name := "sha256:" + strings.Repeat("1", 64)
+	img := func(version string, tm image.TypeMeta) *image.Image {
+		return &image.Image{
+			ObjectMeta:                 image.ObjectMeta{Name: name},
+			DockerImageReference:       "quay.io/a/b@" + name,
+			DockerImageMetadata:        image.DockerImage{TypeMeta: tm},
+			DockerImageMetadataVersion: version,
+		}
+	}
+	plain := func() image.Image { return *img("", image.TypeMeta{}) }
+	tests := []struct {
+		name string
+		obj  func() image.Object
+		want []string // "kind apiVersion" of each dockerImageMetadata, in document order
+	}{
+		{"Image", func() image.Object { return &image.Image{} }, []string{want}},
+		{"version 1.0", func() image.Object { return img("1.0", image.TypeMeta{}) }, []string{want}},
+		{"other version", func() image.Object { return img("pre012", image.TypeMeta{}) }, []string{"DockerImage image.openshift.io/pre012"}},
+		{"version with a group", func() image.Object { return img("example.com/v2", image.TypeMeta{}) }, []string{"DockerImage example.com/v2"}},
+		{"legacy apiVersion kept", func() image.Object { return img("", image.TypeMeta{Kind: "DockerImage", APIVersion: "1.0"}) }, []string{"DockerImage 1.0"}},
+		{"empty kind filled", func() image.Object { return img("", image.TypeMeta{APIVersion: "1.0"}) }, []string{"DockerImage 1.0"}},
+		{"ImageList", func() image.Object { return &image.ImageList{Items: []image.Image{plain(), plain()}} }, []string{want, want}},
+		{"ImageStreamTag", func() image.Object { return &image.ImageStreamTag{Image: plain()} }, []string{want}},
+		{"ImageStreamTagList", func() image.Object {
+			return &image.ImageStreamTagList{Items: []image.ImageStreamTag{{Image: plain()}}}
+		}, []string{want}},
+		{"ImageTag", func() image.Object { return &image.ImageTag{Image: img("", image.TypeMeta{})} }, []string{want}},
+		{"ImageStreamImage", func() image.Object { return &image.ImageStreamImage{Image: plain()} }, []string{want}},
+		{"ImageStreamMapping", func() image.Object { return &image.ImageStreamMapping{Image: plain()} }, []string{want}},
+		{"ImageStreamImport", func() image.Object {
+			return &image.ImageStreamImport{Status: image.ImageStreamImportStatus{
+				Repository: &image.RepositoryImportStatus{Images: []image.ImageImportStatus{{Image: img("", image.TypeMeta{})}}},
+				Images:     []image.ImageImportStatus{{Image: img("", image.TypeMeta{}), Manifests: []image.Image{plain()}}},
+			}}
+		}, []string{want, want, want}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			obj := tt.obj()
+			b, err := image.Encode(obj)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			var walk func(v any)
+			walk = func(v any) {
+				switch v := v.(type) {
+				case map[string]any:
+					for _, k := range slices.Sorted(maps.Keys(v)) {
+						if md, ok := v[k].(map[string]any); ok && k == "dockerImageMetadata" {
+							got = append(got, fmt.Sprint(md["kind"], " ", md["apiVersion"]))
+						}
+						walk(v[k])
+					}
+				case []any:
+					for _, e := range v {
+						walk(e)
+					}
+				}
+			}
+			walk(generic(t, b))
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("dockerImageMetadata kind and apiVersion (-want +got):\n%s\n%s", diff, b)
+			}
+			if diff := cmp.Diff(tt.obj(), obj); diff != "" {
+				t.Errorf("Encode modified its argument (-before +after):\n%s", diff)
+			}
+		})
 	}
 }
 

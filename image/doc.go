@@ -23,11 +23,13 @@
 // "v1" of OpenShift 3 documents), rejects unknown fields and names the
 // offending field path in a [*DecodeError]. [Encode] fills kind and
 // apiVersion when they are empty. Decode applies no defaults, so a round
-// trip is lossless.
+// trip keeps every value; only missing kinds and apiVersions are added.
 //
 // dockerImageMetadata is the typed [DockerImage] (the "DockerImage" 1.0
 // shape with capitalized keys such as Id, Config and ContainerConfig),
-// not raw bytes.
+// not raw bytes. As in OpenShift, it always carries kind "DockerImage" and
+// an apiVersion on the wire, "image.openshift.io/1.0" for the usual
+// metadata version (see [Image.MarshalJSON]).
 //
 // # Spec tags and status tags are lists on the wire
 //

@@ -88,7 +88,7 @@ func (m *Manifest) listImage(expected digest.Digest, now time.Time) (*Image, err
 		DockerImageMetadata:          DockerImage{ID: m.Digest.String(), Created: NewTime(now)},
 		DockerImageMetadataVersion:   DockerImageMetadataVersion,
 	}
-	setMetadataTypeMeta(&img.DockerImageMetadata)
+	setMetadataTypeMeta(img)
 	if err := verifyDigest("list", m.MediaType, expected, m.Digest, m.Canonical); err != nil {
 		return nil, err
 	}

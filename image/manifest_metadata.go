@@ -100,7 +100,7 @@ func fillMetadata(img *Image, m *looseManifest, cfg *dockerImageConfig, now time
 	if m.MediaType == MediaTypeDockerSchema2ManifestList || m.MediaType == MediaTypeOCIIndex {
 		meta.ID = img.Name
 		meta.Created = NewTime(now)
-		setMetadataTypeMeta(meta)
+		setMetadataTypeMeta(img)
 		return nil
 	}
 	if err := fillImageLayers(img, m); err != nil {
@@ -146,7 +146,7 @@ func fillMetadata(img *Image, m *looseManifest, cfg *dockerImageConfig, now time
 	default:
 		return unrecognizedSchema(img, m.SchemaVersion)
 	}
-	setMetadataTypeMeta(meta)
+	setMetadataTypeMeta(img)
 	return nil
 }
 
@@ -209,15 +209,10 @@ func applyConfig(meta *DockerImage, c *dockerImageConfig) {
 	meta.Size = c.Size
 }
 
-// setMetadataTypeMeta gives dockerImageMetadata the kind and apiVersion
-// OpenShift writes on the wire, unless it already has some.
-func setMetadataTypeMeta(meta *DockerImage) {
-	if meta.Kind == "" {
-		meta.Kind = DockerImageMetadataKind
-	}
-	if meta.APIVersion == "" {
-		meta.APIVersion = DockerImageMetadataAPIVersion
-	}
+// setMetadataTypeMeta gives img's dockerImageMetadata the kind and
+// apiVersion OpenShift writes on the wire where they are empty.
+func setMetadataTypeMeta(img *Image) {
+	img.DockerImageMetadata.TypeMeta = metadataTypeMeta(img)
 }
 
 // markLayersAscending records that img's layers are listed base first.

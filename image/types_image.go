@@ -1,5 +1,10 @@
 package image
 
+import (
+	"encoding/json"
+	"strings"
+)
+
 // Image is an immutable container image known to the cluster: its
 // manifest digest (the name), where to pull it from, its layers and its
 // config metadata (SEMANTICS §1.2, §10). Images are cluster-scoped.
@@ -31,6 +36,49 @@ type Image struct {
 	// DockerImageManifests lists the children of a manifest list; set only
 	// for manifest lists, which then have no layers.
 	DockerImageManifests []ImageManifest `json:"dockerImageManifests,omitempty"`
+}
+
+// MarshalJSON encodes the Image with a kind and apiVersion in
+// dockerImageMetadata even when the Go value leaves them empty, because
+// OpenShift re-encodes the metadata on every output and so always writes
+// them (SEMANTICS §1.2, §2.2). An empty kind is "DockerImage"; an empty
+// apiVersion is "image.openshift.io/" + dockerImageMetadataVersion ("1.0"
+// when empty, the version alone when it has a "/"). Values already set,
+// such as the legacy apiVersion "1.0", are kept. img is not modified.
+//
+// Images nested in other kinds are covered too. The pointer receiver
+// spares encoding/json a copy of every Image; the price is that an Image
+// reached without a pointer (a value passed to json.Marshal, a map value)
+// is encoded as it is. Encode always has a pointer.
+func (img *Image) MarshalJSON() ([]byte, error) {
+	// plain has Image's fields but not this method.
+	type plain Image
+	if tm := img.DockerImageMetadata.TypeMeta; tm.Kind != "" && tm.APIVersion != "" {
+		return json.Marshal((*plain)(img))
+	}
+	cp := *img
+	cp.DockerImageMetadata.TypeMeta = metadataTypeMeta(img)
+	return json.Marshal((*plain)(&cp))
+}
+
+// metadataTypeMeta returns the kind and apiVersion img's
+// dockerImageMetadata carries on the wire, as Image.MarshalJSON documents.
+func metadataTypeMeta(img *Image) TypeMeta {
+	tm := img.DockerImageMetadata.TypeMeta
+	if tm.Kind == "" {
+		tm.Kind = DockerImageMetadataKind
+	}
+	if tm.APIVersion == "" {
+		switch v := img.DockerImageMetadataVersion; {
+		case v == "" || v == DockerImageMetadataVersion:
+			tm.APIVersion = DockerImageMetadataAPIVersion
+		case strings.Contains(v, "/"):
+			tm.APIVersion = v
+		default:
+			tm.APIVersion = GroupName + "/" + v
+		}
+	}
+	return tm
 }
 
 // ImageLayer is one layer of an image.
@@ -128,7 +176,8 @@ type SignatureSubject struct {
 // DockerImage is the image config metadata in the "DockerImage" 1.0 shape
 // that OpenShift stores in dockerImageMetadata (SEMANTICS §1.2). Note that
 // it has no OS field. On the wire it carries kind "DockerImage" and
-// apiVersion "image.openshift.io/1.0" (older objects: "1.0").
+// apiVersion "image.openshift.io/1.0" (older objects: "1.0"); an Image
+// writes them when its DockerImage leaves them empty (Image.MarshalJSON).
 type DockerImage struct {
 	TypeMeta        `json:",inline"`
 	ID              string        `json:"Id"`
