@@ -5,9 +5,10 @@ import "github.com/imagestreams/imagestreams/reference"
 // Defaulter applies the defaults OpenShift applies when it decodes a v1
 // object (SEMANTICS §2.1). The zero Defaulter uses DefaultImportMode.
 type Defaulter struct {
-	// ImportMode replaces an empty importMode; empty means
-	// DefaultImportMode (Legacy). OpenShift lets the cluster choose
-	// PreserveOriginal instead.
+	// ImportMode replaces an empty importMode. OpenShift lets the cluster
+	// choose PreserveOriginal instead of DefaultImportMode (Legacy), and
+	// ignores any other configured value (SEMANTICS §2.1): so empty, or
+	// anything but Legacy and PreserveOriginal, means DefaultImportMode.
 	ImportMode ImportModeType
 }
 
@@ -57,7 +58,8 @@ func (d Defaulter) Default(obj Object) {
 }
 
 func (d Defaulter) mode() ImportModeType {
-	if d.ImportMode != "" {
+	switch d.ImportMode {
+	case ImportModeLegacy, ImportModePreserveOriginal:
 		return d.ImportMode
 	}
 	return DefaultImportMode

@@ -59,3 +59,34 @@ func TestSetDefaultsTagReferences(t *testing.T) {
 		})
 	}
 }
+
+// TestDefaulterImportMode checks SEMANTICS §2.1: the configured import
+// mode replaces DefaultImportMode only when it is Legacy or
+// PreserveOriginal; any other value leaves Legacy in force, so that
+// defaulted tags stay valid (§3.4).
+func TestDefaulterImportMode(t *testing.T) {
+	tests := []struct {
+		configured image.ImportModeType
+		want       image.ImportModeType
+	}{
+		{"", image.ImportModeLegacy},
+		{image.ImportModeLegacy, image.ImportModeLegacy},
+		{image.ImportModePreserveOriginal, image.ImportModePreserveOriginal},
+		{"Bogus", image.ImportModeLegacy},
+		{"preserveoriginal", image.ImportModeLegacy},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.configured), func(t *testing.T) {
+			is := &image.ImageStream{Spec: image.ImageStreamSpec{Tags: []image.TagReference{
+				{Name: "empty"},
+				{Name: "set", ImportPolicy: image.TagImportPolicy{ImportMode: image.ImportModePreserveOriginal}},
+			}}}
+			image.Defaulter{ImportMode: tt.configured}.Default(is)
+			got := []image.ImportModeType{is.Spec.Tags[0].ImportPolicy.ImportMode, is.Spec.Tags[1].ImportPolicy.ImportMode}
+			want := []image.ImportModeType{tt.want, image.ImportModePreserveOriginal}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("importMode of tags empty, set (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

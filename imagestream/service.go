@@ -82,7 +82,8 @@ func WithValidation(opts image.ValidationOptions) Option {
 }
 
 // WithImportMode sets the import mode given to tags and imports that do
-// not choose one (SEMANTICS §2.1); the default is Legacy.
+// not choose one (SEMANTICS §2.1); the default is Legacy. As in
+// OpenShift, a mode other than Legacy or PreserveOriginal is ignored.
 func WithImportMode(mode image.ImportModeType) Option {
 	return func(s *Service) { s.strategy.Defaults.ImportMode = mode }
 }
