@@ -22,7 +22,8 @@ var ErrUnknownKind = errors.New("unknown kind")
 type DecodeError struct {
 	// Kind is the kind being decoded, if known.
 	Kind string
-	// Field is the JSON path of the offending field, e.g.
+	// Field is the JSON path of the offending field, unknown or of the
+	// wrong type, with list indexes and map keys, e.g.
 	// "spec.tags[0].importPolicy.bogus", if known.
 	Field string
 	Err   error
@@ -123,7 +124,12 @@ func decodeStrict(js []byte, obj Object, kind string) error {
 	de := &DecodeError{Kind: kind, Err: err}
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
+		// te.Field has neither list indexes nor map keys, so find the
+		// value; keep te.Field should the walk ever disagree with it.
 		de.Field = te.Field
+		if p := typeErrorPath(js, reflect.TypeOf(obj)); p != "" && lastName(p) == lastName(te.Field) {
+			de.Field = p
+		}
 	} else if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
 		// encoding/json names only the field, not where it is; find it.
 		if unq, uerr := strconv.Unquote(name); uerr == nil {
@@ -177,6 +183,169 @@ func unknownFieldPath(v any, t reflect.Type, name, path string) string {
 		}
 	}
 	return ""
+}
+
+// typeErrorPath returns the JSON path of the value of js that
+// encoding/json reports as an *UnmarshalTypeError when decoding into a
+// value of type t, or "" if there is none. That is the first Time that is
+// not a string, whose error ends decoding, or else the first value, in
+// document order, that does not fit its Go type.
+func typeErrorPath(js []byte, t reflect.Type) string {
+	dec := json.NewDecoder(bytes.NewReader(js))
+	dec.UseNumber()
+	var w misfitWalk
+	w.value(dec, t, "")
+	if w.time != "" {
+		return w.time
+	}
+	return w.first
+}
+
+var unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
+
+// misfitWalk finds values that do not fit their Go type.
+type misfitWalk struct {
+	first string // the first misfit
+	time  string // the first misfit Time; the walk stops there
+}
+
+// misfit records a misfit at path and reports whether the walk stops.
+func (w *misfitWalk) misfit(t reflect.Type, path string) bool {
+	if t == timeType {
+		w.time = path
+		return true
+	}
+	if w.first == "" {
+		w.first = path
+	}
+	return false
+}
+
+// value reads the next value from dec, where Go type t holds it, and
+// records misfits in it; it returns true when the walk stops. A nil t
+// accepts anything: unknown fields and types that decode themselves
+// (except Time, which wants a string or null).
+func (w *misfitWalk) value(dec *json.Decoder, t reflect.Type, path string) (stop bool) {
+	tok, err := dec.Token()
+	if err != nil {
+		return true
+	}
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t != nil && t != timeType && reflect.PointerTo(t).Implements(unmarshalerType) {
+		t = nil
+	}
+	kind := reflect.Invalid
+	if t != nil {
+		kind = t.Kind()
+	}
+	anything := kind == reflect.Invalid || kind == reflect.Interface
+	switch tok := tok.(type) {
+	case json.Delim:
+		if tok == '[' {
+			if !anything && kind != reflect.Slice && kind != reflect.Array || t == timeType {
+				return w.misfit(t, path) || skipRest(dec)
+			}
+			for i := 0; dec.More(); i++ {
+				var et reflect.Type
+				if !anything {
+					et = t.Elem()
+				}
+				if w.value(dec, et, path+"["+strconv.Itoa(i)+"]") {
+					return true
+				}
+			}
+		} else {
+			if !anything && kind != reflect.Struct && kind != reflect.Map || t == timeType {
+				return w.misfit(t, path) || skipRest(dec)
+			}
+			var fields map[string]reflect.Type
+			if kind == reflect.Struct {
+				fields = jsonFields(t)
+			}
+			for dec.More() {
+				key, err := dec.Token()
+				if err != nil {
+					return true
+				}
+				k, _ := key.(string)
+				var ft reflect.Type
+				p := joinPath(path, k)
+				switch kind {
+				case reflect.Struct:
+					ft, _ = lookupField(fields, k)
+				case reflect.Map:
+					ft, p = t.Elem(), path+"["+k+"]"
+				}
+				if w.value(dec, ft, p) {
+					return true
+				}
+			}
+		}
+		_, err := dec.Token() // the closing delimiter
+		return err != nil
+	case string:
+		if !anything && kind != reflect.String && !(kind == reflect.Slice && t.Elem().Kind() == reflect.Uint8) && t != timeType {
+			return w.misfit(t, path)
+		}
+	case json.Number:
+		if !anything && !numberFits(tok, t) {
+			return w.misfit(t, path)
+		}
+	case bool:
+		if !anything && kind != reflect.Bool {
+			return w.misfit(t, path)
+		}
+	}
+	return false // null fits anything
+}
+
+// skipRest reads the rest of the array or object whose opening delimiter
+// dec has just returned. It reports whether that failed.
+func skipRest(dec *json.Decoder) bool {
+	for depth := 1; depth > 0; {
+		tok, err := dec.Token()
+		if err != nil {
+			return true
+		}
+		switch tok {
+		case json.Delim('['), json.Delim('{'):
+			depth++
+		case json.Delim(']'), json.Delim('}'):
+			depth--
+		}
+	}
+	return false
+}
+
+// numberFits reports whether encoding/json can store n in a value of type t.
+func numberFits(n json.Number, t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		i, err := strconv.ParseInt(string(n), 10, 64)
+		return err == nil && !t.OverflowInt(i)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		u, err := strconv.ParseUint(string(n), 10, 64)
+		return err == nil && !t.OverflowUint(u)
+	case reflect.Float32, reflect.Float64:
+		_, err := strconv.ParseFloat(string(n), t.Bits())
+		return err == nil
+	}
+	return false
+}
+
+// lastName returns the last field name of a path such as "a.b[0]" or
+// "A.B": "b" and "B".
+func lastName(path string) string {
+	for strings.HasSuffix(path, "]") {
+		i := strings.LastIndexByte(path, '[')
+		if i < 0 {
+			break
+		}
+		path = path[:i]
+	}
+	return path[strings.LastIndexByte(path, '.')+1:]
 }
 
 func joinPath(path, k string) string {

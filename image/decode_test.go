@@ -190,6 +190,17 @@ func TestDecodeErrors(t *testing.T) {
 		{"unknown top-level field", "kind: Image\napiVersion: image.openshift.io/v1\ndockerImageLayer: []\n", "Image", "dockerImageLayer", nil},
 		{"unknown field in map value", `{"kind":"ImageStreamLayers","apiVersion":"image.openshift.io/v1","blobs":{"sha256:a":{"size":1,"extra":2}}}`, "ImageStreamLayers", "blobs[sha256:a].extra", nil},
 		{"wrong type", `{"kind":"ImageStream","apiVersion":"image.openshift.io/v1","metadata":{"generation":"one"}}`, "ImageStream", "metadata.generation", nil},
+		// A value of the wrong type is named as an unknown field is, with
+		// list indexes and map keys; encoding/json gives neither.
+		{"wrong type in a list", `{"kind":"ImageStream","apiVersion":"image.openshift.io/v1","spec":{"tags":[{"name":"a"},{"name":"b","importPolicy":{"insecure":"yes"}}]}}`, "ImageStream", "spec.tags[1].importPolicy.insecure", nil},
+		{"wrong type in a map and a list", `{"kind":"ImageStreamLayers","apiVersion":"image.openshift.io/v1","images":{"x":{"layers":[1]}}}`, "ImageStreamLayers", "images[x].layers[0]", nil},
+		{"first wrong type in document order", `{"kind":"ImageStreamLayers","apiVersion":"image.openshift.io/v1","images":{"b":{"layers":[1]},"a":{"layers":["ok",2]}}}`, "ImageStreamLayers", "images[b].layers[0]", nil},
+		{"wrong type in a map value", `{"kind":"Image","apiVersion":"image.openshift.io/v1","metadata":{"annotations":{"a":"1","b":2}}}`, "Image", "metadata.annotations[b]", nil},
+		{"fraction for an integer", `{"kind":"Image","apiVersion":"image.openshift.io/v1","dockerImageLayers":[{"size":1},{"size":1.5}]}`, "Image", "dockerImageLayers[1].size", nil},
+		{"object for a string", `{"kind":"Image","apiVersion":"image.openshift.io/v1","dockerImageReference":{}}`, "Image", "dockerImageReference", nil},
+		{"wrong type in an inline struct", `{"kind":"Image","apiVersion":"image.openshift.io/v1","signatures":[{"type":"t","content":null,"issuedBy":{"organization":7}}]}`, "Image", "signatures[0].issuedBy.organization", nil},
+		{"a misfit time ends decoding, so wins over an earlier misfit", `{"kind":"ImageStream","apiVersion":"image.openshift.io/v1","spec":{"tags":[{"name":"a","importPolicy":{"insecure":"yes"}}]},"status":{"dockerImageRepository":"","tags":[{"tag":"a","items":[{"created":5,"dockerImageReference":"","image":"","generation":1}]}]}}`, "ImageStream", "status.tags[0].items[0].created", nil},
+		{"number for a time", `{"kind":"ImageStream","apiVersion":"image.openshift.io/v1","status":{"dockerImageRepository":"","tags":[{"tag":"a","items":[{"created":null,"dockerImageReference":"","image":"","generation":1},{"created":5,"dockerImageReference":"","image":"","generation":1}]}]}}`, "ImageStream", "status.tags[0].items[1].created", nil},
 		{"bad time", `{"kind":"Image","apiVersion":"image.openshift.io/v1","metadata":{"creationTimestamp":"yesterday"}}`, "Image", "", nil},
 		{"malformed yaml", "kind: [", "", "", nil},
 		{"trailing data", `{"kind":"Image","apiVersion":"image.openshift.io/v1"} {}`, "Image", "", nil},
