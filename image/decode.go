@@ -415,8 +415,12 @@ func lookupField(fields map[string]reflect.Type, k string) (reflect.Type, bool) 
 }
 
 // Encode returns the JSON encoding of obj, with kind and apiVersion filled
-// in when obj leaves them empty (obj itself is not modified).
+// in when obj leaves them empty (obj itself is not modified). A nil obj,
+// typed or not, encodes as null, as json.Marshal has it.
 func Encode(obj Object) ([]byte, error) {
+	if v := reflect.ValueOf(obj); !v.IsValid() || v.Kind() == reflect.Pointer && v.IsNil() {
+		return []byte("null"), nil
+	}
 	b, err := json.Marshal(obj)
 	if err != nil {
 		return nil, err

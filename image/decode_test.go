@@ -338,6 +338,27 @@ func TestEncodeDockerImageMetadataTypeMeta(t *testing.T) {
 	}
 }
 
+// TestEncodeNil: a nil object, typed or not, encodes as null, as
+// json.Marshal encodes it, rather than panicking. Not a SEMANTICS rule:
+// Encode must not panic on any input.
+func TestEncodeNil(t *testing.T) {
+	for _, obj := range []image.Object{nil, (*image.Image)(nil), (*image.ImageStream)(nil), (*image.SecretList)(nil)} {
+		t.Run(fmt.Sprintf("%T", obj), func(t *testing.T) {
+			js, err := image.Encode(obj)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ys, err := image.EncodeYAML(obj)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff([]string{"null", "null\n"}, []string{string(js), string(ys)}); diff != "" {
+				t.Errorf("Encode, EncodeYAML (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
 func TestTimeWire(t *testing.T) {
 	tests := []struct {
 		name string
