@@ -209,6 +209,49 @@ func TestSeedSamples(t *testing.T) {
 	}
 }
 
+// TestImageSizeLine checks the size line of an image. SEMANTICS §10.3:
+// oc prints "Image Size" for an image with layers and, in the legacy case
+// of an image whose layers the server does not know, "Layer Size" with
+// the size alone. A manifest list keeps "Image Size" (package doc,
+// "Differences from oc").
+func TestImageSizeLine(t *testing.T) {
+	digest := "sha256:49c18358df82f4577386404991c51a9559f243e0b1bdc366df25"
+	layer := func(n string, size int64) image.ImageLayer {
+		return image.ImageLayer{Name: "sha256:" + n, LayerSize: size, MediaType: image.MediaTypeDockerSchema2Layer}
+	}
+	tests := []struct {
+		name string
+		img  image.Image
+		want string
+	}{
+		{"layers", image.Image{DockerImageLayers: []image.ImageLayer{layer("a", 2_898_000), layer("b", 72_260_000)}, DockerImageMetadata: image.DockerImage{Size: 251_200_000}},
+			"Image Size:\t251.2 MB in 2 layers (first layer 2.898 MB, last binary layer 72.26 MB)"},
+		{"no layers", image.Image{DockerImageMetadata: image.DockerImage{Size: 251_200_000}}, "Layer Size:\t251.2 MB"},
+		{"no layers, no size", image.Image{}, "Layer Size:\t<unknown>"},
+		{"manifest list", image.Image{DockerImageManifests: []image.ImageManifest{{Digest: digest, OS: "linux", Architecture: "amd64"}}},
+			"Image Size:\t<none> (manifest list of 1 images)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			img := tt.img
+			img.Name, img.DockerImageReference = digest, "centos/python-35-centos7@"+digest
+			var out bytes.Buffer
+			if err := describe.Image(&out, &img, ocNow); err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, l := range strings.Split(out.String(), "\n") {
+				if strings.HasPrefix(l, "Image Size:") || strings.HasPrefix(l, "Layer Size:") {
+					got = append(got, l)
+				}
+			}
+			if diff := cmp.Diff([]string{tt.want}, got); diff != "" {
+				t.Errorf("size line (-want +got):\n%s\n%s", diff, out.String())
+			}
+		})
+	}
+}
+
 func TestDeterministic(t *testing.T) {
 	// Labels, annotations, ports and tags live in maps; every rendering
 	// must still be byte-identical.

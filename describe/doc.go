@@ -47,7 +47,10 @@
 //
 // The "Image Size" line joins what two generations of oc printed: the
 // layer count of current oc and the first and last binary layer sizes of
-// the origin-era oc in the documentation (SEMANTICS §10.3). The pull spec
+// the origin-era oc in the documentation (SEMANTICS §10.3). An image
+// without layers gets oc's "Layer Size" line, but a size of 0 reads
+// "<unknown>" rather than "0 B", and a manifest list keeps "Image Size"
+// with "<none> (manifest list of n images)". The pull spec
 // keeps the documentation's "Docker Pull Spec" label, which later oc
 // releases renamed "Image Repository". Tags that
 // follow another tag of the same stream get their own block rather than

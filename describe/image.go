@@ -43,8 +43,10 @@ func ImageStreamTag(w io.Writer, ist *image.ImageStreamTag, now time.Time) error
 // Image Size is dockerImageMetadata.Size (the sum of the distinct layers
 // when that is 0), the layer count, and, as the origin-era oc printed it
 // (SEMANTICS §10.3), the size of the first layer when it is not empty and
-// of the last non-empty layer after it. A manifest list has no layers
-// and no size of its own: its children are listed under "Manifests:" as
+// of the last non-empty layer after it. An image without layers that is
+// not a manifest list gets oc's "Layer Size:" line instead, with the size
+// alone ("<unknown>" when 0). A manifest list has no layers and no size
+// of its own: its children are listed under "Manifests:" as
 // os/arch[/variant] and digest, and the config fields, which a list does
 // not have, are left out.
 func Image(w io.Writer, img *image.Image, now time.Time) error {
@@ -69,7 +71,13 @@ func imageFields(p *printer, img *image.Image) {
 	if kv := keyValues(img.Annotations, lastAppliedAnnotation); len(kv) > 0 {
 		p.list("Annotations", kv)
 	}
-	p.field("Image Size", imageSize(img))
+	sizeLabel := "Image Size"
+	if len(img.DockerImageLayers) == 0 && len(img.DockerImageManifests) == 0 {
+		// oc's legacy case: the server does not know the layers
+		// (SEMANTICS §10.3).
+		sizeLabel = "Layer Size"
+	}
+	p.field(sizeLabel, imageSize(img))
 	p.field("Image Created", ago(meta.Created, p.now))
 	p.field("Author", orNone(meta.Author))
 	p.field("Arch", orNone(meta.Architecture))
@@ -89,7 +97,7 @@ func imageFields(p *printer, img *image.Image) {
 	}
 }
 
-// imageSize is the value of the "Image Size" line.
+// imageSize is the value of the "Image Size" or "Layer Size" line.
 func imageSize(img *image.Image) string {
 	layers := img.DockerImageLayers
 	size := img.DockerImageMetadata.Size
