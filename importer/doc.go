@@ -20,7 +20,11 @@
 //
 // Docker schema 1 (signed or not), schema 2 and OCI image manifests all
 // give complete Images — layers base first, config metadata, media type,
-// size — built by [image.Manifest.BuildImage]. A successful result's
+// size — built by [image.Manifest.BuildImage]. An image whose size comes
+// out 0 (a schema 1 manifest whose history carries no layer sizes) gets
+// its layer sizes from a HEAD request per distinct layer blob, as
+// OpenShift's calculateImageSize does (SEMANTICS §8.6); a layer the
+// registry cannot size fails the entry. A successful result's
 // dockerImageReference keeps the spelling of the request with the digest
 // in place of the tag: "busybox:latest" gives "busybox@sha256:…"
 // (QUIRK §14.12). Images are returned with their manifest and config;
@@ -69,9 +73,9 @@
 // or a 404 with no error body is InternalError, since OpenShift's
 // formatRepositoryError maps only MANIFEST_UNKNOWN; for NAME_UNKNOWN
 // SEMANTICS infers this rather than quoting it (§8.11, §8.12). A missing
-// config blob, a timeout, a refused connection, a digest mismatch, an
-// oversize or malformed manifest and a registry that keeps failing are
-// all InternalError, as in OpenShift. NotV2Registry (a server whose /v2/ is
+// config or layer blob, a timeout, a refused connection, a digest
+// mismatch, an oversize or malformed manifest and a registry that keeps
+// failing are all InternalError, as in OpenShift. NotV2Registry (a server whose /v2/ is
 // not a registry's) and BadRequest (a plain HTTP registry without
 // insecure) are reported for repository imports only, as OpenShift's
 // formatPingError means to — its lazy ping makes both unreachable there

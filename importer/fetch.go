@@ -142,16 +142,28 @@ func (s *session) child(ctx context.Context, repo *remote.Repository, t target, 
 }
 
 // buildImage fetches the config of a schema 2 or OCI manifest and builds
-// the Image (SEMANTICS §8.6).
+// the Image, asking the registry for the layer sizes when the manifest
+// gives none (SEMANTICS §8.6).
 func (s *session) buildImage(ctx context.Context, repo *remote.Repository, t target, m *image.Manifest, expected digest.Digest) (*image.Image, error) {
 	var config []byte
+	var configDigest digest.Digest
 	if m.Image != nil {
 		var err error
 		if config, err = s.config(ctx, repo, t, m.Image.Config); err != nil {
 			return nil, err
 		}
+		configDigest = m.Image.Config.Digest
 	}
-	return m.BuildImage(config, expected, s.now)
+	img, err := m.BuildImage(config, expected, s.now)
+	if err != nil {
+		return nil, err
+	}
+	if img.DockerImageMetadata.Size == 0 {
+		if err := s.fillSizes(ctx, repo, t, img, configDigest); err != nil {
+			return nil, err
+		}
+	}
+	return img, nil
 }
 
 // config fetches a config blob, at most MaxConfigBytes, once per session.
