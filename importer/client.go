@@ -210,29 +210,48 @@ func (imp *Importer) newSession(kr *keyring) *session {
 	return s
 }
 
-// once runs fn for key at most once per session; concurrent callers wait
-// for the first and everyone gets its result.
-func (s *session) once(key string, fn func() (any, error)) (any, error) {
-	s.mu.Lock()
-	r, ok := s.done[key]
-	s.mu.Unlock()
-	if ok {
-		return r.v, r.err
-	}
-	v, err, _ := s.flight.Do(key, func() (any, error) {
+// once runs fn for key and keeps its result for the session; concurrent
+// callers wait for the one running and get its result. fn runs under the ctx of
+// the caller that starts it, so a failure while that ctx has ended is not
+// kept: it may be only that caller's, as when a PreserveOriginal list
+// cancels its other fetches after one child failed, and another tag must
+// not inherit it (SEMANTICS §8.4). A waiter whose ctx is live then runs fn
+// itself. Detaching fn from its caller (context.WithoutCancel) would
+// spare the retry but keep a canceled import waiting on rate limits and
+// fetches nobody needs.
+func (s *session) once(ctx context.Context, key string, fn func(context.Context) (any, error)) (any, error) {
+	for {
 		s.mu.Lock()
 		r, ok := s.done[key]
 		s.mu.Unlock()
 		if ok {
 			return r.v, r.err
 		}
-		v, err := fn()
+		v, err, _ := s.flight.Do(key, func() (any, error) {
+			s.mu.Lock()
+			r, ok := s.done[key]
+			s.mu.Unlock()
+			if ok {
+				return r.v, r.err
+			}
+			v, err := fn(ctx)
+			if err == nil || ctx.Err() == nil {
+				s.mu.Lock()
+				s.done[key] = onceResult{v, err}
+				s.mu.Unlock()
+			}
+			return v, err
+		})
+		if err == nil || ctx.Err() != nil {
+			return v, err
+		}
 		s.mu.Lock()
-		s.done[key] = onceResult{v, err}
+		_, kept := s.done[key]
 		s.mu.Unlock()
-		return v, err
-	})
-	return v, err
+		if kept {
+			return v, err
+		}
+	}
 }
 
 // authClient returns the client for host with cred, shared by every
@@ -318,7 +337,7 @@ const maxTagPages = 1000
 // answers, as OpenShift's ping falls back (SEMANTICS §8.11). The answer is
 // cached for the session.
 func (s *session) plainHTTP(ctx context.Context, host string) (bool, error) {
-	v, err := s.once("ping\x00"+host, func() (any, error) {
+	v, err := s.once(ctx, "ping\x00"+host, func(ctx context.Context) (any, error) {
 		ctx, cancel := context.WithTimeout(ctx, s.imp.opts.Timeout)
 		defer cancel()
 		errTLS := s.ping(ctx, "https", host)

@@ -125,7 +125,7 @@ func (s *session) preserveList(ctx context.Context, repo *remote.Repository, t t
 
 // child imports the image manifest d of repository t, once per session.
 func (s *session) child(ctx context.Context, repo *remote.Repository, t target, d digest.Digest) (*image.Image, error) {
-	v, err := s.once("manifest\x00"+t.repoKey()+"\x00"+d.String(), func() (any, error) {
+	v, err := s.once(ctx, "manifest\x00"+t.repoKey()+"\x00"+d.String(), func(ctx context.Context) (any, error) {
 		m, err := s.fetchManifest(ctx, repo, t, d.String(), d)
 		if err != nil {
 			return nil, err
@@ -168,7 +168,7 @@ func (s *session) buildImage(ctx context.Context, repo *remote.Repository, t tar
 
 // config fetches a config blob, at most MaxConfigBytes, once per session.
 func (s *session) config(ctx context.Context, repo *remote.Repository, t target, d ocispec.Descriptor) ([]byte, error) {
-	v, err := s.once("config\x00"+t.repoKey()+"\x00"+d.Digest.String(), func() (any, error) {
+	v, err := s.once(ctx, "config\x00"+t.repoKey()+"\x00"+d.Digest.String(), func(ctx context.Context) (any, error) {
 		if d.Size > MaxConfigBytes {
 			return nil, fmt.Errorf("image config %s is %d bytes, more than %d: %w", d.Digest, d.Size, MaxConfigBytes, ErrTooLarge)
 		}

@@ -46,7 +46,7 @@ func (s *session) fillSizes(ctx context.Context, repo *remote.Repository, t targ
 // blobSize returns the size of blob name of t from a HEAD request, once
 // per session: images of one repository share most of their layers.
 func (s *session) blobSize(ctx context.Context, repo *remote.Repository, t target, name string) (int64, error) {
-	v, err := s.once("blobsize\x00"+t.repoKey()+"\x00"+name, func() (any, error) {
+	v, err := s.once(ctx, "blobsize\x00"+t.repoKey()+"\x00"+name, func(ctx context.Context) (any, error) {
 		if err := s.repoLimiter(t.repoKey()).wait(ctx); err != nil {
 			return nil, err
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/imagestreams/imagestreams/image"
@@ -145,6 +146,53 @@ func TestPreserveOriginalChildFailureFailsTag(t *testing.T) {
 	got := run(t, f.importer(importer.Options{}), nil, nil, s)[0]
 	if got.Image != nil || len(got.Manifests) != 0 || got.Status.Reason != image.StatusReasonNotFound {
 		t.Errorf("result = %+v, want NotFound and no images", got)
+	}
+}
+
+// TestPreserveOriginalSharedChild imports two lists sharing a child
+// while one of them has a missing child: that failure cancels the first
+// list's other fetches, the shared one included, and the second list
+// must not inherit it. SEMANTICS §8.4: "any child failure fails the
+// whole tag/digest" — its own, not another that shares a child.
+func TestPreserveOriginalSharedChild(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, fakeregistry.Auth{})
+	shared := imagetest.ImageContent("shared", imagetest.Options{})
+	other := imagetest.ImageContent("other", imagetest.Options{Platform: imagetest.ParsePlatform("linux/arm64")})
+	missing := imagetest.ImageContent("missing", imagetest.Options{Platform: imagetest.ParsePlatform("linux/s390x")})
+	f.pushImage("ns/app", "", shared)
+	f.pushImage("ns/app", "", other)
+	list := func(cs ...imagetest.Content) []byte {
+		var parts []string
+		for _, c := range cs {
+			parts = append(parts, fmt.Sprintf(`{"mediaType":%q,"digest":%q,"size":%d,"platform":{"os":"linux","architecture":"amd64"}}`, c.MediaType, c.ManifestDigest, len(c.Manifest)))
+		}
+		return []byte(`{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[` + strings.Join(parts, ",") + `]}`)
+	}
+	f.PutManifest("ns/app", "a", image.MediaTypeOCIIndex, list(shared, missing))
+	f.PutManifest("ns/app", "b", image.MediaTypeOCIIndex, list(shared, other))
+	// The shared child is slow and the missing one fails at once, so
+	// list a gives up on the shared child while list b, served later,
+	// is waiting for it.
+	f.Inject(fakeregistry.Fault{Path: "/manifests/" + shared.ManifestDigest.String(), Delay: 300 * time.Millisecond})
+	f.Inject(fakeregistry.Fault{Path: "/ns/app/manifests/b", Delay: 150 * time.Millisecond})
+	po := func(s image.ImageImportSpec) image.ImageImportSpec {
+		s.ImportPolicy.ImportMode = image.ImportModePreserveOriginal
+		return s
+	}
+	got := run(t, f.importer(importer.Options{}), nil, nil, po(spec(f.host+"/ns/app:a", "a")), po(spec(f.host+"/ns/app:b", "b")))
+	if got[0].Status.Reason != image.StatusReasonNotFound || got[0].Image != nil {
+		t.Errorf("list a, with a missing child: %+v, want NotFound", got[0].Status)
+	}
+	if diff := cmp.Diff(image.Status{Status: image.StatusSuccess}, got[1].Status); diff != "" {
+		t.Errorf("list b, whose children all exist (-want +got):\n%s", diff)
+	}
+	var children []string
+	for _, m := range got[1].Manifests {
+		children = append(children, m.Name)
+	}
+	if diff := cmp.Diff([]string{shared.ManifestDigest.String(), other.ManifestDigest.String()}, children); diff != "" {
+		t.Errorf("list b children (-want +got):\n%s", diff)
 	}
 }
 

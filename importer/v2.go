@@ -72,7 +72,7 @@ func (s *session) checkV2(ctx context.Context, t target, err error) error {
 			scheme = "http"
 		}
 	}
-	v, perr := s.once("v2\x00"+scheme+"\x00"+host, func() (any, error) {
+	v, perr := s.once(ctx, "v2\x00"+scheme+"\x00"+host, func(ctx context.Context) (any, error) {
 		return s.pingV2(ctx, scheme, host, t.insecure)
 	})
 	if perr != nil {
