@@ -47,7 +47,10 @@
 //     amd64.
 //   - PreserveOriginal imports the list itself as an Image (with
 //     dockerImageManifests and no layers) and every child, returned in
-//     the result's Manifests; one failing child fails the entry.
+//     the result's Manifests; one failing child fails the entry, and so
+//     does, with [ErrTooLarge], a list of more than
+//     Options.MaxListChildren children (1000 by default; OpenShift has
+//     no such bound).
 //   - Any other mode fails with "valid ImportMode values are Legacy or
 //     PreserveOriginal", whatever the manifest.
 //
@@ -181,13 +184,15 @@
 // registry does not speak TLS. Reads are bounded: manifests to
 // [MaxManifestBytes], configs to [MaxConfigBytes], error bodies to a few
 // KiB, tag lists to [MaxManifestBytes] per page and [MaxTagListBytes]
-// in all (and 1000 pages); redirects to [MaxRedirects]. A manifest,
-// config or tag list past its bound fails with [ErrTooLarge] in the
-// status. Every manifest must hash to the digest it was asked by and to
-// the registry's Docker-Content-Digest, every config to its descriptor.
-// Temporary failures (429, 500, 502, 503, 504, timeouts, reset
-// connections) are retried Options.Retries times, honouring
-// Retry-After up to Options.MaxRetryWait; each registry operation is
+// in all (and 1000 pages); redirects to [MaxRedirects]; the children of
+// a PreserveOriginal list to Options.MaxListChildren
+// ([DefaultMaxListChildren]), checked before any is fetched. A manifest,
+// config, tag list or list of children past its bound fails with
+// [ErrTooLarge] in the status. Every manifest must hash to the digest it
+// was asked by and to the registry's Docker-Content-Digest, every config
+// to its descriptor. Temporary failures (429, 500, 502, 503, 504,
+// timeouts, reset connections) are retried Options.Retries times,
+// honouring Retry-After up to Options.MaxRetryWait; each registry operation is
 // bounded by Options.Timeout. Credentials never appear in errors or log
 // records, and statuses, where a registry may echo what it was sent, are
 // scrubbed of every credential of the import: each password, auth value

@@ -101,8 +101,12 @@ func (s *session) fetchFromSources(ctx context.Context, t target, ref string, ex
 }
 
 // preserveList imports a list as an Image and every child by digest; any
-// child failing fails the whole request (SEMANTICS §8.4).
+// child failing fails the whole request (SEMANTICS §8.4), and so does a
+// list longer than Options.MaxListChildren.
 func (s *session) preserveList(ctx context.Context, repo *remote.Repository, t target, r *request, m *image.Manifest) outcome {
+	if limit, n := s.imp.opts.MaxListChildren, len(m.Index.Manifests); limit > 0 && n > limit {
+		return outcome{err: fmt.Errorf("manifest list %s has %d children, more than %d: %w", m.Digest, n, limit, ErrTooLarge)}
+	}
 	list, err := m.BuildImage(nil, r.dgst, s.now)
 	if err != nil {
 		return outcome{err: err}

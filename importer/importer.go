@@ -38,6 +38,13 @@ const (
 	MaxTagListBytes = 16 << 20
 	// MaxConfigBytes is the largest image config blob read.
 	MaxConfigBytes = 8 << 20
+	// DefaultMaxListChildren is the most children a PreserveOriginal
+	// manifest list may have when Options.MaxListChildren is not set.
+	// OpenShift has no such bound; it is hardening: a MaxManifestBytes
+	// list can name some 20,000 children, each fetched and kept in
+	// memory with its manifest and config until the import ends, while
+	// real lists have tens of entries.
+	DefaultMaxListChildren = 1000
 	// MaxRedirects is the number of HTTP redirects followed per request.
 	MaxRedirects = 5
 )
@@ -56,6 +63,12 @@ type Options struct {
 	// image.MaxImagesBulkImportedPerRepository (50), -1 means no limit
 	// (SEMANTICS §8.3).
 	MaxTagsPerRepository int
+	// MaxListChildren is the most children a PreserveOriginal manifest
+	// list may have; a longer list fails its entry with ErrTooLarge
+	// before any child is fetched. 0 means DefaultMaxListChildren, a
+	// negative value no limit. A Legacy import fetches one child of any
+	// list and is not bounded.
+	MaxListChildren int
 	// Concurrency is how many tags of one import are fetched at once;
 	// ≤ 0 means DefaultConcurrency. Each PreserveOriginal list among them
 	// fetches its children up to Concurrency at a time too, so up to
@@ -143,6 +156,9 @@ func New(opts Options) *Importer {
 	}
 	if opts.MaxTagsPerRepository == 0 {
 		opts.MaxTagsPerRepository = image.MaxImagesBulkImportedPerRepository
+	}
+	if opts.MaxListChildren == 0 {
+		opts.MaxListChildren = DefaultMaxListChildren
 	}
 	if opts.Concurrency <= 0 {
 		opts.Concurrency = DefaultConcurrency

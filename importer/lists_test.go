@@ -11,6 +11,7 @@ import (
 	"github.com/imagestreams/imagestreams/image/imagetest"
 	"github.com/imagestreams/imagestreams/importer"
 	"github.com/imagestreams/imagestreams/internal/fakeregistry"
+	"github.com/opencontainers/go-digest"
 )
 
 // TestLegacyPlatformSelection covers each step of the Legacy choice of a
@@ -238,5 +239,58 @@ func TestSchema1(t *testing.T) {
 		if img.DockerImageMetadata.Size != 30 {
 			t.Errorf("image %d metadata size %d, want 30", i, img.DockerImageMetadata.Size)
 		}
+	}
+}
+
+// TestPreserveOriginalChildrenBound checks Options.MaxListChildren: a
+// PreserveOriginal list with more children fails with ErrTooLarge before
+// any child is fetched. OpenShift has no such bound (SEMANTICS §8.4 has
+// it fetch every child); it keeps one tag from fetching and holding
+// thousands of images.
+func TestPreserveOriginalChildrenBound(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		limit    int // Options.MaxListChildren
+		children int
+		fail     bool // the tag fails with ErrTooLarge
+	}{
+		{name: "past the default bound", limit: 0, children: importer.DefaultMaxListChildren + 1, fail: true},
+		{name: "negative means no bound", limit: -1, children: importer.DefaultMaxListChildren + 1},
+		{name: "at the bound", limit: 3, children: 3},
+		{name: "one past the bound", limit: 3, children: 4, fail: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFake(t, fakeregistry.Auth{})
+			cfg := []byte(`{"architecture":"amd64","os":"linux","created":"2024-01-01T00:00:00Z"}`)
+			cd := f.PutBlob("ns/many", cfg)
+			var descs []string
+			for i := range tt.children {
+				// Tiny children made distinct by a layer digest.
+				m := fmt.Sprintf(`{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":%q,"size":%d},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":%q,"size":1}]}`,
+					cd, len(cfg), digest.FromString(fmt.Sprint(i)))
+				d := f.PutManifest("ns/many", "", image.MediaTypeOCIManifest, []byte(m))
+				descs = append(descs, fmt.Sprintf(`{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":%q,"size":%d,"platform":{"os":"linux","architecture":"amd64"}}`, d, len(m)))
+			}
+			f.PutManifest("ns/many", "v1", image.MediaTypeOCIIndex, []byte(`{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[`+strings.Join(descs, ",")+`]}`))
+			s := spec(f.host+"/ns/many:v1", "v1")
+			s.ImportPolicy.ImportMode = image.ImportModePreserveOriginal
+			got := run(t, f.importer(importer.Options{MaxListChildren: tt.limit}), nil, nil, s)[0]
+			if !tt.fail {
+				if got.Status.Status != image.StatusSuccess || len(got.Manifests) != tt.children {
+					t.Errorf("status %+v with %d children, want success with %d", got.Status, len(got.Manifests), tt.children)
+				}
+				return
+			}
+			if got.Status.Reason != image.StatusReasonInternalError || !strings.Contains(got.Status.Message, importer.ErrTooLarge.Error()) || got.Image != nil || len(got.Manifests) != 0 {
+				t.Errorf("result %+v, want an InternalError for ErrTooLarge and no images", got)
+			}
+			// Only the list itself was fetched.
+			if diff := cmp.Diff(1, f.Count("GET", "")); diff != "" {
+				t.Errorf("GET requests (-want +got):\n%s", diff)
+			}
+		})
 	}
 }

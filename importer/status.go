@@ -17,7 +17,9 @@ import (
 
 // ErrTooLarge is wrapped when a registry sends a manifest, config, tag
 // list page or tag list larger than the importer reads (see
-// MaxManifestBytes, MaxConfigBytes and MaxTagListBytes).
+// MaxManifestBytes, MaxConfigBytes and MaxTagListBytes), or a
+// PreserveOriginal manifest list with more children than
+// Options.MaxListChildren.
 var ErrTooLarge = errors.New("content exceeds the size limit")
 
 // successStatus is the status of an image that imported.
