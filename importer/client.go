@@ -10,6 +10,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"sync"
 	"syscall"
@@ -49,14 +50,27 @@ func transports(opts Options) (secure, insecure http.RoundTripper) {
 	return secure, insecure
 }
 
+// errRedirectToHTTP is wrapped when a registry reached over HTTPS
+// redirects a secure import to plain HTTP.
+var errRedirectToHTTP = errors.New("refusing a redirect from HTTPS to plain HTTP")
+
 // newHTTPClient wraps base in oras' retrying transport and bounds
-// redirects.
-func newHTTPClient(base http.RoundTripper, policy retry.Policy) *http.Client {
+// redirects. Unless insecure, it refuses to leave HTTPS for plain HTTP:
+// TLS is on unless an import opts out (importPolicy.insecure), and
+// content fetched without it, a manifest by tag above all, could have
+// been changed on the way.
+func newHTTPClient(base http.RoundTripper, policy retry.Policy, insecure bool) *http.Client {
 	return &http.Client{
 		Transport: &retry.Transport{Base: detailsTransport{base}, Policy: func() retry.Policy { return policy }},
-		CheckRedirect: func(_ *http.Request, via []*http.Request) error {
+		CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			if len(via) >= MaxRedirects {
 				return fmt.Errorf("stopped after %d redirects", MaxRedirects)
+			}
+			tls := func(r *http.Request) bool { return r.URL.Scheme == "https" }
+			if !insecure && !tls(req) && slices.ContainsFunc(via, tls) {
+				// Hosts only: a URL may carry credentials in its
+				// user info or query.
+				return fmt.Errorf("%w (%s to %s)", errRedirectToHTTP, via[len(via)-1].URL.Host, req.URL.Host)
 			}
 			return nil
 		},

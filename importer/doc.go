@@ -179,9 +179,10 @@
 //
 // # Security defaults
 //
-// TLS certificates are verified. importPolicy.insecure, for that entry
-// only, accepts any certificate and falls back to plain HTTP when the
-// registry does not speak TLS. Reads are bounded: manifests to
+// TLS certificates are verified, and a redirect from HTTPS to plain HTTP
+// is refused. importPolicy.insecure, for that entry only, accepts any
+// certificate, follows such redirects and falls back to plain HTTP when
+// the registry does not speak TLS. Reads are bounded: manifests to
 // [MaxManifestBytes], configs to [MaxConfigBytes], error bodies to a few
 // KiB, tag lists to [MaxManifestBytes] per page and [MaxTagListBytes]
 // in all (and 1000 pages); redirects to [MaxRedirects]; the children of

@@ -196,8 +196,8 @@ func New(opts Options) *Importer {
 		log:      log,
 		clock:    opts.Clock,
 		regs:     newRegistries(opts.Registries),
-		secure:   newHTTPClient(secure, policy),
-		insecure: newHTTPClient(insecure, policy),
+		secure:   newHTTPClient(secure, policy, false),
+		insecure: newHTTPClient(insecure, policy, true),
 	}
 }
 

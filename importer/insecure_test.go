@@ -1,6 +1,7 @@
 package importer_test
 
 import (
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -63,5 +64,53 @@ func TestInsecure(t *testing.T) {
 	}
 	if n := plain.Count("GET", "/v2/"); n == 0 {
 		t.Error("no ping reached the plain HTTP registry")
+	}
+}
+
+// TestRedirectToPlainHTTP checks that a secure import does not follow a
+// registry's redirect from HTTPS to plain HTTP, where the content could
+// be changed on the way, while an insecure one, which opted out of TLS
+// (SEMANTICS §8.11), does.
+func TestRedirectToPlainHTTP(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		insecure bool
+		want     image.StatusReason // "" for success
+	}{
+		{name: "secure import refuses", want: image.StatusReasonInternalError},
+		{name: "insecure import follows", insecure: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c := imagetest.ImageContent("downgrade", imagetest.Options{})
+			plain := fakeregistry.New(fakeregistry.Auth{})
+			psrv := plain.Start(t)
+			plain.PutBlob("ns/app", c.Config)
+			plain.PutManifest("ns/app", "v1", c.MediaType, c.Manifest)
+			f := newFake(t, fakeregistry.Auth{})
+			f.pushImage("ns/app", "v1", c)
+			f.Inject(fakeregistry.Fault{Path: "/ns/app/manifests/v1", Status: http.StatusTemporaryRedirect,
+				Header: http.Header{"Location": {psrv.URL + "/v2/ns/app/manifests/v1"}}})
+			s := spec(f.host+"/ns/app:v1", "")
+			s.ImportPolicy.Insecure = tt.insecure
+			got := run(t, f.importer(importer.Options{}), nil, nil, s)[0]
+			if got.Status.Reason != tt.want {
+				t.Fatalf("status = %+v, want reason %q", got.Status, tt.want)
+			}
+			if tt.insecure {
+				if n := plain.Count("GET", "/ns/app/manifests/v1"); n != 1 {
+					t.Errorf("the plain HTTP registry served the manifest %d times, want 1", n)
+				}
+				return
+			}
+			if !strings.Contains(got.Status.Message, "refusing a redirect from HTTPS to plain HTTP") {
+				t.Errorf("message %q does not say why", got.Status.Message)
+			}
+			if reqs := plain.Requests(); len(reqs) != 0 {
+				t.Errorf("the plain HTTP registry was sent %+v", reqs)
+			}
+		})
 	}
 }
