@@ -190,8 +190,9 @@
 // ([DefaultMaxListChildren]), checked before any is fetched. A manifest,
 // config, tag list or list of children past its bound fails with
 // [ErrTooLarge] in the status. Every manifest must hash to the digest it
-// was asked by and to the registry's Docker-Content-Digest, every config
-// to its descriptor. Temporary failures (429, 500, 502, 503, 504,
+// was asked by and to the registry's Docker-Content-Digest, computed
+// with that digest's algorithm (a sha512 request verifies; the Image is
+// still named by its sha256 digest), every config to its descriptor. Temporary failures (429, 500, 502, 503, 504,
 // timeouts, reset connections) are retried Options.Retries times,
 // honouring Retry-After up to Options.MaxRetryWait; each registry operation is
 // bounded by Options.Timeout. Credentials never appear in errors or log

@@ -228,16 +228,27 @@ func (s *session) fetchManifest(ctx context.Context, repo *remote.Repository, t 
 	if err != nil {
 		return nil, err
 	}
-	if expected != "" && m.Digest != expected {
+	if expected != "" && !hasDigest(m, expected) {
 		return nil, mismatch(m, expected)
 	}
 	// oras reports the Docker-Content-Digest header, or the digest of
 	// the whole body when there is none; a signed schema 1 manifest's
 	// digest covers only part of its body, so the latter proves nothing.
-	if desc.Digest != m.Digest && desc.Digest != digest.FromBytes(body) {
+	if !hasDigest(m, desc.Digest) && desc.Digest != digest.FromBytes(body) {
 		return nil, mismatch(m, desc.Digest)
 	}
 	return m, nil
+}
+
+// hasDigest reports whether m's canonical bytes hash to d with d's
+// algorithm, m.Digest being their sha256 digest: content requested by a
+// sha512 digest verifies, as image.Manifest.BuildImage accepts it, while
+// Image names stay sha256.
+func hasDigest(m *image.Manifest, d digest.Digest) bool {
+	if d == m.Digest {
+		return true
+	}
+	return d.Validate() == nil && d.Algorithm() != digest.SHA256 && d.Algorithm().FromBytes(m.Canonical) == d
 }
 
 // manifestErrors reads the body of a 404 answering a manifest GET of one
@@ -273,7 +284,8 @@ func (c manifestErrors) Do(req *http.Request) (*http.Response, error) {
 	return nil, er
 }
 
-// mismatch is OpenShift's content integrity error for m.
+// mismatch is OpenShift's content integrity error for m. The digest
+// calculated is given in the expected digest's algorithm.
 func mismatch(m *image.Manifest, expected digest.Digest) error {
 	kind := "manifest"
 	switch {
@@ -282,7 +294,11 @@ func mismatch(m *image.Manifest, expected digest.Digest) error {
 	case m.IsList():
 		kind = "list"
 	}
-	return &image.DigestMismatchError{Content: kind, MediaType: m.MediaType, Expected: expected, Actual: m.Digest}
+	actual := m.Digest
+	if expected.Validate() == nil && expected.Algorithm() != digest.SHA256 {
+		actual = expected.Algorithm().FromBytes(m.Canonical)
+	}
+	return &image.DigestMismatchError{Content: kind, MediaType: m.MediaType, Expected: expected, Actual: actual}
 }
 
 // manifestContentType reports whether a registry's Content-Type may

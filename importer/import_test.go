@@ -14,6 +14,7 @@ import (
 	"github.com/imagestreams/imagestreams/image/imagetest"
 	"github.com/imagestreams/imagestreams/importer"
 	"github.com/imagestreams/imagestreams/internal/fakeregistry"
+	"github.com/opencontainers/go-digest"
 )
 
 func TestImportImages(t *testing.T) {
@@ -181,6 +182,67 @@ func internalError(cause string) image.Status {
 
 // TestImportKeepsUserSpelling checks QUIRK §14.12: references keep the
 // spelling of the request, the digest replacing the tag.
+// TestImportDigestAlgorithms checks that content requested by a digest
+// verifies with that digest's algorithm: a sha512 request against the
+// sha512 of the manifest, a sha256 one against its sha256, as the
+// content integrity check of SEMANTICS §8.6 means; the Image is named by
+// its sha256 digest either way.
+func TestImportDigestAlgorithms(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, fakeregistry.Auth{})
+	c := imagetest.ImageContent("algorithms", imagetest.Options{})
+	other := imagetest.ImageContent("other", imagetest.Options{})
+	sha512 := func(b []byte) digest.Digest { return digest.SHA512.FromBytes(b) }
+	tests := []struct {
+		name string
+		// setup stores content in repo and returns what to import from
+		// it, "@<digest>".
+		setup func(repo string) string
+		// message is part of the expected InternalError message; ""
+		// means c is imported.
+		message string
+	}{
+		{name: "sha256", setup: func(repo string) string {
+			return "@" + f.pushImage(repo, "", c).String()
+		}},
+		{name: "sha512", setup: func(repo string) string {
+			f.PutBlob(repo, c.Config)
+			f.PutManifestAs(repo, "", c.MediaType, c.Manifest, sha512(c.Manifest))
+			return "@" + sha512(c.Manifest).String()
+		}},
+		{name: "sha512 of other content", setup: func(repo string) string {
+			f.PutBlob(repo, c.Config)
+			f.PutManifestAs(repo, "", c.MediaType, c.Manifest, sha512(other.Manifest))
+			return "@" + sha512(other.Manifest).String()
+		}, message: fmt.Sprintf("content integrity error: the manifest retrieved (media type: %s) with digest %s does not match the digest calculated from the content %s", c.MediaType, sha512(other.Manifest), sha512(c.Manifest))},
+		{name: "sha512 list child", setup: func(repo string) string {
+			f.PutBlob(repo, c.Config)
+			f.PutManifestAs(repo, "", c.MediaType, c.Manifest, sha512(c.Manifest))
+			list := fmt.Sprintf(`{"schemaVersion":2,"mediaType":%q,"manifests":[{"mediaType":%q,"digest":%q,"size":%d,"platform":{"os":"linux","architecture":"amd64"}}]}`,
+				image.MediaTypeOCIIndex, c.MediaType, sha512(c.Manifest), len(c.Manifest))
+			return "@" + f.PutManifest(repo, "", image.MediaTypeOCIIndex, []byte(list)).String()
+		}},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			repo := fmt.Sprintf("alg/case%d", i)
+			got := run(t, f.importer(importer.Options{}), nil, nil, spec(f.host+"/"+repo+tt.setup(repo), ""))[0]
+			if tt.message != "" {
+				if got.Status.Reason != image.StatusReasonInternalError || !strings.Contains(got.Status.Message, tt.message) {
+					t.Errorf("status = %+v, want InternalError containing %q", got.Status, tt.message)
+				}
+				return
+			}
+			want := image.ImageImportStatus{Status: image.Status{Status: image.StatusSuccess},
+				Image: wantImage(t, c, f.host+"/"+repo+"@"+c.ManifestDigest.String())}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("result (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
 func TestImportKeepsUserSpelling(t *testing.T) {
 	t.Parallel()
 	f := newFake(t, fakeregistry.Auth{})
