@@ -14,15 +14,17 @@ import (
 // fillSizes is OpenShift's calculateImageSize (SEMANTICS §8.6), run on an
 // image whose size came out 0, in practice a schema 1 manifest whose
 // v1Compatibility entries carry no size: it asks the registry for the
-// size of each distinct layer blob, records it on every layer with that
-// digest and sets the image's size to their sum plus the config's
+// size of each distinct layer blob, records it on the first layer with
+// that digest (a repeated layer keeps 0, as OpenShift skips a digest it
+// has seen before setting the size) and sets the image's size to their sum plus the config's
 // length, the config counted only when no layer has its digest
 // (configDigest; "" for schema 1, which has no config). A layer whose
 // size cannot be found fails the import, as in OpenShift.
 func (s *session) fillSizes(ctx context.Context, repo *remote.Repository, t target, img *image.Image, configDigest digest.Digest) error {
 	sizes := make(map[string]int64, len(img.DockerImageLayers))
 	var total int64
-	for _, l := range img.DockerImageLayers {
+	for i := range img.DockerImageLayers {
+		l := &img.DockerImageLayers[i]
 		if _, ok := sizes[l.Name]; ok {
 			continue
 		}
@@ -31,10 +33,8 @@ func (s *session) fillSizes(ctx context.Context, repo *remote.Repository, t targ
 			return err
 		}
 		sizes[l.Name] = n
+		l.LayerSize = n
 		total += n
-	}
-	for i := range img.DockerImageLayers {
-		img.DockerImageLayers[i].LayerSize = sizes[img.DockerImageLayers[i].Name]
 	}
 	if _, isLayer := sizes[configDigest.String()]; len(img.DockerImageConfig) > 0 && !isLayer {
 		total += int64(len(img.DockerImageConfig))
