@@ -78,9 +78,16 @@ func Decode(data []byte) (Object, error) {
 
 // DecodeInto reads JSON or YAML into obj, whose Go type decides the kind;
 // kind and apiVersion in the data are not required, but must match when
-// present. Unknown fields are errors.
+// present. Unknown fields are errors. A nil obj, typed or not, has
+// nowhere to decode into and is a *DecodeError.
 func DecodeInto(data []byte, obj Object) error {
+	if obj == nil {
+		return &DecodeError{Err: errors.New("nil object")}
+	}
 	kind := kindOf(obj)
+	if isNil(obj) {
+		return &DecodeError{Kind: kind, Err: fmt.Errorf("nil %T", obj)}
+	}
 	js, err := toJSON(data)
 	if err != nil {
 		return &DecodeError{Kind: kind, Err: err}
@@ -418,7 +425,7 @@ func lookupField(fields map[string]reflect.Type, k string) (reflect.Type, bool) 
 // in when obj leaves them empty (obj itself is not modified). A nil obj,
 // typed or not, encodes as null, as json.Marshal has it.
 func Encode(obj Object) ([]byte, error) {
-	if v := reflect.ValueOf(obj); !v.IsValid() || v.Kind() == reflect.Pointer && v.IsNil() {
+	if isNil(obj) {
 		return []byte("null"), nil
 	}
 	b, err := json.Marshal(obj)

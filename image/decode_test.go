@@ -236,6 +236,32 @@ func TestDecodeIntoKindMismatch(t *testing.T) {
 	}
 }
 
+// TestDecodeIntoNil: a nil target, typed or not, is a *DecodeError naming
+// the kind when known, as json.Unmarshal refuses a nil pointer. Not a
+// SEMANTICS rule: DecodeInto must not panic on any input.
+func TestDecodeIntoNil(t *testing.T) {
+	tests := []struct {
+		obj  image.Object
+		want string
+	}{
+		{nil, "decode: nil object"},
+		{(*image.ImageStream)(nil), "decode ImageStream: nil *image.ImageStream"},
+		{(*image.Image)(nil), "decode Image: nil *image.Image"},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%T", tt.obj), func(t *testing.T) {
+			err := image.DecodeInto([]byte(`{"metadata":{"name":"x"}}`), tt.obj)
+			var de *image.DecodeError
+			if !errors.As(err, &de) {
+				t.Fatalf("DecodeInto = %v, want a *DecodeError", err)
+			}
+			if got := err.Error(); got != tt.want {
+				t.Errorf("DecodeInto error = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
 func TestEncodeFillsTypeMeta(t *testing.T) {
 	tests := []struct {
 		obj  image.Object

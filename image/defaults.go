@@ -23,8 +23,12 @@ func SetDefaults(obj Object) { Defaulter{}.Default(obj) }
 //
 // As OpenShift's generated defaulters do, the list kinds (ImageStreamList,
 // ImageStreamTagList, ImageTagList) default every item. Objects of other
-// kinds carry no policies and are left alone.
+// kinds carry no policies and are left alone, and so is a nil obj, typed
+// or not.
 func (d Defaulter) Default(obj Object) {
+	if isNil(obj) {
+		return
+	}
 	switch o := obj.(type) {
 	case *ImageStream:
 		d.stream(o)

@@ -1,6 +1,7 @@
 package image_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -87,6 +88,22 @@ func TestDefaulterImportMode(t *testing.T) {
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("importMode of tags empty, set (-want +got):\n%s", diff)
 			}
+		})
+	}
+}
+
+// TestDefaultNil: defaulting a nil object, typed or not, does nothing, as
+// there is nothing to fill in. Not a SEMANTICS rule: an exported function
+// must not panic on any input.
+func TestDefaultNil(t *testing.T) {
+	for _, obj := range []image.Object{
+		nil, (*image.ImageStream)(nil), (*image.ImageStreamList)(nil), (*image.ImageStreamTag)(nil),
+		(*image.ImageStreamTagList)(nil), (*image.ImageTag)(nil), (*image.ImageTagList)(nil),
+		(*image.ImageStreamImport)(nil), (*image.Image)(nil),
+	} {
+		t.Run(fmt.Sprintf("%T", obj), func(t *testing.T) {
+			image.SetDefaults(obj)
+			image.Defaulter{ImportMode: image.ImportModePreserveOriginal}.Default(obj)
 		})
 	}
 }

@@ -48,7 +48,10 @@
 // here in list order (sorted key order for maps); when a list names a tag
 // twice only the last entry is validated, matching §2.3. Validation does
 // not apply defaults: an empty referencePolicy.type is invalid, so call
-// [SetDefaults] first on objects built by hand.
+// [SetDefaults] first on objects built by hand. A nil object is invalid
+// too, not a panic: the error is an *InvalidError with a Required error
+// at the root path (Field "") for each nil object, "object is nil", or
+// "old object is nil" for the old object of an update.
 //
 // # Images from manifests
 //

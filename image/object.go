@@ -40,6 +40,13 @@ var kinds = map[string]kindInfo{
 	"Status":             {"v1", func() Object { return new(Status) }},
 }
 
+// isNil reports whether obj is nil or a nil pointer: an Object holding a
+// typed nil is not == nil, yet has no fields to read.
+func isNil(obj Object) bool {
+	v := reflect.ValueOf(obj)
+	return !v.IsValid() || v.Kind() == reflect.Pointer && v.IsNil()
+}
+
 // kindOf returns the kind name of obj's Go type.
 func kindOf(obj Object) string {
 	t := reflect.TypeOf(obj)

@@ -25,6 +25,38 @@ import (
 // "Source", is reported as invalid. Call SetDefaults first on objects
 // built by hand.
 
+// nilObjectError is the error of validating a nil object of kind. There
+// is nothing to check in a missing object, and a missing object is a
+// missing value, so it is the usual *InvalidError, with one Required
+// error at the root path, rather than a nil pointer panic.
+func nilObjectError(kind string) error {
+	return ErrorList{Path{}.Required("object is nil")}.toError(kind, "")
+}
+
+// nilUpdateError is nilObjectError for an update: it reports a nil new
+// object, a nil old one or both, and is nil when neither is nil.
+func nilUpdateError[P interface {
+	comparable
+	objectName() string
+}](kind string, newObj, oldObj P) error {
+	var none P
+	var errs ErrorList
+	name := ""
+	if newObj == none {
+		errs = append(errs, Path{}.Required("object is nil"))
+	} else {
+		name = newObj.objectName()
+	}
+	if oldObj == none {
+		errs = append(errs, Path{}.Required("old object is nil"))
+	}
+	return errs.toError(kind, name)
+}
+
+// objectName lets nilUpdateError name any kind, all of which embed
+// ObjectMeta.
+func (m *ObjectMeta) objectName() string { return m.Name }
+
 // ValidationOptions holds the optional hooks of the ...WithOptions
 // validators. The zero value adds no checks.
 type ValidationOptions struct {
@@ -71,6 +103,9 @@ func ValidateImageStreamName(name string, prefix bool) []string {
 // no "image." prefix. The name is only checked as a path segment: it is
 // not required to be a digest.
 func ValidateImage(img *Image) error {
+	if img == nil {
+		return nilObjectError("Image")
+	}
 	return validateImage(img, Path{}).toError("Image", img.Name)
 }
 
@@ -79,6 +114,9 @@ func ValidateImage(img *Image) error {
 // That the content of an Image cannot change is not a validation rule:
 // OpenShift's update strategy puts the old content back (SEMANTICS §10.1).
 func ValidateImageUpdate(newImg, oldImg *Image) error {
+	if err := nilUpdateError("Image", newImg, oldImg); err != nil {
+		return err
+	}
 	errs := validateObjectMetaUpdate(&newImg.ObjectMeta, &oldImg.ObjectMeta, NewPath("metadata"))
 	errs = append(errs, validateImage(newImg, Path{})...)
 	return errs.toError("Image", newImg.Name)
@@ -135,6 +173,9 @@ func validateImageManifests(manifests []ImageManifest, p Path) ErrorList {
 // ValidateImageSignature validates an ImageSignature on create
 // (SEMANTICS §3.3).
 func ValidateImageSignature(sig *ImageSignature) error {
+	if sig == nil {
+		return nilObjectError("ImageSignature")
+	}
 	return validateImageSignature(sig, Path{}).toError("ImageSignature", sig.Name)
 }
 
@@ -142,6 +183,9 @@ func ValidateImageSignature(sig *ImageSignature) error {
 // ObjectMeta update rules, the create rules, and an unchanged type and
 // content (SEMANTICS §3.3).
 func ValidateImageSignatureUpdate(newSig, oldSig *ImageSignature) error {
+	if err := nilUpdateError("ImageSignature", newSig, oldSig); err != nil {
+		return err
+	}
 	errs := validateObjectMetaUpdate(&newSig.ObjectMeta, &oldSig.ObjectMeta, NewPath("metadata"))
 	errs = append(errs, validateImageSignature(newSig, Path{})...)
 	if newSig.Type != oldSig.Type {
@@ -234,8 +278,12 @@ func ValidateImportPolicy(policy TagImportPolicy, p Path) ErrorList {
 
 // ValidateTagReference validates a spec tag at path p with the rules of
 // ValidateImageStreamTagReference (SEMANTICS §3.5 step 4), without a
-// registry allow-list, as ImageStreamTag and ImageTag validation do.
+// registry allow-list, as ImageStreamTag and ImageTag validation do. A
+// nil tag is a Required error at p.
 func ValidateTagReference(tag *TagReference, p Path) ErrorList {
+	if tag == nil {
+		return ErrorList{p.Required("")}
+	}
 	return appendTagReferenceErrors(nil, tag, tagPath{base: p}, nil, false)
 }
 
@@ -310,6 +358,9 @@ func validImportMode(m ImportModeType) bool {
 // Invalid metadata.namespace error. The image is validated as an Image
 // under the path "image".
 func ValidateImageStreamMapping(m *ImageStreamMapping) error {
+	if m == nil {
+		return nilObjectError("ImageStreamMapping")
+	}
 	errs := validateObjectMeta(&m.ObjectMeta, true, validatePathSegmentName, NewPath("metadata"))
 	if m.Name == "" {
 		errs = append(errs, NewPath("name").Required(""), NewPath("dockerImageRepository").Required(""))

@@ -21,6 +21,9 @@ func ValidateImageStream(is *ImageStream) error {
 // list order; of spec or status tags sharing a name only the last one is
 // validated (SEMANTICS §2.3).
 func ValidateImageStreamWithOptions(is *ImageStream, opts ValidationOptions) error {
+	if is == nil {
+		return nilObjectError("ImageStream")
+	}
 	return validateImageStream(is, opts.AllowRegistry).toError("ImageStream", is.Name)
 }
 
@@ -37,6 +40,9 @@ func ValidateImageStreamUpdate(newIS, oldIS *ImageStream) error {
 // the AllowRegistry hook unasked, so that a tightened allow-list does not
 // stop users from keeping or deleting what they have (SEMANTICS §3.5).
 func ValidateImageStreamUpdateWithOptions(newIS, oldIS *ImageStream, opts ValidationOptions) error {
+	if err := nilUpdateError("ImageStream", newIS, oldIS); err != nil {
+		return err
+	}
 	errs := validateObjectMetaUpdate(&newIS.ObjectMeta, &oldIS.ObjectMeta, NewPath("metadata"))
 	errs = append(errs, validateImageStream(newIS, allowKnownRepositories(opts.AllowRegistry, oldIS))...)
 	return errs.toError("ImageStream", newIS.Name)
@@ -54,6 +60,9 @@ func ValidateImageStreamStatusUpdate(newIS, oldIS *ImageStream) error {
 // must also pass the AllowRegistry hook. An empty pull spec fails to parse
 // like any other new one.
 func ValidateImageStreamStatusUpdateWithOptions(newIS, oldIS *ImageStream, opts ValidationOptions) error {
+	if err := nilUpdateError("ImageStream", newIS, oldIS); err != nil {
+		return err
+	}
 	errs := validateObjectMetaUpdateFull(&newIS.ObjectMeta, &oldIS.ObjectMeta, NewPath("metadata"))
 	old := make(map[string]struct{})
 	forEachStatusItem(oldIS, func(_ *NamedTagEventList, _ int, ev *TagEvent) {

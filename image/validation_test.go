@@ -1,6 +1,7 @@
 package image_test
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -426,5 +427,65 @@ func TestValidateImageStreamMapping(t *testing.T) {
 				t.Errorf("errors (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestValidateNil: every validator given a nil object returns the usual
+// *InvalidError, with a Required error at the root path, instead of
+// panicking. Not a SEMANTICS rule: OpenShift never validates a nil
+// object, but an exported function must not panic on any input.
+func TestValidateNil(t *testing.T) {
+	nilObj := required("", "object is nil")
+	nilOld := required("", "old object is nil")
+	tests := []struct {
+		name     string
+		validate func() error
+		kind     string
+		objName  string
+		want     image.ErrorList
+	}{
+		{"Image", func() error { return image.ValidateImage(nil) }, "Image", "", errs(nilObj)},
+		{"ImageUpdate new", func() error { return image.ValidateImageUpdate(nil, validImage()) }, "Image", "", errs(nilObj)},
+		{"ImageUpdate old", func() error { return image.ValidateImageUpdate(validImage(), nil) }, "Image", testDigest, errs(nilOld)},
+		{"ImageUpdate both", func() error { return image.ValidateImageUpdate(nil, nil) }, "Image", "", errs(nilObj, nilOld)},
+		{"ImageSignature", func() error { return image.ValidateImageSignature(nil) }, "ImageSignature", "", errs(nilObj)},
+		{"ImageSignatureUpdate", func() error { return image.ValidateImageSignatureUpdate(nil, nil) }, "ImageSignature", "", errs(nilObj, nilOld)},
+		{"ImageStream", func() error { return image.ValidateImageStream(nil) }, "ImageStream", "", errs(nilObj)},
+		{"ImageStreamWithOptions", func() error {
+			return image.ValidateImageStreamWithOptions(nil, image.ValidationOptions{})
+		}, "ImageStream", "", errs(nilObj)},
+		{"ImageStreamUpdate", func() error { return image.ValidateImageStreamUpdate(validStream(), nil) }, "ImageStream", "app", errs(nilOld)},
+		{"ImageStreamUpdateWithOptions", func() error {
+			return image.ValidateImageStreamUpdateWithOptions(nil, validStream(), image.ValidationOptions{})
+		}, "ImageStream", "", errs(nilObj)},
+		{"ImageStreamStatusUpdate", func() error { return image.ValidateImageStreamStatusUpdate(validStream(), nil) }, "ImageStream", "app", errs(nilOld)},
+		{"ImageStreamStatusUpdateWithOptions", func() error {
+			return image.ValidateImageStreamStatusUpdateWithOptions(nil, nil, image.ValidationOptions{})
+		}, "ImageStream", "", errs(nilObj, nilOld)},
+		{"ImageStreamMapping", func() error { return image.ValidateImageStreamMapping(nil) }, "ImageStreamMapping", "", errs(nilObj)},
+		{"ImageStreamTag", func() error { return image.ValidateImageStreamTag(nil) }, "ImageStreamTag", "", errs(nilObj)},
+		{"ImageStreamTagUpdate", func() error { return image.ValidateImageStreamTagUpdate(nil, nil) }, "ImageStreamTag", "", errs(nilObj, nilOld)},
+		{"ImageTag", func() error { return image.ValidateImageTag(nil) }, "ImageTag", "", errs(nilObj)},
+		{"ImageTagUpdate", func() error { return image.ValidateImageTagUpdate(nil, nil) }, "ImageTag", "", errs(nilObj, nilOld)},
+		{"ImageStreamImport", func() error { return image.ValidateImageStreamImport(nil) }, "ImageStreamImport", "", errs(nilObj)},
+		{"ImageStreamImportWithOptions", func() error {
+			return image.ValidateImageStreamImportWithOptions(nil, image.ValidationOptions{})
+		}, "ImageStreamImport", "", errs(nilObj)},
+		{"ImageStreamLayers", func() error { return image.ValidateImageStreamLayers(nil) }, "ImageStreamLayers", "", errs(nilObj)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.validate()
+			if diff := cmp.Diff(tt.want, fieldErrors(t, err)); diff != "" {
+				t.Errorf("field errors (-want +got):\n%s", diff)
+			}
+			var inv *image.InvalidError
+			if errors.As(err, &inv) && (inv.Kind != tt.kind || inv.Name != tt.objName) {
+				t.Errorf("InvalidError kind, name = %q, %q; want %q, %q", inv.Kind, inv.Name, tt.kind, tt.objName)
+			}
+		})
+	}
+	if diff := cmp.Diff(errs(required("tag", "")), image.ValidateTagReference(nil, image.NewPath("tag"))); diff != "" {
+		t.Errorf("ValidateTagReference(nil) (-want +got):\n%s", diff)
 	}
 }

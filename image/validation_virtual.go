@@ -14,6 +14,9 @@ import (
 // ":" is allowed; the tag, when set, is checked as a spec tag at "tag", and
 // its annotations must be nil or equal to metadata.annotations.
 func ValidateImageStreamTag(ist *ImageStreamTag) error {
+	if ist == nil {
+		return nilObjectError("ImageStreamTag")
+	}
 	errs := validateObjectMeta(&ist.ObjectMeta, true, validatePathSegmentName, NewPath("metadata"))
 	errs = appendISTagTagErrors(errs, ist)
 	return errs.toError("ImageStreamTag", ist.Name)
@@ -25,6 +28,9 @@ func ValidateImageStreamTag(ist *ImageStreamTag) error {
 // lookupPolicy and generation. TypeMeta is not compared (Kubernetes
 // clears it on decode).
 func ValidateImageStreamTagUpdate(newIST, oldIST *ImageStreamTag) error {
+	if err := nilUpdateError("ImageStreamTag", newIST, oldIST); err != nil {
+		return err
+	}
 	errs := validateObjectMetaUpdateFull(&newIST.ObjectMeta, &oldIST.ObjectMeta, NewPath("metadata"))
 	errs = appendISTagTagErrors(errs, newIST)
 
@@ -56,6 +62,9 @@ func appendISTagTagErrors(errs ErrorList, ist *ImageStreamTag) ErrorList {
 // spec is required, its name must be the tag part of the object's
 // "<stream>:<tag>" name, and it is checked as a spec tag at "spec".
 func ValidateImageTag(it *ImageTag) error {
+	if it == nil {
+		return nilObjectError("ImageTag")
+	}
 	errs := validateObjectMeta(&it.ObjectMeta, true, validatePathSegmentName, NewPath("metadata"))
 	if it.Spec == nil {
 		errs = append(errs, NewPath("spec").Required("spec is a required field during creation"))
@@ -70,6 +79,9 @@ func ValidateImageTag(it *ImageTag) error {
 // is given (a nil spec deletes the spec tag), and metadata and status
 // exactly as before — an ImageTag update may change only its spec.
 func ValidateImageTagUpdate(newIT, oldIT *ImageTag) error {
+	if err := nilUpdateError("ImageTag", newIT, oldIT); err != nil {
+		return err
+	}
 	errs := validateObjectMetaUpdateFull(&newIT.ObjectMeta, &oldIT.ObjectMeta, NewPath("metadata"))
 	if newIT.Spec != nil {
 		errs = appendImageTagSpecErrors(errs, newIT)
@@ -110,6 +122,9 @@ func ValidateImageStreamImport(isi *ImageStreamImport) error {
 // imagestreammappings (SEMANTICS §8.1); that decision is the caller's:
 // pass the hook only when it applies.
 func ValidateImageStreamImportWithOptions(isi *ImageStreamImport, opts ValidationOptions) error {
+	if isi == nil {
+		return nilObjectError("ImageStreamImport")
+	}
 	spec := NewPath("spec")
 	imagesPath := spec.Child("images")
 	repoPath := spec.Child("repository")
@@ -189,6 +204,9 @@ func appendImportAllowErrors(errs ErrorList, allow allowFunc, from ObjectReferen
 // with manifests is reported at "images[<name>].manifest", singular: an
 // OpenShift QUIRK kept so that paths match (SEMANTICS §14.9).
 func ValidateImageStreamLayers(isl *ImageStreamLayers) error {
+	if isl == nil {
+		return nilObjectError("ImageStreamLayers")
+	}
 	var errs ErrorList
 	images := NewPath("images")
 	for _, name := range slices.Sorted(maps.Keys(isl.Images)) {
