@@ -130,7 +130,15 @@ func WithStreamCache(n int) Option {
 
 // NewService returns a Service storing its objects in store under
 // /imagestreams/<namespace>/<name> and /images/<name>.
+//
+// NewService panics if store is nil: a Service cannot do anything without
+// one, and a nil store is a programming error that should surface where
+// it is made, as http.Handle panics on a nil handler, rather than as a
+// nil pointer panic on the first call.
 func NewService(store storage.Interface, opts ...Option) *Service {
+	if store == nil {
+		panic("imagestream: NewService called with a nil store")
+	}
 	s := &Service{store: store, now: time.Now, log: slog.New(slog.DiscardHandler)}
 	s.cache.size = defaultStreamCacheSize
 	for _, o := range opts {

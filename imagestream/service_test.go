@@ -172,6 +172,22 @@ func TestErrorsMatchSentinels(t *testing.T) {
 	}
 }
 
+// TestNewServiceNilStorePanics: a nil store is a programming error, so
+// NewService panics at once with a message naming it, as http.Handle does
+// for a nil handler, instead of returning a Service whose first call
+// panics on a nil pointer.
+func TestNewServiceNilStorePanics(t *testing.T) {
+	const want = "imagestream: NewService called with a nil store"
+	got := func() (r any) {
+		defer func() { r = recover() }()
+		imagestream.NewService(nil)
+		return nil
+	}()
+	if got != want {
+		t.Errorf("NewService(nil) panicked with %v, want %q", got, want)
+	}
+}
+
 // TestNilRequestIsBadRequest: a nil request object is the Go form of a
 // request without a body, which the API server refuses with BadRequest;
 // it must not panic (service.go: errors are *StatusError values).
