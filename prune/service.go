@@ -2,6 +2,7 @@ package prune
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/imagestreams/imagestreams/image"
@@ -10,8 +11,11 @@ import (
 
 // ReadSnapshot reads every image and stream through l, as the snapshot
 // Plan needs, with the references the caller gathered from workloads
-// (Workload.References, DecodeWorkloads).
+// (Workload.References, DecodeWorkloads). A nil l is an error.
 func ReadSnapshot(ctx context.Context, l Lister, refs []Reference) (*Snapshot, error) {
+	if l == nil {
+		return nil, errors.New("prune: ReadSnapshot needs a Lister")
+	}
 	streams, err := l.ListImageStreams(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("prune: listing image streams: %w", err)
@@ -26,8 +30,12 @@ func ReadSnapshot(ctx context.Context, l Lister, refs []Reference) (*Snapshot, e
 // ReadIndex reads every stream and image of svc into an Index, page by
 // page, keeping of each page only what Plan needs (PRUNE.md §6.6): unlike
 // ReadSnapshot, it never holds every Image object at once. The pages of
-// each listing share the snapshot of its first page.
+// each listing share the snapshot of its first page. A nil svc is an
+// error.
 func ReadIndex(ctx context.Context, svc *imagestream.Service, refs []Reference) (*Index, error) {
+	if svc == nil {
+		return nil, errors.New("prune: ReadIndex needs a Service")
+	}
 	return readIndex(ctx, svc, refs, listPage)
 }
 

@@ -217,3 +217,35 @@ func TestServiceEndToEnd(t *testing.T) {
 		})
 	}
 }
+
+// TestReadNilSource: ReadSnapshot without a Lister and ReadIndex without
+// a Service return an error, as Execute does without a plan, rather than
+// panicking on the nil.
+func TestReadNilSource(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name string
+		read func() (gotResult bool, err error)
+		want string
+	}{
+		{"ReadSnapshot", func() (bool, error) {
+			snap, err := prune.ReadSnapshot(ctx, nil, nil)
+			return snap != nil, err
+		}, "prune: ReadSnapshot needs a Lister"},
+		{"ReadIndex", func() (bool, error) {
+			idx, err := prune.ReadIndex(ctx, nil, nil)
+			return idx != nil, err
+		}, "prune: ReadIndex needs a Service"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			gotResult, err := tt.read()
+			if err == nil || err.Error() != tt.want {
+				t.Errorf("error = %v, want %q", err, tt.want)
+			}
+			if gotResult {
+				t.Error("result is not nil")
+			}
+		})
+	}
+}
