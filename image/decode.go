@@ -50,9 +50,16 @@ func (e *DecodeError) Unwrap() error { return e.Err }
 // Decode reads one object in JSON or YAML and returns it as the Go type of
 // its kind (*ImageStream, *Image, ...). The kind is chosen by apiVersion
 // and kind: image kinds accept "image.openshift.io/v1" and the older
-// group-less "v1" that OpenShift 3 documents use; SecretList, Secret and
-// Status are core "v1" kinds. Unknown fields are errors, so nothing is
+// group-less "v1" that OpenShift 3 documents use; List, SecretList, Secret
+// and Status are core "v1" kinds. Unknown fields are errors, so nothing is
 // silently lost. Decode applies no defaults; see SetDefaults.
+//
+// A List, which `oc get -o json` prints for a resource type without a
+// name or for several resources, becomes a *List whose items are decoded
+// as Decode decodes each alone, so each must name its kind. An error in
+// an item is a *DecodeError of kind List at the item's path, such as
+// "items[1].spec.tags[0].bogus", or "items[1]" for an item of an unknown
+// kind (ErrUnknownKind).
 func Decode(data []byte) (Object, error) {
 	js, err := toJSON(data)
 	if err != nil {
@@ -70,6 +77,14 @@ func Decode(data []byte) (Object, error) {
 		return nil, &DecodeError{Kind: tm.Kind, Err: fmt.Errorf("%w: apiVersion %q for kind %q", ErrUnknownKind, tm.APIVersion, tm.Kind)}
 	}
 	obj := info.new()
+	if l, ok := obj.(*List); ok {
+		// Not through decodeStrict: List.UnmarshalJSON's *DecodeError
+		// would come back wrapped in another one.
+		if err := decodeList(js, l); err != nil {
+			return nil, err
+		}
+		return l, nil
+	}
 	if err := decodeStrict(js, obj, tm.Kind); err != nil {
 		return nil, err
 	}
@@ -98,6 +113,9 @@ func DecodeInto(data []byte, obj Object) error {
 	}
 	if tm.Kind != "" && kind != "" && tm.Kind != kind {
 		return &DecodeError{Kind: kind, Err: fmt.Errorf("%w: data has kind %q", ErrUnknownKind, tm.Kind)}
+	}
+	if l, ok := obj.(*List); ok {
+		return decodeList(js, l)
 	}
 	return decodeStrict(js, obj, kind)
 }
@@ -423,7 +441,10 @@ func lookupField(fields map[string]reflect.Type, k string) (reflect.Type, bool) 
 
 // Encode returns the JSON encoding of obj, with kind and apiVersion filled
 // in when obj leaves them empty (obj itself is not modified). A nil obj,
-// typed or not, encodes as null, as json.Marshal has it.
+// typed or not, encodes as null, as json.Marshal has it. A *List is
+// written in the shape `oc get -o json` prints: every item is encoded
+// with Encode, so it carries its kind and apiVersion, and
+// metadata.resourceVersion is present even when empty.
 func Encode(obj Object) ([]byte, error) {
 	if isNil(obj) {
 		return []byte("null"), nil

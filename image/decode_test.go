@@ -202,6 +202,16 @@ func TestDecodeErrors(t *testing.T) {
 		{"a misfit time ends decoding, so wins over an earlier misfit", `{"kind":"ImageStream","apiVersion":"image.openshift.io/v1","spec":{"tags":[{"name":"a","importPolicy":{"insecure":"yes"}}]},"status":{"dockerImageRepository":"","tags":[{"tag":"a","items":[{"created":5,"dockerImageReference":"","image":"","generation":1}]}]}}`, "ImageStream", "status.tags[0].items[0].created", nil},
 		{"number for a time", `{"kind":"ImageStream","apiVersion":"image.openshift.io/v1","status":{"dockerImageRepository":"","tags":[{"tag":"a","items":[{"created":null,"dockerImageReference":"","image":"","generation":1},{"created":5,"dockerImageReference":"","image":"","generation":1}]}]}}`, "ImageStream", "status.tags[0].items[1].created", nil},
 		{"bad time", `{"kind":"Image","apiVersion":"image.openshift.io/v1","metadata":{"creationTimestamp":"yesterday"}}`, "Image", "", nil},
+		// A List's errors are the List's, at the item's path.
+		{"unknown field in a List item", `{"apiVersion":"v1","kind":"List","items":[{"kind":"ImageStream","apiVersion":"image.openshift.io/v1"},{"kind":"ImageStream","apiVersion":"image.openshift.io/v1","spec":{"tags":[{"name":"a","bogus":1}]}}]}`, "List", "items[1].spec.tags[0].bogus", nil},
+		{"wrong type in a List item", "apiVersion: v1\nkind: List\nitems:\n- kind: Image\n  apiVersion: image.openshift.io/v1\n  metadata:\n    generation: one\n", "List", "items[0].metadata.generation", nil},
+		{"List item of an unknown kind", `{"apiVersion":"v1","kind":"List","items":[{"kind":"ImageStream","apiVersion":"image.openshift.io/v1"},{"apiVersion":"v1","kind":"Pod"}]}`, "List", "items[1]", image.ErrUnknownKind},
+		{"List item without a kind", `{"apiVersion":"v1","kind":"List","items":[{"metadata":{"name":"x"}}]}`, "List", "items[0]", image.ErrUnknownKind},
+		{"List item that is not an object", `{"apiVersion":"v1","kind":"List","items":[7]}`, "List", "items[0]", nil},
+		{"unknown List field", `{"apiVersion":"v1","kind":"List","items":[],"bogus":1}`, "List", "bogus", nil},
+		{"wrong type in List metadata", `{"apiVersion":"v1","kind":"List","metadata":{"resourceVersion":5}}`, "List", "metadata.resourceVersion", nil},
+		{"List items not a list", `{"apiVersion":"v1","kind":"List","items":{}}`, "List", "items", nil},
+		{"List in the image group", `{"apiVersion":"image.openshift.io/v1","kind":"List","items":[]}`, "List", "", image.ErrUnknownKind},
 		{"malformed yaml", "kind: [", "", "", nil},
 		{"trailing data", `{"kind":"Image","apiVersion":"image.openshift.io/v1"} {}`, "Image", "", nil},
 	}
@@ -233,6 +243,70 @@ func TestDecodeIntoKindMismatch(t *testing.T) {
 	}
 	if err := image.DecodeInto([]byte(`{"metadata":{"name":"x"}}`), &is); err != nil || is.Name != "x" {
 		t.Errorf("DecodeInto without kind = %v, name %q", err, is.Name)
+	}
+}
+
+// TestDecodeList: the List `oc get -o json` prints for a resource type
+// without a name, or for several resources, decodes into a *List whose
+// items are what Decode makes of each alone, by any of Decode,
+// DecodeInto and json.Unmarshal, from JSON or YAML.
+func TestDecodeList(t *testing.T) {
+	item := func(file string) image.Object {
+		t.Helper()
+		b, err := os.ReadFile(filepath.Join("testdata", file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		obj, err := image.Decode(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return obj
+	}
+	ocList, err := os.ReadFile("testdata/oc-list.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	listMeta := image.TypeMeta{Kind: "List", APIVersion: "v1"}
+	full := &image.List{TypeMeta: listMeta, Items: []image.Object{item("oc-imagestream.json"), item("oc-imagestreamtag.json")}}
+	decodeInto := func(data []byte) (image.Object, error) {
+		var l image.List
+		return &l, image.DecodeInto(data, &l)
+	}
+	unmarshal := func(data []byte) (image.Object, error) {
+		var l image.List
+		return &l, json.Unmarshal(data, &l)
+	}
+	tests := []struct {
+		name   string
+		in     []byte
+		decode func([]byte) (image.Object, error)
+		want   *image.List
+	}{
+		{"oc get is,istag", ocList, image.Decode, full},
+		{"DecodeInto", ocList, decodeInto, full},
+		{"json.Unmarshal", ocList, unmarshal, full},
+		{"empty", []byte(`{"apiVersion":"v1","items":[],"kind":"List","metadata":{"resourceVersion":""}}`), image.Decode,
+			&image.List{TypeMeta: listMeta, Items: []image.Object{}}},
+		{"null items stay nil", []byte(`{"apiVersion":"v1","kind":"List","items":null}`), image.Decode,
+			&image.List{TypeMeta: listMeta}},
+		{"YAML with list metadata", []byte("apiVersion: v1\nkind: List\nmetadata:\n  resourceVersion: \"12\"\n  continue: abc\nitems:\n- apiVersion: v1\n  kind: ImageStream\n  metadata:\n    name: old\n"), image.Decode,
+			&image.List{TypeMeta: listMeta, ListMeta: image.ListMeta{ResourceVersion: "12", Continue: "abc"}, Items: []image.Object{
+				&image.ImageStream{TypeMeta: image.TypeMeta{Kind: "ImageStream", APIVersion: "v1"}, ObjectMeta: image.ObjectMeta{Name: "old"}},
+			}}},
+		{"DecodeInto without kind", []byte(`{"items":[{"apiVersion":"v1","kind":"Secret"}]}`), decodeInto,
+			&image.List{Items: []image.Object{&image.Secret{TypeMeta: image.TypeMeta{Kind: "Secret", APIVersion: "v1"}}}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := tt.decode(tt.in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("decoded (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
 
@@ -270,6 +344,10 @@ func TestEncodeFillsTypeMeta(t *testing.T) {
 		{&image.ImageStream{}, `{"kind":"ImageStream","apiVersion":"image.openshift.io/v1","metadata":{"creationTimestamp":null},"spec":{"lookupPolicy":{"local":false}},"status":{"dockerImageRepository":""}}`},
 		{&image.SecretList{}, `{"kind":"SecretList","apiVersion":"v1","metadata":{},"items":null}`},
 		{&image.ImageStream{TypeMeta: image.TypeMeta{Kind: "ImageStream", APIVersion: "v1"}}, `{"kind":"ImageStream","apiVersion":"v1","metadata":{"creationTimestamp":null},"spec":{"lookupPolicy":{"local":false}},"status":{"dockerImageRepository":""}}`},
+		// A List's items carry their kind too, since a List cannot be read
+		// back without; its metadata always has resourceVersion, as oc's.
+		{&image.List{Items: []image.Object{&image.SecretList{}, nil}}, `{"kind":"List","apiVersion":"v1","metadata":{"resourceVersion":""},"items":[{"kind":"SecretList","apiVersion":"v1","metadata":{},"items":null},null]}`},
+		{&image.List{ListMeta: image.ListMeta{ResourceVersion: "9"}}, `{"kind":"List","apiVersion":"v1","metadata":{"resourceVersion":"9"},"items":null}`},
 	}
 	for _, tt := range tests {
 		got, err := image.Encode(tt.obj)
@@ -281,6 +359,9 @@ func TestEncodeFillsTypeMeta(t *testing.T) {
 		}
 		if tm := tt.obj.GetTypeMeta(); tm.Kind == "" && tm.APIVersion != "" {
 			t.Errorf("Encode modified its argument")
+		}
+		if l, ok := tt.obj.(*image.List); ok && len(l.Items) > 0 && l.Items[0].GetTypeMeta().Kind != "" {
+			t.Errorf("Encode modified a List item")
 		}
 	}
 }

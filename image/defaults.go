@@ -22,9 +22,9 @@ func SetDefaults(obj Object) { Defaulter{}.Default(obj) }
 //     imported into that tag.
 //
 // As OpenShift's generated defaulters do, the list kinds (ImageStreamList,
-// ImageStreamTagList, ImageTagList) default every item. Objects of other
-// kinds carry no policies and are left alone, and so is a nil obj, typed
-// or not.
+// ImageStreamTagList, ImageTagList) default every item, and so does a
+// List, each item by its own kind. Objects of other kinds carry no
+// policies and are left alone, and so is a nil obj, typed or not.
 func (d Defaulter) Default(obj Object) {
 	if isNil(obj) {
 		return
@@ -58,6 +58,10 @@ func (d Defaulter) Default(obj Object) {
 		}
 	case *ImageStreamImport:
 		d.imports(o)
+	case *List:
+		for _, item := range o.Items {
+			d.Default(item)
+		}
 	}
 }
 

@@ -46,6 +46,11 @@ func TestSetDefaultsTagReferences(t *testing.T) {
 			func(o image.Object) *image.TagReference { return o.(*image.ImageTag).Spec },
 		},
 		{
+			"List",
+			&image.List{Items: []image.Object{&image.Image{}, &image.ImageTag{Spec: tr()}}},
+			func(o image.Object) *image.TagReference { return o.(*image.List).Items[1].(*image.ImageTag).Spec },
+		},
+		{
 			"ImageTagList",
 			&image.ImageTagList{Items: []image.ImageTag{{}, {Spec: tr()}}},
 			func(o image.Object) *image.TagReference { return o.(*image.ImageTagList).Items[1].Spec },

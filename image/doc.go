@@ -12,7 +12,10 @@
 // [ImageStreamLayers], [ImageStreamMapping], [ImageStreamTag], [ImageTag]
 // and [SecretList], with the lists [ImageList], [ImageStreamList],
 // [ImageStreamTagList] and [ImageTagList]. Only Image and ImageStream are
-// stored by OpenShift; the others are views computed from them.
+// stored by OpenShift; the others are views computed from them. [List] is
+// Kubernetes' generic list, which `oc get -o json` prints for a resource
+// type without a name or for several resources: its items may be of any
+// of these kinds, each naming its own.
 //
 // # Wire compatibility
 //
@@ -21,9 +24,11 @@
 // a zero [Time] as null, Status metadata as {}. [Decode] reads JSON or YAML,
 // picks the Go type from apiVersion and kind (accepting the group-less
 // "v1" of OpenShift 3 documents), rejects unknown fields and names the
-// offending field path in a [*DecodeError]. [Encode] fills kind and
-// apiVersion when they are empty. Decode applies no defaults, so a round
-// trip keeps every value; only missing kinds and apiVersions are added.
+// offending field path in a [*DecodeError], items[i]... within a List.
+// [Encode] fills kind and apiVersion when they are empty, those of a
+// List's items included. Decode applies no defaults, so a round trip
+// keeps every value; only missing kinds and apiVersions are added, and
+// the empty metadata.resourceVersion that oc prints in a List.
 //
 // dockerImageMetadata is the typed [DockerImage] (the "DockerImage" 1.0
 // shape with capitalized keys such as Id, Config and ContainerConfig),

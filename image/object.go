@@ -20,7 +20,7 @@ type kindInfo struct {
 }
 
 // kinds lists every kind Decode understands, by kind name. Core kinds
-// (SecretList, Secret, Status) live in the group-less "v1".
+// (List, SecretList, Secret, Status) live in the group-less "v1".
 var kinds = map[string]kindInfo{
 	"Image":              {APIVersion, func() Object { return new(Image) }},
 	"ImageList":          {APIVersion, func() Object { return new(ImageList) }},
@@ -35,6 +35,7 @@ var kinds = map[string]kindInfo{
 	"ImageStreamImport":  {APIVersion, func() Object { return new(ImageStreamImport) }},
 	"ImageTag":           {APIVersion, func() Object { return new(ImageTag) }},
 	"ImageTagList":       {APIVersion, func() Object { return new(ImageTagList) }},
+	"List":               {"v1", func() Object { return new(List) }},
 	"SecretList":         {"v1", func() Object { return new(SecretList) }},
 	"Secret":             {"v1", func() Object { return new(Secret) }},
 	"Status":             {"v1", func() Object { return new(Status) }},
