@@ -26,10 +26,12 @@ type DecodeError struct {
 	// wrong type, with list indexes and map keys, e.g.
 	// "spec.tags[0].importPolicy.bogus", if known.
 	Field string
-	Err   error
+	// Err is the cause. Decode always sets it; a DecodeError built
+	// without one formats without it.
+	Err error
 }
 
-// Error describes the failure, with the kind and field when known.
+// Error describes the failure, with the kind, field and cause when known.
 func (e *DecodeError) Error() string {
 	var b strings.Builder
 	b.WriteString("decode")
@@ -39,8 +41,10 @@ func (e *DecodeError) Error() string {
 	if e.Field != "" {
 		b.WriteString(": field " + e.Field)
 	}
-	b.WriteString(": ")
-	b.WriteString(e.Err.Error())
+	if e.Err != nil {
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	}
 	return b.String()
 }
 

@@ -235,6 +235,30 @@ func TestDecodeErrors(t *testing.T) {
 	}
 }
 
+// TestDecodeErrorMessage: the message names what is known, and a
+// DecodeError built without a cause, the zero value included, formats
+// without one rather than panicking, as the module's other error types do.
+func TestDecodeErrorMessage(t *testing.T) {
+	cause := errors.New("boom")
+	tests := []struct {
+		name string
+		err  *image.DecodeError
+		want string
+	}{
+		{"full", &image.DecodeError{Kind: "ImageStream", Field: "spec.tags[0].name", Err: cause}, "decode ImageStream: field spec.tags[0].name: boom"},
+		{"cause only", &image.DecodeError{Err: cause}, "decode: boom"},
+		{"zero", &image.DecodeError{}, "decode"},
+		{"no cause", &image.DecodeError{Kind: "Image", Field: "metadata"}, "decode Image: field metadata"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.err.Error(); got != tt.want {
+				t.Errorf("Error() = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
 func TestDecodeIntoKindMismatch(t *testing.T) {
 	var is image.ImageStream
 	err := image.DecodeInto([]byte(`{"kind":"Image"}`), &is)
