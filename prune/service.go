@@ -92,8 +92,13 @@ func eachPage[T any](ctx context.Context, page int64, list func(context.Context,
 // ServiceTargets returns the Targets of an imagestream.Service: stream
 // reads and status updates, image deletion and listing go through svc,
 // with its compare-and-swap and validation; registry deletions go to
-// registry, which may be nil when the plan skips the registry.
+// registry, which may be nil when the plan skips the registry. A nil svc
+// leaves Streams, Images and Lister nil, which Execute reports as an
+// error instead of panicking on the first call.
 func ServiceTargets(svc *imagestream.Service, registry RegistryDeleter) Targets {
+	if svc == nil {
+		return Targets{Registry: registry}
+	}
 	s := serviceTargets{svc}
 	return Targets{Streams: s, Images: s, Registry: registry, Lister: s}
 }

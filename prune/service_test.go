@@ -236,6 +236,12 @@ func TestReadNilSource(t *testing.T) {
 			idx, err := prune.ReadIndex(ctx, nil, nil)
 			return idx != nil, err
 		}, "prune: ReadIndex needs a Service"},
+		// ServiceTargets of a nil Service leaves the targets nil, so
+		// Execute refuses them rather than panicking on the first call.
+		{"Execute through ServiceTargets", func() (bool, error) {
+			rep, err := prune.Execute(ctx, &prune.Decisions{}, prune.ServiceTargets(nil, nil), prune.ExecuteOptions{})
+			return rep != nil, err
+		}, "prune: Targets.Streams is nil, and without a Lister the re-check reads the streams through it (or set NoRecheck)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
