@@ -111,7 +111,7 @@ func list(tx *bbolt.Tx, prefix, after string, limit, rv, rev int64) (storage.Lis
 		if limit > 0 && int64(len(res.Items)) == limit {
 			// One more object exists: hand out a token instead.
 			last := res.Items[len(res.Items)-1].Key
-			res.Continue = continuetoken.Encode(rv, last)
+			res.Continue = continuetoken.Encode(rv, prefix, last)
 			return res, nil
 		}
 		res.Items = append(res.Items, obj)

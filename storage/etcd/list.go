@@ -51,7 +51,7 @@ func (s *Store) List(ctx context.Context, prefix string, opts storage.ListOption
 			res.Items[i] = s.object(kv)
 		}
 		if resp.More {
-			res.Continue = continuetoken.Encode(rev, res.Items[len(res.Items)-1].Key)
+			res.Continue = continuetoken.Encode(rev, prefix, res.Items[len(res.Items)-1].Key)
 		}
 	}
 	return res, nil

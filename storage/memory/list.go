@@ -72,7 +72,7 @@ func (s *Store) list(prefix, from string, snapshot, limit int64) (storage.ListRe
 			continue
 		}
 		if limit > 0 && int64(len(res.Items)) == limit {
-			res.Continue = continuetoken.Encode(snapshot, res.Items[len(res.Items)-1].Key)
+			res.Continue = continuetoken.Encode(snapshot, prefix, res.Items[len(res.Items)-1].Key)
 			s.raiseTokenRev(snapshot)
 			break
 		}

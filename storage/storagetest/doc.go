@@ -50,7 +50,7 @@
 //     the list, even on an empty store (so that revision cannot be 0, which
 //     means "from now");
 //   - a continue token presented for another prefix fail with
-//     storage.ErrInvalidToken;
+//     storage.ErrInvalidToken, also when one prefix contains the other;
 //   - Compact to an already compacted revision return nil.
 //
 // # Requirements on newStore

@@ -240,29 +240,47 @@ func testListConsistentUnderWrites(t *testing.T, s storage.Interface) {
 	}
 }
 
+// A continue token belongs to the list that issued it: presented to a
+// list of another prefix it fails, also when one prefix contains the
+// other, where the token's key would fit both lists.
 func testListInvalidToken(t *testing.T, s storage.Interface) {
 	for _, k := range []string{"/tok/a/1", "/tok/a/2", "/tok/b/1", "/tok/b/2"} {
 		mustCreate(t, s, k, "v")
 	}
-	res, err := s.List(t.Context(), "/tok/a/", storage.ListOptions{Limit: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Continue == "" {
-		t.Fatal("List with limit 1 of 2 items returned no continue token")
+	// tokenOf returns the continue token of the first page of prefix.
+	tokenOf := func(t *testing.T, prefix string) string {
+		t.Helper()
+		res, err := s.List(t.Context(), prefix, storage.ListOptions{Limit: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Continue == "" {
+			t.Fatalf("List(%q) with limit 1 of several items returned no continue token", prefix)
+		}
+		return res.Continue
 	}
 	tests := []struct {
 		name   string
-		prefix string
+		from   string // the prefix whose list issues the token; "" for token
 		token  string
+		prefix string // the prefix of the list given the token
 	}{
-		{name: "garbage", prefix: "/tok/a/", token: "not a token!"},
-		{name: "token of another prefix", prefix: "/tok/b/", token: res.Continue},
+		{name: "garbage", token: "not a token!", prefix: "/tok/a/"},
+		{name: "token of another prefix", from: "/tok/a/", prefix: "/tok/b/"},
+		{name: "token of a nested prefix", from: "/tok/a/", prefix: "/tok/"},
+		{name: "token of an enclosing prefix", from: "/tok/", prefix: "/tok/a/"},
+		{name: "token of the root", from: "/", prefix: "/tok/"},
+		{name: "token of a directory on its string prefix", from: "/tok/a/", prefix: "/tok/a"},
+		{name: "token of a string prefix on its directory", from: "/tok/a", prefix: "/tok/a/"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := s.List(t.Context(), tt.prefix, storage.ListOptions{Limit: 1, Continue: tt.token})
-			wantErr(t, fmt.Sprintf("List(%q) with token %q", tt.prefix, tt.token), err, storage.ErrInvalidToken)
+			token := tt.token
+			if tt.from != "" {
+				token = tokenOf(t, tt.from)
+			}
+			got, err := s.List(t.Context(), tt.prefix, storage.ListOptions{Limit: 1, Continue: token})
+			wantErr(t, fmt.Sprintf("List(%q) with token %q of %q", tt.prefix, token, tt.from), err, storage.ErrInvalidToken)
 			if len(got.Items) != 0 {
 				t.Errorf("List returned items with its error: %v", keysOf(got.Items))
 			}

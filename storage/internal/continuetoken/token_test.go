@@ -37,7 +37,7 @@ func TestRoundTrip(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rv, after, err := continuetoken.Decode(continuetoken.Encode(tt.rv, tt.after), tt.prefix)
+			rv, after, err := continuetoken.Decode(continuetoken.Encode(tt.rv, tt.prefix, tt.after), tt.prefix)
 			if err != nil {
 				t.Fatalf("Decode: %v", err)
 			}
@@ -56,16 +56,24 @@ func TestDecodeRejects(t *testing.T) {
 	}{
 		{name: "empty", token: "", prefix: "/"},
 		{name: "not base64", token: "!!!", prefix: "/"},
-		{name: "padded base64", token: base64.URLEncoding.EncodeToString([]byte("\x01\x07/ab")), prefix: "/"},
-		{name: "unknown format", token: b64("\x02\x07/a"), prefix: "/"},
+		{name: "padded base64", token: base64.URLEncoding.EncodeToString([]byte("\x02\x07\x01/a")), prefix: "/"},
+		{name: "unknown format", token: b64("\x03\x07\x01/a"), prefix: "/"},
+		{name: "format 1, which has no prefix", token: b64("\x01\x07/a"), prefix: "/"},
 		{name: "json", token: b64(`{"rv":1,"after":"/a"}`), prefix: "/"},
-		{name: "truncated revision", token: b64("\x01\x80"), prefix: "/"},
-		{name: "zero revision", token: b64("\x01\x00/a"), prefix: "/"},
-		{name: "revision overflows int64", token: b64("\x01\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01/a"), prefix: "/"},
-		{name: "missing key", token: b64("\x01\x04"), prefix: "/"},
-		{name: "invalid key", token: b64("\x01\x04/a/../b"), prefix: "/"},
-		{name: "key with NUL", token: b64("\x01\x04/a\x00"), prefix: "/"},
-		{name: "other prefix", token: continuetoken.Encode(4, "/images/a"), prefix: "/imagestreams/"},
+		{name: "truncated revision", token: b64("\x02\x80"), prefix: "/"},
+		{name: "zero revision", token: b64("\x02\x00\x01/a"), prefix: "/"},
+		{name: "revision overflows int64", token: b64("\x02\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01\x01/a"), prefix: "/"},
+		{name: "missing prefix length", token: b64("\x02\x04"), prefix: "/"},
+		{name: "truncated prefix length", token: b64("\x02\x04\x80"), prefix: "/"},
+		{name: "missing key", token: b64("\x02\x04\x01"), prefix: "/"},
+		{name: "invalid key", token: b64("\x02\x04\x01/a/../b"), prefix: "/"},
+		{name: "key with NUL", token: b64("\x02\x04\x01/a\x00"), prefix: "/"},
+		{name: "prefix longer than key", token: b64("\x02\x04\x09/a"), prefix: "/a"},
+		{name: "other prefix", token: continuetoken.Encode(4, "/images/", "/images/a"), prefix: "/imagestreams/"},
+		{name: "nested token on wider prefix", token: continuetoken.Encode(4, "/tok/a/", "/tok/a/1"), prefix: "/tok/"},
+		{name: "wide token on nested prefix", token: continuetoken.Encode(4, "/tok/", "/tok/a/1"), prefix: "/tok/a/"},
+		{name: "directory token on string prefix", token: continuetoken.Encode(4, "/tok/a/", "/tok/a/1"), prefix: "/tok/a"},
+		{name: "token of the root on a directory", token: continuetoken.Encode(4, "/", "/tok/a/1"), prefix: "/tok/a/"},
 		{name: "too long", token: strings.Repeat("A", 5*storage.MaxKeyLength), prefix: "/"},
 	}
 	for _, tt := range tests {
@@ -85,11 +93,12 @@ func TestDecodeRejects(t *testing.T) {
 // that decodes to the same position, and that a failed Decode returns the
 // zero position.
 func FuzzDecode(f *testing.F) {
-	f.Add(continuetoken.Encode(7, "/images/a"), "/images/")
-	f.Add(continuetoken.Encode(1, "/a"), "/")
-	f.Add(continuetoken.Encode(9, "/ns/\xff"), "/ns/")
-	f.Add(b64("\x01\x00/a"), "/")
-	f.Add(b64("\x01\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01/a"), "/")
+	f.Add(continuetoken.Encode(7, "/images/", "/images/a"), "/images/")
+	f.Add(continuetoken.Encode(1, "/", "/a"), "/")
+	f.Add(continuetoken.Encode(9, "/ns/", "/ns/\xff"), "/ns/")
+	f.Add(continuetoken.Encode(9, "/ns/", "/ns/a"), "/ns")
+	f.Add(b64("\x02\x00\x01/a"), "/")
+	f.Add(b64("\x02\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01\x01/a"), "/")
 	f.Add("!!!", "/")
 	f.Fuzz(func(t *testing.T, token, prefix string) {
 		rv, after, err := continuetoken.Decode(token, prefix)
@@ -105,7 +114,7 @@ func FuzzDecode(f *testing.F) {
 		if rv <= 0 || storage.ValidateKey(after) != nil || !strings.HasPrefix(after, prefix) {
 			t.Fatalf("Decode accepted rv %d, key %q for prefix %q", rv, after, prefix)
 		}
-		rv2, after2, err := continuetoken.Decode(continuetoken.Encode(rv, after), prefix)
+		rv2, after2, err := continuetoken.Decode(continuetoken.Encode(rv, prefix, after), prefix)
 		if err != nil {
 			t.Fatalf("re-encoded token rejected: %v", err)
 		}
@@ -116,7 +125,7 @@ func FuzzDecode(f *testing.F) {
 }
 
 func BenchmarkDecode(b *testing.B) {
-	token := continuetoken.Encode(123456, "/imagestreams/namespace/some-stream-name")
+	token := continuetoken.Encode(123456, "/imagestreams/", "/imagestreams/namespace/some-stream-name")
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, _, err := continuetoken.Decode(token, "/imagestreams/"); err != nil {
