@@ -2,16 +2,20 @@ package etcd
 
 import (
 	"context"
+	"errors"
+	"fmt"
 
 	"github.com/imagestreams/imagestreams/storage"
 	"github.com/imagestreams/imagestreams/storage/internal/continuetoken"
+	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
 	clientv3 "go.etcd.io/etcd/client/v3"
 )
 
 // List reads the keys under prefix in key order. The first page is read at
 // the current revision, which becomes the ResourceVersion of the whole
 // chain: later pages are read WithRev(that revision), so a chain sees one
-// snapshot, and fails with ErrTooOld once etcd has compacted it.
+// snapshot, and fails with ErrTooOld once etcd has compacted it. A token
+// of a revision the cluster has not reached fails with ErrInvalidToken.
 func (s *Store) List(ctx context.Context, prefix string, opts storage.ListOptions) (storage.ListResult, error) {
 	if s.closed.Load() {
 		return storage.ListResult{}, &storage.KeyError{Op: "list", Key: prefix, Err: storage.ErrClosed}
@@ -38,6 +42,12 @@ func (s *Store) List(ctx context.Context, prefix string, opts storage.ListOption
 		ops = append(ops, clientv3.WithRev(rev))
 	}
 	resp, err := s.client.Get(ctx, start, ops...)
+	if rev > 0 && errors.Is(err, rpctypes.ErrFutureRev) {
+		// The cluster never handed out this revision: the token is of
+		// another cluster, or of this one before a restore from a backup.
+		err = fmt.Errorf("%w: snapshot %d is newer than the store: %w", storage.ErrInvalidToken, rev, err)
+		return storage.ListResult{}, &storage.KeyError{Op: "list", Key: prefix, Err: err}
+	}
 	if err != nil {
 		return storage.ListResult{}, s.wrap("list", prefix, err)
 	}

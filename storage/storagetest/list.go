@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/imagestreams/imagestreams/storage"
+	"github.com/imagestreams/imagestreams/storage/internal/continuetoken"
 )
 
 func listTests() []test {
@@ -242,11 +243,17 @@ func testListConsistentUnderWrites(t *testing.T, s storage.Interface) {
 
 // A continue token belongs to the list that issued it: presented to a
 // list of another prefix it fails, also when one prefix contains the
-// other, where the token's key would fit both lists.
+// other, where the token's key would fit both lists. A token naming a
+// snapshot the store has not reached (one of another store, or of a store
+// since restored from a backup) is invalid too.
 func testListInvalidToken(t *testing.T, s storage.Interface) {
+	var head int64
 	for _, k := range []string{"/tok/a/1", "/tok/a/2", "/tok/b/1", "/tok/b/2"} {
-		mustCreate(t, s, k, "v")
+		head = mustCreate(t, s, k, "v")
 	}
+	// The token format of this module's backends; to a backend with a
+	// format of its own it is malformed, which fails the same way.
+	future := continuetoken.Encode(head+1_000_000, "/tok/a/", "/tok/a/1")
 	// tokenOf returns the continue token of the first page of prefix.
 	tokenOf := func(t *testing.T, prefix string) string {
 		t.Helper()
@@ -266,6 +273,7 @@ func testListInvalidToken(t *testing.T, s storage.Interface) {
 		prefix string // the prefix of the list given the token
 	}{
 		{name: "garbage", token: "not a token!", prefix: "/tok/a/"},
+		{name: "token from the future", token: future, prefix: "/tok/a/"},
 		{name: "token of another prefix", from: "/tok/a/", prefix: "/tok/b/"},
 		{name: "token of a nested prefix", from: "/tok/a/", prefix: "/tok/"},
 		{name: "token of an enclosing prefix", from: "/tok/", prefix: "/tok/a/"},

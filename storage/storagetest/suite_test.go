@@ -2,6 +2,7 @@ package storagetest_test
 
 import (
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"regexp"
@@ -11,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/imagestreams/imagestreams/storage"
+	"github.com/imagestreams/imagestreams/storage/internal/continuetoken"
 	"github.com/imagestreams/imagestreams/storage/memory"
 	"github.com/imagestreams/imagestreams/storage/storagetest"
 )
@@ -81,10 +83,28 @@ func (s listsAtHead) List(ctx context.Context, prefix string, opts storage.ListO
 	return page, nil
 }
 
+// futureTokenUntyped fails a continue token of a revision the store has
+// not reached with an error that wraps no sentinel, as etcd's "required
+// revision is a future revision" did before it was mapped.
+type futureTokenUntyped struct{ storage.Interface }
+
+func (s futureTokenUntyped) List(ctx context.Context, prefix string, opts storage.ListOptions) (storage.ListResult, error) {
+	if opts.Continue != "" {
+		if rv, _, err := continuetoken.Decode(opts.Continue, prefix); err == nil {
+			head, err := s.Interface.List(ctx, "/", storage.ListOptions{Limit: 1})
+			if err == nil && rv > head.ResourceVersion {
+				return storage.ListResult{}, errors.New("required revision is a future revision")
+			}
+		}
+	}
+	return s.Interface.List(ctx, prefix, opts)
+}
+
 var broken = map[string]func() storage.Interface{
-	"ignoresRV":       func() storage.Interface { return ignoresRV{storagetest.Minimal(memory.New())} },
-	"watchesOneEarly": func() storage.Interface { return watchesOneEarly{memory.New()} },
-	"listsAtHead":     func() storage.Interface { return listsAtHead{memory.New()} },
+	"ignoresRV":          func() storage.Interface { return ignoresRV{storagetest.Minimal(memory.New())} },
+	"watchesOneEarly":    func() storage.Interface { return watchesOneEarly{memory.New()} },
+	"listsAtHead":        func() storage.Interface { return listsAtHead{memory.New()} },
+	"futureTokenUntyped": func() storage.Interface { return futureTokenUntyped{memory.New()} },
 }
 
 // TestBrokenBackend runs the suite on a broken backend. It does something
@@ -112,6 +132,7 @@ func TestSuiteCatchesBugs(t *testing.T) {
 		{name: "ignoresRV", wantFailed: []string{"UpdateCompareAndSwap", "DeletePrecondition"}},
 		{name: "watchesOneEarly", wantFailed: []string{"WatchOrdering", "WatchFromNow", "ListThenWatch", "WatchResume"}},
 		{name: "listsAtHead", wantFailed: []string{"ListPaginationConsistentUnderWrites"}},
+		{name: "futureTokenUntyped", wantFailed: []string{"ListInvalidToken"}},
 	}
 	failLine := regexp.MustCompile(`(?m)^    --- FAIL: TestBrokenBackend/(\w+)`)
 	for _, tt := range tests {
