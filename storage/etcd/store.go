@@ -149,7 +149,18 @@ func (s *Store) unkey(k []byte) string { return string(k[len(s.prefix):]) }
 
 // object converts a key-value of the store's keyspace.
 func (s *Store) object(kv *mvccpb.KeyValue) storage.Object {
-	return storage.Object{Key: s.unkey(kv.Key), Value: kv.Value, ResourceVersion: kv.ModRevision}
+	return storage.Object{Key: s.unkey(kv.Key), Value: value(kv.Value), ResourceVersion: kv.ModRevision}
+}
+
+// value returns the value of a key-value that exists. The protobuf
+// decoder leaves an empty value nil, and nil means "no value" (a Deleted
+// event's Value, a PrevValue the backend does not have), so an empty
+// stored value is returned as empty and not nil, as the other backends do.
+func value(b []byte) []byte {
+	if b == nil {
+		return []byte{}
+	}
+	return b
 }
 
 // check validates key and fails after Close.

@@ -127,15 +127,15 @@ func (s *Store) forward(ctx context.Context, prefix string, rv int64, wch client
 func (s *Store) event(ev *clientv3.Event) storage.Event {
 	e := storage.Event{Key: s.unkey(ev.Kv.Key), ResourceVersion: ev.Kv.ModRevision}
 	if ev.PrevKv != nil {
-		e.PrevValue = ev.PrevKv.Value
+		e.PrevValue = value(ev.PrevKv.Value)
 	}
 	switch {
 	case ev.Type == mvccpb.DELETE:
 		e.Type = storage.Deleted
 	case ev.IsCreate():
-		e.Type, e.Value, e.PrevValue = storage.Added, ev.Kv.Value, nil
+		e.Type, e.Value, e.PrevValue = storage.Added, value(ev.Kv.Value), nil
 	default:
-		e.Type, e.Value = storage.Modified, ev.Kv.Value
+		e.Type, e.Value = storage.Modified, value(ev.Kv.Value)
 	}
 	return e
 }

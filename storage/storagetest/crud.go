@@ -1,6 +1,7 @@
 package storagetest
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -20,6 +21,7 @@ func crudTests() []test {
 		{"DeletePrecondition", testDeletePrecondition},
 		{"DeleteNegativeRV", testDeleteNegativeRV},
 		{"Recreate", testRecreate},
+		{"EmptyValue", testEmptyValue},
 	}
 }
 
@@ -161,4 +163,56 @@ func testRecreate(t *testing.T, s storage.Interface) {
 	wantObject(t, s, obj("/re/a", "second", rv2))
 	_, err := s.Update(t.Context(), "/re/a", []byte("stale"), rv1)
 	wantConflict(t, "Update with the first life's resourceVersion", err, rv1, obj("/re/a", "second", rv2))
+}
+
+// A stored empty value comes back empty but not nil from every read, as
+// nil means "no value": the Value of a Deleted event, the PrevValue of an
+// Added one. The comparisons deliberately tell nil from empty.
+func testEmptyValue(t *testing.T, s storage.Interface) {
+	ctx := t.Context()
+	const key = "/empty/a"
+	empty := func(rv int64) storage.Object { return storage.Object{Key: key, Value: []byte{}, ResourceVersion: rv} }
+	ch := startWatch(t, ctx, s, "/empty/", 0)
+
+	rv1, err := s.Create(ctx, key, []byte{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantObject(t, s, empty(rv1))
+	res, err := s.List(ctx, "/empty/", storage.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]storage.Object{empty(rv1)}, res.Items); diff != "" {
+		t.Errorf("List (-want +got):\n%s", diff)
+	}
+	rv2 := mustUpdate(t, s, key, "x", rv1)
+	rv3, err := s.Update(ctx, key, []byte{}, rv2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Update(ctx, key, []byte("y"), rv2)
+	wantConflict(t, "Update with a stale resourceVersion", err, rv2, empty(rv3))
+	got, err := storage.GuaranteedUpdate(ctx, s, key, false, func(cur storage.Object) ([]byte, error) {
+		if diff := cmp.Diff(empty(rv3), cur); diff != "" {
+			return nil, fmt.Errorf("update function got (-want +got):\n%s", diff)
+		}
+		return nil, nil
+	})
+	if err != nil {
+		t.Errorf("GuaranteedUpdate: %v", err)
+	} else if diff := cmp.Diff(empty(rv3), got); diff != "" {
+		t.Errorf("GuaranteedUpdate leaving the value unchanged returned (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(empty(rv3), mustDelete(t, s, key, rv3)); diff != "" {
+		t.Errorf("Delete returned (-want +got):\n%s", diff)
+	}
+
+	want := []storage.Event{
+		{Type: storage.Added, Key: key, Value: []byte{}, ResourceVersion: rv1},
+		{Type: storage.Modified, Key: key, Value: []byte("x"), PrevValue: []byte{}, ResourceVersion: rv2},
+		{Type: storage.Modified, Key: key, Value: []byte{}, PrevValue: []byte("x"), ResourceVersion: rv3},
+		{Type: storage.Deleted, Key: key, PrevValue: []byte{}},
+	}
+	wantEvents(t, want, nextN(t, ch, len(want)))
 }

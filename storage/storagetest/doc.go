@@ -40,6 +40,9 @@
 // Beyond the interface's documentation, the suite requires that:
 //
 //   - a store keep its own copy of the values it is given;
+//   - a stored empty value be returned as an empty, non-nil slice (by Get,
+//     List, Delete, conflicts, the update function and watch events), as
+//     nil means "no value";
 //   - Delete return the deleted object with the resourceVersion of its last
 //     write;
 //   - a native GuaranteedUpdate pass a missing key to the update function

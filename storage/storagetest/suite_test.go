@@ -100,11 +100,28 @@ func (s futureTokenUntyped) List(ctx context.Context, prefix string, opts storag
 	return s.Interface.List(ctx, prefix, opts)
 }
 
+// emptyAsNil returns a stored empty value as nil, as storage/etcd did.
+type emptyAsNil struct{ storage.Interface }
+
+func nilIfEmpty(b []byte) []byte {
+	if len(b) == 0 {
+		return nil
+	}
+	return b
+}
+
+func (s emptyAsNil) Get(ctx context.Context, key string) (storage.Object, error) {
+	o, err := s.Interface.Get(ctx, key)
+	o.Value = nilIfEmpty(o.Value)
+	return o, err
+}
+
 var broken = map[string]func() storage.Interface{
 	"ignoresRV":          func() storage.Interface { return ignoresRV{storagetest.Minimal(memory.New())} },
 	"watchesOneEarly":    func() storage.Interface { return watchesOneEarly{memory.New()} },
 	"listsAtHead":        func() storage.Interface { return listsAtHead{memory.New()} },
 	"futureTokenUntyped": func() storage.Interface { return futureTokenUntyped{memory.New()} },
+	"emptyAsNil":         func() storage.Interface { return emptyAsNil{memory.New()} },
 }
 
 // TestBrokenBackend runs the suite on a broken backend. It does something
@@ -133,6 +150,7 @@ func TestSuiteCatchesBugs(t *testing.T) {
 		{name: "watchesOneEarly", wantFailed: []string{"WatchOrdering", "WatchFromNow", "ListThenWatch", "WatchResume"}},
 		{name: "listsAtHead", wantFailed: []string{"ListPaginationConsistentUnderWrites"}},
 		{name: "futureTokenUntyped", wantFailed: []string{"ListInvalidToken"}},
+		{name: "emptyAsNil", wantFailed: []string{"EmptyValue"}},
 	}
 	failLine := regexp.MustCompile(`(?m)^    --- FAIL: TestBrokenBackend/(\w+)`)
 	for _, tt := range tests {
