@@ -134,6 +134,9 @@ var (
 )
 
 // KeyError records a failed operation on one key, like fs.PathError.
+// Backends name their operation in Op, also for a key or value their
+// checks reject; ValidateKey and its kin, which cannot know it, say
+// "validate".
 type KeyError struct {
 	Op  string // "get", "create", "update", "delete", "list", "watch"
 	Key string

@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/imagestreams/imagestreams/storage"
+	"github.com/imagestreams/imagestreams/storage/internal/validate"
 	bbolt "go.etcd.io/bbolt"
 )
 
@@ -140,7 +141,7 @@ func (s *Store) GuaranteedUpdate(ctx context.Context, key string, ignoreNotFound
 		if next == nil {
 			return cur, nil
 		}
-		if err := storage.ValidateValue(key, next); err != nil {
+		if err := validate.Value("update", key, next); err != nil {
 			return storage.Object{}, err
 		}
 		seen := cur.ResourceVersion
@@ -183,5 +184,5 @@ func (s *Store) checkWrite(ctx context.Context, op, key string, value []byte) er
 	if err := s.check(ctx, op, key); err != nil {
 		return err
 	}
-	return storage.ValidateValue(key, value)
+	return validate.Value(op, key, value)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/imagestreams/imagestreams/storage"
 	"github.com/imagestreams/imagestreams/storage/internal/continuetoken"
+	"github.com/imagestreams/imagestreams/storage/internal/validate"
 	bbolt "go.etcd.io/bbolt"
 )
 
@@ -23,7 +24,7 @@ func (s *Store) List(ctx context.Context, prefix string, opts storage.ListOption
 	if s.closed.Load() {
 		return storage.ListResult{}, &storage.KeyError{Op: "list", Key: prefix, Err: storage.ErrClosed}
 	}
-	if err := storage.ValidatePrefix(prefix); err != nil {
+	if err := validate.Prefix("list", prefix); err != nil {
 		return storage.ListResult{}, err
 	}
 	var rv int64

@@ -11,6 +11,7 @@ import (
 
 	"github.com/imagestreams/imagestreams/internal/keylock"
 	"github.com/imagestreams/imagestreams/storage"
+	"github.com/imagestreams/imagestreams/storage/internal/validate"
 	bbolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
 )
@@ -175,7 +176,7 @@ func (s *Store) check(ctx context.Context, op, key string) error {
 	if s.closed.Load() {
 		return &storage.KeyError{Op: op, Key: key, Err: storage.ErrClosed}
 	}
-	return storage.ValidateKey(key)
+	return validate.Key(op, key)
 }
 
 // wrap records the operation and key of a bbolt error, mapping the errors

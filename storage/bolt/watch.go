@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/imagestreams/imagestreams/storage"
+	"github.com/imagestreams/imagestreams/storage/internal/validate"
 	bbolt "go.etcd.io/bbolt"
 )
 
@@ -38,7 +39,7 @@ func (s *Store) Watch(ctx context.Context, prefix string, rv int64) (<-chan stor
 	if s.closed.Load() {
 		return nil, &storage.KeyError{Op: "watch", Key: prefix, Err: storage.ErrClosed}
 	}
-	if err := storage.ValidatePrefix(prefix); err != nil {
+	if err := validate.Prefix("watch", prefix); err != nil {
 		return nil, err
 	}
 	err := s.db.View(func(tx *bbolt.Tx) error {

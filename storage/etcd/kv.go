@@ -5,6 +5,7 @@ import (
 	"go.etcd.io/etcd/api/v3/mvccpb"
 
 	"github.com/imagestreams/imagestreams/storage"
+	"github.com/imagestreams/imagestreams/storage/internal/validate"
 	clientv3 "go.etcd.io/etcd/client/v3"
 )
 
@@ -159,7 +160,7 @@ func (s *Store) GuaranteedUpdate(ctx context.Context, key string, ignoreNotFound
 		}
 		next, err := fn(cur)
 		if err == nil && next != nil {
-			err = storage.ValidateValue(key, next)
+			err = validate.Value("update", key, next)
 		}
 		switch {
 		case (err != nil || next == nil) && guessed:
@@ -208,7 +209,7 @@ func (s *Store) checkWrite(op, key string, value []byte) error {
 	if err := s.check(op, key); err != nil {
 		return err
 	}
-	return storage.ValidateValue(key, value)
+	return validate.Value(op, key, value)
 }
 
 // conflict builds the error of a failed compare-and-swap from the

@@ -7,6 +7,7 @@ import (
 
 	"github.com/imagestreams/imagestreams/storage"
 	"github.com/imagestreams/imagestreams/storage/internal/continuetoken"
+	"github.com/imagestreams/imagestreams/storage/internal/validate"
 	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
 	clientv3 "go.etcd.io/etcd/client/v3"
 )
@@ -20,7 +21,7 @@ func (s *Store) List(ctx context.Context, prefix string, opts storage.ListOption
 	if s.closed.Load() {
 		return storage.ListResult{}, &storage.KeyError{Op: "list", Key: prefix, Err: storage.ErrClosed}
 	}
-	if err := storage.ValidatePrefix(prefix); err != nil {
+	if err := validate.Prefix("list", prefix); err != nil {
 		return storage.ListResult{}, err
 	}
 	p := s.key(prefix)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/imagestreams/imagestreams/internal/keylock"
 	"github.com/imagestreams/imagestreams/storage"
+	"github.com/imagestreams/imagestreams/storage/internal/validate"
 	"go.etcd.io/etcd/api/v3/mvccpb"
 	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
 	clientv3 "go.etcd.io/etcd/client/v3"
@@ -168,7 +169,7 @@ func (s *Store) check(op, key string) error {
 	if s.closed.Load() {
 		return &storage.KeyError{Op: op, Key: key, Err: storage.ErrClosed}
 	}
-	return storage.ValidateKey(key)
+	return validate.Key(op, key)
 }
 
 // wrap maps an etcd client error to the storage sentinels and records the

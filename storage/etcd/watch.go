@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/imagestreams/imagestreams/storage"
+	"github.com/imagestreams/imagestreams/storage/internal/validate"
 	"go.etcd.io/etcd/api/v3/mvccpb"
 	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
 	clientv3 "go.etcd.io/etcd/client/v3"
@@ -39,7 +40,7 @@ func (s *Store) Watch(ctx context.Context, prefix string, rv int64) (<-chan stor
 	if s.closed.Load() {
 		return nil, &storage.KeyError{Op: "watch", Key: prefix, Err: storage.ErrClosed}
 	}
-	if err := storage.ValidatePrefix(prefix); err != nil {
+	if err := validate.Prefix("watch", prefix); err != nil {
 		return nil, err
 	}
 	if rv < 0 {

@@ -3,8 +3,8 @@ package memory
 import (
 	"context"
 
-	"github.com/imagestreams/imagestreams/storage"
 	"github.com/imagestreams/imagestreams/storage/internal/history"
+	"github.com/imagestreams/imagestreams/storage/internal/validate"
 )
 
 // UpdateParts is Update for a value given as parts, whose concatenation is
@@ -34,8 +34,8 @@ func (s *Store) UpdateParts(ctx context.Context, key string, parts [][]byte, rv 
 		return 0, err
 	}
 	p := history.NewParts(parts)
-	if err := storage.ValidateSize(key, p.Len()); err != nil {
-		return 0, relabel(err, "update")
+	if err := validate.Size("update", key, p.Len()); err != nil {
+		return 0, err
 	}
 	switch len(parts) {
 	case 0:

@@ -2,13 +2,13 @@ package memory
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
 
 	"github.com/imagestreams/imagestreams/storage"
 	"github.com/imagestreams/imagestreams/storage/internal/history"
+	"github.com/imagestreams/imagestreams/storage/internal/validate"
 )
 
 // Defaults of the history bounds. A Store keeps at most DefaultHistory
@@ -224,8 +224,8 @@ func (s *Store) Close() error {
 
 // check validates key for op and reports a context that has ended.
 func check(ctx context.Context, op, key string) error {
-	if err := storage.ValidateKey(key); err != nil {
-		return relabel(err, op)
+	if err := validate.Key(op, key); err != nil {
+		return err
 	}
 	if err := ctx.Err(); err != nil {
 		return &storage.KeyError{Op: op, Key: key, Err: err}
@@ -235,21 +235,11 @@ func check(ctx context.Context, op, key string) error {
 
 // checkPrefix is check for list and watch prefixes.
 func checkPrefix(ctx context.Context, op, prefix string) error {
-	if err := storage.ValidatePrefix(prefix); err != nil {
-		return relabel(err, op)
+	if err := validate.Prefix(op, prefix); err != nil {
+		return err
 	}
 	if err := ctx.Err(); err != nil {
 		return &storage.KeyError{Op: op, Key: prefix, Err: err}
 	}
 	return nil
-}
-
-// relabel replaces the "validate" operation of a validation error with the
-// operation the caller asked for, so the message names what failed.
-func relabel(err error, op string) error {
-	var ke *storage.KeyError
-	if errors.As(err, &ke) {
-		return &storage.KeyError{Op: op, Key: ke.Key, Err: ke.Err}
-	}
-	return err
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/imagestreams/imagestreams/storage"
 	"github.com/imagestreams/imagestreams/storage/internal/history"
+	"github.com/imagestreams/imagestreams/storage/internal/validate"
 )
 
 // Create stores a copy of value at key if the key does not exist.
@@ -135,8 +136,8 @@ func (s *Store) GuaranteedUpdate(ctx context.Context, key string, ignoreNotFound
 		if next == nil {
 			return cur, nil
 		}
-		if err := storage.ValidateValue(key, next); err != nil {
-			return storage.Object{}, relabel(err, "update")
+		if err := validate.Value("update", key, next); err != nil {
+			return storage.Object{}, err
 		}
 		next = clone(next)
 
@@ -206,8 +207,8 @@ func checkWrite(ctx context.Context, op, key string, value []byte) error {
 	if err := check(ctx, op, key); err != nil {
 		return err
 	}
-	if err := storage.ValidateValue(key, value); err != nil {
-		return relabel(err, op)
+	if err := validate.Value(op, key, value); err != nil {
+		return err
 	}
 	return nil
 }

@@ -29,8 +29,10 @@
 // gap and no duplicate, "too old" after compaction, context cancellation,
 // values up to storage.MaxValueSize and one byte beyond, invalid keys, and
 // Close ending watches. Errors are checked with errors.Is against the
-// sentinels of package storage, and a failed compare-and-swap must return a
-// *storage.ConflictError carrying the current object.
+// sentinels of package storage, invalid keys and values must fail with a
+// *storage.KeyError naming the operation ("get", "create", …) and the key,
+// and a failed compare-and-swap must return a *storage.ConflictError
+// carrying the current object.
 //
 // Backends that implement storage.Compactor also get the "too old" tests;
 // the others skip them. Backends that implement storage.GuaranteedUpdater

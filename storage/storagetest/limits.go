@@ -65,11 +65,11 @@ func testLargeValues(t *testing.T, s storage.Interface) {
 
 	tooBig := append(big, 'x')
 	_, err = s.Create(ctx, "/big/b", tooBig)
-	wantErr(t, "Create of MaxValueSize+1 bytes", err, storage.ErrTooLarge)
+	wantKeyError(t, "Create of MaxValueSize+1 bytes", err, storage.ErrTooLarge, "/big/b", "create")
 	_, err = s.Update(ctx, "/big/a", tooBig, rv)
-	wantErr(t, "Update to MaxValueSize+1 bytes", err, storage.ErrTooLarge)
+	wantKeyError(t, "Update to MaxValueSize+1 bytes", err, storage.ErrTooLarge, "/big/a", "update")
 	_, err = storage.GuaranteedUpdate(ctx, s, "/big/a", false, func(storage.Object) ([]byte, error) { return tooBig, nil })
-	wantErr(t, "GuaranteedUpdate to MaxValueSize+1 bytes", err, storage.ErrTooLarge)
+	wantKeyError(t, "GuaranteedUpdate to MaxValueSize+1 bytes", err, storage.ErrTooLarge, "/big/a", "update")
 	wantMissing(t, s, "/big/b")
 	got, err = s.Get(ctx, "/big/a")
 	if err != nil {
@@ -103,18 +103,19 @@ func testInvalidKeys(t *testing.T, s storage.Interface) {
 	for _, key := range invalidKeys() {
 		t.Run(fmt.Sprintf("%.20q", key), func(t *testing.T) {
 			_, err := s.Get(ctx, key)
-			wantErr(t, "Get", err, storage.ErrInvalidKey)
+			wantKeyError(t, "Get", err, storage.ErrInvalidKey, key, "get")
 			_, err = s.Create(ctx, key, []byte("v"))
-			wantErr(t, "Create", err, storage.ErrInvalidKey)
+			wantKeyError(t, "Create", err, storage.ErrInvalidKey, key, "create")
 			_, err = s.Update(ctx, key, []byte("v"), 1)
-			wantErr(t, "Update", err, storage.ErrInvalidKey)
+			wantKeyError(t, "Update", err, storage.ErrInvalidKey, key, "update")
 			_, err = s.Delete(ctx, key, 0)
-			wantErr(t, "Delete", err, storage.ErrInvalidKey)
+			wantKeyError(t, "Delete", err, storage.ErrInvalidKey, key, "delete")
 			_, err = storage.GuaranteedUpdate(ctx, s, key, true, func(storage.Object) ([]byte, error) {
 				t.Error("GuaranteedUpdate called the update function for an invalid key")
 				return []byte("v"), nil
 			})
-			wantErr(t, "GuaranteedUpdate", err, storage.ErrInvalidKey)
+			// The generic loop fails in the Get it starts with.
+			wantKeyError(t, "GuaranteedUpdate", err, storage.ErrInvalidKey, key, "update", "get")
 		})
 	}
 	res, err := s.List(ctx, "/", storage.ListOptions{})
@@ -131,9 +132,9 @@ func testInvalidPrefixes(t *testing.T, s storage.Interface) {
 	for _, prefix := range []string{"", "a", "a/", "//", "/a//", "/a/../", "/./", "/a\x00", "/" + strings.Repeat("k", storage.MaxKeyLength)} {
 		t.Run(fmt.Sprintf("%.20q", prefix), func(t *testing.T) {
 			_, err := s.List(ctx, prefix, storage.ListOptions{})
-			wantErr(t, "List", err, storage.ErrInvalidKey)
+			wantKeyError(t, "List", err, storage.ErrInvalidKey, prefix, "list")
 			_, err = s.Watch(ctx, prefix, 0)
-			wantErr(t, "Watch", err, storage.ErrInvalidKey)
+			wantKeyError(t, "Watch", err, storage.ErrInvalidKey, prefix, "watch")
 		})
 	}
 }

@@ -3,6 +3,7 @@ package storagetest
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -116,6 +117,22 @@ func wantErr(t *testing.T, what string, err, target error) {
 	t.Helper()
 	if !errors.Is(err, target) {
 		t.Errorf("%s: error = %v, want one wrapping %q", what, err, target)
+	}
+}
+
+// wantKeyError fails unless err is a *storage.KeyError for key, wrapping
+// target, whose Op is one of ops: it names the operation that failed, as
+// storage.KeyError documents, not the check inside it ("validate").
+func wantKeyError(t *testing.T, what string, err, target error, key string, ops ...string) {
+	t.Helper()
+	wantErr(t, what, err, target)
+	ke, ok := errors.AsType[*storage.KeyError](err)
+	if !ok {
+		t.Errorf("%s: error %v is not a *storage.KeyError", what, err)
+		return
+	}
+	if !slices.Contains(ops, ke.Op) || ke.Key != key {
+		t.Errorf("%s: KeyError has Op %q and Key %.40q, want Op in %q and Key %.40q", what, ke.Op, ke.Key, ops, key)
 	}
 }
 

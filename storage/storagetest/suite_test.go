@@ -116,12 +116,24 @@ func (s emptyAsNil) Get(ctx context.Context, key string) (storage.Object, error)
 	return o, err
 }
 
+// validateOp reports an invalid key as storage.ValidateKey does, with Op
+// "validate", as storage/bolt and storage/etcd did.
+type validateOp struct{ storage.Interface }
+
+func (s validateOp) Get(ctx context.Context, key string) (storage.Object, error) {
+	if err := storage.ValidateKey(key); err != nil {
+		return storage.Object{}, err
+	}
+	return s.Interface.Get(ctx, key)
+}
+
 var broken = map[string]func() storage.Interface{
 	"ignoresRV":          func() storage.Interface { return ignoresRV{storagetest.Minimal(memory.New())} },
 	"watchesOneEarly":    func() storage.Interface { return watchesOneEarly{memory.New()} },
 	"listsAtHead":        func() storage.Interface { return listsAtHead{memory.New()} },
 	"futureTokenUntyped": func() storage.Interface { return futureTokenUntyped{memory.New()} },
 	"emptyAsNil":         func() storage.Interface { return emptyAsNil{memory.New()} },
+	"validateOp":         func() storage.Interface { return validateOp{memory.New()} },
 }
 
 // TestBrokenBackend runs the suite on a broken backend. It does something
@@ -151,6 +163,7 @@ func TestSuiteCatchesBugs(t *testing.T) {
 		{name: "listsAtHead", wantFailed: []string{"ListPaginationConsistentUnderWrites"}},
 		{name: "futureTokenUntyped", wantFailed: []string{"ListInvalidToken"}},
 		{name: "emptyAsNil", wantFailed: []string{"EmptyValue"}},
+		{name: "validateOp", wantFailed: []string{"InvalidKeys"}},
 	}
 	failLine := regexp.MustCompile(`(?m)^    --- FAIL: TestBrokenBackend/(\w+)`)
 	for _, tt := range tests {
