@@ -46,7 +46,7 @@ func (s *Store) Create(ctx context.Context, key string, value []byte) (int64, er
 	if err := s.checkWrite(ctx, "create", key, value); err != nil {
 		return 0, err
 	}
-	rev, err := s.write(key, func(cur current) (change, error) {
+	rev, err := s.write(ctx, key, func(cur current) (change, error) {
 		if cur.exists {
 			return change{}, &storage.KeyError{Op: "create", Key: key, Err: storage.ErrExists}
 		}
@@ -63,7 +63,7 @@ func (s *Store) Update(ctx context.Context, key string, value []byte, rv int64) 
 	if err := s.checkWrite(ctx, "update", key, value); err != nil {
 		return 0, err
 	}
-	rev, err := s.write(key, func(cur current) (change, error) {
+	rev, err := s.write(ctx, key, func(cur current) (change, error) {
 		if err := precondition("update", key, rv, cur); err != nil {
 			return change{}, err
 		}
@@ -82,7 +82,7 @@ func (s *Store) Delete(ctx context.Context, key string, rv int64) (storage.Objec
 		return storage.Object{}, err
 	}
 	var old storage.Object
-	_, err := s.write(key, func(cur current) (change, error) {
+	_, err := s.write(ctx, key, func(cur current) (change, error) {
 		if !cur.exists {
 			return change{}, &storage.KeyError{Op: "delete", Key: key, Err: storage.ErrNotFound}
 		}
@@ -145,7 +145,7 @@ func (s *Store) GuaranteedUpdate(ctx context.Context, key string, ignoreNotFound
 			return storage.Object{}, err
 		}
 		seen := cur.ResourceVersion
-		rev, err := s.write(key, func(c current) (change, error) {
+		rev, err := s.write(ctx, key, func(c current) (change, error) {
 			if c.rev != seen {
 				// Someone else wrote first: retry with what they wrote.
 				ok = c.exists

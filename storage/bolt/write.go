@@ -2,6 +2,7 @@ package bolt
 
 import (
 	"bytes"
+	"context"
 	"errors"
 
 	"github.com/imagestreams/imagestreams/storage"
@@ -36,21 +37,42 @@ type decideFunc func(cur current) (change, error)
 // write queued while the previous transaction committed in one
 // transaction (group commit): concurrent writers share one fsync, and a
 // lone writer waits for nobody.
-func (s *Store) write(key string, decide decideFunc) (int64, error) {
-	r := &request{key: key, decide: decide, done: make(chan struct{})}
-	select {
-	case s.queue <- r:
-	case <-s.done:
-		return 0, storage.ErrClosed
+func (s *Store) write(ctx context.Context, key string, decide decideFunc) (int64, error) {
+	r := &request{ctx: ctx, key: key, decide: decide}
+	if err := s.do(r); err != nil {
+		return 0, err
 	}
-	<-r.done
 	return r.rev, r.err
 }
 
-// request is one write waiting for the committer.
+// do hands r to the committer and waits for its outcome. While a commit
+// is in progress the committer takes no request, so ctx bounds that wait;
+// a request the committer has taken but not yet run is skipped if ctx has
+// ended by then. Once the committer has it, do waits for the outcome even
+// if ctx ends: the request may already be in a transaction that commits,
+// and returning ctx's error then would tell the caller a write failed that
+// in fact happened. It returns an error only when r was never taken.
+func (s *Store) do(r *request) error {
+	r.done = make(chan struct{})
+	select {
+	case s.queue <- r:
+	case <-s.done:
+		return storage.ErrClosed
+	case <-r.ctx.Done():
+		return r.ctx.Err()
+	}
+	<-r.done
+	return nil
+}
+
+// request is one write, or one compaction, waiting for the committer.
 type request struct {
+	ctx    context.Context
 	key    string
 	decide decideFunc
+	// compact, when > 0, makes the request a compaction to that revision
+	// (see Compact) instead of a write.
+	compact int64
 	// Set by the committer before it closes done.
 	rev  int64
 	err  error
@@ -90,9 +112,10 @@ func (s *Store) commitLoop() {
 	}
 }
 
-// commit runs batch in one transaction. A request whose decide fails gets
-// that error and changes nothing; if the transaction itself fails, every
-// request gets its error, as none of them happened.
+// commit runs batch in one transaction. A request whose context has
+// ended, or whose decide fails, gets that error and changes nothing; if
+// the transaction itself fails, every request gets its error, as none of
+// them happened.
 func (s *Store) commit(batch []*request) {
 	var applied bool
 	err := s.db.Update(func(tx *bbolt.Tx) error {
@@ -100,7 +123,22 @@ func (s *Store) commit(batch []*request) {
 		if err != nil {
 			return err
 		}
+		var compacted bool
 		for _, r := range batch {
+			if err := r.ctx.Err(); err != nil {
+				// Its deadline or cancellation came while it waited
+				// for this transaction: the caller expects no write.
+				r.err = err
+				continue
+			}
+			if r.compact > 0 {
+				ok, err := compact(tx, r, rev)
+				if err != nil {
+					return err
+				}
+				compacted = compacted || ok
+				continue
+			}
 			ok, err := apply(tx, r, rev+1)
 			switch {
 			case err != nil:
@@ -112,6 +150,9 @@ func (s *Store) commit(batch []*request) {
 			}
 		}
 		if !applied {
+			if compacted {
+				return nil
+			}
 			// bbolt would write and fsync its meta page even for an
 			// empty transaction; rolling back is free.
 			return errNoChange
