@@ -28,7 +28,7 @@
 // ordering and filtering, watch resumption from a resourceVersion with no
 // gap and no duplicate, "too old" after compaction, context cancellation,
 // values up to storage.MaxValueSize and one byte beyond, invalid keys, and
-// Close ending watches. Errors are checked with errors.Is against the
+// Close ending watches with one Error event wrapping storage.ErrClosed. Errors are checked with errors.Is against the
 // sentinels of package storage, invalid keys and values must fail with a
 // *storage.KeyError naming the operation ("get", "create", …) and the key,
 // and a failed compare-and-swap must return a *storage.ConflictError

@@ -127,6 +127,32 @@ func (s validateOp) Get(ctx context.Context, key string) (storage.Object, error)
 	return s.Interface.Get(ctx, key)
 }
 
+// closeWithoutError ends its watches at Close by closing their channels
+// with no Error event, though a watch the backend ends early must send one.
+type closeWithoutError struct{ storage.Interface }
+
+func (s closeWithoutError) Watch(ctx context.Context, prefix string, rv int64) (<-chan storage.Event, error) {
+	in, err := s.Interface.Watch(ctx, prefix, rv)
+	if err != nil {
+		return nil, err
+	}
+	out := make(chan storage.Event)
+	go func() {
+		defer close(out)
+		for ev := range in {
+			if ev.Type == storage.Error && errors.Is(ev.Err, storage.ErrClosed) {
+				continue
+			}
+			select {
+			case out <- ev:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out, nil
+}
+
 var broken = map[string]func() storage.Interface{
 	"ignoresRV":          func() storage.Interface { return ignoresRV{storagetest.Minimal(memory.New())} },
 	"watchesOneEarly":    func() storage.Interface { return watchesOneEarly{memory.New()} },
@@ -134,6 +160,7 @@ var broken = map[string]func() storage.Interface{
 	"futureTokenUntyped": func() storage.Interface { return futureTokenUntyped{memory.New()} },
 	"emptyAsNil":         func() storage.Interface { return emptyAsNil{memory.New()} },
 	"validateOp":         func() storage.Interface { return validateOp{memory.New()} },
+	"closeWithoutError":  func() storage.Interface { return closeWithoutError{memory.New()} },
 }
 
 // TestBrokenBackend runs the suite on a broken backend. It does something
@@ -164,6 +191,7 @@ func TestSuiteCatchesBugs(t *testing.T) {
 		{name: "futureTokenUntyped", wantFailed: []string{"ListInvalidToken"}},
 		{name: "emptyAsNil", wantFailed: []string{"EmptyValue"}},
 		{name: "validateOp", wantFailed: []string{"InvalidKeys"}},
+		{name: "closeWithoutError", wantFailed: []string{"CloseEndsWatches"}},
 	}
 	failLine := regexp.MustCompile(`(?m)^    --- FAIL: TestBrokenBackend/(\w+)`)
 	for _, tt := range tests {

@@ -306,15 +306,16 @@ func testCompactTooOld(t *testing.T, s storage.Interface) {
 	wantEvents(t, []storage.Event{ev(storage.Modified, "/compact/b", "b2", "b1", rv)}, []storage.Event{next(t, ch)})
 }
 
-// Close ends the store's watches: their channels get closed.
+// Close ends the store's watches early, so each gets one Error event, which
+// wraps storage.ErrClosed, and then its channel is closed: a consumer can
+// tell the end of the store from the end of its own context.
 func testCloseEndsWatches(t *testing.T, s storage.Interface) {
 	ch := startWatch(t, t.Context(), s, "/close/", 0)
 	if err := s.Close(); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
-	for _, e := range drain(t, ch) {
-		if e.Type != storage.Error {
-			t.Errorf("event %s %s after Close, want none or an Error event", e.Type, e.Key)
-		}
+	evs := drain(t, ch)
+	if len(evs) != 1 || evs[0].Type != storage.Error || !errors.Is(evs[0].Err, storage.ErrClosed) {
+		t.Errorf("watch ended by Close delivered %+v, want one Error event wrapping storage.ErrClosed", evs)
 	}
 }
