@@ -233,7 +233,8 @@ func ValidateSize(key string, n int) error {
 type UpdateFunc func(current Object) (next []byte, err error)
 
 // GuaranteedUpdater is implemented by backends that can run a
-// read-modify-write natively (for example inside one transaction).
+// read-modify-write natively (for example inside one transaction), with
+// the contract of the function GuaranteedUpdate.
 type GuaranteedUpdater interface {
 	GuaranteedUpdate(ctx context.Context, key string, ignoreNotFound bool, fn UpdateFunc) (Object, error)
 }
@@ -243,6 +244,11 @@ type GuaranteedUpdater interface {
 // there first, until it succeeds, fn fails or ctx ends. With ignoreNotFound
 // a missing key is passed to fn as an Object with no value and
 // ResourceVersion 0 and the result is created. It returns the stored object.
+//
+// fn may run more than once, and must not itself start a GuaranteedUpdate
+// of the same key on the same store: where the updates of one key take
+// turns (bolt, etcd) it would wait for itself, and elsewhere each inner
+// write would fail the outer compare-and-swap, retrying until ctx ends.
 //
 // A backend implementing GuaranteedUpdater is used directly; otherwise the
 // loop runs over Get, Create and Update.
