@@ -143,8 +143,14 @@ type KeyError struct {
 	Err error
 }
 
-// Error returns the operation, the key and the cause.
-func (e *KeyError) Error() string { return e.Op + " " + e.Key + ": " + e.Err.Error() }
+// Error returns the operation, the key and the cause. Unlike
+// fs.PathError's, it does not panic when a backend leaves Err nil.
+func (e *KeyError) Error() string {
+	if e.Err == nil {
+		return e.Op + " " + e.Key
+	}
+	return e.Op + " " + e.Key + ": " + e.Err.Error()
+}
 
 // Unwrap returns the underlying error.
 func (e *KeyError) Unwrap() error { return e.Err }

@@ -214,3 +214,21 @@ func BenchmarkValidateKey(b *testing.B) {
 		}
 	}
 }
+
+// TestKeyErrorMessage: a KeyError formats with or without a cause; the
+// zero value must not panic.
+func TestKeyErrorMessage(t *testing.T) {
+	tests := []struct {
+		err  storage.KeyError
+		want string
+	}{
+		{storage.KeyError{Op: "get", Key: "/k", Err: storage.ErrNotFound}, "get /k: not found"},
+		{storage.KeyError{Op: "get", Key: "/k"}, "get /k"},
+		{storage.KeyError{}, " "},
+	}
+	for _, tt := range tests {
+		if diff := cmp.Diff(tt.want, tt.err.Error()); diff != "" {
+			t.Errorf("%#v.Error() (-want +got):\n%s", tt.err, diff)
+		}
+	}
+}
