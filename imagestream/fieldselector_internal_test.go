@@ -17,7 +17,7 @@ func FuzzFieldSelector(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, text, name, ns string) {
 		meta := &image.ObjectMeta{Name: name, Namespace: ns}
-		sel, err := parseFieldSelector(text)
+		sel, err := parseFieldSelector(text, metaFields)
 		if err != nil {
 			if Reason(err) != image.StatusReasonBadRequest {
 				t.Fatalf("%q: %v, want BadRequest", text, err)
@@ -27,23 +27,23 @@ func FuzzFieldSelector(f *testing.F) {
 		all := true
 		if strings.TrimSpace(text) != "" {
 			for term := range strings.SplitSeq(text, ",") {
-				one, err := parseFieldSelector(term)
+				one, err := parseFieldSelector(term, metaFields)
 				if err != nil {
 					t.Fatalf("%q parses but its term %q does not: %v", text, term, err)
 				}
-				all = all && one.matches(meta)
+				all = all && one.matches(meta, nil)
 			}
 		}
-		if got := sel.matches(meta); got != all {
+		if got := sel.matches(meta, nil); got != all {
 			t.Fatalf("%q on %+v: %v, its terms one by one: %v", text, meta, got, all)
 		}
 		if strings.ContainsAny(name, ",=!") || strings.TrimSpace(name) != name {
 			return
 		}
-		if eq, _ := parseFieldSelector("metadata.name=" + name); !eq.matches(meta) {
+		if eq, _ := parseFieldSelector("metadata.name="+name, metaFields); !eq.matches(meta, nil) {
 			t.Fatalf("metadata.name=%s does not select %q", name, name)
 		}
-		if ne, _ := parseFieldSelector("metadata.name!=" + name); ne.matches(meta) {
+		if ne, _ := parseFieldSelector("metadata.name!="+name, metaFields); ne.matches(meta, nil) {
 			t.Fatalf("metadata.name!=%s selects %q", name, name)
 		}
 	})

@@ -92,6 +92,70 @@ func TestListFieldSelector(t *testing.T) {
 	}
 }
 
+// TestListStreamRepositoryFieldSelector checks the two fields only
+// ImageStreams are selected by (SEMANTICS §1.1), status.dockerImageRepository
+// as the listing Service derives it (§4.2), not as stored; the other kinds
+// reject them.
+func TestListStreamRepositoryFieldSelector(t *testing.T) {
+	ctx := context.Background()
+	svc, _ := newService(t)
+	for _, s := range []struct{ name, repo string }{{"app", "quay.io/acme/app"}, {"db", "quay.io/acme/db"}, {"plain", ""}} {
+		if _, err := svc.ImageStreams("ns").Create(ctx, &image.ImageStream{
+			ObjectMeta: image.ObjectMeta{Name: s.name},
+			Spec:       image.ImageStreamSpec{DockerImageRepository: s.repo},
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Without a registry host name, status.dockerImageRepository is the
+	// spec's, whatever the store holds.
+	noRegistry := imagestream.NewService(svc.Store())
+	tests := []struct {
+		name     string
+		svc      *imagestream.Service
+		selector string
+		want     []string
+	}{
+		{name: "spec equals", svc: svc, selector: "spec.dockerImageRepository=quay.io/acme/db", want: []string{"db"}},
+		{name: "spec not equals", svc: svc, selector: "spec.dockerImageRepository!=quay.io/acme/db", want: []string{"app", "plain"}},
+		{name: "spec empty", svc: svc, selector: "spec.dockerImageRepository=", want: []string{"plain"}},
+		{name: "status from the registry", svc: svc, selector: "status.dockerImageRepository=" + registry + "/ns/app", want: []string{"app"}},
+		{name: "status not the spec with a registry", svc: svc, selector: "status.dockerImageRepository=quay.io/acme/app", want: nil},
+		{name: "status derived, not stored", svc: noRegistry, selector: "status.dockerImageRepository=quay.io/acme/app", want: []string{"app"}},
+		{name: "with metadata", svc: svc, selector: "metadata.name!=app,status.dockerImageRepository!=" + registry + "/ns/db", want: []string{"plain"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l, err := tt.svc.ImageStreams("ns").List(ctx, imagestream.ListOptions{FieldSelector: tt.selector})
+			got, err := names(l, err, func(l *image.ImageStreamList) []image.ObjectMeta {
+				return metas(l.Items, func(x image.ImageStream) image.ObjectMeta { return x.ObjectMeta })
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("List(FieldSelector %q) (-want +got):\n%s", tt.selector, diff)
+			}
+		})
+	}
+	others := map[string]func(opts imagestream.ListOptions) error{
+		"Images": func(opts imagestream.ListOptions) error { _, err := svc.Images().List(ctx, opts); return err },
+		"ImageStreamTags": func(opts imagestream.ListOptions) error {
+			_, err := svc.ImageStreamTags("ns").List(ctx, opts)
+			return err
+		},
+		"ImageTags": func(opts imagestream.ListOptions) error { _, err := svc.ImageTags("ns").List(ctx, opts); return err },
+	}
+	for kind, list := range others {
+		for _, field := range []string{"spec.dockerImageRepository", "status.dockerImageRepository"} {
+			err := list(imagestream.ListOptions{FieldSelector: field + "=x"})
+			if want := "field label not supported: " + field; imagestream.Reason(err) != image.StatusReasonBadRequest || err.Error() != want {
+				t.Errorf("%s.List(FieldSelector %s=x) = %v; want BadRequest %q", kind, field, err, want)
+			}
+		}
+	}
+}
+
 // names returns the names of a list's items, or err.
 func names[L any](l L, err error, items func(L) []image.ObjectMeta) ([]string, error) {
 	if err != nil {

@@ -27,7 +27,7 @@ func (c *Images) Get(ctx context.Context, name string) (*image.Image, error) {
 // List returns the images sorted by name, only those matching
 // opts.LabelSelector and opts.FieldSelector when they are set.
 func (c *Images) List(ctx context.Context, opts ListOptions) (*image.ImageList, error) {
-	sel, fields, err := opts.selectors()
+	sel, fields, err := opts.selectors(metaFields)
 	if err != nil {
 		return nil, err
 	}
@@ -45,7 +45,7 @@ func (c *Images) List(ctx context.Context, opts ListOptions) (*image.ImageList, 
 		if err != nil {
 			return nil, err
 		}
-		if sel.Matches(img.Labels) && fields.matches(&img.ObjectMeta) {
+		if sel.Matches(img.Labels) && fields.matches(&img.ObjectMeta, nil) {
 			list.Items = append(list.Items, *img)
 		}
 	}

@@ -59,7 +59,7 @@ func (s *Service) withImage(ctx context.Context, it *image.ImageTag, is *image.I
 // opts.FieldSelector, though, matches the views' own names
 // ("<stream>:<tag>") and namespace.
 func (c *ImageTags) List(ctx context.Context, opts ListOptions) (*image.ImageTagList, error) {
-	fields, err := parseFieldSelector(opts.FieldSelector)
+	fields, err := parseFieldSelector(opts.FieldSelector, metaFields)
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +85,7 @@ func (c *ImageTags) List(ctx context.Context, opts ListOptions) (*image.ImageTag
 		}
 		slices.Sort(names)
 		for _, n := range slices.Compact(names) {
-			if it, _ := newITag(is, n); fields.matches(&it.ObjectMeta) {
+			if it, _ := newITag(is, n); fields.matches(&it.ObjectMeta, nil) {
 				out.Items = append(out.Items, *it)
 			}
 		}

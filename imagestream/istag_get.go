@@ -84,7 +84,7 @@ func newISTag(is *image.ImageStream, tag string, event *image.TagEvent, img *ima
 // opts.FieldSelector, though, matches the views' own names
 // ("<stream>:<tag>") and namespace.
 func (c *ImageStreamTags) List(ctx context.Context, opts ListOptions) (*image.ImageStreamTagList, error) {
-	fields, err := parseFieldSelector(opts.FieldSelector)
+	fields, err := parseFieldSelector(opts.FieldSelector, metaFields)
 	if err != nil {
 		return nil, err
 	}
@@ -104,7 +104,7 @@ func (c *ImageStreamTags) List(ctx context.Context, opts ListOptions) (*image.Im
 			if len(st.Items) == 0 || st.Items[0].Image == "" {
 				continue
 			}
-			if ist := newISTag(is, st.Tag, &st.Items[0], nil); fields.matches(&ist.ObjectMeta) {
+			if ist := newISTag(is, st.Tag, &st.Items[0], nil); fields.matches(&ist.ObjectMeta, nil) {
 				out.Items = append(out.Items, *ist)
 			}
 		}

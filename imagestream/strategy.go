@@ -77,15 +77,20 @@ func (s *Strategy) Decorate(is *image.ImageStream) { s.setRepositories(is) }
 // setRepositories derives status.dockerImageRepository and
 // status.publicDockerImageRepository (SEMANTICS §4.2).
 func (s *Strategy) setRepositories(is *image.ImageStream) {
-	if s.RegistryHostname != "" {
-		is.Status.DockerImageRepository = reference.DockerImageReference{Registry: s.RegistryHostname, Namespace: is.Namespace, Name: is.Name}.String()
-	} else {
-		is.Status.DockerImageRepository = is.Spec.DockerImageRepository
-	}
+	is.Status.DockerImageRepository = s.dockerImageRepository(is)
 	is.Status.PublicDockerImageRepository = ""
 	if s.PublicRegistryHostname != "" {
 		is.Status.PublicDockerImageRepository = reference.DockerImageReference{Registry: s.PublicRegistryHostname, Namespace: is.Namespace, Name: is.Name}.String()
 	}
+}
+
+// dockerImageRepository returns the status.dockerImageRepository of is
+// (SEMANTICS §4.2).
+func (s *Strategy) dockerImageRepository(is *image.ImageStream) string {
+	if s.RegistryHostname != "" {
+		return reference.DockerImageReference{Registry: s.RegistryHostname, Namespace: is.Namespace, Name: is.Name}.String()
+	}
+	return is.Spec.DockerImageRepository
 }
 
 // PrepareForCreate readies a stream sent by a client for creation

@@ -22,11 +22,14 @@ type ListOptions struct {
 	// hold fewer than Limit items while more follow. One that does not
 	// parse is a BadRequest wrapping a *SelectorError.
 	LabelSelector string
-	// FieldSelector keeps only objects whose metadata.name and
-	// metadata.namespace match it: "metadata.name=ruby",
-	// "metadata.name!=ruby:latest,metadata.namespace==demo". Other fields
-	// are a BadRequest, as they are for OpenShift's image kinds. Like the
-	// label selector it filters each page. The tag views (ImageStreamTags,
+	// FieldSelector keeps only objects whose fields match it:
+	// "metadata.name=ruby",
+	// "metadata.name!=ruby:latest,metadata.namespace==demo". As in
+	// OpenShift, every kind has metadata.name and metadata.namespace, and
+	// ImageStreams also spec.dockerImageRepository and
+	// status.dockerImageRepository (SEMANTICS §1.1), the latter as List
+	// reports it (§4.2); any other field is a BadRequest. Like the label
+	// selector it filters each page. The tag views (ImageStreamTags,
 	// ImageTags) match it against their own names, "<stream>:<tag>".
 	FieldSelector string
 }
@@ -83,9 +86,12 @@ func (c *ImageStreams) Get(ctx context.Context, name string) (*image.ImageStream
 // client of all namespaces, every stream sorted by namespace and name.
 // opts.LabelSelector, when set, keeps the streams whose labels match.
 func (c *ImageStreams) List(ctx context.Context, opts ListOptions) (*image.ImageStreamList, error) {
-	sel, fields, err := opts.selectors()
+	sel, fields, err := opts.selectors(streamFields)
 	if err != nil {
 		return nil, err
+	}
+	match := func(is *image.ImageStream) bool {
+		return sel.Matches(is.Labels) && fields.matches(&is.ObjectMeta, func(field string) string { return c.s.streamField(is, field) })
 	}
 	res, err := c.s.store.List(ctx, streamPrefix(c.ns), storage.ListOptions{Limit: opts.Limit, Continue: opts.Continue})
 	if err != nil {
@@ -98,7 +104,7 @@ func (c *ImageStreams) List(ctx context.Context, opts ListOptions) (*image.Image
 	}
 	for _, obj := range res.Items {
 		if e := c.s.cache.get(obj.Key, obj.ResourceVersion); e != nil {
-			if sel.Matches(e.stream().Labels) && fields.matches(&e.stream().ObjectMeta) {
+			if match(e.stream()) {
 				list.Items = append(list.Items, *e.stream().DeepCopy())
 				c.s.strategy.Decorate(&list.Items[len(list.Items)-1])
 			}
@@ -108,7 +114,7 @@ func (c *ImageStreams) List(ctx context.Context, opts ListOptions) (*image.Image
 		if err != nil {
 			return nil, err
 		}
-		if sel.Matches(is.Labels) && fields.matches(&is.ObjectMeta) {
+		if match(is) {
 			c.s.strategy.Decorate(is)
 			list.Items = append(list.Items, *is)
 		}
