@@ -15,14 +15,17 @@ import (
 // openshift.io/image.excludeSecret: "true", in the provider's order.
 // Like OpenShift it ignores name: the secrets belong to the namespace,
 // not to a stream, and the stream need not exist. opts.LabelSelector
-// filters the secrets; Limit and Continue are ignored, since a provider
-// returns all secrets at once. Without a SecretProvider (WithSecrets) the
-// list is empty; a provider's failure is an InternalError.
+// and opts.FieldSelector filter the secrets, since OpenShift hands both
+// to the Secrets list: the field selector takes the fields Kubernetes
+// selects Secrets by, metadata.name, metadata.namespace and type. Limit
+// and Continue are ignored, since a provider returns all secrets at once.
+// Without a SecretProvider (WithSecrets) the list is empty; a provider's
+// failure is an InternalError.
 func (c *ImageStreams) Secrets(ctx context.Context, name string, opts ListOptions) (*image.SecretList, error) {
 	if err := c.needNamespace(); err != nil {
 		return nil, err
 	}
-	sel, err := opts.selector()
+	sel, fields, err := opts.selectors(secretFields)
 	if err != nil {
 		return nil, err
 	}
@@ -32,12 +35,20 @@ func (c *ImageStreams) Secrets(ctx context.Context, name string, opts ListOption
 	}
 	out := &image.SecretList{TypeMeta: image.TypeMeta{Kind: "SecretList", APIVersion: "v1"}, Items: []image.Secret{}}
 	for _, sec := range secrets {
-		if sel.Matches(sec.Labels) {
+		meta := sec.ObjectMeta
+		if meta.Namespace == "" {
+			meta.Namespace = c.ns // the provider's secrets are the namespace's, named or not
+		}
+		if sel.Matches(sec.Labels) && fields.matches(&meta, func(string) string { return string(sec.Type) }) {
 			out.Items = append(out.Items, sec)
 		}
 	}
 	return out, nil
 }
+
+// secretFields reports whether field is one Kubernetes selects Secrets
+// by.
+func secretFields(field string) bool { return metaFields(field) || field == "type" }
 
 // pullSecrets returns the namespace's pull secrets an import may use
 // (SEMANTICS §10.5).

@@ -21,7 +21,8 @@ func (f secretsFunc) Secrets(ctx context.Context, ns string) ([]image.Secret, er
 // TestSecrets checks SEMANTICS §10.5: the secrets subresource lists the
 // namespace's dockercfg and dockerconfigjson secrets, except those
 // annotated openshift.io/image.excludeSecret=true, whatever the stream
-// name; a label selector filters them.
+// name; a label selector filters them, and so does a field selector on
+// the fields Kubernetes selects Secrets by, to which OpenShift hands it.
 func TestSecrets(t *testing.T) {
 	secret := func(name string, typ image.SecretType, annotations, labels map[string]string) image.Secret {
 		return image.Secret{ObjectMeta: image.ObjectMeta{Name: name, Namespace: "ns", Annotations: annotations, Labels: labels}, Type: typ,
@@ -41,12 +42,18 @@ func TestSecrets(t *testing.T) {
 		}
 		return all, nil
 	})
+	// A provider may leave the namespace out: its secrets are still the
+	// namespace's.
+	bare := secretsFunc(func(context.Context, string) ([]image.Secret, error) {
+		return []image.Secret{{ObjectMeta: image.ObjectMeta{Name: "bare"}, Type: image.SecretTypeDockercfg}}, nil
+	})
 	broken := secretsFunc(func(context.Context, string) ([]image.Secret, error) { return nil, errors.New("unreachable") })
 	tests := []struct {
 		name     string
 		opts     []imagestream.Option
 		ns       string
 		selector string
+		fields   string
 		want     []string
 		err      string
 	}{
@@ -58,12 +65,29 @@ func TestSecrets(t *testing.T) {
 		{name: "no provider: empty list", ns: "ns", want: []string{}},
 		{name: "provider failure is InternalError", opts: []imagestream.Option{imagestream.WithSecrets(broken)}, ns: "ns", err: "InternalError"},
 		{name: "bad selector is BadRequest", opts: []imagestream.Option{imagestream.WithSecrets(provider)}, ns: "ns", selector: "team in", err: "BadRequest"},
+		{name: "§10.5: a field selector filters by name", opts: []imagestream.Option{imagestream.WithSecrets(provider)}, ns: "ns", fields: "metadata.name=cfg",
+			want: []string{"cfg"}},
+		{name: "§10.5: a field selector filters by namespace and name", opts: []imagestream.Option{imagestream.WithSecrets(provider)}, ns: "ns",
+			fields: "metadata.namespace==ns,metadata.name!=cfg", want: []string{"json", "not-excluded"}},
+		{name: "§10.5: a field selector filters by type", opts: []imagestream.Option{imagestream.WithSecrets(provider)}, ns: "ns",
+			fields: "type=" + string(image.SecretTypeDockercfg), want: []string{"cfg"}},
+		{name: "§10.5: both selectors filter", opts: []imagestream.Option{imagestream.WithSecrets(provider)}, ns: "ns", selector: "team",
+			fields: "type!=" + string(image.SecretTypeDockercfg), want: []string{"json"}},
+		{name: "field selector on another namespace", opts: []imagestream.Option{imagestream.WithSecrets(provider)}, ns: "ns",
+			fields: "metadata.namespace=other", want: []string{}},
+		{name: "field selector on the namespace of a secret without one", opts: []imagestream.Option{imagestream.WithSecrets(bare)}, ns: "ns",
+			fields: "metadata.namespace=ns", want: []string{"bare"}},
+		{name: "unsupported field is BadRequest", opts: []imagestream.Option{imagestream.WithSecrets(provider)}, ns: "ns",
+			fields: "no.such.field=x", err: "BadRequest"},
+		{name: "a stream's field is BadRequest", opts: []imagestream.Option{imagestream.WithSecrets(provider)}, ns: "ns",
+			fields: "spec.dockerImageRepository=x", err: "BadRequest"},
+		{name: "bad field selector is BadRequest", opts: []imagestream.Option{imagestream.WithSecrets(provider)}, ns: "ns", fields: "metadata.name", err: "BadRequest"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			svc, _ := newService(t, tt.opts...)
 			// The stream name is ignored: "missing" does not exist.
-			list, err := svc.ImageStreams(tt.ns).Secrets(context.Background(), "missing", imagestream.ListOptions{LabelSelector: tt.selector})
+			list, err := svc.ImageStreams(tt.ns).Secrets(context.Background(), "missing", imagestream.ListOptions{LabelSelector: tt.selector, FieldSelector: tt.fields})
 			if diff := cmp.Diff(tt.err, outcome(err)); diff != "" {
 				t.Fatalf("error %v (-want +got):\n%s", err, diff)
 			}

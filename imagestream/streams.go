@@ -25,10 +25,11 @@ type ListOptions struct {
 	// FieldSelector keeps only objects whose fields match it:
 	// "metadata.name=ruby",
 	// "metadata.name!=ruby:latest,metadata.namespace==demo". As in
-	// OpenShift, every kind has metadata.name and metadata.namespace, and
+	// OpenShift, every kind has metadata.name and metadata.namespace,
 	// ImageStreams also spec.dockerImageRepository and
 	// status.dockerImageRepository (SEMANTICS §1.1), the latter as List
-	// reports it (§4.2); any other field is a BadRequest. Like the label
+	// reports it (§4.2), and Secrets type; any other field is a
+	// BadRequest. Like the label
 	// selector it filters each page. The tag views (ImageStreamTags,
 	// ImageTags) match it against their own names, "<stream>:<tag>".
 	FieldSelector string
