@@ -1,7 +1,9 @@
 package imagestream
 
 import (
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/imagestreams/imagestreams/image"
@@ -12,8 +14,11 @@ import (
 // metadata.name and metadata.namespace, Kubernetes' default (SEMANTICS
 // §12.1 applies them to ImageStreamTags), and ImageStreams add
 // spec.dockerImageRepository and status.dockerImageRepository (§1.1).
-// The syntax is Kubernetes': comma-separated `field=value`,
-// `field==value` or `field!=value`, all of which must hold.
+// The syntax is Kubernetes' (fields.ParseSelector): comma-separated
+// `field=value`, `field==value` or `field!=value`, all of which must
+// hold. Empty terms are skipped, nothing is trimmed, and a backslash
+// escapes `\`, `,` and `=` in a value, where the last two may not
+// appear unescaped.
 
 // fieldRequirement is one term of a field selector.
 type fieldRequirement struct {
@@ -36,35 +41,102 @@ func streamFields(field string) bool {
 }
 
 // parseFieldSelector parses text for a kind whose fields supported
-// reports. A term without an operator is a BadRequest with Kubernetes'
-// message, and so is a field the kind does not support.
+// reports. Errors are BadRequests with Kubernetes' messages. As there,
+// the terms are sorted first, which decides the term an error names, and
+// fields are checked only once every term parses: the API server parses
+// the query before it converts the field labels.
 func parseFieldSelector(text string, supported func(field string) bool) (fieldSelector, error) {
-	if strings.TrimSpace(text) == "" {
-		return nil, nil
-	}
+	terms := splitFieldTerms(text)
+	slices.Sort(terms)
 	var sel fieldSelector
-	for term := range strings.SplitSeq(text, ",") {
-		var r fieldRequirement
-		var ok bool
-		switch {
-		case strings.Contains(term, "!="):
-			r.field, r.value, _ = strings.Cut(term, "!=")
-			r.not, ok = true, true
-		case strings.Contains(term, "=="):
-			r.field, r.value, ok = strings.Cut(term, "==")
-		default:
-			r.field, r.value, ok = strings.Cut(term, "=")
+	for _, term := range terms {
+		if term == "" {
+			continue
 		}
+		field, op, value, ok := splitFieldTerm(term)
 		if !ok {
 			return nil, NewBadRequest(fmt.Sprintf("invalid selector: '%s'; can't understand '%s'", text, term))
 		}
-		r.field, r.value = strings.TrimSpace(r.field), strings.TrimSpace(r.value)
+		v, err := unescapeFieldValue(value)
+		if err != nil {
+			return nil, NewBadRequest(err.Error())
+		}
+		sel = append(sel, fieldRequirement{field: field, value: v, not: op == "!="})
+	}
+	for _, r := range sel {
 		if !supported(r.field) {
 			return nil, NewBadRequest("field label not supported: " + r.field)
 		}
-		sel = append(sel, r)
 	}
 	return sel, nil
+}
+
+// splitFieldTerms splits text at the commas a backslash does not escape;
+// the terms keep their backslashes.
+func splitFieldTerms(text string) []string {
+	if text == "" {
+		return nil
+	}
+	var terms []string
+	start, escaped := 0, false
+	for i, c := range text {
+		switch {
+		case escaped:
+			escaped = false
+		case c == '\\':
+			escaped = true
+		case c == ',':
+			terms = append(terms, text[start:i])
+			start = i + 1
+		}
+	}
+	return append(terms, text[start:])
+}
+
+// splitFieldTerm splits term at its leftmost operator, "!=" and "=="
+// taking precedence over "=" at one place: a field has no escapes.
+func splitFieldTerm(term string) (field, op, value string, ok bool) {
+	for i := range term {
+		for _, op := range [...]string{"!=", "==", "="} {
+			if strings.HasPrefix(term[i:], op) {
+				return term[:i], op, term[i+len(op):], true
+			}
+		}
+	}
+	return "", "", "", false
+}
+
+// unescapeFieldValue undoes the escapes of a value, rune by rune as
+// Kubernetes' fields.UnescapeValue does.
+func unescapeFieldValue(v string) (string, error) {
+	if !strings.ContainsAny(v, `\,=`) {
+		return v, nil
+	}
+	var b strings.Builder
+	escaped := false
+	for _, c := range v {
+		if escaped {
+			if c != '\\' && c != ',' && c != '=' {
+				return "", fmt.Errorf("invalid field selector: invalid escape sequence: %s", string([]rune{'\\', c}))
+			}
+			b.WriteRune(c)
+			escaped = false
+			continue
+		}
+		switch c {
+		case '\\':
+			escaped = true
+		case ',', '=':
+			// Kubernetes formats the rune with %v: its code, not the character.
+			return "", fmt.Errorf("invalid field selector: unescaped character in value: %d", c)
+		default:
+			b.WriteRune(c)
+		}
+	}
+	if escaped {
+		return "", errors.New(`invalid field selector: invalid escape sequence: \`)
+	}
+	return b.String(), nil
 }
 
 // matches reports whether the object with metadata meta satisfies every

@@ -66,6 +66,14 @@ func TestListFieldSelector(t *testing.T) {
 		{name: "istag not a stream name", kind: "ImageStreamTags", selector: "metadata.name=app", want: nil},
 		{name: "istag exclusion", kind: "ImageStreamTags", selector: "metadata.name!=app:prod", want: []string{"app:latest", "db:latest"}},
 		{name: "imagetag by view name", kind: "ImageTags", selector: "metadata.name=db:latest", want: []string{"db:latest"}},
+		// Kubernetes' syntax: empty terms are skipped, `\,` and `\=` are
+		// part of a value.
+		{name: "trailing comma", kind: "ImageStreams", selector: "metadata.name=app,", want: []string{"app"}},
+		{name: "empty terms", kind: "ImageStreams", selector: ",metadata.name=db,,", want: []string{"db"}},
+		{name: "only commas", kind: "ImageStreams", selector: ",", want: []string{"app", "db"}},
+		{name: "escaped comma", kind: "ImageStreams", selector: `metadata.name!=app\,db`, want: []string{"app", "db"}},
+		{name: "escaped equals and backslash", kind: "Images", selector: `metadata.name!=a\=b\\`, want: []string{v1.Name, v2.Name}},
+		{name: "istag empty term", kind: "ImageStreamTags", selector: "metadata.name=app:prod,", want: []string{"app:prod"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.kind+"/"+tt.name, func(t *testing.T) {
@@ -82,6 +90,12 @@ func TestListFieldSelector(t *testing.T) {
 		{"spec.tags=x", "field label not supported: spec.tags"},
 		{"metadata.name", "invalid selector: 'metadata.name'; can't understand 'metadata.name'"},
 		{"metadata.name=a,labels", "invalid selector: 'metadata.name=a,labels'; can't understand 'labels'"},
+		{"spec.tags=x,labels", "invalid selector: 'spec.tags=x,labels'; can't understand 'labels'"},
+		{"metadata.name=a=b", "invalid field selector: unescaped character in value: 61"},
+		{`metadata.name=a\x`, `invalid field selector: invalid escape sequence: \x`},
+		{`metadata.name=a\`, `invalid field selector: invalid escape sequence: \`},
+		{" metadata.name=app", "field label not supported:  metadata.name"},
+		{" ", "invalid selector: ' '; can't understand ' '"},
 	} {
 		for kind, fn := range list {
 			_, err := fn(imagestream.ListOptions{FieldSelector: bad.selector})
