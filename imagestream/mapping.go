@@ -116,29 +116,47 @@ func (c *ImageStreamMappings) Create(ctx context.Context, in *image.ImageStreamM
 // tags the pushes change are copied (see cache.go), so the cost of a push
 // does not depend on the number of other tags beyond copying bytes.
 func (s *Service) applyPushes(ctx context.Context, ns, name string, batch []*push) {
-	// settle gives every push of ps its outcome.
-	settle := func(ps []*push, err error) {
-		for _, p := range ps {
-			p.err = err
-		}
-	}
 	unlock, err := s.locks.Lock(ctx, streamKey(ns, name))
 	if err != nil {
-		settle(batch, err)
+		for _, p := range batch {
+			p.err = err
+		}
 		return
 	}
 	defer unlock()
-	pending := batch
+	// An error other than a conflict may belong to one push alone (a
+	// limit that only the last one exceeds, say), and a push must fare as
+	// if written alone (pushqueue.go): write the pushes one by one then,
+	// in queue order, each under its own context.
+	for _, p := range s.writePushes(ctx, ns, name, batch) {
+		s.writePushes(p.ctx, ns, name, []*push{p})
+	}
+}
+
+// writePushes is applyPushes under the stream's lock: it writes pending in
+// one revision, retrying conflicts (§6.2 step 6), and sets the outcome of
+// every push, except when more than one push is left and the write failed
+// with an error other than too many conflicts: it then returns those
+// pushes, unsettled.
+func (s *Service) writePushes(ctx context.Context, ns, name string, pending []*push) (failed []*push) {
+	settle := func(err error) []*push {
+		if err != nil && len(pending) > 1 {
+			return pending
+		}
+		for _, p := range pending {
+			p.err = err
+		}
+		return nil
+	}
 	for attempt := range maxConflictRetries {
 		cur, err := s.loadStream(ctx, ns, name)
 		if err != nil {
-			settle(pending, err)
-			return
+			return settle(err)
 		}
 		if attempt > 0 {
 			pending = dropConflicting(cur.stream(), name, pending)
 			if len(pending) == 0 {
-				return
+				return nil
 			}
 		}
 		// The chunked write needs spec tags that the strategy leaves as
@@ -150,11 +168,15 @@ func (s *Service) applyPushes(ctx context.Context, ns, name string, batch []*pus
 			err = s.pushFlat(ctx, cur, pending)
 		}
 		if !errors.Is(err, storage.ErrConflict) {
-			settle(pending, err) // nil: written, or nothing to write
-			return
+			return settle(err) // nil: written, or nothing to write
 		}
 	}
-	settle(pending, NewServerTimeout(ResourceImageStreams, "create", 2))
+	// Not settle: each push alone would meet the same outside writers.
+	err := NewServerTimeout(ResourceImageStreams, "create", 2)
+	for _, p := range pending {
+		p.err = err
+	}
+	return nil
 }
 
 // pushFlat is one attempt of applyPushes on the whole decoded stream.

@@ -17,8 +17,10 @@ import (
 // first queued push becomes the leader and writes every queued event in
 // one revision, in arrival order, then hands over to the next. A lone
 // push is its own leader and writes at once. For the callers nothing
-// changes but speed: each push is applied exactly as if written alone,
-// and Create returns only once its event is stored (or has failed).
+// changes but speed: each push is applied exactly as if written alone
+// (a batch that fails otherwise than by conflict is written again push
+// by push, see applyPushes), and Create returns only once its event is
+// stored (or has failed).
 
 // push is one mapping's tag event waiting to be written.
 type push struct {
