@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -297,6 +298,141 @@ func watchFrom(ctx context.Context, svc *imagestream.Service, rv string) error {
 		}
 	}
 	return nil
+}
+
+// watchCountingStore counts the store watches whose context has not
+// ended. With failFirst, each watch sends an Error event in place of its
+// first event and then stays open until its context ends, as a backend
+// may.
+type watchCountingStore struct {
+	storage.Interface
+	failFirst bool
+	live      atomic.Int32
+}
+
+func (s *watchCountingStore) Watch(ctx context.Context, prefix string, rv int64) (<-chan storage.Event, error) {
+	events, err := s.Interface.Watch(ctx, prefix, rv)
+	if err != nil {
+		return nil, err
+	}
+	s.live.Add(1)
+	context.AfterFunc(ctx, func() { s.live.Add(-1) })
+	if !s.failFirst {
+		return events, nil
+	}
+	out := make(chan storage.Event)
+	go func() {
+		defer close(out)
+		select {
+		case <-events:
+			select {
+			case out <- storage.Event{Type: storage.Error, Err: errors.New("watch failed")}:
+			case <-ctx.Done():
+			}
+		case <-ctx.Done():
+		}
+		<-ctx.Done()
+	}()
+	return out, nil
+}
+
+// TestWatchEndEndsStoreWatch: a watch that ends on its own, after an
+// Error event, ends the store watch it reads from at once, not when the
+// caller's context ends: a caller may stop at the closed channel, as the
+// watch documentation invites.
+func TestWatchEndEndsStoreWatch(t *testing.T) {
+	tests := []struct {
+		name      string
+		failFirst bool
+		// watch starts a watch and returns a function that drains it and
+		// reports whether its last value was an error.
+		watch func(ctx context.Context, svc *imagestream.Service) (func() bool, error)
+		// trigger makes the watch end.
+		trigger func(ctx context.Context, store storage.Interface) error
+	}{
+		{
+			name: "ImageStreams.Watch: a stream that does not decode",
+			watch: func(ctx context.Context, svc *imagestream.Service) (func() bool, error) {
+				events, err := svc.ImageStreams("ns").Watch(ctx, imagestream.WatchOptions{})
+				return func() bool {
+					return drain(events, func(ev imagestream.ImageStreamEvent) bool { return ev.Type == storage.Error })
+				}, err
+			},
+			trigger: func(ctx context.Context, store storage.Interface) error {
+				_, err := store.Create(ctx, "/imagestreams/ns/broken", []byte("{not json"))
+				return err
+			},
+		},
+		{
+			name: "Images.Watch: an image that does not decode",
+			watch: func(ctx context.Context, svc *imagestream.Service) (func() bool, error) {
+				events, err := svc.Images().Watch(ctx, imagestream.WatchOptions{})
+				return func() bool {
+					return drain(events, func(ev imagestream.ImageEvent) bool { return ev.Type == storage.Error })
+				}, err
+			},
+			trigger: func(ctx context.Context, store storage.Interface) error {
+				_, err := store.Create(ctx, "/images/broken", []byte("{not json"))
+				return err
+			},
+		},
+		{
+			name:      "WatchTags: an Error from the store",
+			failFirst: true,
+			watch: func(ctx context.Context, svc *imagestream.Service) (func() bool, error) {
+				changes, err := svc.WatchTags(ctx, "ns", imagestream.WatchOptions{})
+				return func() bool { return drain(changes, func(c imagestream.TagChange) bool { return c.Err != nil }) }, err
+			},
+			trigger: func(ctx context.Context, store storage.Interface) error {
+				_, err := store.Create(ctx, "/imagestreams/ns/app", []byte("{}"))
+				return err
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel() // only at the very end: the store watch must not wait for it
+			mem := memory.New()
+			defer mem.Close()
+			store := &watchCountingStore{Interface: mem, failFirst: tt.failFirst}
+			svc, _ := newServiceOn(store)
+			drained, err := tt.watch(ctx, svc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := tt.trigger(ctx, store); err != nil {
+				t.Fatal(err)
+			}
+			if !drained() {
+				t.Fatal("the watch did not end with an error")
+			}
+			for deadline := time.Now().Add(2 * time.Second); store.live.Load() > 0 && time.Now().Before(deadline); {
+				time.Sleep(time.Millisecond)
+			}
+			if n := store.live.Load(); n != 0 {
+				t.Errorf("%d store watch(es) still running after the watch closed", n)
+			}
+		})
+	}
+}
+
+// drain reads ch until it closes, for at most 10s, and reports whether
+// the last value read satisfied last.
+func drain[T any](ch <-chan T, last func(T) bool) bool {
+	timeout := time.After(10 * time.Second)
+	ok := false
+	for {
+		select {
+		case v, open := <-ch:
+			if !open {
+				return ok
+			}
+			ok = last(v)
+		case <-timeout:
+			return false
+		}
+	}
 }
 
 // TestReturnedObjectsAreCopies: callers may change what they pass in and

@@ -50,13 +50,16 @@ func (s *Service) WatchTags(ctx context.Context, ns string, opts WatchOptions) (
 	if err != nil {
 		return nil, err
 	}
+	ctx, cancel := context.WithCancel(ctx)
 	events, err := s.store.Watch(ctx, streamPrefix(ns), rv)
 	if err != nil {
+		cancel()
 		return nil, storageError(err, ResourceImageStreams, "")
 	}
 	out := make(chan TagChange)
 	go func() {
 		defer close(out)
+		defer cancel() // the store watch ends with this one, even if the store would not end it
 		for ev := range events {
 			for _, c := range tagChanges(ev) {
 				select {

@@ -45,7 +45,8 @@ type ImageStreamEvent = WatchEvent[*image.ImageStream]
 type ImageEvent = WatchEvent[*image.Image]
 
 // watchObjects runs a storage watch of prefix and decodes its events.
-// The channel is closed when ctx ends or after an Error event.
+// The channel is closed when ctx ends or after an Error event; the
+// storage watch ends with it, as the caller may stop reading there.
 // decode sets the object's resourceVersion from the storage.Object it is
 // given; placeholder builds the object of a deleted key whose old value
 // the store no longer has.
@@ -55,13 +56,16 @@ func watchObjects[T any](ctx context.Context, s *Service, prefix string, opts Wa
 	if err != nil {
 		return nil, err
 	}
+	ctx, cancel := context.WithCancel(ctx)
 	events, err := s.store.Watch(ctx, prefix, rv)
 	if err != nil {
+		cancel()
 		return nil, storageError(err, gr, "")
 	}
 	out := make(chan WatchEvent[T])
 	go func() {
 		defer close(out)
+		defer cancel() // also when we end first, after a value that does not decode
 		for ev := range events {
 			we := toWatchEvent(ev, gr, decode, placeholder)
 			select {
