@@ -6,11 +6,12 @@ import (
 	"github.com/imagestreams/imagestreams/image"
 )
 
-// ListAll returns every stream List returns for opts, following the
-// continue tokens page by page (opts.Limit items at a time; all at once
-// when it is 0). The pages share the snapshot of the first, so the result
-// is consistent however long the reading takes, unless the store's
-// history no longer holds that snapshot (an Expired error: list again).
+// ListAll returns every stream List returns for opts, in List's order
+// (storage key order), following the continue tokens page by page
+// (opts.Limit items at a time; all at once when it is 0). The pages share
+// the snapshot of the first, so the result is consistent however long the
+// reading takes, unless the store's history no longer holds that snapshot
+// (an Expired error: list again).
 func (c *ImageStreams) ListAll(ctx context.Context, opts ListOptions) ([]*image.ImageStream, error) {
 	return listAll(ctx, opts, func(ctx context.Context, opts ListOptions) ([]image.ImageStream, string, error) {
 		l, err := c.List(ctx, opts)

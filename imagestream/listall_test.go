@@ -67,3 +67,30 @@ func TestListAll(t *testing.T) {
 		})
 	}
 }
+
+// TestListAllNamespacesKeyOrder pins the order List and ListAll document
+// for all namespaces: storage key order, as Kubernetes lists, not
+// namespace then name ('-' sorts before the '/' ending a namespace).
+func TestListAllNamespacesKeyOrder(t *testing.T) {
+	ctx := context.Background()
+	svc, _ := newService(t)
+	for _, s := range [][2]string{{"a0", "z"}, {"a", "x-y"}, {"a", "x"}, {"a-b", "y"}} {
+		createStream(t, svc, s[0], s[1])
+	}
+	want := []string{"a-b/y", "a/x", "a/x-y", "a0/z"}
+	for _, limit := range []int64{0, 1, 2} {
+		t.Run(fmt.Sprintf("limit=%d", limit), func(t *testing.T) {
+			streams, err := svc.ImageStreams("").ListAll(ctx, imagestream.ListOptions{Limit: limit})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, is := range streams {
+				got = append(got, is.Namespace+"/"+is.Name)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("order (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

@@ -84,8 +84,12 @@ func (c *ImageStreams) Get(ctx context.Context, name string) (*image.ImageStream
 }
 
 // List returns the streams of the namespace sorted by name; for the
-// client of all namespaces, every stream sorted by namespace and name.
-// opts.LabelSelector, when set, keeps the streams whose labels match.
+// client of all namespaces, every stream in the order of its storage key
+// (byte order of "<namespace>/<name>"), as Kubernetes lists, the order
+// that stays the same across pages. That is by namespace and name, except
+// that a namespace comes after those that extend it with '-': "a-b/y"
+// before "a/x". opts.LabelSelector, when set, keeps the streams
+// whose labels match.
 func (c *ImageStreams) List(ctx context.Context, opts ListOptions) (*image.ImageStreamList, error) {
 	sel, fields, err := opts.selectors(streamFields)
 	if err != nil {
