@@ -23,12 +23,16 @@ type ImageSignatures struct{ s *Service }
 // (conditions, imageIdentity, signedClaims, created, issuedBy, issuedTo)
 // are dropped: only a verifier may set them, by updating the Image. A
 // signature with the same name, or with the same type and content, is
-// AlreadyExists; a missing image is NotFound.
+// AlreadyExists; a missing image is NotFound. A signature with no name
+// gets one from its generateName before validation, as from the API
+// server's BeforeCreate in OpenShift, so "<imageName>@" is a valid
+// generateName.
 func (c *ImageSignatures) Create(ctx context.Context, in *image.ImageSignature) (*image.ImageSignature, error) {
 	if err := needObject(in, "ImageSignature"); err != nil {
 		return nil, err
 	}
 	sig := in.DeepCopy()
+	generateName(&sig.ObjectMeta)
 	sig.Namespace = ""
 	sig.ResourceVersion = ""
 	sig.Conditions = nil

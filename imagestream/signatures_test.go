@@ -3,6 +3,7 @@ package imagestream_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -149,5 +150,50 @@ func TestImageSignatures(t *testing.T) {
 	}
 	if _, err := svc.ImageSignatures().Create(ctx, in); !errors.Is(err, storage.ErrExists) {
 		t.Errorf("duplicate: %v", err)
+	}
+}
+
+// TestImageSignaturesGenerateName: Create makes a name from generateName
+// before validating, as the API server's BeforeCreate does for
+// OpenShift's ImageSignature REST (SEMANTICS §10.4) and as Images.Create
+// does; the generated name must then pass the signature name check.
+func TestImageSignaturesGenerateName(t *testing.T) {
+	ctx := context.Background()
+	img := digest(7)
+	tests := []struct {
+		name               string
+		meta               image.ObjectMeta
+		wantPrefix, reason string // reason of the error, if any
+		wantLen            int
+	}{
+		{name: "generated", meta: image.ObjectMeta{GenerateName: img + "@"}, wantPrefix: img + "@", wantLen: len(img) + 1 + 5},
+		{name: "generated after a signature prefix", meta: image.ObjectMeta{GenerateName: img + "@sig-"}, wantPrefix: img + "@sig-", wantLen: len(img) + 5 + 5},
+		{name: "a name wins", meta: image.ObjectMeta{Name: img + "@mine", GenerateName: img + "@"}, wantPrefix: img + "@mine", wantLen: len(img) + 5},
+		{name: "generated name without image", meta: image.ObjectMeta{GenerateName: "sig-"}, reason: "Invalid"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			svc, _ := newService(t)
+			if _, err := svc.Images().Create(ctx, &image.Image{ObjectMeta: image.ObjectMeta{Name: img}, DockerImageReference: "quay.io/x/y@" + img}); err != nil {
+				t.Fatal(err)
+			}
+			got, err := svc.ImageSignatures().Create(ctx, &image.ImageSignature{ObjectMeta: tt.meta, Type: image.SignatureTypeAtomicImageV1, Content: []byte("sig")})
+			if diff := cmp.Diff(tt.reason, string(imagestream.Reason(err))); diff != "" {
+				t.Fatalf("error %v (-want +got):\n%s", err, diff)
+			}
+			if err != nil {
+				return
+			}
+			if !strings.HasPrefix(got.Name, tt.wantPrefix) || len(got.Name) != tt.wantLen {
+				t.Errorf("name %q, want %q and %d characters in all", got.Name, tt.wantPrefix, tt.wantLen)
+			}
+			stored, err := svc.Images().Get(ctx, img)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(stored.Signatures) != 1 || stored.Signatures[0].Name != got.Name {
+				t.Errorf("stored signatures %+v, want only %q", stored.Signatures, got.Name)
+			}
+		})
 	}
 }
