@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -18,6 +19,7 @@ import (
 //	env notin (prod)        the label is absent or has none of them
 //	release                 the label exists
 //	!release                the label does not exist
+//	build>3, build<10       the label is an integer above (below) the value
 //
 // The empty selector matches everything.
 
@@ -47,7 +49,8 @@ func (e *SelectorError) Unwrap() error { return ErrInvalidSelector }
 // SelectorOperator is the operator of one requirement.
 type SelectorOperator string
 
-// The operators of a label selector. "==" parses as Equals.
+// The operators of a label selector. "==" parses as Equals, ">" as
+// GreaterThan and "<" as LessThan.
 const (
 	SelectorEquals       SelectorOperator = "="
 	SelectorNotEquals    SelectorOperator = "!="
@@ -55,11 +58,14 @@ const (
 	SelectorNotIn        SelectorOperator = "notin"
 	SelectorExists       SelectorOperator = "exists"
 	SelectorDoesNotExist SelectorOperator = "!"
+	SelectorGreaterThan  SelectorOperator = "gt"
+	SelectorLessThan     SelectorOperator = "lt"
 )
 
 // SelectorRequirement is one requirement of a selector: a label key, an
 // operator and, except for Exists and DoesNotExist, values (exactly one
-// for Equals and NotEquals), sorted and without duplicates.
+// for Equals and NotEquals, and one integer for GreaterThan and
+// LessThan), sorted and without duplicates.
 type SelectorRequirement struct {
 	Key      string
 	Operator SelectorOperator
@@ -78,6 +84,21 @@ func (r *SelectorRequirement) Matches(labels map[string]string) bool {
 		return ok
 	case SelectorDoesNotExist:
 		return !ok
+	case SelectorGreaterThan, SelectorLessThan:
+		// As in Kubernetes, a label or value that is no integer matches
+		// nothing.
+		if !ok || len(r.Values) != 1 {
+			return false
+		}
+		have, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return false
+		}
+		limit, err := strconv.ParseInt(r.Values[0], 10, 64)
+		if err != nil {
+			return false
+		}
+		return (r.Operator == SelectorGreaterThan && have > limit) || (r.Operator == SelectorLessThan && have < limit)
 	}
 	return false
 }
@@ -91,6 +112,10 @@ func (r *SelectorRequirement) String() string {
 		return "!" + r.Key
 	case SelectorIn, SelectorNotIn:
 		return r.Key + " " + string(r.Operator) + " (" + strings.Join(r.Values, ",") + ")"
+	case SelectorGreaterThan:
+		return r.Key + ">" + r.Values[0]
+	case SelectorLessThan:
+		return r.Key + "<" + r.Values[0]
 	}
 	return r.Key + string(r.Operator) + r.Values[0]
 }
@@ -126,7 +151,8 @@ func (s Selector) String() string {
 
 // ParseSelector parses a label selector; errors are *SelectorError.
 // Keys must be qualified names ("[prefix/]name") and values label values,
-// as in Kubernetes. "key in ()" means the one value "", as there.
+// as in Kubernetes. "key in ()" means the one value "", as there, and the
+// value of ">" or "<" must be an integer (strconv.ParseInt, base 10).
 func ParseSelector(text string) (Selector, error) {
 	p := &selectorParser{text: text}
 	var sel Selector
@@ -160,6 +186,8 @@ const (
 	tokEq       // = or ==
 	tokNotEq    // !=
 	tokNot      // !
+	tokGt       // >
+	tokLt       // <
 	tokBadInput // anything else
 )
 
@@ -225,9 +253,13 @@ func (p *selectorParser) lex() selectorToken {
 		return tok(tokOpen, 1)
 	case ')':
 		return tok(tokClose, 1)
+	case '>':
+		return tok(tokGt, 1)
+	case '<':
+		return tok(tokLt, 1)
 	}
 	n := 0
-	for n < len(rest) && !isSelectorSpace(rest[n]) && !strings.ContainsRune("=!,()", rune(rest[n])) {
+	for n < len(rest) && !isSelectorSpace(rest[n]) && !strings.ContainsRune("=!,()<>", rune(rest[n])) {
 		n++
 	}
 	return tok(tokWord, n)
@@ -261,6 +293,22 @@ func (p *selectorParser) requirement() (SelectorRequirement, error) {
 		v, err := p.value()
 		r.Values = []string{v}
 		return r, err
+	case op.kind == tokGt || op.kind == tokLt:
+		p.next()
+		r.Operator = SelectorGreaterThan
+		if op.kind == tokLt {
+			r.Operator = SelectorLessThan
+		}
+		pos := p.peek().pos
+		v, err := p.value()
+		if err != nil {
+			return r, err
+		}
+		if _, err := strconv.ParseInt(v, 10, 64); err != nil {
+			return r, p.fail(pos, fmt.Sprintf("invalid value %q: for 'Gt', 'Lt' operators, the value must be an integer", v))
+		}
+		r.Values = []string{v}
+		return r, nil
 	case op.kind == tokWord && (op.text == "in" || op.text == "notin"):
 		p.next()
 		r.Operator = SelectorOperator(op.text)
@@ -268,7 +316,7 @@ func (p *selectorParser) requirement() (SelectorRequirement, error) {
 		r.Values, err = p.valueSet()
 		return r, err
 	default:
-		return r, p.fail(op.pos, fmt.Sprintf("found %q, expected one of '=', '==', '!=', 'in', 'notin', ',' or the end", op.text))
+		return r, p.fail(op.pos, fmt.Sprintf("found %q, expected one of '=', '==', '!=', 'in', 'notin', '>', '<', ',' or the end", op.text))
 	}
 }
 

@@ -32,6 +32,9 @@ var selectorCases = []struct {
 	{name: "requirements sorted by key", in: "b=1,a=2, !c", canonical: "a=2,b=1,!c", offset: -1},
 	{name: "prefixed key", in: "app.kubernetes.io/name=ruby", canonical: "app.kubernetes.io/name=ruby", offset: -1},
 	{name: "in as a value", in: "x=in", canonical: "x=in", offset: -1},
+	{name: "greater than", in: "build>3", canonical: "build>3", offset: -1},
+	{name: "less than, spaced", in: "build < 10", canonical: "build<10", offset: -1},
+	{name: "integer bounds sorted by key", in: "z<1,build>007", canonical: "build>007,z<1", offset: -1},
 	{name: "missing key", in: "=ruby", offset: 0},
 	{name: "trailing comma", in: "app=ruby,", offset: 9},
 	{name: "two values", in: "app=ruby rails", offset: 9},
@@ -43,6 +46,12 @@ var selectorCases = []struct {
 	{name: "bad value", in: "app=ruby-", offset: 4},
 	{name: "value too long", in: "app=a234567890123456789012345678901234567890123456789012345678901234", offset: 4},
 	{name: "double negation", in: "!!app", offset: 1},
+	{name: "greater than a word", in: "build>x", offset: 6},
+	{name: "greater than nothing", in: "build>", offset: 6},
+	{name: "less than a set", in: "build<(1)", offset: 6},
+	{name: "greater or equal is no operator", in: "build>=3", offset: 6},
+	{name: "negative bound is no label value", in: "build>-1", offset: 6},
+	{name: "two bounds", in: "build>1 2", offset: 8},
 }
 
 // TestParseSelector checks the label-selector syntax the OpenShift and
@@ -104,6 +113,42 @@ func TestSelectorMatches(t *testing.T) {
 				t.Errorf("matches (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestSelectorMatchesIntegers checks ">" and "<" as Kubernetes has them:
+// the label must exist and be an integer, compared as a number.
+func TestSelectorMatchesIntegers(t *testing.T) {
+	labels := []map[string]string{nil, {"build": "2"}, {"build": "3"}, {"build": "10"}, {"build": "x"}, {"build": "007"}}
+	tests := []struct {
+		name, selector string
+		want           []bool // per labels entry
+	}{
+		{name: "greater than", selector: "build>3", want: []bool{false, false, false, true, false, true}},
+		{name: "less than", selector: "build<10", want: []bool{false, true, true, false, false, true}},
+		{name: "between", selector: "build>3,build<10", want: []bool{false, false, false, false, false, true}},
+		{name: "leading zeros in the bound", selector: "build<003", want: []bool{false, true, false, false, false, false}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sel, err := imagestream.ParseSelector(tt.selector)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := make([]bool, len(labels))
+			for i, l := range labels {
+				got[i] = sel.Matches(l)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("matches (-want +got):\n%s", diff)
+			}
+		})
+	}
+	// A requirement built by hand with a bound that is no integer
+	// matches nothing, as in Kubernetes.
+	r := imagestream.SelectorRequirement{Key: "build", Operator: imagestream.SelectorGreaterThan, Values: []string{"x"}}
+	if r.Matches(map[string]string{"build": "5"}) {
+		t.Errorf("%s matches build=5", r.String())
 	}
 }
 
