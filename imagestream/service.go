@@ -20,8 +20,10 @@ import (
 // Every write is a compare-and-swap on the stored resourceVersion. A
 // client's Update must carry the resourceVersion it read and fails with a
 // Conflict when it is stale; the writes the server makes for a caller
-// (mappings, signatures, imports, tag edits) retry conflicts as OpenShift
-// does, so concurrent writers lose nothing. Writers of one stream in one
+// retry conflicts, mappings and most tag edits as OpenShift does
+// (SEMANTICS §6.2, §12), signatures and imports although OpenShift
+// returns the Conflict (§10.4, §8.1), since all their caller could do is
+// resend, so concurrent writers lose nothing. Writers of one stream in one
 // process take turns, and concurrent pushes into one stream share writes.
 //
 // Objects handed in are never modified, and objects handed out are copies
