@@ -101,15 +101,7 @@ func TestSelectorMatches(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			sel, err := imagestream.ParseSelector(tt.selector)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := make([]bool, len(labels))
-			for i, l := range labels {
-				got[i] = sel.Matches(l)
-			}
-			if diff := cmp.Diff(tt.want, got); diff != "" {
+			if diff := cmp.Diff(tt.want, matchEach(t, tt.selector, labels)); diff != "" {
 				t.Errorf("matches (-want +got):\n%s", diff)
 			}
 		})
@@ -131,15 +123,7 @@ func TestSelectorMatchesIntegers(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			sel, err := imagestream.ParseSelector(tt.selector)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := make([]bool, len(labels))
-			for i, l := range labels {
-				got[i] = sel.Matches(l)
-			}
-			if diff := cmp.Diff(tt.want, got); diff != "" {
+			if diff := cmp.Diff(tt.want, matchEach(t, tt.selector, labels)); diff != "" {
 				t.Errorf("matches (-want +got):\n%s", diff)
 			}
 		})
@@ -278,4 +262,18 @@ func TestTagListsSelectStreams(t *testing.T) {
 	if _, err := svc.ImageTags("ns").List(ctx, imagestream.ListOptions{LabelSelector: "app in"}); !errors.Is(err, imagestream.ErrInvalidSelector) {
 		t.Errorf("bad selector: error %v, want ErrInvalidSelector", err)
 	}
+}
+
+// matchEach parses selector and reports whether it matches each of labels.
+func matchEach(t *testing.T, selector string, labels []map[string]string) []bool {
+	t.Helper()
+	sel, err := imagestream.ParseSelector(selector)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make([]bool, len(labels))
+	for i, l := range labels {
+		got[i] = sel.Matches(l)
+	}
+	return got
 }
