@@ -29,8 +29,7 @@ type ListOptions struct {
 	// ImageStreams also spec.dockerImageRepository and
 	// status.dockerImageRepository (SEMANTICS §1.1), the latter as List
 	// reports it (§4.2), and Secrets type; any other field is a
-	// BadRequest. Like the label
-	// selector it filters each page. The tag views (ImageStreamTags,
+	// BadRequest. Like the label selector it filters each page. The tag views (ImageStreamTags,
 	// ImageTags) match it against their own names, "<stream>:<tag>".
 	FieldSelector string
 }
@@ -88,8 +87,8 @@ func (c *ImageStreams) Get(ctx context.Context, name string) (*image.ImageStream
 // (byte order of "<namespace>/<name>"), as Kubernetes lists, the order
 // that stays the same across pages. That is by namespace and name, except
 // that a namespace comes after those that extend it with '-': "a-b/y"
-// before "a/x". opts.LabelSelector, when set, keeps the streams
-// whose labels match.
+// before "a/x". opts.LabelSelector, when set, keeps the streams whose
+// labels match.
 func (c *ImageStreams) List(ctx context.Context, opts ListOptions) (*image.ImageStreamList, error) {
 	sel, fields, err := opts.selectors(streamFields)
 	if err != nil {
