@@ -29,23 +29,36 @@ type fieldRequirement struct {
 // fieldSelector is a parsed field selector; empty selects everything.
 type fieldSelector []fieldRequirement
 
-// metaFields reports whether field is one that every kind supports.
-func metaFields(field string) bool {
-	return field == "metadata.name" || field == "metadata.namespace"
+// A fieldSet is the fields one kind selects by: it returns nil for a
+// field the kind supports, else the error the API server reports, whose
+// wording depends on the kind.
+type fieldSet func(field string) error
+
+// metaFields is the set every kind supports, with the message of
+// Kubernetes' default conversion (runtime.DefaultMetaV1FieldSelectorConversion),
+// which OpenShift uses for its image kinds.
+func metaFields(field string) error {
+	if field == "metadata.name" || field == "metadata.namespace" {
+		return nil
+	}
+	return fmt.Errorf("%q is not a known field selector: only %q, %q", field, "metadata.name", "metadata.namespace")
 }
 
-// streamFields reports whether field is one an ImageStream supports
-// (SEMANTICS §1.1: OpenShift's imageStreamFieldSelectorKeyConversionFunc).
-func streamFields(field string) bool {
-	return metaFields(field) || field == "spec.dockerImageRepository" || field == "status.dockerImageRepository"
+// streamFields is an ImageStream's set (SEMANTICS §1.1: OpenShift's
+// imageStreamFieldSelectorKeyConversionFunc, which hands any other field
+// to the default conversion, so its message names only the metadata).
+func streamFields(field string) error {
+	if field == "spec.dockerImageRepository" || field == "status.dockerImageRepository" {
+		return nil
+	}
+	return metaFields(field)
 }
 
-// parseFieldSelector parses text for a kind whose fields supported
-// reports. Errors are BadRequests with Kubernetes' messages. As there,
+// parseFieldSelector parses text for a kind whose fields are supported. Errors are BadRequests with Kubernetes' messages. As there,
 // the terms are sorted first, which decides the term an error names, and
 // fields are checked only once every term parses: the API server parses
 // the query before it converts the field labels.
-func parseFieldSelector(text string, supported func(field string) bool) (fieldSelector, error) {
+func parseFieldSelector(text string, supported fieldSet) (fieldSelector, error) {
 	terms := splitFieldTerms(text)
 	slices.Sort(terms)
 	var sel fieldSelector
@@ -64,8 +77,8 @@ func parseFieldSelector(text string, supported func(field string) bool) (fieldSe
 		sel = append(sel, fieldRequirement{field: field, value: v, not: op == "!="})
 	}
 	for _, r := range sel {
-		if !supported(r.field) {
-			return nil, NewBadRequest("field label not supported: " + r.field)
+		if err := supported(r.field); err != nil {
+			return nil, NewBadRequest(err.Error())
 		}
 	}
 	return sel, nil
@@ -172,8 +185,8 @@ func (s *Service) streamField(is *image.ImageStream, field string) string {
 }
 
 // selectors parses both selectors of opts, the field selector for a kind
-// whose fields supported reports.
-func (opts ListOptions) selectors(supported func(field string) bool) (Selector, fieldSelector, error) {
+// whose fields are supported.
+func (opts ListOptions) selectors(supported fieldSet) (Selector, fieldSelector, error) {
 	labels, err := opts.selector()
 	if err != nil {
 		return Selector{}, nil, err

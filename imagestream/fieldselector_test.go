@@ -2,6 +2,7 @@ package imagestream_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -87,14 +88,17 @@ func TestListFieldSelector(t *testing.T) {
 		})
 	}
 	for _, bad := range []struct{ selector, msg string }{
-		{"spec.tags=x", "field label not supported: spec.tags"},
+		// Kubernetes' default field-label conversion, which OpenShift's
+		// image kinds use (an ImageStream's hands it what it does not
+		// know itself, so the message names only the metadata).
+		{"spec.tags=x", `"spec.tags" is not a known field selector: only "metadata.name", "metadata.namespace"`},
 		{"metadata.name", "invalid selector: 'metadata.name'; can't understand 'metadata.name'"},
 		{"metadata.name=a,labels", "invalid selector: 'metadata.name=a,labels'; can't understand 'labels'"},
 		{"spec.tags=x,labels", "invalid selector: 'spec.tags=x,labels'; can't understand 'labels'"},
 		{"metadata.name=a=b", "invalid field selector: unescaped character in value: 61"},
 		{`metadata.name=a\x`, `invalid field selector: invalid escape sequence: \x`},
 		{`metadata.name=a\`, `invalid field selector: invalid escape sequence: \`},
-		{" metadata.name=app", "field label not supported:  metadata.name"},
+		{" metadata.name=app", `" metadata.name" is not a known field selector: only "metadata.name", "metadata.namespace"`},
 		{" ", "invalid selector: ' '; can't understand ' '"},
 	} {
 		for kind, fn := range list {
@@ -163,7 +167,8 @@ func TestListStreamRepositoryFieldSelector(t *testing.T) {
 	for kind, list := range others {
 		for _, field := range []string{"spec.dockerImageRepository", "status.dockerImageRepository"} {
 			err := list(imagestream.ListOptions{FieldSelector: field + "=x"})
-			if want := "field label not supported: " + field; imagestream.Reason(err) != image.StatusReasonBadRequest || err.Error() != want {
+			want := fmt.Sprintf("%q is not a known field selector: only \"metadata.name\", \"metadata.namespace\"", field)
+			if imagestream.Reason(err) != image.StatusReasonBadRequest || err.Error() != want {
 				t.Errorf("%s.List(FieldSelector %s=x) = %v; want BadRequest %q", kind, field, err, want)
 			}
 		}

@@ -3,6 +3,7 @@ package imagestream
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"maps"
 
 	"github.com/imagestreams/imagestreams/image"
@@ -46,9 +47,15 @@ func (c *ImageStreams) Secrets(ctx context.Context, name string, opts ListOption
 	return out, nil
 }
 
-// secretFields reports whether field is one Kubernetes selects Secrets
-// by.
-func secretFields(field string) bool { return metaFields(field) || field == "type" }
+// secretFields is the set Kubernetes selects Secrets by, with the
+// message of its Secret field-label conversion.
+func secretFields(field string) error {
+	switch field {
+	case "metadata.name", "metadata.namespace", "type":
+		return nil
+	}
+	return fmt.Errorf("field label not supported: %s", field)
+}
 
 // pullSecrets returns the namespace's pull secrets an import may use
 // (SEMANTICS §10.5).

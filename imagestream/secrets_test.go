@@ -106,6 +106,13 @@ func TestSecrets(t *testing.T) {
 			}
 		})
 	}
+	t.Run("§10.5: an unsupported field has the message of Kubernetes' Secret conversion", func(t *testing.T) {
+		svc, _ := newService(t, imagestream.WithSecrets(provider))
+		_, err := svc.ImageStreams("ns").Secrets(context.Background(), "", imagestream.ListOptions{FieldSelector: "spec.dockerImageRepository=x"})
+		if want := "field label not supported: spec.dockerImageRepository"; err == nil || err.Error() != want {
+			t.Errorf("Secrets(FieldSelector spec.dockerImageRepository=x) = %v; want %q", err, want)
+		}
+	})
 	t.Run("the caller owns the secrets", func(t *testing.T) {
 		svc, _ := newService(t, imagestream.WithSecrets(provider))
 		list, err := svc.ImageStreams("ns").Secrets(context.Background(), "", imagestream.ListOptions{})
