@@ -75,8 +75,10 @@
 //   - Nothing is normalised: no docker.io or library/ is added, and
 //     index.docker.io is kept as written.
 //   - A first path component may contain upper case ("Foo/bar" is namespace
-//     "Foo"), because the grammar lets a hostname match it; only path
-//     components after a registry or namespace must be lower case.
+//     "Foo") when "/" follows it and it has no "_", because the grammar
+//     then lets a hostname match it. Every other component must be lower
+//     case, and so must a spec's only component: "Foo" and "Foo_bar/baz"
+//     are rejected.
 //   - A bare 64-hex-digit string is an ordinary name, not refused as an
 //     image ID.
 //   - A spec may carry both a tag and a digest; both are kept, and

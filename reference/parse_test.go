@@ -84,6 +84,10 @@ var parseCases = []struct {
 	{name: "upper-case name", spec: "FOO", wantErr: reference.ErrNameContainsUppercase},
 	{name: "upper-case second component", spec: "foo/Bar", wantErr: reference.ErrNameContainsUppercase},
 	{name: "upper-case path after registry", spec: "quay.io/Foo", wantErr: reference.ErrNameContainsUppercase},
+	// doc.go "Leniency": upper case is allowed only in a first component
+	// that a hostname can match (SEMANTICS §9 grammar).
+	{name: "upper-case only component", spec: "Foo:v1", wantErr: reference.ErrNameContainsUppercase},
+	{name: "upper-case first component with underscore", spec: "Foo_bar/baz", wantErr: reference.ErrNameContainsUppercase},
 	{name: "Kelvin sign lower-cases to ASCII", spec: "\u212a", wantErr: reference.ErrNameContainsUppercase},
 	{name: "name of 256 characters", spec: strings.Repeat("a", 256), wantErr: reference.ErrNameTooLong},
 	{name: "registry counts toward name length", spec: "r.io/" + strings.Repeat("a", 251), wantErr: reference.ErrNameTooLong},
