@@ -12,8 +12,10 @@ var (
 	// ErrNameEmpty is returned for the empty spec:
 	// "repository name must have at least one component".
 	ErrNameEmpty = distref.ErrNameEmpty
-	// ErrNameContainsUppercase is returned when the spec does not parse
-	// but its lower-cased form would: "repository name must be lowercase".
+	// ErrNameContainsUppercase is returned when the spec does not match
+	// the grammar but its lower-cased form does, even if that form would
+	// then fail the length or digest checks (SEMANTICS §9):
+	// "repository name must be lowercase".
 	ErrNameContainsUppercase = distref.ErrNameContainsUppercase
 	// ErrReferenceInvalidFormat is returned for any other spec outside the
 	// grammar: "invalid reference format".

@@ -89,6 +89,9 @@ var parseCases = []struct {
 	{name: "upper-case only component", spec: "Foo:v1", wantErr: reference.ErrNameContainsUppercase},
 	{name: "upper-case first component with underscore", spec: "Foo_bar/baz", wantErr: reference.ErrNameContainsUppercase},
 	{name: "Kelvin sign lower-cases to ASCII", spec: "\u212a", wantErr: reference.ErrNameContainsUppercase},
+	// SEMANTICS §9 checks case on the grammar alone, before length and digest.
+	{name: "upper case reported before name length", spec: "A" + strings.Repeat("a", 255), wantErr: reference.ErrNameContainsUppercase},
+	{name: "upper case reported before digest", spec: "Foo@sha256:" + sha256Hex[:63], wantErr: reference.ErrNameContainsUppercase},
 	{name: "name of 256 characters", spec: strings.Repeat("a", 256), wantErr: reference.ErrNameTooLong},
 	{name: "registry counts toward name length", spec: "r.io/" + strings.Repeat("a", 251), wantErr: reference.ErrNameTooLong},
 	{name: "name length checked before digest", spec: strings.Repeat("a", 256) + "@sha256:" + strings.Repeat("0", 32), wantErr: reference.ErrNameTooLong},
