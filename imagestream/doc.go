@@ -7,6 +7,12 @@
 // resolves spec tags); the [Service] stores streams and images in any
 // [storage.Interface] and offers client-go-shaped clients over them.
 //
+// The pure functions expect a normalized stream: tag lists sorted by
+// name without duplicates, the form OpenShift stores and `oc get -o json`
+// prints. They find tags by binary search, so on a stream built by hand
+// call [Normalize] first, or a tag may be missed. The Service normalizes
+// every stream it is given.
+//
 // # Tag history
 //
 // A tag's status is its history, newest first. [AddTagEvent] is the only

@@ -56,7 +56,8 @@ func statusIndex(is *image.ImageStream, tag string) (int, bool) {
 }
 
 // SpecTag returns the spec tag named tag, or nil. The pointer stays valid
-// until the spec tag list is next changed.
+// until the spec tag list is next changed. Like every lookup here, it
+// expects a normalized stream (see [Normalize]).
 func SpecTag(is *image.ImageStream, tag string) *image.TagReference {
 	if i, ok := specIndex(is, tag); ok {
 		return &is.Spec.Tags[i]
@@ -65,7 +66,8 @@ func SpecTag(is *image.ImageStream, tag string) *image.TagReference {
 }
 
 // StatusTag returns the history of tag, or nil. The pointer stays valid
-// until the status tag list is next changed.
+// until the status tag list is next changed. It expects a normalized
+// stream (see [Normalize]).
 func StatusTag(is *image.ImageStream, tag string) *image.NamedTagEventList {
 	if i, ok := statusIndex(is, tag); ok {
 		return &is.Status.Tags[i]
@@ -73,7 +75,8 @@ func StatusTag(is *image.ImageStream, tag string) *image.NamedTagEventList {
 	return nil
 }
 
-// SetSpecTag adds ref as a spec tag, replacing one of the same name.
+// SetSpecTag adds ref as a spec tag, replacing one of the same name, and
+// keeps a normalized stream normalized.
 func SetSpecTag(is *image.ImageStream, ref image.TagReference) {
 	i, ok := specIndex(is, ref.Name)
 	if ok {
