@@ -2,6 +2,7 @@ package prune
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -34,7 +35,8 @@ import (
 //
 // A repository or digest outside the reference grammar is refused with
 // ErrInvalidReference before any request. Errors never show a password
-// given in BaseURL. Reads are bounded in size; bound a call's time with
+// given in BaseURL, nor the BearerToken, even when the registry echoes
+// them back. Reads are bounded in size; bound a call's time with
 // the context or the Client's Timeout.
 type Registry struct {
 	// BaseURL is the registry's URL, such as "https://registry:5000"; a
@@ -210,9 +212,12 @@ func (r *Registry) delete(ctx context.Context, path string) error {
 	if r.BearerToken != "" {
 		req.Header.Set("Authorization", "Bearer "+r.BearerToken)
 	}
+	hide := r.scrubber(base)
 	resp, err := r.client().Do(req)
 	if err != nil {
-		return fmt.Errorf("prune: registry: %w", err) // its URL hides a password
+		// Its URL hides a password, but not a credential a redirect
+		// put in a path or query.
+		return fmt.Errorf("prune: registry: %w", hide.err(err))
 	}
 	defer resp.Body.Close()
 	switch resp.StatusCode {
@@ -220,13 +225,88 @@ func (r *Registry) delete(ctx context.Context, path string) error {
 		io.CopyN(io.Discard, resp.Body, maxDrain)
 		return nil
 	}
-	rerr := &RegistryError{Method: http.MethodDelete, URL: u.Redacted(), StatusCode: resp.StatusCode, Status: resp.Status}
+	rerr := &RegistryError{Method: http.MethodDelete, URL: u.Redacted(), StatusCode: resp.StatusCode, Status: hide.str(resp.Status)}
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	var parsed struct {
 		Errors []RegistryErrorEntry `json:"errors"`
 	}
 	if json.Unmarshal(body, &parsed) == nil {
+		for i := range parsed.Errors {
+			x := &parsed.Errors[i]
+			x.Code, x.Message, x.Detail = hide.str(x.Code), hide.str(x.Message), hide.json(x.Detail)
+		}
 		rerr.Errors = parsed.Errors
 	}
 	return rerr
 }
+
+// scrubber removes from what a registry sends back the credentials the
+// request carried: a registry that echoes them (in its status line, its
+// error body or a redirect's URL) must not put them in an error, which
+// Execute copies into the Report and callers log. It knows the
+// BearerToken and BaseURL's password; credentials a Client's Transport
+// adds are not seen here.
+type scrubber struct{ r *strings.Replacer }
+
+func (r *Registry) scrubber(base *url.URL) scrubber {
+	var secrets []string
+	if r.BearerToken != "" {
+		secrets = append(secrets, r.BearerToken)
+	}
+	if p, ok := base.User.Password(); ok && p != "" {
+		basic := base64.StdEncoding.EncodeToString([]byte(base.User.Username() + ":" + p))
+		secrets = append(secrets, basic, url.QueryEscape(basic), p, url.QueryEscape(p))
+	}
+	if len(secrets) == 0 {
+		return scrubber{}
+	}
+	var pairs []string
+	for _, s := range secrets {
+		pairs = append(pairs, s, "[redacted]")
+	}
+	return scrubber{strings.NewReplacer(pairs...)}
+}
+
+func (s scrubber) str(x string) string {
+	if s.r == nil {
+		return x
+	}
+	return s.r.Replace(x)
+}
+
+// json scrubs a JSON value, decoded and encoded again so that no escape
+// hides a credential; one it cannot scrub is dropped.
+func (s scrubber) json(raw json.RawMessage) json.RawMessage {
+	if s.r == nil || len(raw) == 0 {
+		return raw
+	}
+	var v any
+	if json.Unmarshal(raw, &v) != nil {
+		return nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil
+	}
+	out := json.RawMessage(s.r.Replace(string(b)))
+	if !json.Valid(out) {
+		return nil
+	}
+	return out
+}
+
+// err scrubs err's text, keeping err for errors.Is and errors.As.
+func (s scrubber) err(err error) error {
+	if msg := s.str(err.Error()); msg != err.Error() {
+		return &scrubbedError{msg, err}
+	}
+	return err
+}
+
+type scrubbedError struct {
+	msg string
+	err error
+}
+
+func (e *scrubbedError) Error() string { return e.msg }
+func (e *scrubbedError) Unwrap() error { return e.err }

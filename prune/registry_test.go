@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -330,5 +331,86 @@ func TestRegistryBaseURL(t *testing.T) {
 				t.Errorf("requests (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestRegistryErrorsHideEchoedCredentials: a registry that echoes the
+// request's credentials back, in its status line, its error body or a
+// redirect, must not put them in the error, which Execute copies into
+// the Report's failures and callers log (PRUNE.md §2.2: a status other
+// than 202, 204 or 404 is an error with the body's errcode entries;
+// DESIGN.md: never log secrets).
+func TestRegistryErrorsHideEchoedCredentials(t *testing.T) {
+	const token, password = "tok3n-Zq9", "s3cret-Xw7"
+	basic := "dTpzM2NyZXQtWHc3" // base64("u:" + password)
+	echo := func(w http.ResponseWriter, r *http.Request) string {
+		auth := r.Header.Get("Authorization")
+		_, cred, _ := strings.Cut(auth, " ")
+		return auth + " " + cred
+	}
+	tests := []struct {
+		name    string
+		handler http.HandlerFunc
+	}{
+		{"in the error body", func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(http.StatusUnauthorized)
+			e := echo(w, r)
+			w.Write([]byte(`{"errors":[{"code":"` + e + `","message":"bad credentials ` + e + `","detail":{"auth":"` + e + `"}}]}`))
+		}},
+		{"escaped in the error body", func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(http.StatusForbidden)
+			var b strings.Builder
+			for _, c := range echo(w, r) {
+				fmt.Fprintf(&b, `\u%04x`, c)
+			}
+			w.Write([]byte(`{"errors":[{"code":"DENIED","message":"` + b.String() + `","detail":"` + b.String() + `"}]}`))
+		}},
+		{"in the status line", func(w http.ResponseWriter, r *http.Request) {
+			conn, buf, err := w.(http.Hijacker).Hijack()
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			defer conn.Close()
+			buf.WriteString("HTTP/1.1 500 " + echo(w, r) + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+			buf.Flush()
+		}},
+		{"in a redirect that then fails", func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/moved" {
+				conn, _, _ := w.(http.Hijacker).Hijack()
+				conn.Close() // no answer
+				return
+			}
+			_, cred, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+			http.Redirect(w, r, "/moved?c="+cred, http.StatusTemporaryRedirect)
+		}},
+	}
+	for _, tt := range tests {
+		for _, auth := range []string{"bearer", "basic"} {
+			t.Run(tt.name+" "+auth, func(t *testing.T) {
+				srv := httptest.NewServer(tt.handler)
+				defer srv.Close()
+				reg := &prune.Registry{BaseURL: srv.URL, BearerToken: token}
+				if auth == "basic" {
+					reg = &prune.Registry{BaseURL: strings.Replace(srv.URL, "http://", "http://u:"+password+"@", 1)}
+				}
+				err := reg.DeleteManifestLink(context.Background(), "ns/s", blobDigest)
+				if err == nil {
+					t.Fatal("DeleteManifestLink() succeeded, want an error")
+				}
+				text := err.Error()
+				var re *prune.RegistryError
+				if errors.As(err, &re) {
+					for _, e := range re.Errors {
+						text += " " + e.Code + " " + e.Message + " " + string(e.Detail)
+					}
+				}
+				for _, secret := range []string{token, password, basic} {
+					if strings.Contains(text, secret) {
+						t.Errorf("error shows the credential %q: %s", secret, text)
+					}
+				}
+			})
+		}
 	}
 }
