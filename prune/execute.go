@@ -56,7 +56,9 @@ type ExecuteOptions struct {
 	// DefaultWorkers.
 	Workers int
 	// ConflictRetries bounds the re-reads of a stream whose update lost a
-	// compare-and-swap; ≤ 0 means DefaultConflictRetries.
+	// compare-and-swap, each after a wait of 10 ms (with a jitter of 0.1)
+	// as in client-go's retry.DefaultRetry; ≤ 0 means
+	// DefaultConflictRetries.
 	ConflictRetries int
 	// Progress, if set, is called after every operation, one call at a
 	// time.

@@ -3,6 +3,8 @@ package prune
 import (
 	"context"
 	"errors"
+	"math/rand/v2"
+	"time"
 
 	"github.com/imagestreams/imagestreams/image"
 	"github.com/imagestreams/imagestreams/storage"
@@ -115,10 +117,32 @@ func (e *executor) updateStream(ctx context.Context, sd *StreamDecision) (Stream
 			res.Outcome = StreamGone
 			return res, nil
 		case isConflict(err) && attempt < e.opts.ConflictRetries && ctx.Err() == nil:
+			if err := conflictWait(ctx); err != nil {
+				res.Outcome, res.Error = StreamSkipped, err.Error()
+				return res, err
+			}
 			continue
 		}
 		res.Outcome, res.Error = StreamFailed, err.Error()
 		return res, err
+	}
+}
+
+// conflictBackoff is the wait between two attempts of a stream update,
+// as in client-go's retry.DefaultRetry, which oc uses (PRUNE.md §1.3):
+// 10 ms with a jitter of 0.1, so that a stream another writer updates
+// often is not re-read in a tight loop.
+const conflictBackoff = 10 * time.Millisecond
+
+// conflictWait waits conflictBackoff, jittered, or until ctx ends.
+func conflictWait(ctx context.Context) error {
+	t := time.NewTimer(conflictBackoff + rand.N(conflictBackoff/10))
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -445,4 +446,55 @@ func TestExecuteNilFromTargets(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestExecuteConflictBackoff: a stream update that loses its
+// compare-and-swap is retried as oc retries it, with
+// retry.RetryOnConflict(retry.DefaultRetry, …): 5 attempts, 10 ms apart
+// (jitter 0.1) (PRUNE.md §1.3 step 2), not in a tight loop that a
+// controller writing the stream every few milliseconds outruns. A
+// context that ends during the wait stops it.
+func TestExecuteConflictBackoff(t *testing.T) {
+	f := newFx()
+	a, b := f.image("a"), f.image("b")
+	f.stream("ns", "s", tag{name: "t", history: []*image.Image{a, b}})
+	d, err := prune.Plan(&f.snap, prune.Options{Now: now, KeepTagRevisions: ptr(1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	racer := &timedStreams{racingStreams: racingStreams{world: newWorld(&f.snap), races: 4}}
+	tg := racer.world.targets()
+	tg.Streams = racer
+	rep, err := prune.Execute(context.Background(), d, tg, prune.ExecuteOptions{NoRecheck: true})
+	if err != nil || rep.Streams[0].Outcome != prune.StreamRebased {
+		t.Fatalf("Execute = %v, stream %+v; want the fifth attempt to succeed", err, rep.Streams[0])
+	}
+	if len(racer.reads) != 5 {
+		t.Fatalf("%d reads, want 5", len(racer.reads))
+	}
+	for i := 1; i < len(racer.reads); i++ {
+		if gap := racer.reads[i].Sub(racer.reads[i-1]); gap < 10*time.Millisecond {
+			t.Errorf("attempt %d came %v after the conflict, want at least 10ms", i+1, gap)
+		}
+	}
+
+	racer.world, racer.races, racer.reads = newWorld(&f.snap), 1000, nil
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err = prune.Execute(ctx, d, tg, prune.ExecuteOptions{NoRecheck: true, ConflictRetries: 1000})
+	if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 2*time.Second {
+		t.Errorf("Execute = %v after %v, want the context's error promptly", err, time.Since(start))
+	}
+}
+
+// timedStreams records when each stream read happens.
+type timedStreams struct {
+	racingStreams
+	reads []time.Time
+}
+
+func (r *timedStreams) GetImageStream(ctx context.Context, ns, name string) (*image.ImageStream, error) {
+	r.reads = append(r.reads, time.Now())
+	return r.racingStreams.GetImageStream(ctx, ns, name)
 }
