@@ -125,6 +125,20 @@ func (e *RegistryError) Error() string {
 	return b.String()
 }
 
+// maxStatus bounds what an error keeps of a status line, which net/http
+// accepts up to its limit on headers (megabytes): Execute keeps an error
+// for every failed deletion.
+const maxStatus = 256
+
+// clip cuts s to at most n bytes, on a rune boundary, marking the cut.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	s = strings.ToValidUTF8(s[:n], "")
+	return s + "…"
+}
+
 // maxErrorBody bounds what is read of an error response, so a misbehaving
 // registry cannot make the pruner buffer an unbounded body.
 const maxErrorBody = 64 << 10
@@ -225,7 +239,7 @@ func (r *Registry) delete(ctx context.Context, path string) error {
 		io.CopyN(io.Discard, resp.Body, maxDrain)
 		return nil
 	}
-	rerr := &RegistryError{Method: http.MethodDelete, URL: u.Redacted(), StatusCode: resp.StatusCode, Status: hide.str(resp.Status)}
+	rerr := &RegistryError{Method: http.MethodDelete, URL: u.Redacted(), StatusCode: resp.StatusCode, Status: clip(hide.str(resp.Status), maxStatus)}
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	var parsed struct {
 		Errors []RegistryErrorEntry `json:"errors"`

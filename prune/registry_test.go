@@ -414,3 +414,30 @@ func TestRegistryErrorsHideEchoedCredentials(t *testing.T) {
 		}
 	}
 }
+
+// TestRegistryLongStatusLine: every read from the registry is bounded,
+// and so is what an error keeps of it: a status line of a megabyte (net/http
+// accepts up to its header limit) is cut short in the RegistryError, which
+// Execute keeps in the Report for every failed deletion (PRUNE.md §2.2: an
+// error status gives an error naming resp.Status).
+func TestRegistryLongStatusLine(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		conn, buf, err := w.(http.Hijacker).Hijack()
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		defer conn.Close()
+		buf.WriteString("HTTP/1.1 500 " + strings.Repeat("x", 1<<20) + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+		buf.Flush()
+	}))
+	defer srv.Close()
+	err := (&prune.Registry{BaseURL: srv.URL}).DeleteBlob(context.Background(), blobDigest)
+	var re *prune.RegistryError
+	if !errors.As(err, &re) || re.StatusCode != http.StatusInternalServerError {
+		t.Fatalf("DeleteBlob() = %.200v, want a RegistryError for the 500", err)
+	}
+	if len(re.Status) > 1024 || len(err.Error()) > 2048 || !strings.HasPrefix(re.Status, "500 xxx") {
+		t.Errorf("error keeps a status of %d bytes (%d in its text), want it cut to at most 1 KiB", len(re.Status), len(err.Error()))
+	}
+}
