@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -152,6 +154,7 @@ func TestSecretEntries(t *testing.T) {
 func FuzzKeyring(f *testing.F) {
 	f.Add(`{"auths":{"quay.io":{"username":"u","password":"p"},"quay.io/repo":{"auth":"dTpw"}}}`, "quay.io/repository/x:latest")
 	f.Add(`{"auths":{"https://index.docker.io/v1/":{"username":"u","password":"p"}}}`, "docker.io/library/busybox:latest")
+	f.Add(`{"auths":{"quay.io":{"username":"a","password":"1"},"quay.io/repo":{"username":"b","password":"2"}}}`, "quay.io/repo/x")
 	f.Add(`{"auths":{"*.example.com:5000/a":{"username":"u","password":"p"}}}`, "eu.example.com:5000/a/b@sha256:00")
 	f.Fuzz(func(t *testing.T, config, target string) {
 		s := image.Secret{Type: image.SecretTypeDockerConfigJSON, Data: map[string][]byte{".dockerconfigjson": []byte(config)}}
@@ -173,6 +176,28 @@ func FuzzKeyring(f *testing.F) {
 		}
 		if !found {
 			t.Fatalf("lookup returned a credential that is in no entry")
+		}
+		// Property: every plain key the keyring stores is reachable. An
+		// image under the key gets the first credential of that key or of
+		// a key before it in index order (a longer nested key, or an
+		// earlier source) that the image's name starts with; a glob may
+		// match where a string prefix does not.
+		for i, e := range kr.index {
+			under := e.key + "/fuzz"
+			g, gerr := url.Parse("https://" + e.key)
+			u, uerr := url.Parse("https://" + under)
+			if strings.ContainsAny(e.key, "*?[\\%#") || gerr != nil || uerr != nil || g.Port() != u.Port() {
+				continue // a glob, or a key that is no URL, as in the kubelet
+			}
+			got := kr.lookup(under)
+			ok := false
+			for _, before := range kr.index[:i+1] {
+				matches := strings.HasPrefix(under, before.key) || strings.ContainsAny(before.key, "*?[\\%#")
+				ok = ok || matches && len(before.creds) > 0 && before.creds[0] == got
+			}
+			if !ok {
+				t.Fatalf("lookup(%q) = %+v, not the first credential of key %q or of a key before it that the name starts with", under, got, e.key)
+			}
 		}
 	})
 }
