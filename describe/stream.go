@@ -39,7 +39,9 @@ var tagNotes = [...]struct {
 //	  * centos/python-35-centos7@sha256:49c1…
 //	      About a minute ago
 //
-// Tags known only to status (pushed by the registry) read "pushed image";
+// Tags known only to status (pushed by the registry) read "no spec tag"
+// and spec tags without a source "tag without source image", as oc
+// formatImageStreamTags prints them;
 // a failed import shows its ImportSuccess condition as "! error: …"
 // above the history (SEMANTICS §8.9). The pull spec is
 // status.publicDockerImageRepository when set, else
@@ -140,9 +142,9 @@ func tagBlock(p *printer, is *image.ImageStream, name string, spec *image.TagRef
 	p.line(clean(name))
 	switch {
 	case spec == nil:
-		p.line("  pushed image")
+		p.line("  no spec tag")
 	case spec.From == nil:
-		p.line("  no source image")
+		p.line("  tag without source image")
 	default:
 		from := clean(fromName(is, spec.From))
 		switch {

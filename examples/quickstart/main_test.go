@@ -40,7 +40,7 @@ func TestQuickstartSteps(t *testing.T) {
 		text string // where to look
 		want string
 	}{
-		{"two pushes make a two-event latest", is, "latest\n  pushed image\n\n  * image-registry.openshift-image-registry.svc:5000/demo/ruby@"},
+		{"two pushes make a two-event latest", is, "latest\n  no spec tag\n\n  * image-registry.openshift-image-registry.svc:5000/demo/ruby@"},
 		{"prod is pinned by image", is, "prod\n  tagged from ruby@sha256:"},
 		{"stable follows latest", is, "stable\n  tagged from latest\n"},
 		{"three tags before the delete", is, "Tags:\t\t\t3\n"},

@@ -1,0 +1,66 @@
+package describe_test
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/imagestreams/imagestreams/describe"
+	"github.com/imagestreams/imagestreams/image"
+)
+
+// ocNow4 is the clock of the oc 4.2 comparison cases.
+var ocNow4 = time.Date(2024, time.May, 14, 12, 0, 0, 0, time.UTC)
+
+// describeStream renders is and returns the lines after the header, from
+// the first tag block on.
+func describeStream(t *testing.T, is *image.ImageStream) string {
+	t.Helper()
+	var out bytes.Buffer
+	if err := describe.ImageStream(&out, is, ocNow4); err != nil {
+		t.Fatal(err)
+	}
+	s := out.String()
+	if i := strings.Index(s, "\n\n"); i >= 0 {
+		return s[i+2:]
+	}
+	return s
+}
+
+// TestTagBlockLikeOc holds the tag blocks to what oc 4.2's
+// formatImageStreamTags prints.
+func TestTagBlockLikeOc(t *testing.T) {
+	tests := []struct {
+		name string
+		is   *image.ImageStream
+		want string
+	}{
+		{
+			// oc formatImageStreamTags: "  no spec tag".
+			name: "status-only tag",
+			is: &image.ImageStream{Status: image.ImageStreamStatus{Tags: []image.NamedTagEventList{
+				{Tag: "latest", Items: []image.TagEvent{{DockerImageReference: "r/a@sha256:1", Image: "sha256:1"}}},
+			}}},
+			want: "latest\n  no spec tag\n\n  * r/a@sha256:1\n      <unknown>\n",
+		},
+		{
+			// oc formatImageStreamTags: "  tag without source image".
+			name: "spec tag without from",
+			is: &image.ImageStream{
+				Spec: image.ImageStreamSpec{Tags: []image.TagReference{{Name: "x"}}},
+				Status: image.ImageStreamStatus{Tags: []image.NamedTagEventList{
+					{Tag: "x", Items: []image.TagEvent{{DockerImageReference: "r/a@sha256:1", Image: "sha256:1"}}},
+				}},
+			},
+			want: "x\n  tag without source image\n\n  * r/a@sha256:1\n      <unknown>\n",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := describeStream(t, tt.is); got != tt.want {
+				t.Errorf("got:\n%q\nwant:\n%q", got, tt.want)
+			}
+		})
+	}
+}
