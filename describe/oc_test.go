@@ -55,6 +55,15 @@ func TestTagBlockLikeOc(t *testing.T) {
 			},
 			want: "x\n  tag without source image\n\n  * r/a@sha256:1\n      <unknown>\n",
 		},
+		{
+			// oc formatImageStreamTags prints nothing for a tag without
+			// events.
+			name: "tag without events",
+			is: &image.ImageStream{Spec: image.ImageStreamSpec{Tags: []image.TagReference{
+				{Name: "a", From: &image.ObjectReference{Kind: image.KindDockerImage, Name: "q/a:1"}},
+			}}},
+			want: "a\n  tagged from q/a:1\n\n",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -43,7 +43,9 @@ var tagNotes = [...]struct {
 // and spec tags without a source "tag without source image", as oc
 // formatImageStreamTags prints them;
 // a failed import shows its ImportSuccess condition as "! error: …"
-// above the history (SEMANTICS §8.9). The pull spec is
+// above the history (SEMANTICS §8.9). A tag without events prints no
+// history at all, as in oc formatImageStreamTags, so its block ends in
+// a blank line. The pull spec is
 // status.publicDockerImageRepository when set, else
 // status.dockerImageRepository.
 //
@@ -179,21 +181,18 @@ func tagBlock(p *printer, is *image.ImageStream, name string, spec *image.TagRef
 		}
 	}
 	p.line()
-	if hist != nil {
-		for _, c := range hist.Conditions {
-			if c.Type == image.ImportSuccess && c.Status == image.ConditionFalse {
-				msg := c.Message
-				if msg == "" {
-					msg = "unknown error prevented import" // SEMANTICS §8.9
-				}
-				p.line("  ! error: Import failed (", clean(string(c.Reason)), "): ", clean(msg))
-				p.ageLine(c.LastTransitionTime)
-			}
-		}
-	}
-	if hist == nil || len(hist.Items) == 0 {
-		p.line("  no images")
+	if hist == nil {
 		return
+	}
+	for _, c := range hist.Conditions {
+		if c.Type == image.ImportSuccess && c.Status == image.ConditionFalse {
+			msg := c.Message
+			if msg == "" {
+				msg = "unknown error prevented import" // SEMANTICS §8.9
+			}
+			p.line("  ! error: Import failed (", clean(string(c.Reason)), "): ", clean(msg))
+			p.ageLine(c.LastTransitionTime)
+		}
 	}
 	for i, e := range hist.Items {
 		mark := "    "
