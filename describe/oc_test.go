@@ -64,6 +64,36 @@ func TestTagBlockLikeOc(t *testing.T) {
 			}}},
 			want: "a\n  tagged from q/a:1\n\n",
 		},
+		{
+			// oc formatImageStreamTags: a scheduled ImageStreamTag source.
+			name: "scheduled stream tag",
+			is:   specOnly(image.TagReference{Name: "a", From: &image.ObjectReference{Kind: image.KindImageStreamTag, Name: "b:1"}, ImportPolicy: image.TagImportPolicy{Scheduled: true}}),
+			want: "a\n  updates automatically from b:1\n\n",
+		},
+		{
+			// oc formatImageStreamTags: a reference to an ImageStreamImage.
+			name: "reference to stream image",
+			is:   specOnly(image.TagReference{Name: "a", Reference: true, From: &image.ObjectReference{Kind: image.KindImageStreamImage, Name: "b@sha256:1"}}),
+			want: "a\n  reference to image b@sha256:1\n\n",
+		},
+		{
+			// oc formatImageStreamTags: an ImageStreamImage is never
+			// "updates automatically".
+			name: "scheduled stream image",
+			is:   specOnly(image.TagReference{Name: "a", From: &image.ObjectReference{Kind: image.KindImageStreamImage, Name: "b@sha256:1"}, ImportPolicy: image.TagImportPolicy{Scheduled: true}}),
+			want: "a\n  tagged from b@sha256:1\n\n",
+		},
+		{
+			// oc formatImageStreamTags: other kinds are named.
+			name: "other kind",
+			is:   specOnly(image.TagReference{Name: "a", From: &image.ObjectReference{Kind: "Build", Name: "b"}}),
+			want: "a\n  updates from Build b\n\n",
+		},
+		{
+			name: "reference to other kind",
+			is:   specOnly(image.TagReference{Name: "a", Reference: true, From: &image.ObjectReference{Kind: "Build", Name: "b"}}),
+			want: "a\n  reference to Build b\n\n",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -72,4 +102,9 @@ func TestTagBlockLikeOc(t *testing.T) {
 			}
 		})
 	}
+}
+
+// specOnly is a stream with one spec tag and no history.
+func specOnly(tag image.TagReference) *image.ImageStream {
+	return &image.ImageStream{Spec: image.ImageStreamSpec{Tags: []image.TagReference{tag}}}
 }

@@ -149,16 +149,7 @@ func tagBlock(p *printer, is *image.ImageStream, name string, spec *image.TagRef
 		p.line("  tag without source image")
 	default:
 		from := clean(fromName(is, spec.From))
-		switch {
-		case spec.Reference && spec.From.Kind == image.KindDockerImage:
-			p.line("  reference to registry ", from)
-		case spec.Reference:
-			p.line("  reference to ", from)
-		case spec.ImportPolicy.Scheduled && spec.From.Kind == image.KindDockerImage:
-			p.line("  updates automatically from registry ", from)
-		default:
-			p.line("  tagged from ", from)
-		}
+		p.line("  ", sourcePhrase(spec), from)
 		if spec.ImportPolicy.Insecure {
 			p.line("    will use insecure HTTPS or HTTP connections")
 		}
@@ -206,6 +197,41 @@ func tagBlock(p *printer, is *image.ImageStream, name string, spec *image.TagRef
 		p.line(mark, clean(ref))
 		p.ageLine(e.Created)
 	}
+}
+
+// sourcePhrase is the words oc formatImageStreamTags puts before the
+// source of a spec tag; they depend on the kind of the source, on
+// whether the tag is a reference and, for stream tags and registry
+// images, on whether it is imported on a schedule. An unknown kind is
+// named: "reference to <Kind> " or "updates from <Kind> ".
+func sourcePhrase(spec *image.TagReference) string {
+	ref, scheduled := spec.Reference, spec.ImportPolicy.Scheduled
+	switch kind := spec.From.Kind; kind {
+	case image.KindImageStreamTag:
+		switch {
+		case ref:
+			return "reference to "
+		case scheduled:
+			return "updates automatically from "
+		}
+	case image.KindDockerImage:
+		switch {
+		case ref:
+			return "reference to registry "
+		case scheduled:
+			return "updates automatically from registry "
+		}
+	case image.KindImageStreamImage:
+		if ref {
+			return "reference to image "
+		}
+	default:
+		if ref {
+			return "reference to " + clean(kind) + " "
+		}
+		return "updates from " + clean(kind) + " "
+	}
+	return "tagged from "
 }
 
 // fromName is the source of a spec tag as oc shows it: the name, with the
