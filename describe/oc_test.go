@@ -94,6 +94,14 @@ func TestTagBlockLikeOc(t *testing.T) {
 			is:   specOnly(image.TagReference{Name: "a", Reference: true, From: &image.ObjectReference{Kind: "Build", Name: "b"}}),
 			want: "a\n  reference to Build b\n\n",
 		},
+		{
+			// oc formatImageStreamTags indents the pullthrough line under
+			// the source, as the insecure line.
+			name: "local reference policy",
+			is: specOnly(image.TagReference{Name: "a", From: &image.ObjectReference{Kind: image.KindDockerImage, Name: "q/a:1"},
+				ImportPolicy: image.TagImportPolicy{Insecure: true}, ReferencePolicy: image.TagReferencePolicy{Type: image.LocalTagReferencePolicy}}),
+			want: "a\n  tagged from q/a:1\n    will use insecure HTTPS or HTTP connections\n    prefer registry pullthrough when referencing this tag\n\n",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -158,7 +158,7 @@ func tagBlock(p *printer, is *image.ImageStream, name string, spec *image.TagRef
 		}
 	}
 	if spec != nil && spec.ReferencePolicy.Type == image.LocalTagReferencePolicy {
-		p.line("  prefer registry pullthrough when referencing this tag")
+		p.line("    prefer registry pullthrough when referencing this tag")
 	}
 	if spec != nil && hasNotes(spec.Annotations) {
 		p.line()
