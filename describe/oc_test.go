@@ -102,6 +102,46 @@ func TestTagBlockLikeOc(t *testing.T) {
 				ImportPolicy: image.TagImportPolicy{Insecure: true}, ReferencePolicy: image.TagReferencePolicy{Type: image.LocalTagReferencePolicy}}),
 			want: "a\n  tagged from q/a:1\n    will use insecure HTTPS or HTTP connections\n    prefer registry pullthrough when referencing this tag\n\n",
 		},
+		{
+			// oc formatImageStreamTags and latestObservedTagGeneration: the
+			// spec generation is newer than the newest event's.
+			name: "importing",
+			is: &image.ImageStream{
+				Spec: image.ImageStreamSpec{Tags: []image.TagReference{
+					{Name: "a", From: &image.ObjectReference{Kind: image.KindDockerImage, Name: "q/a:1"}, Generation: gen(3)},
+				}},
+				Status: image.ImageStreamStatus{Tags: []image.NamedTagEventList{
+					{Tag: "a", Items: []image.TagEvent{{DockerImageReference: "q/a@sha256:1", Image: "sha256:1", Generation: 2}}},
+				}},
+			},
+			want: "a\n  tagged from q/a:1\n\n  ~ importing latest image ...\n  * q/a@sha256:1\n      <unknown>\n",
+		},
+		{
+			// latestObservedTagGeneration: the ImportSuccess condition
+			// counts as observed.
+			name: "import observed by a condition",
+			is: &image.ImageStream{
+				Spec: image.ImageStreamSpec{Tags: []image.TagReference{
+					{Name: "a", From: &image.ObjectReference{Kind: image.KindDockerImage, Name: "q/a:1"}, Generation: gen(3)},
+				}},
+				Status: image.ImageStreamStatus{Tags: []image.NamedTagEventList{
+					{Tag: "a", Conditions: []image.TagEventCondition{{Type: image.ImportSuccess, Status: image.ConditionFalse, Reason: "NotFound", Message: "gone", Generation: 3}}},
+				}},
+			},
+			want: "a\n  tagged from q/a:1\n\n  ! error: Import failed (NotFound): gone\n      <unknown>\n",
+		},
+		{
+			// oc formatImageStreamTags: a reference is never importing.
+			name: "reference not importing",
+			is: specOnly(image.TagReference{Name: "a", Reference: true, Generation: gen(1),
+				From: &image.ObjectReference{Kind: image.KindDockerImage, Name: "q/a:1"}}),
+			want: "a\n  reference to registry q/a:1\n\n",
+		},
+		{
+			name: "new tag importing",
+			is:   specOnly(image.TagReference{Name: "a", Generation: gen(1), From: &image.ObjectReference{Kind: image.KindDockerImage, Name: "q/a:1"}}),
+			want: "a\n  tagged from q/a:1\n\n  ~ importing latest image ...\n",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -116,3 +156,5 @@ func TestTagBlockLikeOc(t *testing.T) {
 func specOnly(tag image.TagReference) *image.ImageStream {
 	return &image.ImageStream{Spec: image.ImageStreamSpec{Tags: []image.TagReference{tag}}}
 }
+
+func gen(n int64) *int64 { return &n }

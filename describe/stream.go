@@ -45,7 +45,9 @@ var tagNotes = [...]struct {
 // a failed import shows its ImportSuccess condition as "! error: …"
 // above the history (SEMANTICS §8.9). A tag without events prints no
 // history at all, as in oc formatImageStreamTags, so its block ends in
-// a blank line. The pull spec is
+// a blank line. A tag whose spec generation is newer than what the
+// history and import conditions have observed, and that is not a
+// reference, reads "~ importing latest image ..." above its history. The pull spec is
 // status.publicDockerImageRepository when set, else
 // status.dockerImageRepository.
 //
@@ -172,6 +174,9 @@ func tagBlock(p *printer, is *image.ImageStream, name string, spec *image.TagRef
 		}
 	}
 	p.line()
+	if importing(spec, hist) {
+		p.line("  ~ importing latest image ...")
+	}
 	if hist == nil {
 		return
 	}
@@ -197,6 +202,37 @@ func tagBlock(p *printer, is *image.ImageStream, name string, spec *image.TagRef
 		p.line(mark, clean(ref))
 		p.ageLine(e.Created)
 	}
+}
+
+// importing reports whether oc formatImageStreamTags would show the tag
+// as being imported: it has a source, is not a reference, and its spec
+// generation is newer than the latest the controller observed
+// ([observedGeneration]).
+func importing(spec *image.TagReference, hist *image.NamedTagEventList) bool {
+	if spec == nil || spec.From == nil || spec.Reference || spec.Generation == nil {
+		return false
+	}
+	return *spec.Generation > observedGeneration(hist)
+}
+
+// observedGeneration is oc latestObservedTagGeneration: the larger of
+// the generation of the newest event and that of the first ImportSuccess
+// condition, or 0 for a tag without status.
+func observedGeneration(hist *image.NamedTagEventList) int64 {
+	if hist == nil {
+		return 0
+	}
+	var gen int64
+	if len(hist.Items) > 0 {
+		gen = hist.Items[0].Generation
+	}
+	for _, c := range hist.Conditions {
+		if c.Type == image.ImportSuccess {
+			gen = max(gen, c.Generation)
+			break
+		}
+	}
+	return gen
 }
 
 // sourcePhrase is the words oc formatImageStreamTags puts before the
