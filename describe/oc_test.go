@@ -158,3 +158,31 @@ func specOnly(tag image.TagReference) *image.ImageStream {
 }
 
 func gen(n int64) *int64 { return &n }
+
+// TestUniqueImagesLikeOc holds the Unique Images line to oc
+// formatImageStreamTags' count, including its empty-key quirk for events
+// without an image name.
+func TestUniqueImagesLikeOc(t *testing.T) {
+	ev := func(ref, img string) image.TagEvent { return image.TagEvent{DockerImageReference: ref, Image: img} }
+	tests := []struct {
+		name   string
+		events []image.TagEvent
+		want   string
+	}{
+		{"named images", []image.TagEvent{ev("r@sha256:1", "sha256:1"), ev("s@sha256:1", "sha256:1"), ev("r@sha256:2", "sha256:2")}, "2"},
+		{"unnamed events count once", []image.TagEvent{ev("r:1", ""), ev("r:2", ""), ev("r@sha256:1", "sha256:1")}, "2"},
+		{"empty events do not count", []image.TagEvent{ev("", ""), ev("r@sha256:1", "sha256:1")}, "1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			is := &image.ImageStream{Status: image.ImageStreamStatus{Tags: []image.NamedTagEventList{{Tag: "a", Items: tt.events}}}}
+			var out bytes.Buffer
+			if err := describe.ImageStream(&out, is, ocNow4); err != nil {
+				t.Fatal(err)
+			}
+			if want := "Unique Images:\t\t" + tt.want + "\n"; !strings.Contains(out.String(), want) {
+				t.Errorf("want %q in:\n%s", want, out.String())
+			}
+		})
+	}
+}

@@ -51,6 +51,10 @@ var tagNotes = [...]struct {
 // status.publicDockerImageRepository when set, else
 // status.dockerImageRepository.
 //
+// Unique Images counts distinct image names in the history; events that
+// name no image but have a pull spec count together as one more, as oc
+// counts them.
+//
 // The output depends only on is and now, and reaches w in a single Write.
 func ImageStream(w io.Writer, is *image.ImageStream, now time.Time) error {
 	if is == nil {
@@ -129,13 +133,22 @@ func outputSize(is *image.ImageStream) int {
 	return n
 }
 
-// uniqueImages counts the distinct images named anywhere in the history.
+// uniqueImages counts the distinct images named anywhere in the history
+// as oc formatImageStreamTags counts them: by image name, and, for
+// events without an image name but with a pull spec, under one shared
+// empty key (oc checks for the pull spec but stores the empty name), so
+// that all such events together count as one image.
 func uniqueImages(is *image.ImageStream) int {
 	seen := make(map[string]struct{})
 	for _, l := range is.Status.Tags {
 		for _, e := range l.Items {
-			if e.Image != "" {
+			switch {
+			case e.Image != "":
 				seen[e.Image] = struct{}{}
+			case e.DockerImageReference != "":
+				if _, ok := seen[e.DockerImageReference]; !ok {
+					seen[""] = struct{}{}
+				}
 			}
 		}
 	}
