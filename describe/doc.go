@@ -26,6 +26,10 @@
 //	  * centos/python-35-centos7@sha256:49c1…
 //	      About a minute ago
 //
+// A tag that follows another tag of the same stream (its source is an
+// ImageStreamTag, possibly through a chain of them) gets no block of its
+// own: as in oc, it is named in parentheses after the tag it ends at,
+// "latest (stable)", though it still counts in "Tags:".
 // Tags come in OpenShift's PrioritizeTags order ("latest", then version
 // tags newest first, then the rest; SEMANTICS §5.5). The star marks the
 // event a tag currently points at; older events follow, newest first.
@@ -52,9 +56,7 @@
 // "<unknown>" rather than "0 B", and a manifest list keeps "Image Size"
 // with "<none> (manifest list of n images)". The pull spec
 // keeps the documentation's "Docker Pull Spec" label, which later oc
-// releases renamed "Image Repository". Tags that
-// follow another tag of the same stream get their own block rather than
-// an alias in parentheses. The descriptions never fetch anything: an
+// releases renamed "Image Repository". The descriptions never fetch anything: an
 // ImageStreamTag carries its image, and a stream describes only itself.
 //
 // The package imports only the image package and the standard library,

@@ -186,3 +186,46 @@ func TestUniqueImagesLikeOc(t *testing.T) {
 		})
 	}
 }
+
+// TestFollowersLikeOc holds tags that follow other tags of the stream to
+// oc formatImageStreamTags, which groups them with FollowTagReference.
+func TestFollowersLikeOc(t *testing.T) {
+	ist := func(name, from string) image.TagReference {
+		return image.TagReference{Name: name, From: &image.ObjectReference{Kind: image.KindImageStreamTag, Name: from}}
+	}
+	docker := image.TagReference{Name: "latest", From: &image.ObjectReference{Kind: image.KindDockerImage, Name: "q/a:1"}}
+	tests := []struct {
+		name string
+		tags []image.TagReference
+		want string
+	}{
+		{
+			name: "chain",
+			tags: []image.TagReference{docker, ist("stable", "latest"), ist("prod", "app:stable")},
+			want: "latest (prod, stable)\n  tagged from q/a:1\n\n",
+		},
+		{
+			name: "other stream",
+			tags: []image.TagReference{docker, ist("x", "other:latest")},
+			want: "latest\n  tagged from q/a:1\n\n\nx\n  tagged from other:latest\n\n",
+		},
+		{
+			name: "missing target",
+			tags: []image.TagReference{docker, ist("x", "gone")},
+			want: "latest\n  tagged from q/a:1\n\n\nx\n  tagged from gone\n\n",
+		},
+		{
+			name: "loop",
+			tags: []image.TagReference{ist("a", "b"), ist("b", "a")},
+			want: "a\n  tagged from b\n\n\nb\n  tagged from a\n\n",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			is := &image.ImageStream{ObjectMeta: image.ObjectMeta{Name: "app"}, Spec: image.ImageStreamSpec{Tags: tt.tags}}
+			if got := describeStream(t, is); got != tt.want {
+				t.Errorf("got:\n%q\nwant:\n%q", got, tt.want)
+			}
+		})
+	}
+}

@@ -51,6 +51,10 @@ var tagNotes = [...]struct {
 // status.publicDockerImageRepository when set, else
 // status.dockerImageRepository.
 //
+// A tag that follows another tag of the stream is listed in parentheses
+// after the tag its chain ends at, "latest (stable)", and has no block of
+// its own, as oc formatImageStreamTags prints it.
+//
 // Unique Images counts distinct image names in the history; events that
 // name no image but have a pull spec count together as one more, as oc
 // counts them.
@@ -93,9 +97,13 @@ func ImageStream(w io.Writer, is *image.ImageStream, now time.Time) error {
 	}
 	p.field("Tags", strconv.Itoa(len(names)))
 	image.PrioritizeTags(names)
+	aliases := followers(is, spec)
 	for _, name := range names {
+		if _, ok := aliases[name]; ok && aliases[name] == nil {
+			continue // listed after the tag it follows
+		}
 		p.line()
-		tagBlock(p, is, name, spec[name], status[name])
+		tagBlock(p, is, name, aliases[name], spec[name], status[name])
 	}
 	return p.finish(w)
 }
@@ -155,8 +163,12 @@ func uniqueImages(is *image.ImageStream) int {
 	return len(seen)
 }
 
-func tagBlock(p *printer, is *image.ImageStream, name string, spec *image.TagReference, hist *image.NamedTagEventList) {
-	p.line(clean(name))
+func tagBlock(p *printer, is *image.ImageStream, name string, aliases []string, spec *image.TagReference, hist *image.NamedTagEventList) {
+	if len(aliases) > 0 {
+		p.line(clean(name), " (", clean(strings.Join(aliases, ", ")), ")")
+	} else {
+		p.line(clean(name))
+	}
 	switch {
 	case spec == nil:
 		p.line("  no spec tag")
@@ -246,6 +258,70 @@ func observedGeneration(hist *image.NamedTagEventList) int64 {
 		}
 	}
 	return gen
+}
+
+// followers maps the tags of is that follow another tag of the same
+// stream, through one or more ImageStreamTag sources, to nil, and the tag
+// each chain ends at to its followers in PrioritizeTags order, as oc
+// formatImageStreamTags groups them with FollowTagReference. A chain
+// that loops, leaves the stream or ends at a missing tag groups nothing.
+func followers(is *image.ImageStream, spec map[string]*image.TagReference) map[string][]string {
+	var m map[string][]string
+	for name := range spec {
+		target, ok := followTag(is, spec, name)
+		if !ok {
+			continue
+		}
+		if m == nil {
+			m = make(map[string][]string)
+		}
+		m[name] = nil
+		m[target] = append(m[target], name)
+	}
+	for target, names := range m {
+		if len(names) > 0 {
+			image.PrioritizeTags(names)
+			m[target] = names
+		}
+	}
+	return m
+}
+
+// followTag follows the ImageStreamTag sources of tag within is, as oc
+// FollowTagReference does, and returns the tag the chain ends at; ok is
+// false when tag does not follow another tag of is or the chain is
+// broken.
+func followTag(is *image.ImageStream, spec map[string]*image.TagReference, tag string) (target string, ok bool) {
+	seen := make(map[string]bool)
+	hops := 0
+	for {
+		if seen[tag] {
+			return "", false // a loop
+		}
+		seen[tag] = true
+		ref := spec[tag]
+		if ref == nil {
+			return "", false
+		}
+		if ref.From == nil || ref.From.Kind != image.KindImageStreamTag {
+			return tag, hops > 0
+		}
+		if ns := ref.From.Namespace; ns != "" && ns != is.Namespace {
+			return "", false
+		}
+		next := ref.From.Name
+		if stream, t, found := strings.Cut(next, ":"); found {
+			if stream != is.Name {
+				return "", false
+			}
+			if t == "" {
+				t = image.DefaultImageTag
+			}
+			next = t
+		}
+		tag = next
+		hops++
+	}
 }
 
 // sourcePhrase is the words oc formatImageStreamTags puts before the
