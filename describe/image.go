@@ -12,13 +12,17 @@ import (
 
 // ImageStreamTag writes ist to w as `oc describe istag/<stream>:<tag>`
 // prints it: "Image Name:" followed by the description of the tag's
-// current image, as [Image] writes it. Ages are measured at now.
+// current image, as [Image] writes it. Ages are measured at now. As in
+// oc DescribeImage, the "Image Name" line is left out when the image has
+// no name.
 func ImageStreamTag(w io.Writer, ist *image.ImageStreamTag, now time.Time) error {
 	if ist == nil {
 		return ErrNilObject
 	}
 	p := newPrinter(now)
-	p.field("Image Name", orNone(ist.Image.Name))
+	if ist.Image.Name != "" {
+		p.field("Image Name", clean(ist.Image.Name))
+	}
 	imageFields(p, &ist.Image)
 	return p.finish(w)
 }
@@ -37,7 +41,9 @@ func ImageStreamTag(w io.Writer, ist *image.ImageStreamTag, now time.Time) error
 //	…
 //
 // followed by command, working dir, user, exposed ports, Docker labels,
-// environment and volumes from the image config. Labels and annotations
+// environment and volumes from the image config; as in oc
+// describeDockerImage, Environment and Volumes are printed only when the
+// config has some. Labels and annotations
 // of the Image object itself are printed only when it has some.
 //
 // Image Size is dockerImageMetadata.Size (the sum of the distinct layers
@@ -156,11 +162,13 @@ func configFields(p *printer, c *image.DockerConfig) {
 	p.field("User", orNone(c.User))
 	p.field("Exposes Ports", orNone(strings.Join(sortedKeys(c.ExposedPorts), ", ")))
 	p.list("Docker Labels", keyValues(c.Labels, ""))
-	env := make([]string, len(c.Env))
-	for i, e := range c.Env {
-		env[i] = clean(e)
+	if len(c.Env) > 0 {
+		env := make([]string, len(c.Env))
+		for i, e := range c.Env {
+			env[i] = clean(e)
+		}
+		p.list("Environment", env)
 	}
-	p.list("Environment", env)
 	if len(c.Volumes) > 0 {
 		vols := sortedKeys(c.Volumes)
 		for i, v := range vols {

@@ -229,3 +229,20 @@ func TestFollowersLikeOc(t *testing.T) {
 		})
 	}
 }
+
+// TestImageLinesLikeOc holds lines of the image descriptions that oc
+// DescribeImage and describeDockerImage print only when they have a
+// value.
+func TestImageLinesLikeOc(t *testing.T) {
+	var out bytes.Buffer
+	ist := &image.ImageStreamTag{Image: image.Image{DockerImageReference: "q/a@sha256:1",
+		DockerImageMetadata: image.DockerImage{Config: &image.DockerConfig{Cmd: []string{"run"}}}}}
+	if err := describe.ImageStreamTag(&out, ist, ocNow4); err != nil {
+		t.Fatal(err)
+	}
+	for _, label := range []string{"Image Name:", "Environment:", "Volumes:"} {
+		if strings.Contains(out.String(), label) {
+			t.Errorf("%s printed for an empty value:\n%s", label, out.String())
+		}
+	}
+}
