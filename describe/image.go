@@ -43,7 +43,8 @@ func ImageStreamTag(w io.Writer, ist *image.ImageStreamTag, now time.Time) error
 // followed by command, working dir, user, exposed ports, Docker labels,
 // environment and volumes from the image config; as in oc
 // describeDockerImage, Environment and Volumes are printed only when the
-// config has some. Labels and annotations
+// config has some. An image without a config, other than a manifest
+// list, gets the lines of an empty one ("<none>"), as in oc. Labels and annotations
 // of the Image object itself are printed only when it has some.
 //
 // Image Size is dockerImageMetadata.Size (the sum of the distinct layers
@@ -98,8 +99,12 @@ func imageFields(p *printer, img *image.Image) {
 		}
 		p.list("Manifests", rows)
 	}
-	if meta.Config != nil {
+	switch {
+	case meta.Config != nil:
 		configFields(p, meta.Config)
+	case len(img.DockerImageManifests) == 0:
+		// oc DescribeImage describes a missing config as an empty one.
+		configFields(p, &image.DockerConfig{})
 	}
 }
 

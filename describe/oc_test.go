@@ -246,3 +246,17 @@ func TestImageLinesLikeOc(t *testing.T) {
 		}
 	}
 }
+
+// TestImageWithoutConfigLikeOc: oc DescribeImage describes a missing
+// config as an empty one.
+func TestImageWithoutConfigLikeOc(t *testing.T) {
+	var out bytes.Buffer
+	img := &image.Image{ObjectMeta: image.ObjectMeta{Name: "sha256:1"}, DockerImageReference: "q/a@sha256:1"}
+	if err := describe.Image(&out, img, ocNow4); err != nil {
+		t.Fatal(err)
+	}
+	want := "Arch:\t\t<none>\nCommand:\t<none>\nWorking Dir:\t<none>\nUser:\t\t<none>\nExposes Ports:\t<none>\nDocker Labels:\t<none>\n"
+	if !strings.HasSuffix(out.String(), want) {
+		t.Errorf("got:\n%s\nwant it to end in:\n%s", out.String(), want)
+	}
+}
