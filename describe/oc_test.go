@@ -260,3 +260,15 @@ func TestImageWithoutConfigLikeOc(t *testing.T) {
 		t.Errorf("got:\n%s\nwant it to end in:\n%s", out.String(), want)
 	}
 }
+
+// TestEmptyStreamLikeOc: oc formatImageStreamTags prints only
+// "Tags: <none>" for a stream without tags.
+func TestEmptyStreamLikeOc(t *testing.T) {
+	var out bytes.Buffer
+	if err := describe.ImageStream(&out, &image.ImageStream{ObjectMeta: image.ObjectMeta{Name: "a", Namespace: "b"}}, ocNow4); err != nil {
+		t.Fatal(err)
+	}
+	if got := out.String(); strings.Contains(got, "Unique Images") || !strings.HasSuffix(got, "Tags:\t\t\t<none>\n") {
+		t.Errorf("got:\n%s", got)
+	}
+}

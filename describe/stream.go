@@ -55,7 +55,8 @@ var tagNotes = [...]struct {
 // after the tag its chain ends at, "latest (stable)", and has no block of
 // its own, as oc formatImageStreamTags prints it.
 //
-// Unique Images counts distinct image names in the history; events that
+// A stream without tags ends in "Tags: <none>", without a Unique Images
+// line. Unique Images counts distinct image names in the history; events that
 // name no image but have a pull spec count together as one more, as oc
 // counts them.
 //
@@ -90,11 +91,12 @@ func ImageStream(w io.Writer, is *image.ImageStream, now time.Time) error {
 			names = append(names, name)
 		}
 	}
-	p.field("Unique Images", strconv.Itoa(uniqueImages(is)))
 	if len(names) == 0 {
+		// oc formatImageStreamTags has no Unique Images line here.
 		p.field("Tags", none)
 		return p.finish(w)
 	}
+	p.field("Unique Images", strconv.Itoa(uniqueImages(is)))
 	p.field("Tags", strconv.Itoa(len(names)))
 	image.PrioritizeTags(names)
 	aliases := followers(is, spec)
