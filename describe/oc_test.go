@@ -272,3 +272,14 @@ func TestEmptyStreamLikeOc(t *testing.T) {
 		t.Errorf("got:\n%s", got)
 	}
 }
+
+// TestNoNamespaceLikeOc: oc formatMeta prints Namespace only when set.
+func TestNoNamespaceLikeOc(t *testing.T) {
+	var out bytes.Buffer
+	if err := describe.ImageStream(&out, &image.ImageStream{ObjectMeta: image.ObjectMeta{Name: "a"}}, ocNow4); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out.String(), "Namespace:") {
+		t.Errorf("got:\n%s", out.String())
+	}
+}

@@ -55,7 +55,8 @@ var tagNotes = [...]struct {
 // after the tag its chain ends at, "latest (stable)", and has no block of
 // its own, as oc formatImageStreamTags prints it.
 //
-// A stream without tags ends in "Tags: <none>", without a Unique Images
+// The Namespace line is left out when the stream has none, as oc
+// formatMeta does. A stream without tags ends in "Tags: <none>", without a Unique Images
 // line. Unique Images counts distinct image names in the history; events that
 // name no image but have a pull spec count together as one more, as oc
 // counts them.
@@ -68,7 +69,9 @@ func ImageStream(w io.Writer, is *image.ImageStream, now time.Time) error {
 	p := newPrinter(now)
 	p.buf.Grow(outputSize(is))
 	p.field("Name", orNone(is.Name))
-	p.field("Namespace", orNone(is.Namespace))
+	if is.Namespace != "" {
+		p.field("Namespace", clean(is.Namespace)) // as oc formatMeta
+	}
 	if !is.CreationTimestamp.IsZero() {
 		p.field("Created", ago(is.CreationTimestamp, now))
 	}
