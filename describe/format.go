@@ -195,10 +195,10 @@ const lastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration"
 
 // keyValues returns "key=value" for each entry of m, sorted by key so the
 // output is deterministic.
-func keyValues(m map[string]string, skip string) []string {
+func keyValues(m map[string]string, skip ...string) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
-		if k != skip {
+		if !slices.Contains(skip, k) {
 			keys = append(keys, k)
 		}
 	}
@@ -209,6 +209,19 @@ func keyValues(m map[string]string, skip string) []string {
 	}
 	return out
 }
+
+// annotations prints the "description" annotation as a "Description"
+// line, as oc formatAnnotations does, then the other annotations except
+// the last-applied configuration.
+func (p *printer) annotations(m map[string]string) {
+	if d := m[descriptionAnnotation]; d != "" {
+		p.field("Description", clean(d))
+	}
+	p.list("Annotations", keyValues(m, lastAppliedAnnotation, descriptionAnnotation))
+}
+
+// descriptionAnnotation is the annotation oc shows as "Description".
+const descriptionAnnotation = "description"
 
 // finish flushes the columns and hands the text to w in one Write.
 func (p *printer) finish(w io.Writer) error {

@@ -45,7 +45,8 @@ func ImageStreamTag(w io.Writer, ist *image.ImageStreamTag, now time.Time) error
 // describeDockerImage, Environment and Volumes are printed only when the
 // config has some. An image without a config, other than a manifest
 // list, gets the lines of an empty one ("<none>"), as in oc. Labels and annotations
-// of the Image object itself are printed only when it has some.
+// of the Image object itself are printed only when it has some; a
+// "description" annotation reads as a "Description:" line, as in oc.
 //
 // Image Size is dockerImageMetadata.Size (the sum of the distinct layers
 // when that is 0), the layer count, and, as the origin-era oc printed it
@@ -75,8 +76,8 @@ func imageFields(p *printer, img *image.Image) {
 	if len(img.Labels) > 0 {
 		p.list("Labels", keyValues(img.Labels, ""))
 	}
-	if kv := keyValues(img.Annotations, lastAppliedAnnotation); len(kv) > 0 {
-		p.list("Annotations", kv)
+	if len(keyValues(img.Annotations, lastAppliedAnnotation)) > 0 {
+		p.annotations(img.Annotations)
 	}
 	sizeLabel := "Image Size"
 	if len(img.DockerImageLayers) == 0 && len(img.DockerImageManifests) == 0 {

@@ -283,3 +283,24 @@ func TestNoNamespaceLikeOc(t *testing.T) {
 		t.Errorf("got:\n%s", out.String())
 	}
 }
+
+// TestDescriptionLikeOc: oc formatAnnotations shows the "description"
+// annotation as its own line.
+func TestDescriptionLikeOc(t *testing.T) {
+	var out bytes.Buffer
+	is := &image.ImageStream{ObjectMeta: image.ObjectMeta{Name: "a", Annotations: map[string]string{"description": "Ruby", "x": "y"}}}
+	if err := describe.ImageStream(&out, is, ocNow4); err != nil {
+		t.Fatal(err)
+	}
+	if want := "Description:\t\tRuby\nAnnotations:\t\tx=y\n"; !strings.Contains(out.String(), want) {
+		t.Errorf("want %q in:\n%s", want, out.String())
+	}
+	out.Reset()
+	img := &image.Image{ObjectMeta: image.ObjectMeta{Name: "sha256:1", Annotations: map[string]string{"description": "Ruby"}}}
+	if err := describe.Image(&out, img, ocNow4); err != nil {
+		t.Fatal(err)
+	}
+	if want := "Description:\tRuby\nAnnotations:\t<none>\n"; !strings.Contains(out.String(), want) {
+		t.Errorf("want %q in:\n%s", want, out.String())
+	}
+}

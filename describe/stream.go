@@ -55,7 +55,9 @@ var tagNotes = [...]struct {
 // after the tag its chain ends at, "latest (stable)", and has no block of
 // its own, as oc formatImageStreamTags prints it.
 //
-// The Namespace line is left out when the stream has none, as oc
+// A "description" annotation is shown as a "Description:" line above
+// the other annotations, as oc formatAnnotations does. The Namespace
+// line is left out when the stream has none, as oc
 // formatMeta does. A stream without tags ends in "Tags: <none>", without a Unique Images
 // line. Unique Images counts distinct image names in the history; events that
 // name no image but have a pull spec count together as one more, as oc
@@ -76,7 +78,7 @@ func ImageStream(w io.Writer, is *image.ImageStream, now time.Time) error {
 		p.field("Created", ago(is.CreationTimestamp, now))
 	}
 	p.list("Labels", keyValues(is.Labels, ""))
-	p.list("Annotations", keyValues(is.Annotations, lastAppliedAnnotation))
+	p.annotations(is.Annotations)
 	repo := is.Status.PublicDockerImageRepository
 	if repo == "" {
 		repo = is.Status.DockerImageRepository
