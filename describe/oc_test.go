@@ -142,6 +142,14 @@ func TestTagBlockLikeOc(t *testing.T) {
 			is:   specOnly(image.TagReference{Name: "a", Generation: gen(1), From: &image.ObjectReference{Kind: image.KindDockerImage, Name: "q/a:1"}}),
 			want: "a\n  tagged from q/a:1\n\n  ~ importing latest image ...\n",
 		},
+		{
+			// oc formatImageStreamTags joins the split "tags" and
+			// "supports" with ", " and trims nothing.
+			name: "notes",
+			is: specOnly(image.TagReference{Name: "a", From: &image.ObjectReference{Kind: image.KindDockerImage, Name: "q/a:1"},
+				Annotations: map[string]string{"tags": "builder, ruby", "supports": "ruby:3.1,ruby"}}),
+			want: "a\n  tagged from q/a:1\n\n  Tags: builder,  ruby\n  Supports: ruby:3.1, ruby\n\n",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -15,7 +15,8 @@ var ErrNilObject = errors.New("describe: nil object")
 
 // tagNotes are the annotations of a spec tag that oc shows as prose under
 // the tag, in this order, with these captions ("" prints the value
-// alone). List-valued ones ("builder,ruby") read as "builder, ruby".
+// alone). List-valued ones ("builder,ruby") read as "builder, ruby"
+// ([commaList]).
 var tagNotes = [...]struct {
 	key, caption string
 	list         bool
@@ -384,11 +385,9 @@ func hasNotes(annotations map[string]string) bool {
 	return false
 }
 
-// commaList respaces "a,b, c" as "a, b, c".
+// commaList puts a space after each comma, as oc formatImageStreamTags
+// does for the "tags" and "supports" notes: "a,b" reads "a, b". Spaces
+// already there are kept, so "a, b" reads "a,  b" in oc too.
 func commaList(s string) string {
-	parts := strings.Split(s, ",")
-	for i, p := range parts {
-		parts[i] = strings.TrimSpace(p)
-	}
-	return strings.Join(parts, ", ")
+	return strings.ReplaceAll(s, ",", ", ")
 }
