@@ -150,6 +150,13 @@ func TestTagBlockLikeOc(t *testing.T) {
 				Annotations: map[string]string{"tags": "builder, ruby", "supports": "ruby:3.1,ruby"}}),
 			want: "a\n  tagged from q/a:1\n\n  Tags: builder,  ruby\n  Supports: ruby:3.1, ruby\n\n",
 		},
+		{
+			// oc formatImageStreamTags prefixes a foreign namespace
+			// whatever the kind.
+			name: "docker image with namespace",
+			is:   specOnly(image.TagReference{Name: "a", From: &image.ObjectReference{Kind: image.KindDockerImage, Namespace: "other", Name: "q/a:1"}}),
+			want: "a\n  tagged from other/q/a:1\n\n",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

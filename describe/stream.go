@@ -368,9 +368,10 @@ func sourcePhrase(spec *image.TagReference) string {
 }
 
 // fromName is the source of a spec tag as oc shows it: the name, with the
-// namespace in front when the source lives in another namespace.
+// namespace in front when the reference names another namespace, for
+// any kind: oc formatImageStreamTags does not exempt DockerImage sources.
 func fromName(is *image.ImageStream, from *image.ObjectReference) string {
-	if from.Kind != image.KindDockerImage && from.Namespace != "" && from.Namespace != is.Namespace {
+	if from.Namespace != "" && from.Namespace != is.Namespace {
 		return from.Namespace + "/" + from.Name
 	}
 	return from.Name
