@@ -89,9 +89,18 @@ func appendAgo(dst []byte, t image.Time, now time.Time) []byte {
 
 // ageLine prints an age indented under a history entry.
 func (p *printer) ageLine(t image.Time) {
+	p.eventAgeLine(t, "")
+}
+
+// eventAgeLine is ageLine followed, when id is not empty, by a tab and
+// id: the single tab oc's tabwriter writes for a lone cell.
+func (p *printer) eventAgeLine(t image.Time, id string) {
 	p.flushColumns()
 	b := p.buf.AvailableBuffer()
 	b = appendAgo(append(b, "      "...), t, p.now)
+	if id != "" {
+		b = append(append(b, '\t'), clean(id)...)
+	}
 	p.buf.Write(append(b, '\n'))
 }
 

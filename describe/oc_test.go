@@ -157,6 +157,15 @@ func TestTagBlockLikeOc(t *testing.T) {
 			is:   specOnly(image.TagReference{Name: "a", From: &image.ObjectReference{Kind: image.KindDockerImage, Namespace: "other", Name: "q/a:1"}}),
 			want: "a\n  tagged from other/q/a:1\n\n",
 		},
+		{
+			// oc formatImageStreamTags prints the image after the age when
+			// the pull spec's ID differs from it.
+			name: "event by tag",
+			is: &image.ImageStream{Status: image.ImageStreamStatus{Tags: []image.NamedTagEventList{
+				{Tag: "a", Items: []image.TagEvent{{DockerImageReference: "q/a:1", Image: "sha256:1"}, {DockerImageReference: "q/a@sha256:2", Image: "sha256:2"}}},
+			}}},
+			want: "a\n  no spec tag\n\n  * q/a:1\n      <unknown>\tsha256:1\n    q/a@sha256:2\n      <unknown>\n",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

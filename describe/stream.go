@@ -52,6 +52,9 @@ var tagNotes = [...]struct {
 // status.publicDockerImageRepository when set, else
 // status.dockerImageRepository.
 //
+// An event whose pull spec does not name its image by digest shows the
+// image name after its age, "5 minutes ago<TAB>sha256:…", as oc does.
+//
 // A tag that follows another tag of the stream is listed in parentheses
 // after the tag its chain ends at, "latest (stable)", and has no block of
 // its own, as oc formatImageStreamTags prints it.
@@ -233,7 +236,7 @@ func tagBlock(p *printer, is *image.ImageStream, name string, aliases []string, 
 			ref = e.Image
 		}
 		p.line(mark, clean(ref))
-		p.ageLine(e.Created)
+		p.eventAgeLine(e.Created, eventID(e))
 	}
 }
 
@@ -330,6 +333,20 @@ func followTag(is *image.ImageStream, spec map[string]*image.TagReference, tag s
 		tag = next
 		hops++
 	}
+}
+
+// eventID is the image name oc formatImageStreamTags shows after the age
+// of an event: the event's image when its pull spec does not carry that
+// image's digest (a pull spec by tag, say), else "".
+func eventID(e image.TagEvent) string {
+	if e.Image == "" || e.DockerImageReference == "" {
+		return ""
+	}
+	_, digest, _ := strings.Cut(e.DockerImageReference, "@")
+	if digest == e.Image {
+		return ""
+	}
+	return e.Image
 }
 
 // sourcePhrase is the words oc formatImageStreamTags puts before the
