@@ -54,13 +54,14 @@
 // the origin-era oc in the documentation (SEMANTICS §10.3). An image
 // without layers gets oc's "Layer Size" line, but a size of 0 reads
 // "<unknown>" rather than "0 B", and a manifest list keeps "Image Size"
-// with "<none> (manifest list of n images)". The pull spec
-// keeps the documentation's "Docker Pull Spec" label, which later oc
-// releases renamed "Image Repository". Where oc 4.2 leaves a value
-// empty the package prints "<none>" as the documentation's oc did, and
-// it prints neither oc 4.2's per-layer "Layers:" list, which the
-// documented output does not have, nor image signatures. The descriptions never fetch anything: an
-// ImageStreamTag carries its image, and a stream describes only itself.
+// with "<none> (manifest list of n images)". The pull spec keeps the
+// documentation's "Docker Pull Spec" label, which later oc releases
+// renamed "Image Repository". Where oc 4.2 leaves a value empty the
+// package prints "<none>" as the documentation's oc did, and it prints
+// neither oc 4.2's per-layer "Layers:" list, which the documented output
+// does not have, nor image signatures. The descriptions never fetch
+// anything: an ImageStreamTag carries its image, and a stream describes
+// only itself.
 //
 // The package imports only the image package and the standard library,
 // so tools can render objects without linking storage or HTTP code.

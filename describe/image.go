@@ -43,10 +43,11 @@ func ImageStreamTag(w io.Writer, ist *image.ImageStreamTag, now time.Time) error
 // followed by command, working dir, user, exposed ports, Docker labels,
 // environment and volumes from the image config; as in oc
 // describeDockerImage, Environment and Volumes are printed only when the
-// config has some. An image without a config, other than a manifest
-// list, gets the lines of an empty one ("<none>"), as in oc. Labels and annotations
-// of the Image object itself are printed only when it has some; a
-// "description" annotation reads as a "Description:" line, as in oc.
+// config has some. An image without a config, other than a manifest list,
+// gets the lines of an empty one ("<none>"), as in oc. Labels and
+// annotations of the Image object itself are printed only when it has
+// some; a "description" annotation reads as a "Description:" line, as in
+// oc.
 //
 // Image Size is dockerImageMetadata.Size (the sum of the distinct layers
 // when that is 0), the layer count, and, as the origin-era oc printed it

@@ -42,13 +42,13 @@ var tagNotes = [...]struct {
 //
 // Tags known only to status (pushed by the registry) read "no spec tag"
 // and spec tags without a source "tag without source image", as oc
-// formatImageStreamTags prints them;
-// a failed import shows its ImportSuccess condition as "! error: …"
-// above the history (SEMANTICS §8.9). A tag without events prints no
-// history at all, as in oc formatImageStreamTags, so its block ends in
-// a blank line. A tag whose spec generation is newer than what the
-// history and import conditions have observed, and that is not a
-// reference, reads "~ importing latest image ..." above its history. The pull spec is
+// formatImageStreamTags prints them; a failed import shows its
+// ImportSuccess condition as "! error: …" above the history (SEMANTICS
+// §8.9). A tag without events prints no history at all, as in oc
+// formatImageStreamTags, so its block ends in a blank line. A tag whose
+// spec generation is newer than what the history and import conditions
+// have observed, and that is not a reference, reads "~ importing latest
+// image ..." above its history. The pull spec is
 // status.publicDockerImageRepository when set, else
 // status.dockerImageRepository.
 //
@@ -59,11 +59,11 @@ var tagNotes = [...]struct {
 // after the tag its chain ends at, "latest (stable)", and has no block of
 // its own, as oc formatImageStreamTags prints it.
 //
-// A "description" annotation is shown as a "Description:" line above
-// the other annotations, as oc formatAnnotations does. The Namespace
-// line is left out when the stream has none, as oc
-// formatMeta does. A stream without tags ends in "Tags: <none>", without a Unique Images
-// line. Unique Images counts distinct image names in the history; events that
+// A "description" annotation is shown as a "Description:" line above the
+// other annotations, as oc formatAnnotations does. The Namespace line is
+// left out when the stream has none, as oc formatMeta does. A stream
+// without tags ends in "Tags: <none>", without a Unique Images line.
+// Unique Images counts distinct image names in the history; events that
 // name no image but have a pull spec count together as one more, as oc
 // counts them.
 //
