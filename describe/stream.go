@@ -243,32 +243,12 @@ func tagBlock(p *printer, is *image.ImageStream, name string, aliases []string, 
 // importing reports whether oc formatImageStreamTags would show the tag
 // as being imported: it has a source, is not a reference, and its spec
 // generation is newer than the latest the controller observed
-// ([observedGeneration]).
+// (oc latestObservedTagGeneration).
 func importing(spec *image.TagReference, hist *image.NamedTagEventList) bool {
 	if spec == nil || spec.From == nil || spec.Reference || spec.Generation == nil {
 		return false
 	}
-	return *spec.Generation > observedGeneration(hist)
-}
-
-// observedGeneration is oc latestObservedTagGeneration: the larger of
-// the generation of the newest event and that of the first ImportSuccess
-// condition, or 0 for a tag without status.
-func observedGeneration(hist *image.NamedTagEventList) int64 {
-	if hist == nil {
-		return 0
-	}
-	var gen int64
-	if len(hist.Items) > 0 {
-		gen = hist.Items[0].Generation
-	}
-	for _, c := range hist.Conditions {
-		if c.Type == image.ImportSuccess {
-			gen = max(gen, c.Generation)
-			break
-		}
-	}
-	return gen
+	return *spec.Generation > hist.LatestObservedGeneration()
 }
 
 // followers maps the tags of is that follow another tag of the same

@@ -110,6 +110,27 @@ type NamedTagEventList struct {
 	Conditions []TagEventCondition `json:"conditions,omitempty"`
 }
 
+// LatestObservedGeneration returns the newest spec-tag generation the
+// history answers: the larger of its newest event's generation and that
+// of its first ImportSuccess condition, 0 for a nil list (SEMANTICS
+// §5.2). A spec tag whose generation is newer is still to be imported.
+func (l *NamedTagEventList) LatestObservedGeneration() int64 {
+	if l == nil {
+		return 0
+	}
+	var gen int64
+	if len(l.Items) > 0 {
+		gen = l.Items[0].Generation
+	}
+	for _, c := range l.Conditions {
+		if c.Type == ImportSuccess {
+			gen = max(gen, c.Generation)
+			break
+		}
+	}
+	return gen
+}
+
 // TagEvent is one entry of a tag's history.
 type TagEvent struct {
 	// Created is when the tag started pointing at the image.

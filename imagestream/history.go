@@ -192,19 +192,5 @@ func HasTagCondition(is *image.ImageStream, tag string, cond image.TagEventCondi
 // tag answers: the larger of its newest event's generation and that of its
 // first ImportSuccess condition, 0 if the tag has no status (SEMANTICS §5.2).
 func LatestObservedTagGeneration(is *image.ImageStream, tag string) int64 {
-	list := StatusTag(is, tag)
-	if list == nil {
-		return 0
-	}
-	var gen int64
-	if len(list.Items) > 0 {
-		gen = list.Items[0].Generation
-	}
-	for _, c := range list.Conditions {
-		if c.Type == image.ImportSuccess {
-			gen = max(gen, c.Generation)
-			break
-		}
-	}
-	return gen
+	return StatusTag(is, tag).LatestObservedGeneration()
 }
