@@ -166,7 +166,11 @@ func fillImageLayers(img *Image, m *looseManifest) error {
 			var size struct {
 				Size int64 `json:"size,omitempty"`
 			}
-			_ = json.Unmarshal([]byte(h.V1Compatibility), &size)
+			// json.Unmarshal keeps what it decoded before a type error
+			// ({"size":"x","size":5} leaves 5), so reset on any error.
+			if err := json.Unmarshal([]byte(h.V1Compatibility), &size); err != nil {
+				size.Size = 0
+			}
 			// Schema 1 lists the top layer first; Images list the base
 			// first.
 			layers[len(layers)-1-i] = ImageLayer{

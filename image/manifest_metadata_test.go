@@ -308,3 +308,32 @@ func TestReorderImageLayersNoLayers(t *testing.T) {
 		t.Errorf("annotations %v, want none for an Image without layers", img.Annotations)
 	}
 }
+
+// TestImageWithMetadataSchema1LayerSize checks that a schema 1 history
+// entry whose size does not decode counts as 0, as OpenShift resets it
+// on any json.Unmarshal error (SEMANTICS §10.2), even when a duplicate
+// key decoded a number before or after the error.
+func TestImageWithMetadataSchema1LayerSize(t *testing.T) {
+	for _, tc := range []struct {
+		v1   string
+		want int64
+	}{
+		{`{"size":5}`, 5},
+		{`{}`, 0},
+		{`{"size":-5}`, -5},
+		{`{"size":"x"}`, 0},
+		{`{"size":"x","size":5}`, 0},
+		{`{"size":5,"size":"x"}`, 0},
+		{`{"size":5,"other":{"a":1}`, 0},
+		{`{"size":5,"id":3}`, 5},
+		{`{"size":5,"size":1e400}`, 0},
+	} {
+		manifest := fmt.Sprintf(`{"schemaVersion":1,"fsLayers":[{"blobSum":"a"}],"history":[{"v1Compatibility":%q}]}`, tc.v1)
+		img := image.Image{ObjectMeta: image.ObjectMeta{Name: "sha256:x"}, DockerImageManifest: manifest}
+		// history[0] is also the metadata; only the layer size is checked.
+		_ = image.ImageWithMetadata(&img, time.Time{})
+		if len(img.DockerImageLayers) != 1 || img.DockerImageLayers[0].LayerSize != tc.want {
+			t.Errorf("v1Compatibility %s: layers %+v, want one of size %d", tc.v1, img.DockerImageLayers, tc.want)
+		}
+	}
+}
