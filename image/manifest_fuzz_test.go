@@ -1,6 +1,7 @@
 package image_test
 
 import (
+	"encoding/json"
 	"errors"
 	"maps"
 	"slices"
@@ -75,14 +76,17 @@ func FuzzFromManifest(f *testing.F) {
 }
 
 // FuzzImageWithMetadata checks that deriving metadata from any stored
-// manifest and config never panics and, when it succeeds, is idempotent,
-// as repeated Image updates rely on (SEMANTICS §10.1, §10.2).
+// manifest and config never panics and, when it succeeds, keeps the
+// Image's name, fills the layers and size as SEMANTICS §10.2 says
+// (checkLayersAndSize) and is idempotent, as repeated Image updates rely
+// on (SEMANTICS §10.1, §10.2).
 func FuzzImageWithMetadata(f *testing.F) {
 	for _, tc := range mfGoldenCases(f) {
 		f.Add(string(tc.manifest), tc.mediaType, string(tc.config), "")
 		f.Add(string(tc.manifest), "", string(tc.config), image.DockerImageLayersOrderDescending)
 	}
 	f.Add(`{"schemaVersion":1,"fsLayers":[{"blobSum":"x"}],"history":[{"v1Compatibility":"{\"size\":-5}"}]}`, "", "", "")
+	f.Add(`{"schemaVersion":2,"config":{"digest":"sha256:c"},"layers":[{"digest":"sha256:c","size":9},{"digest":"sha256:a","size":2},{"digest":"sha256:b","size":4},{"digest":"sha256:a","size":8}]}`, "", "{}", image.DockerImageLayersOrderDescending)
 	f.Fuzz(func(t *testing.T, manifest, mediaType, config, order string) {
 		img := image.Image{
 			ObjectMeta:                   image.ObjectMeta{Name: "sha256:fuzz"},
@@ -96,6 +100,10 @@ func FuzzImageWithMetadata(f *testing.F) {
 		if err := image.ImageWithMetadata(&img, mfNow); err != nil {
 			return
 		}
+		if img.Name != "sha256:fuzz" {
+			t.Fatalf("ImageWithMetadata changed the name to %q", img.Name)
+		}
+		checkLayersAndSize(t, &img, manifest, config)
 		once := img
 		once.DockerImageLayers = slices.Clone(img.DockerImageLayers)
 		once.Annotations = maps.Clone(img.Annotations)
@@ -132,4 +140,86 @@ func FuzzNormalizePlatform(f *testing.F) {
 			t.Fatalf("SelectManifest(%q, %q) = %d, want the matching child 1", os, arch, i)
 		}
 	})
+}
+
+// checkLayersAndSize checks, against an independent decoding of the
+// manifest, that ImageWithMetadata filled the layers base-first in the
+// manifest's order (schema 1 fsLayers reversed, schema 2 as listed) and
+// that Size is the sum over distinct layer digests, plus the config
+// length for schema 2 where a layer equal to the config digest is
+// skipped (SEMANTICS §10.2). A schema 1 history size that does not
+// decode counts as 0.
+func checkLayersAndSize(t *testing.T, img *image.Image, manifest, config string) {
+	t.Helper()
+	var m struct {
+		SchemaVersion int    `json:"schemaVersion"`
+		MediaType     string `json:"mediaType"`
+		FSLayers      []struct {
+			BlobSum string `json:"blobSum"`
+		} `json:"fsLayers"`
+		History []struct {
+			V1Compatibility string `json:"v1Compatibility"`
+		} `json:"history"`
+		Layers []struct {
+			MediaType string `json:"mediaType"`
+			Size      int64  `json:"size"`
+			Digest    string `json:"digest"`
+		} `json:"layers"`
+		Config struct {
+			Digest string `json:"digest"`
+		} `json:"config"`
+	}
+	if err := json.Unmarshal([]byte(manifest), &m); err != nil {
+		t.Fatalf("ImageWithMetadata accepted a manifest that does not decode: %v", err)
+	}
+	if m.MediaType == image.MediaTypeDockerSchema2ManifestList || m.MediaType == image.MediaTypeOCIIndex {
+		if len(img.DockerImageLayers) != 0 || img.DockerImageMetadata.Size != 0 {
+			t.Fatalf("list Image has %d layers, size %d", len(img.DockerImageLayers), img.DockerImageMetadata.Size)
+		}
+		return
+	}
+	var want []image.ImageLayer
+	var size int64
+	seen := map[string]bool{}
+	switch m.SchemaVersion {
+	case 1:
+		for i := len(m.FSLayers) - 1; i >= 0; i-- {
+			var s struct {
+				Size int64 `json:"size"`
+			}
+			if err := json.Unmarshal([]byte(m.History[i].V1Compatibility), &s); err != nil {
+				s.Size = 0
+			}
+			want = append(want, image.ImageLayer{Name: m.FSLayers[i].BlobSum, LayerSize: s.Size, MediaType: image.MediaTypeDockerSchema1Layer})
+		}
+	case 2:
+		size = int64(len(config))
+		if m.Config.Digest != "" {
+			seen[m.Config.Digest] = true
+		}
+		for _, l := range m.Layers {
+			want = append(want, image.ImageLayer{Name: l.Digest, LayerSize: l.Size, MediaType: l.MediaType})
+		}
+	default:
+		t.Fatalf("ImageWithMetadata accepted schema %d", m.SchemaVersion)
+	}
+	for _, l := range want {
+		if !seen[l.Name] {
+			seen[l.Name] = true
+			size += l.LayerSize
+		}
+	}
+	if len(want) == 0 {
+		want = []image.ImageLayer{}
+	}
+	got := img.DockerImageLayers
+	if got == nil {
+		got = []image.ImageLayer{}
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("layers do not follow the manifest (-want +got):\n%s", diff)
+	}
+	if img.DockerImageMetadata.Size != size {
+		t.Fatalf("size %d, want %d", img.DockerImageMetadata.Size, size)
+	}
 }
