@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/imagestreams/imagestreams/image"
 )
@@ -534,6 +535,32 @@ func generic(t *testing.T, b []byte) any {
 
 // FuzzDecode checks that Decode never panics and that whatever it accepts
 // survives Encode and Decode unchanged.
+// wireMetadataTypeMeta compares Images with the dockerImageMetadata kind
+// and apiVersion that Encode writes when either is empty.
+var wireMetadataTypeMeta = cmp.Transformer("wireMetadataTypeMeta", func(img image.Image) image.Image {
+	tm := &img.DockerImageMetadata.TypeMeta
+	if tm.Kind != "" && tm.APIVersion != "" {
+		return img
+	}
+	if tm.Kind == "" {
+		tm.Kind = image.DockerImageMetadataKind
+	}
+	if tm.APIVersion == "" {
+		switch v := img.DockerImageMetadataVersion; {
+		case v == "" || v == image.DockerImageMetadataVersion:
+			tm.APIVersion = image.DockerImageMetadataAPIVersion
+		case strings.Contains(v, "/"):
+			tm.APIVersion = v
+		default:
+			tm.APIVersion = image.GroupName + "/" + v
+		}
+	}
+	return img
+})
+
+// FuzzDecode checks that Decode fails only with a *DecodeError, and that
+// whatever it decodes encodes stably and decodes back to the same object
+// (up to wireMetadataTypeMeta and empty versus nil).
 func FuzzDecode(f *testing.F) {
 	files, _ := filepath.Glob("testdata/*.json")
 	for _, file := range files {
@@ -542,9 +569,17 @@ func FuzzDecode(f *testing.F) {
 		}
 	}
 	f.Add([]byte("kind: ImageStream\napiVersion: v1\nspec:\n  tags:\n  - name: a\n"))
+	f.Add([]byte(`{"kind":"ImageStream","apiVersion":"v1","metadata":{"labels":{}},"spec":{"tags":[]}}`))
+	f.Add([]byte(`{"kind":"Image","apiVersion":"image.openshift.io/v1","metadata":{"name":"x"},"dockerImageLayers":[],"dockerImageMetadata":{"Size":3}}`))
+	f.Add([]byte(`{"kind":"List","apiVersion":"v1","items":[{"kind":"ImageStreamTag","apiVersion":"v1","tag":null}]}`))
+	f.Add([]byte(`{"kind":"Bogus","apiVersion":"v1"}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		obj, err := image.Decode(data)
 		if err != nil {
+			var de *image.DecodeError
+			if obj != nil || !errors.As(err, &de) {
+				t.Fatalf("Decode = %v, %v (%T): want nil and a *DecodeError", obj, err, err)
+			}
 			return
 		}
 		out, err := image.Encode(obj)
@@ -554,6 +589,12 @@ func FuzzDecode(f *testing.F) {
 		back, err := image.Decode(out)
 		if err != nil {
 			t.Fatalf("Decode(Encode(x)): %v\n%s", err, out)
+		}
+		// The only normalisations: omitempty drops empty slices and
+		// maps, which come back nil, and dockerImageMetadata gets its
+		// kind and apiVersion filled in (TestEncodeDockerImageMetadataTypeMeta).
+		if diff := cmp.Diff(obj, back, cmpopts.EquateEmpty(), wireMetadataTypeMeta); diff != "" {
+			t.Fatalf("Decode(Encode(x)) differs from x (-x +back):\n%s\n%s", diff, out)
 		}
 		out2, err := image.Encode(back)
 		if err != nil || !bytes.Equal(out, out2) {
