@@ -1,6 +1,8 @@
 package bolt
 
 import (
+	"bytes"
+	"encoding/binary"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -64,22 +66,55 @@ func TestDecodeEntryErrors(t *testing.T) {
 
 // FuzzDecodeEntry checks that whatever decodes re-encodes to bytes that
 // decode to the same entry, and that nothing panics.
+// canonicalEntry reports whether in, which decodeEntry accepts, writes
+// its key length, previous revision and previous value length as
+// minimal uvarints, as appendEntry does.
+func canonicalEntry(in []byte) bool {
+	b := in[1:]
+	for i := range 3 {
+		n, w := binary.Uvarint(b)
+		if w != len(binary.AppendUvarint(nil, n)) {
+			return false
+		}
+		b = b[w:]
+		if i != 1 {
+			b = b[n:]
+		}
+	}
+	return true
+}
+
+// FuzzDecodeEntry checks that decodeEntry and appendEntry are inverse on
+// canonical bytes and that appendEntry only minimises uvarints otherwise.
 func FuzzDecodeEntry(f *testing.F) {
 	for _, tt := range entryTests {
 		f.Add(appendEntry(nil, tt.e))
 	}
 	f.Add([]byte{entryPut, 1, '/', 0x80, 0x00, 0})
+	f.Add([]byte{entryDelete, 0x81, 0x00, '/', 0x80, 0x01, 0x81, 0x80, 0x00, 'p', 'v'})
+	f.Add(appendEntry(nil, entry{kind: entryPut, key: bytes.Repeat([]byte("k"), 200), prevRev: -1, prev: bytes.Repeat([]byte("p"), 300), value: []byte("v")}))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		e, err := decodeEntry(in)
 		if err != nil {
 			return
 		}
-		again, err := decodeEntry(appendEntry(nil, e))
+		out := appendEntry(nil, e)
+		again, err := decodeEntry(out)
 		if err != nil {
 			t.Fatalf("re-encoded entry does not decode: %v", err)
 		}
 		if diff := cmp.Diff(normalize(e), normalize(again), cmp.AllowUnexported(entry{})); diff != "" {
 			t.Errorf("re-encoded entry differs (-first +second):\n%s", diff)
+		}
+		// The only normalisation is to minimal uvarints: canonical
+		// input re-encodes to itself, other input to shorter canonical
+		// bytes.
+		if canonicalEntry(in) {
+			if !bytes.Equal(out, in) {
+				t.Fatalf("canonical entry re-encodes differently:\n in %x\nout %x", in, out)
+			}
+		} else if len(out) >= len(in) || !canonicalEntry(out) {
+			t.Fatalf("non-canonical entry %x re-encodes to %x", in, out)
 		}
 	})
 }
