@@ -226,12 +226,11 @@ func (r *Registry) delete(ctx context.Context, path string) error {
 	if r.BearerToken != "" {
 		req.Header.Set("Authorization", "Bearer "+r.BearerToken)
 	}
-	hide := r.scrubber(base)
 	resp, err := r.client().Do(req)
 	if err != nil {
 		// Its URL hides a password, but not a credential a redirect
 		// put in a path or query.
-		return fmt.Errorf("prune: registry: %w", hide.err(err))
+		return fmt.Errorf("prune: registry: %w", r.scrubber(base).err(err))
 	}
 	defer resp.Body.Close()
 	switch resp.StatusCode {
@@ -239,6 +238,7 @@ func (r *Registry) delete(ctx context.Context, path string) error {
 		io.CopyN(io.Discard, resp.Body, maxDrain)
 		return nil
 	}
+	hide := r.scrubber(base) // only failures pay for it
 	rerr := &RegistryError{Method: http.MethodDelete, URL: u.Redacted(), StatusCode: resp.StatusCode, Status: clip(hide.str(resp.Status), maxStatus)}
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	var parsed struct {
