@@ -110,7 +110,7 @@ func ImageStream(w io.Writer, is *image.ImageStream, now time.Time) error {
 	image.PrioritizeTags(names)
 	aliases := followers(is, spec)
 	for _, name := range names {
-		if _, ok := aliases[name]; ok && aliases[name] == nil {
+		if list, ok := aliases[name]; ok && list == nil {
 			continue // listed after the tag it follows
 		}
 		p.line()
