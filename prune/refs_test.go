@@ -191,6 +191,17 @@ func TestWorkloadReferences(t *testing.T) {
 			},
 		},
 		{
+			// oc: any phase but Running or Pending is finished; so is none.
+			name: "pod without phase is inactive",
+			w:    prune.Workload{Kind: "Pod", Namespace: "ns", Name: "p", Created: created, Spec: prune.PodSpec{Containers: []prune.Container{{Image: "r.io/ns/app:1"}}}},
+			want: []prune.Reference{{Owner: prune.Owner{Kind: "Pod", Namespace: "ns", Name: "p"}, FieldPath: "spec.containers[0].image", Spec: "r.io/ns/app:1", Inactive: true, Created: created}},
+		},
+		{
+			name: "pending pod is active",
+			w:    prune.Workload{Kind: "Pod", Namespace: "ns", Name: "p", Created: created, Phase: "Pending", Spec: prune.PodSpec{Containers: []prune.Container{{Image: "r.io/ns/app:1"}}}},
+			want: []prune.Reference{{Owner: prune.Owner{Kind: "Pod", Namespace: "ns", Name: "p"}, FieldPath: "spec.containers[0].image", Spec: "r.io/ns/app:1", Created: created}},
+		},
+		{
 			name: "cronjob template path",
 			w:    prune.Workload{Kind: "CronJob", Namespace: "ns", Name: "cj", Spec: prune.PodSpec{Containers: []prune.Container{{Image: "r.io/ns/job"}}}},
 			want: []prune.Reference{{Owner: prune.Owner{Kind: "CronJob", Namespace: "ns", Name: "cj"}, FieldPath: "spec.jobTemplate.spec.template.spec.containers[0].image", Spec: "r.io/ns/job"}},

@@ -34,7 +34,9 @@ type Workload struct {
 	Name      string
 	Created   time.Time
 	// Phase is a Pod's status.phase. A Pod is active while Running or
-	// Pending; every other kind is always active.
+	// Pending; every other kind is always active. An empty Phase counts
+	// as finished, as in oc (a stored Pod always has one), so a Pod built
+	// by hand protects its images only while young unless Phase is set.
 	Phase string
 	// Spec is the pod spec (a Pod's spec, or the template's).
 	Spec PodSpec
