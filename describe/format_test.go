@@ -2,6 +2,9 @@ package describe_test
 
 import (
 	"math"
+	"math/big"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -69,22 +72,85 @@ func TestHumanSize(t *testing.T) {
 	}
 }
 
-// FuzzHumanSize checks the shape of every size: a number with at most
-// four significant digits, a space and a known unit.
+// FuzzHumanSize checks every size against HumanSize's doc: the unit is
+// the largest decimal unit not above |n| (EB at most), the number has at
+// most four significant digits in canonical form (no exponent, no
+// leading or trailing zeros), it reads back as n to within half a unit
+// of its fourth significant digit (exactly for bytes), it is in [1, 1000)
+// for any unit above B (1000 only when |n| rounds up to it, as go-units
+// prints "1000 kB"), the sign is n's and HumanSize(-n) is "-" +
+// HumanSize(n), and the value read back never decreases as n grows.
 func FuzzHumanSize(f *testing.F) {
-	for _, n := range []int64{0, 999, 1000, 2_898_000, 441_976_279, math.MaxInt64, math.MinInt64} {
-		f.Add(n)
+	for _, n := range []int64{0, 999, 1000, 999_949, 999_950, 1_000_000, 2_898_000, 441_976_279, 1_234_567_890, math.MaxInt64, math.MinInt64} {
+		f.Add(n, n+1)
 	}
-	units := map[string]bool{"B": true, "kB": true, "MB": true, "GB": true, "TB": true, "PB": true, "EB": true}
-	f.Fuzz(func(t *testing.T, n int64) {
+	f.Add(int64(999), int64(1000))
+	f.Add(int64(-1), int64(1))
+	units := []string{"B", "kB", "MB", "GB", "TB", "PB", "EB"}
+	canonical := regexp.MustCompile(`^-?(0|[1-9][0-9]{0,3}|[1-9][0-9]{0,2}\.[0-9]{0,2}[1-9]|0\.[0-9]{0,3}[1-9])$`)
+	// value parses s back to an exact rational and returns its unit index.
+	value := func(t *testing.T, n int64) (*big.Rat, int, string) {
+		t.Helper()
 		s := describe.HumanSize(n)
 		num, unit, ok := strings.Cut(s, " ")
-		if !ok || !units[unit] {
+		u := slices.Index(units, unit)
+		if !ok || u < 0 {
 			t.Fatalf("HumanSize(%d) = %q: bad unit", n, s)
 		}
-		digits := strings.TrimLeft(strings.ReplaceAll(strings.TrimPrefix(num, "-"), ".", ""), "0")
-		if len(digits) > 4 || strings.ContainsAny(num, "e+") {
-			t.Fatalf("HumanSize(%d) = %q: more than four digits", n, s)
+		if !canonical.MatchString(num) {
+			t.Fatalf("HumanSize(%d) = %q: not a canonical number of at most four significant digits", n, s)
+		}
+		if digits := strings.TrimLeft(strings.ReplaceAll(strings.TrimPrefix(num, "-"), ".", ""), "0"); len(digits) > 4 {
+			t.Fatalf("HumanSize(%d) = %q: more than four significant digits", n, s)
+		}
+		v, ok := new(big.Rat).SetString(num)
+		if !ok {
+			t.Fatalf("HumanSize(%d) = %q: number does not parse", n, s)
+		}
+		return v, u, s
+	}
+	f.Fuzz(func(t *testing.T, n, m int64) {
+		v, u, s := value(t, n)
+		// The unit: the largest power of 1000 not above |n|.
+		abs := new(big.Int).Abs(big.NewInt(n))
+		wantU := 0
+		for p := big.NewInt(1000); wantU < len(units)-1 && abs.Cmp(p) >= 0; p.Mul(p, big.NewInt(1000)) {
+			wantU++
+		}
+		if u != wantU {
+			t.Fatalf("HumanSize(%d) = %q: unit %s, want %s", n, s, units[u], units[wantU])
+		}
+		if (n < 0) != strings.HasPrefix(s, "-") {
+			t.Fatalf("HumanSize(%d) = %q: wrong sign", n, s)
+		}
+		mag := new(big.Rat).Abs(v)
+		if u == 0 {
+			if v.Cmp(new(big.Rat).SetInt64(n)) != 0 {
+				t.Fatalf("HumanSize(%d) = %q: bytes are not exact", n, s)
+			}
+		} else if mag.Cmp(big.NewRat(1, 1)) < 0 || mag.Cmp(big.NewRat(1000, 1)) > 0 {
+			t.Fatalf("HumanSize(%d) = %q: number outside [1, 1000]", n, s)
+		}
+		// Read back: |v*1000^u - n| is at most half a unit of the fourth
+		// significant digit, 5e-4 of |n|, plus float64 slack of 1e-12.
+		scale := new(big.Int).Exp(big.NewInt(1000), big.NewInt(int64(u)), nil)
+		back := new(big.Rat).Mul(v, new(big.Rat).SetInt(scale))
+		diff := new(big.Rat).Sub(back, new(big.Rat).SetInt64(n))
+		diff.Abs(diff)
+		bound := new(big.Rat).Mul(new(big.Rat).SetInt(abs), big.NewRat(5_000_001, 10_000_000_000))
+		if diff.Cmp(bound) > 0 {
+			t.Fatalf("HumanSize(%d) = %q reads back as %s, off by more than half a unit of the fourth digit", n, s, back.FloatString(3))
+		}
+		if n > 0 {
+			if neg := describe.HumanSize(-n); neg != "-"+s {
+				t.Fatalf("HumanSize(%d) = %q, HumanSize(%d) = %q: not symmetric", -n, neg, n, s)
+			}
+		}
+		// Monotonic: the larger size never reads back smaller.
+		w, wu, ws := value(t, m)
+		wback := new(big.Rat).Mul(w, new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(1000), big.NewInt(int64(wu)), nil)))
+		if c := back.Cmp(wback); n < m && c > 0 || n > m && c < 0 {
+			t.Fatalf("HumanSize(%d) = %q and HumanSize(%d) = %q are out of order", n, s, m, ws)
 		}
 	})
 }
