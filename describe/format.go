@@ -202,8 +202,9 @@ func (p *printer) list(label string, values []string) {
 // hides it, and so do we.
 const lastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration"
 
-// keyValues returns "key=value" for each entry of m, sorted by key so the
-// output is deterministic.
+// keyValues returns "key=value" for each entry of m but the keys in skip,
+// sorted by key so the output is deterministic. An empty key is an entry
+// like any other.
 func keyValues(m map[string]string, skip ...string) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {

@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/imagestreams/imagestreams/describe"
+	"github.com/imagestreams/imagestreams/image"
 )
 
 func TestHumanDuration(t *testing.T) {
@@ -153,4 +154,28 @@ func FuzzHumanSize(f *testing.F) {
 			t.Fatalf("HumanSize(%d) = %q and HumanSize(%d) = %q are out of order", n, s, m, ws)
 		}
 	})
+}
+
+// TestEmptyKeyLabel: a label or Docker label with an empty key still gets
+// its "key=value" line (it used to be skipped as if it were a key to
+// hide, and an image whose only label it was read "Labels: <none>").
+func TestEmptyKeyLabel(t *testing.T) {
+	labels := map[string]string{"": "x", "a": "1"}
+	var stream strings.Builder
+	if err := describe.ImageStream(&stream, &image.ImageStream{ObjectMeta: image.ObjectMeta{Name: "s", Labels: labels}}, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	if want := "Labels:\t\t\t=x\n\t\t\ta=1\n"; !strings.Contains(stream.String(), want) {
+		t.Errorf("ImageStream labels: got\n%s\nwant them to contain %q", stream.String(), want)
+	}
+	var img strings.Builder
+	only := map[string]string{"": "x"}
+	if err := describe.Image(&img, &image.Image{ObjectMeta: image.ObjectMeta{Name: "i", Labels: only}, DockerImageMetadata: image.DockerImage{Config: &image.DockerConfig{Labels: only}}}, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"\nLabels:\t\t=x\n", "\nDocker Labels:\t=x\n"} {
+		if !strings.Contains(img.String(), want) {
+			t.Errorf("Image: got\n%s\nwant it to contain %q", img.String(), want)
+		}
+	}
 }

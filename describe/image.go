@@ -75,7 +75,7 @@ func imageFields(p *printer, img *image.Image) {
 		p.field("Created", ago(img.CreationTimestamp, p.now))
 	}
 	if len(img.Labels) > 0 {
-		p.list("Labels", keyValues(img.Labels, ""))
+		p.list("Labels", keyValues(img.Labels))
 	}
 	if len(keyValues(img.Annotations, lastAppliedAnnotation)) > 0 {
 		p.annotations(img.Annotations)
@@ -168,7 +168,7 @@ func configFields(p *printer, c *image.DockerConfig) {
 	p.field("Working Dir", orNone(c.WorkingDir))
 	p.field("User", orNone(c.User))
 	p.field("Exposes Ports", orNone(strings.Join(sortedKeys(c.ExposedPorts), ", ")))
-	p.list("Docker Labels", keyValues(c.Labels, ""))
+	p.list("Docker Labels", keyValues(c.Labels))
 	if len(c.Env) > 0 {
 		env := make([]string, len(c.Env))
 		for i, e := range c.Env {

@@ -81,7 +81,7 @@ func ImageStream(w io.Writer, is *image.ImageStream, now time.Time) error {
 	if !is.CreationTimestamp.IsZero() {
 		p.field("Created", ago(is.CreationTimestamp, now))
 	}
-	p.list("Labels", keyValues(is.Labels, ""))
+	p.list("Labels", keyValues(is.Labels))
 	p.annotations(is.Annotations)
 	repo := is.Status.PublicDockerImageRepository
 	if repo == "" {
