@@ -78,7 +78,7 @@ func FuzzDecodeWorkloads(f *testing.F) {
 				t.Fatalf("error %v with references %v", err, refs)
 			}
 			var syntax *json.SyntaxError
-			if !strings.Contains(err.Error(), "prune: decoding ") {
+			if msg := err.Error(); !strings.HasPrefix(msg, "prune: ") || !strings.Contains(msg, "decoding ") {
 				t.Fatalf("error %q does not say what failed to decode", err)
 			}
 			if !json.Valid(data) && !errors.As(err, &syntax) {

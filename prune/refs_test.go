@@ -244,6 +244,22 @@ func TestDecodeWorkloads(t *testing.T) {
 	}
 }
 
+// TestDecodeWorkloadsErrorPath checks that an error names the item that
+// failed after one package prefix.
+func TestDecodeWorkloadsErrorPath(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`[`, "prune: decoding workloads: "},
+		{`{"kind":"List","items":[{"kind":"Pod"},{"kind":"List","items":[{"kind":"Pod","spec":1}]}]}`, "prune: items[1]: items[0]: decoding Pod: "},
+		{`{"kind":"List","items":{}}`, "prune: decoding List items: "},
+	}
+	for _, tt := range tests {
+		_, err := prune.DecodeWorkloads([]byte(tt.in))
+		if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+			t.Errorf("DecodeWorkloads(%s) = %v, want an error starting %q", tt.in, err, tt.want)
+		}
+	}
+}
+
 // TestDecodeWorkloadsTypedLists reads lists as the API server returns
 // them (GET /api/v1/pods): a typed list whose items name no kind. Read as
 // kindless objects, they would be skipped, and the images their pods run

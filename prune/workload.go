@@ -172,7 +172,12 @@ type buildStrategy struct {
 // PodList the API server returns, carry no kind or apiVersion of their
 // own: they take the list's.
 func DecodeWorkloads(data []byte) ([]Reference, error) {
-	return decodeWorkloads(data, header{})
+	refs, err := decodeWorkloads(data, header{})
+	if err != nil {
+		// One prefix, before the path of the item that failed.
+		return nil, fmt.Errorf("prune: %w", err)
+	}
+	return refs, nil
 }
 
 // decodeWorkloads is DecodeWorkloads with the kind and apiVersion of an
@@ -180,7 +185,7 @@ func DecodeWorkloads(data []byte) ([]Reference, error) {
 func decodeWorkloads(data []byte, typed header) ([]Reference, error) {
 	var h header
 	if err := json.Unmarshal(data, &h); err != nil {
-		return nil, fmt.Errorf("prune: decoding workloads: %w", err)
+		return nil, fmt.Errorf("decoding workloads: %w", err)
 	}
 	if h.Kind == "" {
 		h.Kind = typed.Kind
@@ -199,7 +204,7 @@ func decodeWorkloads(data []byte, typed header) ([]Reference, error) {
 		var raws []json.RawMessage
 		if len(h.Items) > 0 {
 			if err := json.Unmarshal(h.Items, &raws); err != nil {
-				return nil, fmt.Errorf("prune: decoding %s items: %w", h.Kind, err)
+				return nil, fmt.Errorf("decoding %s items: %w", h.Kind, err)
 			}
 		}
 		var out []Reference
@@ -217,7 +222,7 @@ func decodeWorkloads(data []byte, typed header) ([]Reference, error) {
 	}
 	var o object
 	if err := json.Unmarshal(data, &o); err != nil {
-		return nil, fmt.Errorf("prune: decoding %s: %w", h.Kind, err)
+		return nil, fmt.Errorf("decoding %s: %w", h.Kind, err)
 	}
 	w := Workload{Kind: h.Kind, Namespace: o.Metadata.Namespace, Name: o.Metadata.Name, Created: o.Metadata.CreationTimestamp.Time, Phase: o.Status.Phase}
 	switch h.Kind {
