@@ -245,7 +245,7 @@ func TestDecodeWorkloads(t *testing.T) {
 }
 
 // TestDecodeWorkloadsErrorPath checks that an error names the item that
-// failed after one package prefix.
+// failed after one package prefix, and a type by its name.
 func TestDecodeWorkloadsErrorPath(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{`[`, "prune: decoding workloads: "},
@@ -256,6 +256,8 @@ func TestDecodeWorkloadsErrorPath(t *testing.T) {
 		_, err := prune.DecodeWorkloads([]byte(tt.in))
 		if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
 			t.Errorf("DecodeWorkloads(%s) = %v, want an error starting %q", tt.in, err, tt.want)
+		} else if strings.Contains(err.Error(), "struct {") {
+			t.Errorf("DecodeWorkloads(%s) = %v, which spells out an anonymous type", tt.in, err)
 		}
 	}
 }

@@ -106,27 +106,38 @@ type header struct {
 
 // object is the subset of a workload's JSON that holds images.
 type object struct {
-	Metadata struct {
+	Metadata objectMeta   `json:"metadata"`
+	Spec     objectSpec   `json:"spec"`
+	Status   objectStatus `json:"status"`
+}
+
+// The parts of object are named types so that a decoding error names a
+// type, not a page of anonymous struct fields.
+type (
+	objectMeta struct {
 		Namespace         string     `json:"namespace"`
 		Name              string     `json:"name"`
 		CreationTimestamp image.Time `json:"creationTimestamp"`
-	} `json:"metadata"`
-	Spec struct {
+	}
+	objectSpec struct {
 		PodSpec
-		Template    *struct{ Spec PodSpec } `json:"template"`
-		JobTemplate *struct {
-			Spec struct{ Template struct{ Spec PodSpec } }
-		} `json:"jobTemplate"`
-		Strategy *struct {
-			SourceStrategy *buildStrategy `json:"sourceStrategy"`
-			DockerStrategy *buildStrategy `json:"dockerStrategy"`
-			CustomStrategy *buildStrategy `json:"customStrategy"`
-		} `json:"strategy"`
-	} `json:"spec"`
-	Status struct {
+		Template    *podTemplate `json:"template"`
+		JobTemplate *jobTemplate `json:"jobTemplate"`
+		Strategy    *strategies  `json:"strategy"`
+	}
+	podTemplate struct{ Spec PodSpec }
+	jobTemplate struct {
+		Spec struct{ Template podTemplate }
+	}
+	strategies struct {
+		SourceStrategy *buildStrategy `json:"sourceStrategy"`
+		DockerStrategy *buildStrategy `json:"dockerStrategy"`
+		CustomStrategy *buildStrategy `json:"customStrategy"`
+	}
+	objectStatus struct {
 		Phase string `json:"phase"`
-	} `json:"status"`
-}
+	}
+)
 
 // workloadKind reports whether oc reads objects of kind in the API group
 // of apiVersion (PRUNE.md §1.1). The core group ("v1") also holds
