@@ -251,6 +251,14 @@ func TestDecodeWorkloadsErrorPath(t *testing.T) {
 		{`[`, "prune: decoding workloads: "},
 		{`{"kind":"List","items":[{"kind":"Pod"},{"kind":"List","items":[{"kind":"Pod","spec":1}]}]}`, "prune: items[1]: items[0]: decoding Pod: "},
 		{`{"kind":"List","items":{}}`, "prune: decoding List items: "},
+		// Each level decodes the rest again: 4,000 levels took seconds.
+		{strings.Repeat(`{"kind":"List","items":[`, 4000) + strings.Repeat(`]}`, 4000), "prune: " + strings.Repeat("items[0]: ", 32) + "decoding List: Lists nested more than 32 deep"},
+	}
+	// 32 Lists deep is within the limit.
+	pod := `{"kind":"Pod","metadata":{"name":"p"},"spec":{"containers":[{"image":"r.io/ns/a"}]}}`
+	deep := strings.Repeat(`{"kind":"List","items":[`, 32) + pod + strings.Repeat(`]}`, 32)
+	if refs, err := prune.DecodeWorkloads([]byte(deep)); err != nil || len(refs) != 1 {
+		t.Errorf("DecodeWorkloads(32 Lists deep) = %v, %v; want one reference", refs, err)
 	}
 	for _, tt := range tests {
 		_, err := prune.DecodeWorkloads([]byte(tt.in))

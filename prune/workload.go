@@ -181,9 +181,9 @@ type buildStrategy struct {
 // (a custom resource named StatefulSet, say), are skipped unread, and so
 // are typed lists of them. The items of a typed list, such as the
 // PodList the API server returns, carry no kind or apiVersion of their
-// own: they take the list's.
+// own: they take the list's. Lists may nest up to 32 deep.
 func DecodeWorkloads(data []byte) ([]Reference, error) {
-	refs, err := decodeWorkloads(data, header{})
+	refs, err := decodeWorkloads(data, header{}, 0)
 	if err != nil {
 		// One prefix, before the path of the item that failed.
 		return nil, fmt.Errorf("prune: %w", err)
@@ -191,9 +191,15 @@ func DecodeWorkloads(data []byte) ([]Reference, error) {
 	return refs, nil
 }
 
+// maxListDepth bounds how deep Lists may nest. Each level decodes its
+// items again, so the cost grows with the square of the depth: 4,000
+// levels in 100 kB took seconds. The API server nests none, and a List
+// file wraps its items once.
+const maxListDepth = 32
+
 // decodeWorkloads is DecodeWorkloads with the kind and apiVersion of an
-// object that names none.
-func decodeWorkloads(data []byte, typed header) ([]Reference, error) {
+// object that names none, depth Lists down.
+func decodeWorkloads(data []byte, typed header, depth int) ([]Reference, error) {
 	var h header
 	if err := json.Unmarshal(data, &h); err != nil {
 		return nil, fmt.Errorf("decoding workloads: %w", err)
@@ -205,6 +211,9 @@ func decodeWorkloads(data []byte, typed header) ([]Reference, error) {
 		h.APIVersion = typed.APIVersion
 	}
 	if itemKind, ok := strings.CutSuffix(h.Kind, "List"); ok {
+		if depth == maxListDepth {
+			return nil, fmt.Errorf("decoding %s: Lists nested more than %d deep", h.Kind, maxListDepth)
+		}
 		items := header{Kind: itemKind}
 		if itemKind != "" { // a typed list; a List's items name their own
 			items.APIVersion = h.APIVersion
@@ -220,7 +229,7 @@ func decodeWorkloads(data []byte, typed header) ([]Reference, error) {
 		}
 		var out []Reference
 		for i, raw := range raws {
-			refs, err := decodeWorkloads(raw, items)
+			refs, err := decodeWorkloads(raw, items, depth+1)
 			if err != nil {
 				return nil, fmt.Errorf("items[%d]: %w", i, err)
 			}
