@@ -77,7 +77,13 @@ func imageFields(p *printer, img *image.Image) {
 	if len(img.Labels) > 0 {
 		p.list("Labels", keyValues(img.Labels))
 	}
-	if len(keyValues(img.Annotations, lastAppliedAnnotation)) > 0 {
+	// oc prints an image's annotations only when there is one besides
+	// the last-applied configuration.
+	n := len(img.Annotations)
+	if _, ok := img.Annotations[lastAppliedAnnotation]; ok {
+		n--
+	}
+	if n > 0 {
 		p.annotations(img.Annotations)
 	}
 	sizeLabel := "Image Size"
