@@ -42,22 +42,14 @@ func TestListAll(t *testing.T) {
 	}
 	for _, limit := range []int64{0, 1, 2, 3, 7, 100} {
 		t.Run(fmt.Sprintf("limit=%d", limit), func(t *testing.T) {
-			streams, err := svc.ImageStreams("").ListAll(ctx, imagestream.ListOptions{Limit: limit})
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []string
-			for _, is := range streams {
-				got = append(got, is.Namespace+"/"+is.Name)
-			}
-			if diff := cmp.Diff(wantStreams, got); diff != "" {
+			if diff := cmp.Diff(wantStreams, listAllStreams(ctx, t, svc, limit)); diff != "" {
 				t.Errorf("ImageStreams.ListAll (-want +got):\n%s", diff)
 			}
 			imgs, err := svc.Images().ListAll(ctx, imagestream.ListOptions{Limit: limit})
 			if err != nil {
 				t.Fatal(err)
 			}
-			got = nil
+			var got []string
 			for _, img := range imgs {
 				got = append(got, img.Name)
 			}
@@ -80,17 +72,24 @@ func TestListAllNamespacesKeyOrder(t *testing.T) {
 	want := []string{"a-b/y", "a/x", "a/x-y", "a0/z"}
 	for _, limit := range []int64{0, 1, 2} {
 		t.Run(fmt.Sprintf("limit=%d", limit), func(t *testing.T) {
-			streams, err := svc.ImageStreams("").ListAll(ctx, imagestream.ListOptions{Limit: limit})
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []string
-			for _, is := range streams {
-				got = append(got, is.Namespace+"/"+is.Name)
-			}
-			if diff := cmp.Diff(want, got); diff != "" {
+			if diff := cmp.Diff(want, listAllStreams(ctx, t, svc, limit)); diff != "" {
 				t.Errorf("order (-want +got):\n%s", diff)
 			}
 		})
 	}
+}
+
+// listAllStreams lists the streams of every namespace in pages of limit
+// and returns them as "namespace/name".
+func listAllStreams(ctx context.Context, t *testing.T, svc *imagestream.Service, limit int64) []string {
+	t.Helper()
+	streams, err := svc.ImageStreams("").ListAll(ctx, imagestream.ListOptions{Limit: limit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, is := range streams {
+		got = append(got, is.Namespace+"/"+is.Name)
+	}
+	return got
 }
