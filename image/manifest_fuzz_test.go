@@ -76,10 +76,10 @@ func FuzzFromManifest(f *testing.F) {
 }
 
 // FuzzImageWithMetadata checks that deriving metadata from any stored
-// manifest and config never panics and, when it succeeds, keeps the
-// Image's name, fills the layers and size as SEMANTICS §10.2 says
-// (checkLayersAndSize) and is idempotent, as repeated Image updates rely
-// on (SEMANTICS §10.1, §10.2).
+// manifest and config never panics, leaves an Image without manifest
+// unchanged and, when it succeeds, keeps the Image's name, fills the
+// layers and size as SEMANTICS §10.2 says (checkLayersAndSize) and is
+// idempotent, as repeated Image updates rely on (SEMANTICS §10.1, §10.2).
 func FuzzImageWithMetadata(f *testing.F) {
 	for _, tc := range mfGoldenCases(f) {
 		f.Add(string(tc.manifest), tc.mediaType, string(tc.config), "")
@@ -97,7 +97,16 @@ func FuzzImageWithMetadata(f *testing.F) {
 		if order != "" {
 			img.Annotations = map[string]string{image.DockerImageLayersOrderAnnotation: order}
 		}
+		before := img
+		before.Annotations = maps.Clone(img.Annotations)
 		if err := image.ImageWithMetadata(&img, mfNow); err != nil {
+			return
+		}
+		if manifest == "" {
+			// No manifest: nothing to do, whatever the other fields hold.
+			if diff := cmp.Diff(before, img); diff != "" {
+				t.Fatalf("ImageWithMetadata changed an Image without manifest (-before +after):\n%s", diff)
+			}
 			return
 		}
 		if img.Name != "sha256:fuzz" {
