@@ -179,13 +179,20 @@ func (s *Service) beforeCreate(m *image.ObjectMeta, namespaced bool) {
 }
 
 // beforeUpdate keeps the system fields of old that an update cannot
-// change, as the API server does before its strategy runs: an empty uid
-// is taken from old, and so are the creation and deletion times. A
-// cluster-scoped object loses its namespace.
+// change, as the API server does before its strategy runs: the
+// generation is old's whatever the request says (the strategies bump it
+// from there), an empty uid is taken from old, and so are the creation
+// and deletion times. A cluster-scoped object loses its namespace.
+//
+// Resetting the generation first matters for the tag views: an ImageTag
+// read before another writer bumped the stream's generation, or an
+// ImageStreamTag sent with a generation, is updated rather than refused
+// as a change of metadata (SEMANTICS §12.1, §12.2).
 func beforeUpdate(m, old *image.ObjectMeta, namespaced bool) {
 	if !namespaced {
 		m.Namespace = ""
 	}
+	m.Generation = old.Generation
 	if m.UID == "" {
 		m.UID = old.UID
 	}

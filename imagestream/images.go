@@ -98,7 +98,6 @@ func (c *Images) Update(ctx context.Context, in *image.Image) (*image.Image, err
 func (s *Service) updateImage(ctx context.Context, img, old *image.Image) (*image.Image, error) {
 	beforeUpdate(&img.ObjectMeta, &old.ObjectMeta, false)
 	img.TypeMeta = imageTypeMeta
-	img.Generation = old.Generation
 	s.prepareImageForUpdate(img, old)
 	if err := image.ValidateImageUpdate(img, old); err != nil {
 		return nil, NewInvalid("Image", img.Name, err)

@@ -103,6 +103,25 @@ func TestImageTagUpdate(t *testing.T) {
 			want: tagWriteResult{Generation: 2, Spec: new(specRef("pinned", istFrom("latest"), 2)), History: []string{img1}, Written: true, ViewImage: img1},
 		},
 		{
+			// rest.BeforeUpdate sets metadata.generation to the stream's
+			// before validation, so a view read before another writer
+			// bumped it is not a change of metadata.
+			name: "§12.2 update: a blind write of a view older than the stream's generation", stream: "app", tag: "pinned",
+			req: func(t *testing.T, svc *imagestream.Service) *image.ImageTag {
+				stale, err := get(svc, "app:pinned")
+				if err != nil {
+					t.Fatal(err)
+				}
+				other := &image.ImageTag{ObjectMeta: image.ObjectMeta{Name: "app:other"}, Spec: &image.TagReference{From: dockerFrom("example.com/a:z")}}
+				if _, err := svc.ImageTags("ns").Create(context.Background(), other); err != nil {
+					t.Fatal(err)
+				}
+				stale.Spec.From, stale.ResourceVersion = istFrom("latest"), ""
+				return stale
+			},
+			want: tagWriteResult{Generation: 3, Spec: new(specRef("pinned", istFrom("latest"), 3)), History: []string{img1}, Written: true, ViewImage: img1},
+		},
+		{
 			name: "§12.2 update: a stale resourceVersion is a Conflict", stream: "app", tag: "pinned",
 			req: fromGet("app:pinned", func(it *image.ImageTag) { it.Spec.From, it.ResourceVersion = istFrom("latest"), "1" }),
 			want: tagWriteResult{Err: "Conflict", Generation: 1, Spec: new(specRef("pinned", dockerFrom("example.com/a:b"), 1)),

@@ -146,6 +146,13 @@ func TestImageStreamTagUpdate(t *testing.T) {
 			want: tagWriteResult{Generation: 2, Spec: refSpec("latest", 2, nil), History: []string{"", img1}, Written: true},
 		},
 		{
+			// rest.BeforeUpdate sets metadata.generation to the old view's
+			// before validation, so a client's value is not a change.
+			name: "§12.1 update: the request's metadata.generation is replaced by the view's", stream: "app", tag: "latest",
+			req:  latest(func(ist *image.ImageStreamTag) { ist.Tag, ist.ObjectMeta.Generation = refTag, 3 }),
+			want: tagWriteResult{Generation: 2, Spec: refSpec("latest", 2, nil), History: []string{"", img1}, Written: true},
+		},
+		{
 			name: "§12.1 update: a stale resourceVersion is a Conflict", stream: "app", tag: "latest",
 			req: latest(func(ist *image.ImageStreamTag) { ist.Tag, ist.ResourceVersion = refTag, "1" }),
 			want: tagWriteResult{Err: "Conflict", Generation: 1, History: []string{img1},
