@@ -33,7 +33,9 @@ type ImageStreamImports struct {
 // it lacks the openshift.io/image.dockerRepositoryCheck annotation, and
 // every write sets that annotation to the time of the import: an
 // identical repeated failure or re-import writes nothing and leaves the
-// resourceVersion as it was. status.import holds the stream as stored.
+// resourceVersion as it was. status.import holds the stream as stored,
+// and status.images[i].image the Image the import created, with its
+// uid and resourceVersion (or the imported image when it existed).
 // A failed import of one image is a result, not an error: the tag
 // keeps its image and gains ImportSuccess=False. When a limit (see
 // WithLimitVerifier) rejects the write to an existing stream, the tags
@@ -93,12 +95,13 @@ func (c *ImageStreamImports) Create(ctx context.Context, in *image.ImageStreamIm
 
 	now := c.s.now()
 	var created []*image.Image
+	stored := map[string]*image.Image{} // the images this import created
 	var out *image.ImageStream
 	if stream == nil {
 		is := &image.ImageStream{ObjectMeta: image.ObjectMeta{Name: isi.Name, Namespace: c.ns}}
 		created = ApplyImportResults(is, &isi, now)
 		setRepositoryCheck(is, now)
-		if err := c.s.storeImages(ctx, created); err != nil {
+		if err := c.s.storeImages(ctx, created, stored); err != nil {
 			return nil, err
 		}
 		c.s.strategy.PrepareForInternalCreate(is)
@@ -111,7 +114,7 @@ func (c *ImageStreamImports) Create(ctx context.Context, in *image.ImageStreamIm
 			_, checked := is.Annotations[image.DockerImageRepositoryCheckAnnotation]
 			original, attempted = is.DeepCopy(), nil
 			created = ApplyImportResults(is, &isi, now)
-			if err := c.s.storeImages(ctx, created); err != nil {
+			if err := c.s.storeImages(ctx, created, stored); err != nil {
 				return err
 			}
 			// §8.1 step 9: OpenShift compares the stream, defaulted as its
@@ -136,9 +139,40 @@ func (c *ImageStreamImports) Create(ctx context.Context, in *image.ImageStreamIm
 		}
 		c.s.strategy.Decorate(out) // unwritten when nothing changed
 	}
+	showStoredImages(&isi, stored)
 	clearManifests(&isi)
 	isi.Status.Import = out
 	return &isi, nil
+}
+
+// showStoredImages puts into isi's status, in place of an imported image,
+// the Image this import created from it, as OpenShift returns it
+// (SEMANTICS §8.8): with its uid, resourceVersion and creation time. An
+// image that existed before stays as the importer built it, as in
+// OpenShift. The stored object has no manifest and config; the status
+// keeps the imported ones, which clearManifests then drops unless the
+// request asked for them with includeManifest.
+func showStoredImages(isi *image.ImageStreamImport, stored map[string]*image.Image) {
+	show := func(st *image.ImageImportStatus) {
+		if st.Image == nil {
+			return
+		}
+		s, ok := stored[st.Image.Name]
+		if !ok {
+			return
+		}
+		img := s.DeepCopy()
+		img.DockerImageManifest, img.DockerImageConfig = st.Image.DockerImageManifest, st.Image.DockerImageConfig
+		st.Image = img
+	}
+	for i := range isi.Status.Images {
+		show(&isi.Status.Images[i])
+	}
+	if r := isi.Status.Repository; r != nil {
+		for i := range r.Images {
+			show(&r.Images[i])
+		}
+	}
 }
 
 // limitExceeded is OpenShift's quota IsErrorLimitExceeded: a Forbidden
@@ -201,12 +235,18 @@ func setRepositoryCheck(is *image.ImageStream, now time.Time) {
 
 // storeImages stores imported images, dropping their manifest and config
 // as OpenShift does to keep objects small (§8.8); existing ones are kept.
-func (s *Service) storeImages(ctx context.Context, images []*image.Image) error {
+// The images it creates are added to created by name: an update that is
+// retried stores again and then finds them existing.
+func (s *Service) storeImages(ctx context.Context, images []*image.Image, created map[string]*image.Image) error {
 	for _, img := range images {
 		img := img.DeepCopy()
 		img.DockerImageManifest, img.DockerImageConfig = "", ""
-		if _, _, err := s.createImageIfAbsent(ctx, img); err != nil {
+		stored, _, err := s.createImageIfAbsent(ctx, img)
+		if err != nil {
 			return err
+		}
+		if stored != nil {
+			created[stored.Name] = stored
 		}
 	}
 	return nil
