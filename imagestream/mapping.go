@@ -73,15 +73,20 @@ func (c *ImageStreamMappings) Create(ctx context.Context, in *image.ImageStreamM
 	// pull spec and annotations stay the request's. Validation of the
 	// mapping covered the image as sent; preparing it adds only a valid
 	// annotation and, for a manifest list, the children, so only a list
-	// needs validating again.
+	// needs validating again. OpenShift prepares and validates before it
+	// finds the image exists, so a list that fails validation is refused
+	// even then: only an existing image whose manifest cannot be a list
+	// skips the strategy.
 	existed := c.s.imageExists(ctx, img.Name)
-	if !existed {
+	if !existed || (img.DockerImageManifest != "" && mayBeList(img.DockerImageManifestMediaType)) {
 		c.s.prepareImageForCreate(img)
 		if len(img.DockerImageManifests) > 0 {
 			if err := image.ValidateImage(img); err != nil {
 				return nil, NewInvalid("Image", img.Name, err)
 			}
 		}
+	}
+	if !existed {
 		if _, existed, err = c.s.createPreparedImage(ctx, img); err != nil {
 			return nil, err
 		}
@@ -323,7 +328,10 @@ func headUnchanged(is, old *image.ImageStream) bool {
 // allowNewPullSpec checks a pull spec a push adds to a stream's status
 // against the registry allow-list, as the status update does for pull
 // specs new to the status (SEMANTICS §3.5, §3.11). The pull spec of a
-// mapping parses: validation or the stream's repository made sure.
+// mapping parses: validation or the stream's repository made sure. A
+// refused pull spec is reported at the pushed tag and at every spec tag
+// that tracks it, where UpdateTrackingTags would add it too (§5.3);
+// OpenShift reports them in map order, this in the order of the spec.
 func (s *Service) allowNewPullSpec(cur *cachedStream, tag, spec string) error {
 	allow := s.strategy.Validation.AllowRegistry
 	if allow == nil {
@@ -343,8 +351,19 @@ func (s *Service) allowNewPullSpec(cur *cachedStream, tag, spec string) error {
 			}
 		}
 	}
-	p := image.NewPath("status", "tags").Key(tag).Child("items").Index(0).Child("dockerImageReference")
-	return NewInvalid("ImageStream", is.Name, &image.InvalidError{Kind: "ImageStream", Name: is.Name, Errs: image.ErrorList{p.Forbidden(err.Error())}})
+	forbidden := func(tag string) *image.FieldError {
+		return image.NewPath("status", "tags").Key(tag).Child("items").Index(0).Child("dockerImageReference").Forbidden(err.Error())
+	}
+	errs := image.ErrorList{forbidden(tag)}
+	seen := map[string]bool{tag: true}
+	full := cur.stream()
+	for i := range full.Spec.Tags {
+		if t := &full.Spec.Tags[i]; !seen[t.Name] && tracks(full, t, tag) {
+			seen[t.Name] = true
+			errs = append(errs, forbidden(t.Name))
+		}
+	}
+	return NewInvalid("ImageStream", is.Name, &image.InvalidError{Kind: "ImageStream", Name: is.Name, Errs: errs})
 }
 
 // copyForPrepare copies a mapping's image deeply enough for the Image

@@ -11,6 +11,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/imagestreams/imagestreams/image"
+	"github.com/imagestreams/imagestreams/image/imagetest"
 	"github.com/imagestreams/imagestreams/imagestream"
 	"github.com/imagestreams/imagestreams/reference"
 	"github.com/imagestreams/imagestreams/storage"
@@ -369,6 +370,16 @@ func TestMappingHooks(t *testing.T) {
 	if _, err := svc.ImageStreamMappings("ns").Create(ctx, m); err != nil {
 		t.Errorf("push through the integrated registry: %v", err)
 	}
+	// SEMANTICS §6.2 step 6, §3.5: UpdateTrackingTags puts the pull spec
+	// in the tags that track the pushed one too, and the status update
+	// refuses it at each of them.
+	createStream(t, svc, "ns", "tracked", image.TagReference{Name: "tracker", From: &image.ObjectReference{Kind: image.KindImageStreamTag, Name: "tracked:latest"}})
+	_, err = svc.ImageStreamMappings("ns").Create(ctx, mapping("ns", "tracked", "latest", 1))
+	const wantTracked = `ImageStream.image.openshift.io "tracked" is invalid: [status.tags[latest].items[0].dockerImageReference: Forbidden: registry not allowed, ` +
+		`status.tags[tracker].items[0].dockerImageReference: Forbidden: registry not allowed]`
+	if !errors.Is(err, image.ErrInvalid) || err.Error() != wantTracked {
+		t.Errorf("push tracked by another tag from a registry not allowed:\n got %v\nwant %s", err, wantTracked)
+	}
 
 	limited, _ := newService(t, imagestream.WithLimitVerifier(func(_ context.Context, is, _ *image.ImageStream) error {
 		if len(is.Status.Tags) > 1 {
@@ -394,6 +405,39 @@ func TestMappingHooks(t *testing.T) {
 	}
 	if diff := cmp.Diff(wantLimit, result{outcome(err), gotMsg}); diff != "" {
 		t.Errorf("push over the limit (-want +got):\n%s", diff)
+	}
+}
+
+// TestMappingExistingListValidated: SEMANTICS §6.2 step 3 creates the
+// Image through the Image strategy, which prepares and validates it
+// before storage reports AlreadyExists. A manifest list whose prepared
+// form is invalid (layers beside the children the strategy derives) is
+// refused whether or not an image of that name exists.
+func TestMappingExistingListValidated(t *testing.T) {
+	ctx := context.Background()
+	list, _ := imagetest.ListImage("existing-list", imagetest.Options{}, "linux/amd64")
+	req := func() *image.ImageStreamMapping {
+		img := list.DeepCopy()
+		img.DockerImageManifests = nil // the strategy derives them from the manifest
+		img.DockerImageManifest = string(imagetest.Index("existing-list", imagetest.Options{}, "linux/amd64").Index)
+		img.DockerImageLayers = []image.ImageLayer{{Name: digest(9), LayerSize: 1, MediaType: image.MediaTypeOCILayer}}
+		return &image.ImageStreamMapping{ObjectMeta: image.ObjectMeta{Namespace: "ns", Name: "app"}, Tag: "latest", Image: *img}
+	}
+	for _, existing := range []bool{false, true} {
+		svc, _ := newService(t)
+		createStream(t, svc, "ns", "app")
+		if existing {
+			if _, err := svc.Images().Create(ctx, list); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, err := svc.ImageStreamMappings("ns").Create(ctx, req())
+		if !errors.Is(err, image.ErrInvalid) || !strings.Contains(err.Error(), "dockerImageLayers") {
+			t.Errorf("existing=%v: got %v, want Invalid about dockerImageLayers", existing, err)
+		}
+		if got := imagesOf(getStream(t, svc, "ns", "app"), "latest"); len(got) != 0 {
+			t.Errorf("existing=%v: latest was tagged with %v", existing, got)
+		}
 	}
 }
 
