@@ -77,7 +77,7 @@ func ExampleImageStreamTags_Create() {
 	// again: AlreadyExists
 	// app:stable: image-registry.openshift-image-registry.svc:5000/demo/app@<digest of v1>
 	// app:next: image-registry.openshift-image-registry.svc:5000/demo/app:next
-	// other: imagestreamtags.image.openshift.io "other:latest" not found
+	// other: imagestreams.image.openshift.io "other" not found
 	// after pushing v2 to latest, stable is v2: true
 }
 

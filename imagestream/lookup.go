@@ -66,7 +66,11 @@ func (e *LookupError) Unwrap() error { return e.Err }
 //     status.dockerImageRepository but the tag has no image (yet), the
 //     result is "<status.dockerImageRepository>:<tag>": the pull goes
 //     through the integrated registry, where the tag will exist;
-//   - otherwise the error wraps the ImageStreamTag's NotFound.
+//   - otherwise the error wraps the NotFound the ImageStreamTag's GET
+//     gives: the stream's when it is missing, the Image's when the tag's
+//     image was deleted (not rewritten: OpenShift's admission rewrites
+//     only on a NotFound of the ImageStreamTag itself), else the
+//     ImageStreamTag's.
 //
 // Errors are *LookupError values.
 func (s *Service) ResolveShortName(ctx context.Context, ns, name string) (string, error) {
@@ -104,7 +108,7 @@ func (s *Service) ResolveShortName(ctx context.Context, ns, name string) (string
 	istag := ref.Name + ":" + tag
 	cur, err := s.loadStream(ctx, ns, ref.Name)
 	if isNotFound(err) {
-		return fail(NewNotFound(ResourceImageStreamTags, istag))
+		return fail(NewNotFound(ResourceImageStreams, ref.Name))
 	}
 	if err != nil {
 		return fail(err)
@@ -112,8 +116,13 @@ func (s *Service) ResolveShortName(ctx context.Context, ns, name string) (string
 	is := s.decorated(cur.stream())
 	local := is.Spec.LookupPolicy.Local
 	// Step 4: the ImageStreamTag exists when its newest event names an
-	// Image that is stored (else its GET is a NotFound, and step 5 runs).
-	if event := LatestTaggedImage(is, tag); event != nil && event.Image != "" && s.imageExists(ctx, event.Image) {
+	// Image that is stored. A deleted Image makes its GET the Image's
+	// NotFound (§12.1), which step 5 does not take for a missing tag.
+	event := LatestTaggedImage(is, tag)
+	if event != nil && event.Image != "" && !s.imageExists(ctx, event.Image) {
+		return fail(NewNotFound(ResourceImages, event.Image))
+	}
+	if event != nil && event.Image != "" {
 		if partial && !local {
 			return fail(ErrLocalLookupNotAllowed)
 		}

@@ -54,7 +54,7 @@ func TestResolveShortName(t *testing.T) {
 		{name: "§11.1: reference policy Source hands out the source", ref: "mysql:src", want: "quay.io/acme/app@" + digest(5)},
 		{name: "§11.1: reference policy Local pulls through the integrated registry", ref: "mysql:srclocal", want: registry + "/ns/mysql@" + digest(5)},
 		{name: "§11.2 step 5: a missing tag of a local stream goes through the registry", ref: "mysql:future", want: registry + "/ns/mysql:future"},
-		{name: "§11.2 step 5: a tag whose Image is gone goes through the registry", ref: "mysql:gone", want: registry + "/ns/mysql:gone"},
+		{name: "§11.2 step 5, §12.1: a tag whose Image is gone is the Image's NotFound, not rewritten", ref: "mysql:gone", wantErr: storage.ErrNotFound},
 		{name: "§11.2 step 4: a short name needs lookupPolicy.local", ref: "php", wantErr: imagestream.ErrLocalLookupNotAllowed},
 		{name: "§11.2 step 5: a missing tag of a stream without local lookup is NotFound", ref: "php:none", wantErr: storage.ErrNotFound},
 		{name: "§11.2: a missing stream is NotFound", ref: "redis", wantErr: storage.ErrNotFound},
