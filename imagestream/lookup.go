@@ -118,11 +118,10 @@ func (s *Service) ResolveShortName(ctx context.Context, ns, name string) (string
 	// Step 4: the ImageStreamTag exists when its newest event names an
 	// Image that is stored. A deleted Image makes its GET the Image's
 	// NotFound (§12.1), which step 5 does not take for a missing tag.
-	event := LatestTaggedImage(is, tag)
-	if event != nil && event.Image != "" && !s.imageExists(ctx, event.Image) {
-		return fail(NewNotFound(ResourceImages, event.Image))
-	}
-	if event != nil && event.Image != "" {
+	if event := LatestTaggedImage(is, tag); event != nil && event.Image != "" {
+		if !s.imageExists(ctx, event.Image) {
+			return fail(NewNotFound(ResourceImages, event.Image))
+		}
 		if partial && !local {
 			return fail(ErrLocalLookupNotAllowed)
 		}
