@@ -80,7 +80,7 @@ func (s *Strategy) setRepositories(is *image.ImageStream) {
 	is.Status.DockerImageRepository = s.dockerImageRepository(is)
 	is.Status.PublicDockerImageRepository = ""
 	if s.PublicRegistryHostname != "" {
-		is.Status.PublicDockerImageRepository = reference.DockerImageReference{Registry: s.PublicRegistryHostname, Namespace: is.Namespace, Name: is.Name}.String()
+		is.Status.PublicDockerImageRepository = streamRepository(s.PublicRegistryHostname, is)
 	}
 }
 
@@ -88,9 +88,20 @@ func (s *Strategy) setRepositories(is *image.ImageStream) {
 // (SEMANTICS §4.2).
 func (s *Strategy) dockerImageRepository(is *image.ImageStream) string {
 	if s.RegistryHostname != "" {
-		return reference.DockerImageReference{Registry: s.RegistryHostname, Namespace: is.Namespace, Name: is.Name}.String()
+		return streamRepository(s.RegistryHostname, is)
 	}
 	return is.Spec.DockerImageRepository
+}
+
+// streamRepository is is's repository on registry host. A stream with no
+// namespace, which storage never holds but a caller may decorate, is in
+// "default", as OpenShift reads it (SEMANTICS §4.2).
+func streamRepository(host string, is *image.ImageStream) string {
+	ns := is.Namespace
+	if ns == "" {
+		ns = "default"
+	}
+	return reference.DockerImageReference{Registry: host, Namespace: ns, Name: is.Name}.String()
 }
 
 // PrepareForCreate readies a stream sent by a client for creation
@@ -256,25 +267,17 @@ func collapseEmptyStatusTags(is *image.ImageStream) {
 // status (SEMANTICS §4.4) and then updates tracking tags. old is nil on
 // create.
 func (s *Strategy) tagsChanged(ctx context.Context, old, is *image.ImageStream) image.ErrorList {
-	var errs image.ErrorList
+	// Permission comes first and does not stop resolution: OpenShift
+	// runs TagVerifier.Verify over every tag, then tagsChanged over
+	// every tag, and reports both lists in that order (§4.1 step 3).
+	errs := s.verifyTags(ctx, old, is)
 	now := image.NewTime(s.now())
 	for i := range is.Spec.Tags {
 		t := &is.Spec.Tags[i]
-		if old != nil {
-			if o := SpecTag(old, t.Name); o != nil && !tagRefChanged(o, t, is.Namespace) {
-				continue
-			}
-		}
-		if t.From == nil {
+		if !specTagChanged(old, is, t) {
 			continue
 		}
 		fromPath := image.NewPath("spec", "tags").Key(t.Name).Child("from")
-		if s.VerifyTags != nil && t.From.Namespace != "" && t.From.Namespace != is.Namespace {
-			if err := s.VerifyTags(ctx, is, t); err != nil {
-				errs = append(errs, fromPath.Forbidden(fmt.Sprintf("%s/%s: %v", t.From.Namespace, fromStreamName(is, t.From), err)))
-				continue
-			}
-		}
 		gen := is.Generation
 		t.Generation = ptr(gen)
 
@@ -297,6 +300,38 @@ func (s *Strategy) tagsChanged(ctx context.Context, old, is *image.ImageStream) 
 		// because only the status list changed.
 	}
 	s.updateChangedTrackingTags(is, old)
+	return errs
+}
+
+// specTagChanged reports whether spec tag t of is is new or changed
+// against old (nil on create) and names a source.
+func specTagChanged(old, is *image.ImageStream, t *image.TagReference) bool {
+	if old != nil {
+		if o := SpecTag(old, t.Name); o != nil && !tagRefChanged(o, t, is.Namespace) {
+			return false
+		}
+	}
+	return t.From != nil
+}
+
+// verifyTags asks VerifyTags about every new or changed spec tag that
+// names another namespace (SEMANTICS §4.6) and returns a Forbidden error
+// for each refusal, in spec order.
+func (s *Strategy) verifyTags(ctx context.Context, old, is *image.ImageStream) image.ErrorList {
+	if s.VerifyTags == nil {
+		return nil
+	}
+	var errs image.ErrorList
+	for i := range is.Spec.Tags {
+		t := &is.Spec.Tags[i]
+		if !specTagChanged(old, is, t) || t.From.Namespace == "" || t.From.Namespace == is.Namespace {
+			continue
+		}
+		if err := s.VerifyTags(ctx, is, t); err != nil {
+			fromPath := image.NewPath("spec", "tags").Key(t.Name).Child("from")
+			errs = append(errs, fromPath.Forbidden(fmt.Sprintf("%s/%s: %v", t.From.Namespace, fromStreamName(is, t.From), err)))
+		}
+	}
 	return errs
 }
 

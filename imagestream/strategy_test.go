@@ -74,6 +74,15 @@ func TestPrepareForCreate(t *testing.T) {
 		t.Errorf("spec tags not sorted: %v", is.Spec.Tags)
 	}
 
+	// A stream without a namespace is read as in "default" (§4.2).
+	is = newStream()
+	is.Namespace = ""
+	s.Decorate(is)
+	want = image.ImageStreamStatus{DockerImageRepository: "reg:5000/default/ruby", PublicDockerImageRepository: "public.example.com/default/ruby"}
+	if diff := cmp.Diff(want, is.Status); diff != "" {
+		t.Errorf("status without namespace (-want +got):\n%s", diff)
+	}
+
 	// Without an integrated registry the status repository mirrors the spec.
 	s = &Strategy{}
 	is = newStream()
@@ -268,38 +277,47 @@ func TestTagsChanged(t *testing.T) {
 // TestTagVerifierForbiddenNamesSourceStream: SEMANTICS §4.6: a denied
 // cross-namespace tag is Forbidden at spec.tags[t].from with a message
 // naming "<ns>/<stream>", the stream part of from.name (§4.4 step 4), not
-// from.name with its tag or id.
+// from.name with its tag or id. §4.1 step 3: the refusal does not stop
+// resolution, and every refusal comes before every resolution error.
 func TestTagVerifierForbiddenNamesSourceStream(t *testing.T) {
-	from := func(kind, name string) image.TagReference {
-		r := dockerTag("t", name, nil)
-		r.From.Kind, r.From.Namespace = kind, "other"
+	from := func(tag, kind, ns, name string) image.TagReference {
+		r := dockerTag(tag, name, nil)
+		r.From.Kind, r.From.Namespace = kind, ns
 		return r
 	}
 	tests := []struct {
 		name string
-		tag  image.TagReference
-		want string
+		tags []image.TagReference
+		want []string
 	}{
-		{name: "ImageStreamTag stream:tag", tag: from(image.KindImageStreamTag, "src:v1"),
-			want: "spec.tags[t].from: Forbidden: other/src: denied"},
-		{name: "ImageStreamTag bare tag names this stream", tag: from(image.KindImageStreamTag, "v1"),
-			want: "spec.tags[t].from: Forbidden: other/ruby: denied"},
-		{name: "ImageStreamImage stream@id", tag: from(image.KindImageStreamImage, "src@"+digA),
-			want: "spec.tags[t].from: Forbidden: other/src: denied"},
-		{name: "ImageStreamImage bare id names this stream", tag: from(image.KindImageStreamImage, digA),
-			want: "spec.tags[t].from: Forbidden: other/ruby: denied"},
+		{name: "ImageStreamTag stream:tag", tags: []image.TagReference{from("t", image.KindImageStreamTag, "other", "src:v1")},
+			want: []string{"spec.tags[t].from: Forbidden: other/src: denied", `spec.tags[t].from.name: Not found: "src:v1"`}},
+		{name: "ImageStreamTag bare tag names this stream", tags: []image.TagReference{from("t", image.KindImageStreamTag, "other", "v1")},
+			want: []string{"spec.tags[t].from: Forbidden: other/ruby: denied", `spec.tags[t].from.name: Not found: "v1"`}},
+		{name: "ImageStreamImage stream@id", tags: []image.TagReference{from("t", image.KindImageStreamImage, "other", "src@"+digA)},
+			want: []string{"spec.tags[t].from: Forbidden: other/src: denied", `spec.tags[t].from.name: Not found: "src@` + digA + `"`}},
+		{name: "ImageStreamImage bare id names this stream", tags: []image.TagReference{from("t", image.KindImageStreamImage, "other", digA)},
+			want: []string{"spec.tags[t].from: Forbidden: other/ruby: denied", `spec.tags[t].from.name: Not found: "` + digA + `"`}},
+		{name: "refusals precede resolution errors", tags: []image.TagReference{
+			from("a", image.KindImageStreamTag, "", "nope:v1"),
+			from("b", image.KindImageStreamTag, "other", "src:v1"),
+		}, want: []string{
+			"spec.tags[b].from: Forbidden: other/src: denied",
+			`spec.tags[a].from.name: Not found: "nope:v1"`,
+			`spec.tags[b].from.name: Not found: "src:v1"`,
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := testStrategy()
 			s.VerifyTags = func(context.Context, *image.ImageStream, *image.TagReference) error { return errors.New("denied") }
-			is := newStream(tt.tag)
+			is := newStream(tt.tags...)
 			s.PrepareForCreate(is)
 			var got []string
 			for _, e := range s.tagsChanged(context.Background(), nil, is) {
 				got = append(got, e.Error())
 			}
-			if diff := cmp.Diff([]string{tt.want}, got); diff != "" {
+			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("errors (-want +got):\n%s", diff)
 			}
 		})
