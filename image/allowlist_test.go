@@ -165,6 +165,16 @@ func TestValidateWithAllowList(t *testing.T) {
 			},
 			want: errs(invalid("spec.tags[latest].from.name", "x y", "invalid reference format")),
 		},
+		{
+			name: "a repository with a tag or an ID is Invalid, not asked about",
+			mutate: func(is *image.ImageStream) {
+				is.Spec.DockerImageRepository = "docker.io/a/b:v1@" + testDigest
+			},
+			want: errs(
+				invalid("spec.dockerImageRepository", "docker.io/a/b:v1@"+testDigest, "the repository name may not contain a tag"),
+				invalid("spec.dockerImageRepository", "docker.io/a/b:v1@"+testDigest, "the repository name may not contain an ID"),
+			),
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

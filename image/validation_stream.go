@@ -99,7 +99,8 @@ func validateImageStream(is *ImageStream, allow allowFunc) ErrorList {
 			if ref.ID != "" {
 				errs = append(errs, p.Invalid(repo, "the repository name may not contain an ID"))
 			}
-			if allow != nil {
+			// Only a valid repository is put to the allow-list (§3.5).
+			if allow != nil && ref.Tag == "" && ref.ID == "" {
 				if err := allow(ref, insecureRepo); err != nil {
 					errs = append(errs, p.Forbidden(err.Error()))
 				}
