@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"github.com/imagestreams/imagestreams/image"
+	"github.com/imagestreams/imagestreams/reference"
 	"github.com/imagestreams/imagestreams/storage"
 )
 
@@ -24,15 +25,38 @@ var (
 	imageTypeMeta  = image.TypeMeta{Kind: "Image", APIVersion: image.APIVersion}
 )
 
-func decodeStream(obj storage.Object) (*image.ImageStream, error) {
+// decodeStream reads a stored stream as OpenShift decodes one: defaults
+// applied (SEMANTICS §2.1), spec tags and status tags sorted with
+// duplicates collapsed, and the tag or ID of a legacy
+// spec.dockerImageRepository dropped (§2.3; the status one is derived
+// afresh on every read, §4.2). The library's own writes need none of it; data written by
+// other tools or older versions may.
+func (s *Service) decodeStream(obj storage.Object) (*image.ImageStream, error) {
 	is := new(image.ImageStream)
 	if err := json.Unmarshal(obj.Value, is); err != nil {
 		return nil, NewInternalError(fmt.Errorf("decode %s: %w", obj.Key, err))
 	}
 	is.ResourceVersion = formatRV(obj.ResourceVersion)
 	is.TypeMeta = streamTypeMeta
+	s.strategy.Defaults.Default(is)
 	Normalize(is)
+	is.Spec.DockerImageRepository = stripLegacyRepository(is.Spec.DockerImageRepository)
 	return is, nil
+}
+
+// stripLegacyRepository drops the tag and ID of a repository written by
+// OpenShift 1.0.0–1.0.7 (SEMANTICS §2.3). Values that do not parse, or
+// have neither, are returned as they are.
+func stripLegacyRepository(repo string) string {
+	if repo == "" {
+		return repo
+	}
+	ref, err := reference.Parse(repo)
+	if err != nil || (ref.Tag == "" && ref.ID == "") {
+		return repo
+	}
+	ref.Tag, ref.ID = "", ""
+	return ref.Exact()
 }
 
 func decodeImage(obj storage.Object) (*image.Image, error) {
@@ -42,6 +66,7 @@ func decodeImage(obj storage.Object) (*image.Image, error) {
 	}
 	img.ResourceVersion = formatRV(obj.ResourceVersion)
 	img.TypeMeta = imageTypeMeta
+	defaultMetadataVersion(img)
 	return img, nil
 }
 

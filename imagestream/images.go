@@ -216,6 +216,7 @@ func (s *Service) createPreparedImage(ctx context.Context, img *image.Image) (st
 // list listed, the manifest and config dropped when the registry keeps
 // the manifest blob, and the managed-signature annotation removed.
 func (s *Service) prepareImageForCreate(img *image.Image) {
+	defaultMetadataVersion(img)
 	if img.DockerImageManifest != "" {
 		if err := image.ImageWithMetadata(img, s.now()); err != nil {
 			s.log.Debug("image metadata", "image", img.Name, "err", err)
@@ -229,6 +230,15 @@ func (s *Service) prepareImageForCreate(img *image.Image) {
 	}
 	stripBlobStored(img)
 	cleanSignatures(img)
+}
+
+// defaultMetadataVersion gives img the metadata version OpenShift's
+// conversion stores back when the client sent none, "1.0" (SEMANTICS
+// §2.2), so every Image the API returns names it.
+func defaultMetadataVersion(img *image.Image) {
+	if img.DockerImageMetadataVersion == "" {
+		img.DockerImageMetadataVersion = image.DockerImageMetadataVersion
+	}
 }
 
 // prepareImageForUpdate is the Image strategy's PrepareForUpdate

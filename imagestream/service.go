@@ -251,7 +251,7 @@ func (s *Service) loadStream(ctx context.Context, ns, name string) (*cachedStrea
 	if e := s.cache.get(key, obj.ResourceVersion); e != nil {
 		return e, nil
 	}
-	is, err := decodeStream(obj)
+	is, err := s.decodeStream(obj)
 	if err != nil {
 		return nil, err
 	}

@@ -114,7 +114,7 @@ func (c *ImageStreams) List(ctx context.Context, opts ListOptions) (*image.Image
 			}
 			continue
 		}
-		is, err := decodeStream(obj)
+		is, err := c.s.decodeStream(obj)
 		if err != nil {
 			return nil, err
 		}
@@ -211,7 +211,7 @@ func (c *ImageStreams) Delete(ctx context.Context, name string, opts DeleteOptio
 	}
 	key := streamKey(c.ns, name)
 	err := c.s.deleteKey(ctx, key, ResourceImageStreams, name, opts.Preconditions, func(obj storage.Object) (image.UID, error) {
-		is, err := decodeStream(obj)
+		is, err := c.s.decodeStream(obj)
 		if err != nil {
 			return "", err
 		}
@@ -226,7 +226,7 @@ func (c *ImageStreams) Delete(ctx context.Context, name string, opts DeleteOptio
 // WatchOptions.
 func (c *ImageStreams) Watch(ctx context.Context, opts WatchOptions) (<-chan ImageStreamEvent, error) {
 	decode := func(obj storage.Object) (*image.ImageStream, error) {
-		is, err := decodeStream(obj)
+		is, err := c.s.decodeStream(obj)
 		if err == nil {
 			c.s.strategy.Decorate(is)
 		}
