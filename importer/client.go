@@ -323,7 +323,9 @@ func (c tokenRecorder) Set(ctx context.Context, registry string, scheme auth.Sch
 // finds out whether the registry speaks HTTPS or only HTTP.
 func (s *session) repository(ctx context.Context, t target) (*remote.Repository, error) {
 	host := t.def.AsV2().Registry
-	cred := s.kr.lookup(t.def.AsRepository().String())
+	// The kubelet keyring is asked about the whole pull spec, tag or
+	// digest included (SEMANTICS §8.7 step 4).
+	cred := s.kr.lookup(t.def.String())
 	plain := false
 	if t.insecure {
 		var err error

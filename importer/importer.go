@@ -98,6 +98,9 @@ type Options struct {
 	// NodeSecrets are pull secrets used after the namespace's, as
 	// OpenShift uses the node's /var/lib/kubelet/config.json; they are
 	// also the only credentials of the anonymous retry (SEMANTICS §8.1).
+	// A node secret that does not decode is left out, as OpenShift
+	// ignores a node keyring it cannot read (§8.7), where a namespace's
+	// bad secret fails the import.
 	NodeSecrets []image.Secret
 	// UserAgent is sent with every request; empty means "imagestreams".
 	UserAgent string
@@ -189,6 +192,7 @@ func New(opts Options) *Importer {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
+	opts.NodeSecrets = decodableSecrets(opts.NodeSecrets, log)
 	secure, insecure := transports(opts)
 	policy := &retryPolicy{retries: opts.Retries, maxWait: opts.MaxRetryWait}
 	return &Importer{

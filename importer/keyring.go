@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"path/filepath"
 	"slices"
@@ -56,6 +57,20 @@ type keyEntry struct {
 	key   string // host[:port][/path], Docker Hub hosts written docker.io
 	alias int    // 0 docker.io or not Hub, 1 index.docker.io, 2 registry-1.docker.io
 	creds []credential
+}
+
+// decodableSecrets returns the secrets of list the keyring can read,
+// logging the name of each one left out. list is not modified.
+func decodableSecrets(list []image.Secret, log *slog.Logger) []image.Secret {
+	var out []image.Secret
+	for i := range list {
+		if _, err := newKeyring(list[i : i+1]); err != nil {
+			log.Debug("node secret ignored", "secret", list[i].Name, "err", err)
+			continue
+		}
+		out = append(out, list[i])
+	}
+	return out
 }
 
 // dockerConfigEntry is one entry of a .dockercfg or .dockerconfigjson
@@ -183,8 +198,10 @@ func (e dockerConfigEntry) credential() (credential, error) {
 	if e.Auth == "" {
 		return credential{username: e.Username, password: e.Password}, nil
 	}
+	// The kubelet looks for padding past trailing white space, and the
+	// padded decoding skips line breaks.
 	enc := base64.StdEncoding
-	if !strings.HasSuffix(e.Auth, "=") {
+	if !strings.HasSuffix(strings.TrimSpace(e.Auth), "=") {
 		enc = base64.RawStdEncoding
 	}
 	b, err := enc.DecodeString(e.Auth)

@@ -1,8 +1,10 @@
 package importer
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -12,6 +14,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/imagestreams/imagestreams/image"
+	"github.com/imagestreams/imagestreams/reference"
+	"oras.land/oras-go/v2/registry/remote/auth"
 )
 
 // secretFor builds a .dockerconfigjson secret whose entries map each
@@ -113,6 +117,69 @@ func TestKeyringUnionOrder(t *testing.T) {
 	}
 }
 
+// TestNodeSecretsThatDoNotDecodeAreIgnored: OpenShift ignores a node
+// keyring it cannot read, where a namespace's bad secret fails the import
+// (SEMANTICS §8.7 steps 1 and 2).
+func TestNodeSecretsThatDoNotDecodeAreIgnored(t *testing.T) {
+	t.Parallel()
+	broken := image.Secret{ObjectMeta: image.ObjectMeta{Name: "broken"}, Type: image.SecretTypeDockerConfigJSON,
+		Data: map[string][]byte{image.DockerConfigJSONKey: []byte(`{"auths": not json`)}}
+	badAuth := image.Secret{ObjectMeta: image.ObjectMeta{Name: "bad-auth"}, Type: image.SecretTypeDockerConfigJSON,
+		Data: map[string][]byte{image.DockerConfigJSONKey: []byte(`{"auths":{"r.io":{"username":"bad","password":"x"},"q.io":{"auth":"%%%"}}}`)}}
+	good := secretFor(t, "good", "r.io", "node")
+	imp := New(Options{NodeSecrets: []image.Secret{broken, badAuth, good}})
+	if diff := cmp.Diff([]string{"good"}, secretNames(imp.opts.NodeSecrets)); diff != "" {
+		t.Errorf("node secrets kept (-want +got):\n%s", diff)
+	}
+	if err := imp.Import(context.Background(), &image.ImageStreamImport{}, nil, nil); err != nil {
+		t.Errorf("Import with undecodable node secrets: %v", err)
+	}
+	if err := imp.Import(context.Background(), &image.ImageStreamImport{}, nil, []image.Secret{broken}); !errors.Is(err, ErrInvalidSecret) {
+		t.Errorf("Import with an undecodable namespace secret = %v, want ErrInvalidSecret", err)
+	}
+}
+
+func secretNames(list []image.Secret) []string {
+	var names []string
+	for _, s := range list {
+		names = append(names, s.Name)
+	}
+	return names
+}
+
+// TestRepositoryCredentialLooksUpWholePullSpec: the keyring is asked
+// about the pull spec with its tag or digest (SEMANTICS §8.7 step 4), so
+// a key with a tag matches that tag's import and no other.
+func TestRepositoryCredentialLooksUpWholePullSpec(t *testing.T) {
+	t.Parallel()
+	kr, err := newKeyring([]image.Secret{secretFor(t, "pull", "quay.io/ns/app:v1", "tagged", "quay.io", "host")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess := New(Options{}).newSession(kr)
+	for spec, want := range map[string]string{"quay.io/ns/app:v1": "tagged", "quay.io/ns/app:v2": "host"} {
+		ref, err := reference.Parse(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		repo, err := sess.repository(context.Background(), target{def: ref.DockerClientDefaults()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ac, ok := repo.Client.(manifestErrors).Client.(*auth.Client)
+		if !ok {
+			t.Fatalf("client is %T", repo.Client.(manifestErrors).Client)
+		}
+		cred, err := ac.Credential(context.Background(), "quay.io")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cred.Username != want {
+			t.Errorf("user for %s = %q, want %q", spec, cred.Username, want)
+		}
+	}
+}
+
 func TestSecretEntries(t *testing.T) {
 	t.Parallel()
 	b64 := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
@@ -123,6 +190,7 @@ func TestSecretEntries(t *testing.T) {
 		wantErr bool
 	}{
 		{name: "auth padded", secret: image.Secret{Type: image.SecretTypeDockerConfigJSON, Data: map[string][]byte{".dockerconfigjson": fmt.Appendf(nil, `{"auths":{"r.io":{"auth":%q}}}`, b64("u:pw1"))}}, want: credential{"u", "pw1"}},
+		{name: "auth padded with a trailing newline", secret: image.Secret{Type: image.SecretTypeDockerConfigJSON, Data: map[string][]byte{".dockerconfigjson": fmt.Appendf(nil, `{"auths":{"r.io":{"auth":%q}}}`, b64("u:pw")+"\n")}}, want: credential{"u", "pw"}},
 		{name: "auth unpadded", secret: image.Secret{Type: image.SecretTypeDockerConfigJSON, Data: map[string][]byte{".dockerconfigjson": fmt.Appendf(nil, `{"auths":{"r.io":{"auth":%q}}}`, base64.RawStdEncoding.EncodeToString([]byte("u:pw12")))}}, want: credential{"u", "pw12"}},
 		{name: "auth beats username", secret: image.Secret{Type: image.SecretTypeDockerConfigJSON, Data: map[string][]byte{".dockerconfigjson": fmt.Appendf(nil, `{"auths":{"r.io":{"username":"x","password":"y","auth":%q}}}`, b64("u:p:with:colons"))}}, want: credential{"u", "p:with:colons"}},
 		{name: "dockercfg", secret: image.Secret{Type: image.SecretTypeDockercfg, Data: map[string][]byte{".dockercfg": []byte(`{"r.io":{"username":"u","password":"p"}}`)}}, want: credential{"u", "p"}},
