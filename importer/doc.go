@@ -62,6 +62,7 @@
 // in ("docker.io/library/busybox:latest"):
 //
 //	Invalid 422        ` "" is invalid: from.name: Invalid value: "…": invalid name: …`
+//	Invalid 422        ` "" is invalid: from.name: Invalid value: "library/*": the provided repository name is not valid`
 //	NotFound 404       dockerimage.image.openshift.io "<spec>" not found
 //	Unauthorized 401   you may not have access to the container image "<spec>"
 //	Unauthorized 401   incorrect username or password for image "<spec>"
@@ -69,6 +70,12 @@
 //	Forbidden 403      forbidden: registry <registry> blocked
 //	NotV2Registry 403  forbidden: endpoint "https://<host>" does not support v2 API (got <status>)
 //	BadRequest 400     the repository <spec> is HTTP only and requires the insecure flag to import
+//
+// The second Invalid is the legacy from.name "*", which parses but names
+// no repository; nothing is sent for it. Unauthorized says "you may not
+// have access" when the registry refuses a request of the repository,
+// whatever its message, and "incorrect username or password" when a
+// token server refuses the credential with that text.
 //
 // NotFound is a manifest or tag the registry reports as MANIFEST_UNKNOWN
 // and, for a repository import, a repository whose tag list is

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -170,6 +171,47 @@ func TestManifestNotFoundMapping(t *testing.T) {
 				t.Errorf("status (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestImportInvalidRepositoryName: a repository name distribution's
+// WithName refuses is Invalid as formatPingError reports it, with the
+// tag, and nothing is sent (SEMANTICS §8.11, §8.12).
+func TestImportInvalidRepositoryName(t *testing.T) {
+	t.Parallel()
+	invalid := func(tag, name string) image.ImageImportStatus {
+		detail := fmt.Sprintf("Invalid value: %q: the provided repository name is not valid", name)
+		return image.ImageImportStatus{Tag: tag, Status: image.Status{
+			Status: image.StatusFailure, Reason: image.StatusReasonInvalid, Code: 422,
+			Message: ` "" is invalid: from.name: ` + detail,
+			Details: &image.StatusDetails{Causes: []image.StatusCause{{Type: "FieldValueInvalid", Field: "from.name", Message: detail}}},
+		}}
+	}
+	var (
+		mu   sync.Mutex
+		sent []string
+	)
+	srv, host := v2Server(t, func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		sent = append(sent, r.URL.Path)
+		w.WriteHeader(http.StatusNotFound)
+	})
+	imp := importer.New(importer.Options{Transport: srv.Client().Transport, RateLimits: importer.Unlimited(), Concurrency: 1})
+	// "*" is the one name that parses (§8.2) and still fails WithName:
+	// the parser refuses everything else WithName does.
+	got := run(t, imp, nil, nil, spec("*", ""), spec(host+"/ns/app:v1", ""))
+	want := []image.ImageImportStatus{
+		invalid("latest", "library/*"),
+		{Tag: "v1", Status: internalError(host + `/ns/app:v1: GET "https://` + host + `/v2/ns/app/manifests/v1": response status code 404: Not Found`)},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("statuses (-want +got):\n%s", diff)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if diff := cmp.Diff([]string{"/v2/ns/app/manifests/v1"}, sent); diff != "" {
+		t.Errorf("requests (-want +got):\n%s", diff)
 	}
 }
 

@@ -1,8 +1,10 @@
 package importer
 
 import (
+	"errors"
 	"fmt"
 
+	distref "github.com/distribution/reference"
 	"github.com/imagestreams/imagestreams/image"
 	"github.com/imagestreams/imagestreams/imagestream"
 	"github.com/imagestreams/imagestreams/reference"
@@ -133,7 +135,9 @@ func (p *plan) planImage(slot *imageSlot, spec *image.ImageImportSpec) {
 	}
 	mode := spec.ImportPolicy.ImportMode
 	if d, ok := ref.Digest(); ok {
-		slot.req = p.request(t, "", d, "", "", mode)
+		if slot.status = invalidRepository(t); slot.status == nil {
+			slot.req = p.request(t, "", d, "", "", mode)
+		}
 		return
 	}
 	tag := ref.Tag
@@ -141,6 +145,9 @@ func (p *plan) planImage(slot *imageSlot, spec *image.ImageImportSpec) {
 		tag = image.DefaultImageTag
 	}
 	slot.tag = tag
+	if slot.status = invalidRepository(t); slot.status != nil {
+		return
+	}
 	to := tag
 	if spec.To != nil && spec.To.Name != "" {
 		to = spec.To.Name
@@ -164,7 +171,30 @@ func (p *plan) planRepository(spec *image.RepositoryImportSpec) *repoPlan {
 	}
 	rp.orig = ref.AsRepository()
 	rp.target, rp.status = p.target(rp.orig, spec.ImportPolicy.Insecure)
+	if rp.status == nil {
+		rp.status = invalidRepository(rp.target)
+	}
 	return rp
+}
+
+// invalidRepository is the status of a target whose repository name
+// distribution's WithName refuses as malformed (the legacy "*", an
+// upper-case component after the first; the first may be upper-case, as
+// WithName takes it for a host), nil for a valid one. OpenShift's
+// registry client refuses to open such a repository, so nothing is
+// sent, and the import reports it as formatPingError does (SEMANTICS
+// §8.11), after the tag is known. A name over the length limit is
+// another error there, one the registry then reports; here too.
+func invalidRepository(t target) *image.Status {
+	name := t.def.RepositoryName()
+	if len(name) > reference.NameTotalLengthMax {
+		return nil
+	}
+	if _, err := distref.WithName(name); !errors.Is(err, distref.ErrReferenceInvalidFormat) {
+		return nil
+	}
+	st := invalidStatus(image.NewPath("from", "name").Invalid(name, "the provided repository name is not valid"))
+	return &st
 }
 
 // target is the repository of ref as contacted: insecure when the import

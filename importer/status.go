@@ -62,8 +62,13 @@ func statusOf(ref string, err error) image.Status {
 		// oras reports a manifest 404 as errdef.ErrNotFound, and
 		// manifestErrors lets only MANIFEST_UNKNOWN through to it.
 		return imagestream.NewNotFound(imagestream.ResourceDockerImage, ref).Status()
+	case isRegistryUnauthorized(err):
+		// The registry's own UNAUTHORIZED comes first, whatever its
+		// message: OpenShift matches the error code before the text.
+		return imagestream.NewUnauthorized(fmt.Sprintf("you may not have access to the container image %q", ref)).Status()
 	case strings.Contains(msg, "incorrect username or password"):
-		// This text makes OpenShift retry anonymously (SEMANTICS §8.1).
+		// This text, from a token server, makes OpenShift retry
+		// anonymously (SEMANTICS §8.1).
 		return imagestream.NewUnauthorized(fmt.Sprintf("incorrect username or password for image %q", ref)).Status()
 	case isUnauthorized(err):
 		return imagestream.NewUnauthorized(fmt.Sprintf("you may not have access to the container image %q", ref)).Status()
@@ -93,6 +98,20 @@ func repositoryStatusOf(ref string, err error) image.Status {
 		}
 	}
 	return statusOf(ref, err)
+}
+
+// isRegistryUnauthorized reports a 401 the registry sent for a request
+// of the repository itself, not for a token. OpenShift's client meets
+// such an error unwrapped and matches its UNAUTHORIZED code; a token
+// server's failure reaches it wrapped in the request's error, where only
+// its text is seen (SEMANTICS §8.11).
+func isRegistryUnauthorized(err error) bool {
+	er, ok := errors.AsType[*errcode.ErrorResponse](err)
+	if !ok || er.URL == nil || (er.StatusCode != http.StatusUnauthorized && !hasErrorCode(er, errcode.ErrorCodeUnauthorized)) {
+		return false
+	}
+	p := er.URL.Path
+	return strings.HasPrefix(p, "/v2/") && (strings.Contains(p, "/manifests/") || strings.Contains(p, "/blobs/") || strings.HasSuffix(p, "/tags/list"))
 }
 
 // isUnauthorized reports a 401 from the registry or its token server, or
