@@ -442,6 +442,12 @@ func TestEncodeDockerImageMetadataTypeMeta(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// encoding/json given the object by value cannot address the
+			// Images in it; the wire form must not change.
+			byValue, err := json.Marshal(reflect.ValueOf(obj).Elem().Interface())
+			if err != nil {
+				t.Fatal(err)
+			}
 			var got []string
 			var walk func(v any)
 			walk = func(v any) {
@@ -462,6 +468,11 @@ func TestEncodeDockerImageMetadataTypeMeta(t *testing.T) {
 			walk(generic(t, b))
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("dockerImageMetadata kind and apiVersion (-want +got):\n%s\n%s", diff, b)
+			}
+			got = nil
+			walk(generic(t, byValue))
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("by value: dockerImageMetadata kind and apiVersion (-want +got):\n%s\n%s", diff, byValue)
 			}
 			if diff := cmp.Diff(tt.obj(), obj); diff != "" {
 				t.Errorf("Encode modified its argument (-before +after):\n%s", diff)

@@ -46,19 +46,16 @@ type Image struct {
 // when empty, the version alone when it has a "/"). Values already set,
 // such as the legacy apiVersion "1.0", are kept. img is not modified.
 //
-// Images nested in other kinds are covered too. The pointer receiver
-// spares encoding/json a copy of every Image; the price is that an Image
-// reached without a pointer (a value passed to json.Marshal, a map value)
-// is encoded as it is. Encode always has a pointer.
-func (img *Image) MarshalJSON() ([]byte, error) {
+// Images nested in other kinds are covered too, by value or by pointer:
+// the value receiver lets encoding/json find the method on an Image it
+// cannot address (a value passed to json.Marshal, the Image of an
+// ImageStreamTag passed by value, a map value), at the cost of one copy
+// of the struct, small next to the encoding.
+func (img Image) MarshalJSON() ([]byte, error) {
 	// plain has Image's fields but not this method.
 	type plain Image
-	if tm := img.DockerImageMetadata.TypeMeta; tm.Kind != "" && tm.APIVersion != "" {
-		return json.Marshal((*plain)(img))
-	}
-	cp := *img
-	cp.DockerImageMetadata.TypeMeta = metadataTypeMeta(img)
-	return json.Marshal((*plain)(&cp))
+	img.DockerImageMetadata.TypeMeta = metadataTypeMeta(&img)
+	return json.Marshal((*plain)(&img))
 }
 
 // metadataTypeMeta returns the kind and apiVersion img's
