@@ -55,8 +55,7 @@ func stripLegacyRepository(repo string) string {
 	if err != nil || (ref.Tag == "" && ref.ID == "") {
 		return repo
 	}
-	ref.Tag, ref.ID = "", ""
-	return ref.Exact()
+	return ref.AsRepository().Exact()
 }
 
 func decodeImage(obj storage.Object) (*image.Image, error) {
