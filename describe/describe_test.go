@@ -226,6 +226,8 @@ func TestImageSizeLine(t *testing.T) {
 	}{
 		{"layers", image.Image{DockerImageLayers: []image.ImageLayer{layer("a", 2_898_000), layer("b", 72_260_000)}, DockerImageMetadata: image.DockerImage{Size: 251_200_000}},
 			"Image Size:\t251.2 MB in 2 layers (first layer 2.898 MB, last binary layer 72.26 MB)"},
+		// oc DescribeImage prints "%s in %d layers" for any count.
+		{"one layer", image.Image{DockerImageLayers: []image.ImageLayer{layer("a", 1000)}, DockerImageMetadata: image.DockerImage{Size: 1000}}, "Image Size:\t1 kB in 1 layers"},
 		{"no layers", image.Image{DockerImageMetadata: image.DockerImage{Size: 251_200_000}}, "Layer Size:\t251.2 MB"},
 		{"no layers, no size", image.Image{}, "Layer Size:\t<unknown>"},
 		{"manifest list", image.Image{DockerImageManifests: []image.ImageManifest{{Digest: digest, OS: "linux", Architecture: "amd64"}}},

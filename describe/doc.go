@@ -56,13 +56,16 @@
 // "<unknown>" rather than "0 B", and a manifest list keeps "Image Size"
 // with "<none> (manifest list of n images)". The pull spec keeps the
 // documentation's "Docker Pull Spec" label, which later oc releases
-// renamed "Image Repository". Where oc 4.2 leaves a value empty the
+// renamed "Image Repository". A zero time (an event, a condition or an
+// image config without one) reads "<unknown>", where oc 4.2 measures
+// from year 1 and prints "292 years ago". Where oc 4.2 leaves a value empty the
 // package prints "<none>" as the documentation's oc did, and it prints
 // neither oc 4.2's per-layer "Layers:" list, which the documented output
 // does not have, nor image signatures. The descriptions never fetch
 // anything: an ImageStreamTag carries its image, and a stream describes
 // only itself.
 //
-// The package imports only the image package and the standard library,
+// The package imports only the image and reference packages and the
+// standard library,
 // so tools can render objects without linking storage or HTTP code.
 package describe

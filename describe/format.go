@@ -192,15 +192,17 @@ func (p *printer) list(label string, values []string) {
 		p.field(label, none)
 		return
 	}
-	p.field(label, values[0])
+	// oc prints the first value as a field, and so an empty one as
+	// "<none>"; the values after it as they are.
+	first := values[0]
+	if first == "" {
+		first = none
+	}
+	p.field(label, first)
 	for _, v := range values[1:] {
 		p.more(v)
 	}
 }
-
-// lastAppliedAnnotation holds a whole copy of the object as JSON; oc
-// hides it, and so do we.
-const lastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration"
 
 // keyValues returns "key=value" for each entry of m but the keys in skip,
 // sorted by key so the output is deterministic. An empty key is an entry
@@ -221,13 +223,14 @@ func keyValues(m map[string]string, skip ...string) []string {
 }
 
 // annotations prints the "description" annotation as a "Description"
-// line, as oc formatAnnotations does, then the other annotations except
-// the last-applied configuration.
+// line, as oc formatAnnotations does, then the other annotations. Unlike
+// kubectl describe, oc keeps kubectl's last-applied configuration; clean
+// quotes its JSON onto one line.
 func (p *printer) annotations(m map[string]string) {
 	if d := m[descriptionAnnotation]; d != "" {
 		p.field("Description", clean(d))
 	}
-	p.list("Annotations", keyValues(m, lastAppliedAnnotation, descriptionAnnotation))
+	p.list("Annotations", keyValues(m, descriptionAnnotation))
 }
 
 // descriptionAnnotation is the annotation oc shows as "Description".

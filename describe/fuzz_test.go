@@ -3,7 +3,6 @@ package describe_test
 import (
 	"bytes"
 	"errors"
-	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -119,7 +118,7 @@ func annotationFields(m map[string]string) []field {
 	}
 	n := 0
 	for k := range m {
-		if k != "description" && k != "kubectl.kubernetes.io/last-applied-configuration" {
+		if k != "description" {
 			n++
 		}
 	}
@@ -245,9 +244,6 @@ func FuzzImageStream(f *testing.F) {
 			if slices.Contains(heads, c) || slices.ContainsFunc(heads, func(h string) bool { return strings.HasPrefix(h, c+" (") }) {
 				for i, e := range events[name] {
 					ref := e.DockerImageReference
-					if ref == "" {
-						ref = e.Image
-					}
 					mark := "    "
 					if i == 0 {
 						mark = "  * "
@@ -341,8 +337,7 @@ func FuzzImage(f *testing.F) {
 		if len(img.Labels) > 0 {
 			want = append(want, field{label: "Labels", lines: len(img.Labels)})
 		}
-		// Annotations show when one other than last-applied is set.
-		if slices.ContainsFunc(slices.Collect(maps.Keys(img.Annotations)), func(k string) bool { return k != "kubectl.kubernetes.io/last-applied-configuration" }) {
+		if len(img.Annotations) > 0 {
 			want = append(want, annotationFields(img.Annotations)...)
 		}
 		list := len(img.DockerImageManifests) > 0

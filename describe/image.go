@@ -77,13 +77,7 @@ func imageFields(p *printer, img *image.Image) {
 	if len(img.Labels) > 0 {
 		p.list("Labels", keyValues(img.Labels))
 	}
-	// oc prints an image's annotations only when there is one besides
-	// the last-applied configuration.
-	n := len(img.Annotations)
-	if _, ok := img.Annotations[lastAppliedAnnotation]; ok {
-		n--
-	}
-	if n > 0 {
+	if len(img.Annotations) > 0 {
 		p.annotations(img.Annotations)
 	}
 	sizeLabel := "Image Size"
@@ -137,11 +131,11 @@ func imageSize(img *image.Image) string {
 	b.WriteString(HumanSize(size))
 	b.WriteString(" in ")
 	b.WriteString(strconv.Itoa(len(layers)))
+	// oc's wording, "1 layers" included.
+	b.WriteString(" layers")
 	if len(layers) == 1 {
-		b.WriteString(" layer")
 		return b.String()
 	}
-	b.WriteString(" layers")
 	// Empty layers (size 0, as schema 1 and some builders write them)
 	// say nothing about the image, so the "last binary layer" is the
 	// last one with content.

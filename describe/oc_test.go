@@ -2,6 +2,7 @@ package describe_test
 
 import (
 	"bytes"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -43,6 +44,34 @@ func TestTagBlockLikeOc(t *testing.T) {
 				{Tag: "latest", Items: []image.TagEvent{{DockerImageReference: "r/a@sha256:1", Image: "sha256:1"}}},
 			}}},
 			want: "latest\n  no spec tag\n\n  * r/a@sha256:1\n      <unknown>\n",
+		},
+		{
+			// oc formatImageStreamTags prints the pull spec as it is,
+			// even empty; an empty spec does not parse, so no image name.
+			name: "event without pull spec",
+			is: &image.ImageStream{Status: image.ImageStreamStatus{Tags: []image.NamedTagEventList{
+				{Tag: "a", Items: []image.TagEvent{{Image: "sha256:1"}}},
+			}}},
+			want: "a\n  no spec tag\n\n  * \n      <unknown>\n",
+		},
+		{
+			// oc formatImageStreamTags shows the image name only when
+			// reference.Parse accepts the pull spec; an upper-case
+			// repository does not parse (SEMANTICS §9).
+			name: "unparsable pull spec",
+			is: &image.ImageStream{Status: image.ImageStreamStatus{Tags: []image.NamedTagEventList{
+				{Tag: "a", Items: []image.TagEvent{{DockerImageReference: "q/A:1", Image: "sha256:1"}, {DockerImageReference: "q/a:1", Image: "sha256:1"}}},
+			}}},
+			want: "a\n  no spec tag\n\n  * q/A:1\n      <unknown>\n    q/a:1\n      <unknown>\tsha256:1\n",
+		},
+		{
+			// oc formatImageStreamTags prints the condition's message as
+			// it is stored.
+			name: "import error without message",
+			is: &image.ImageStream{Status: image.ImageStreamStatus{Tags: []image.NamedTagEventList{
+				{Tag: "a", Conditions: []image.TagEventCondition{{Type: image.ImportSuccess, Status: image.ConditionFalse, Reason: "NotFound"}}},
+			}}},
+			want: "a\n  no spec tag\n\n  ! error: Import failed (NotFound): \n      <unknown>\n",
 		},
 		{
 			// oc formatImageStreamTags: "  tag without source image".
@@ -326,5 +355,55 @@ func TestDescriptionLikeOc(t *testing.T) {
 	}
 	if want := "Description:\tRuby\nAnnotations:\t<none>\n"; !strings.Contains(out.String(), want) {
 		t.Errorf("want %q in:\n%s", want, out.String())
+	}
+}
+
+// TestAnnotationsLikeOc: oc formatAnnotations hides only the
+// "description" annotation, kubectl's last-applied configuration
+// included, and DescribeImage prints an Annotations line whenever the
+// image has one; the first value of a list reads "<none>" when empty,
+// as oc formatString prints it.
+func TestAnnotationsLikeOc(t *testing.T) {
+	const lastApplied = "kubectl.kubernetes.io/last-applied-configuration"
+	tests := []struct {
+		name  string
+		print func(io.Writer) error
+		want  string
+	}{
+		{
+			name: "stream with last-applied",
+			print: func(w io.Writer) error {
+				return describe.ImageStream(w, &image.ImageStream{ObjectMeta: image.ObjectMeta{Name: "a",
+					Annotations: map[string]string{lastApplied: `{"kind":"ImageStream"}`, "x": "y"}}}, ocNow4)
+			},
+			want: "Annotations:\t\t" + lastApplied + `={"kind":"ImageStream"}` + "\n\t\t\tx=y\n",
+		},
+		{
+			name: "image with only last-applied",
+			print: func(w io.Writer) error {
+				return describe.Image(w, &image.Image{ObjectMeta: image.ObjectMeta{Name: "sha256:1",
+					Annotations: map[string]string{lastApplied: `{"kind":"Image"}`}}}, ocNow4)
+			},
+			want: "\nAnnotations:\t" + lastApplied + `={"kind":"Image"}` + "\n",
+		},
+		{
+			name: "empty first environment entry",
+			print: func(w io.Writer) error {
+				return describe.Image(w, &image.Image{ObjectMeta: image.ObjectMeta{Name: "sha256:1"},
+					DockerImageMetadata: image.DockerImage{Config: &image.DockerConfig{Env: []string{"", "A=1"}}}}, ocNow4)
+			},
+			want: "\nEnvironment:\t<none>\n\t\tA=1\n",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			if err := tt.print(&out); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(out.String(), tt.want) {
+				t.Errorf("want %q in:\n%s", tt.want, out.String())
+			}
+		})
 	}
 }

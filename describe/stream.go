@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/imagestreams/imagestreams/image"
+	"github.com/imagestreams/imagestreams/reference"
 )
 
 // ErrNilObject is returned when the object to describe is nil.
@@ -52,8 +53,10 @@ var tagNotes = [...]struct {
 // status.publicDockerImageRepository when set, else
 // status.dockerImageRepository.
 //
-// An event whose pull spec does not name its image by digest shows the
-// image name after its age, "5 minutes ago<TAB>sha256:…", as oc does.
+// An event whose pull spec parses (SEMANTICS §9) but does not name its
+// image by digest shows the image name after its age, "5 minutes
+// ago<TAB>sha256:…", as oc does; an event's pull spec is printed even
+// when it is empty, and an import error's message as stored.
 //
 // A tag that follows another tag of the stream is listed in parentheses
 // after the tag its chain ends at, "latest (stable)", and has no block of
@@ -218,11 +221,9 @@ func tagBlock(p *printer, is *image.ImageStream, name string, aliases []string, 
 	}
 	for _, c := range hist.Conditions {
 		if c.Type == image.ImportSuccess && c.Status == image.ConditionFalse {
-			msg := c.Message
-			if msg == "" {
-				msg = "unknown error prevented import" // SEMANTICS §8.9
-			}
-			p.line("  ! error: Import failed (", clean(string(c.Reason)), "): ", clean(msg))
+			// The message as stored: the server fills in one when the
+			// importer gave none (SEMANTICS §8.9); oc does not.
+			p.line("  ! error: Import failed (", clean(string(c.Reason)), "): ", clean(c.Message))
 			p.ageLine(c.LastTransitionTime)
 		}
 	}
@@ -231,11 +232,9 @@ func tagBlock(p *printer, is *image.ImageStream, name string, aliases []string, 
 		if i == 0 {
 			mark = "  * "
 		}
-		ref := e.DockerImageReference
-		if ref == "" {
-			ref = e.Image
-		}
-		p.line(mark, clean(ref))
+		// oc prints the pull spec even when it is empty, with the image
+		// name after the age.
+		p.line(mark, clean(e.DockerImageReference))
 		p.eventAgeLine(e.Created, eventID(e))
 	}
 }
@@ -316,14 +315,15 @@ func followTag(is *image.ImageStream, spec map[string]*image.TagReference, tag s
 }
 
 // eventID is the image name oc formatImageStreamTags shows after the age
-// of an event: the event's image when its pull spec does not carry that
-// image's digest (a pull spec by tag, say), else "".
+// of an event: the event's image when its pull spec parses (SEMANTICS
+// §9) and does not carry that image's digest (a pull spec by tag, say),
+// else "".
 func eventID(e image.TagEvent) string {
-	if e.Image == "" || e.DockerImageReference == "" {
+	if e.Image == "" {
 		return ""
 	}
-	_, digest, _ := strings.Cut(e.DockerImageReference, "@")
-	if digest == e.Image {
+	ref, err := reference.Parse(e.DockerImageReference)
+	if err != nil || ref.ID == e.Image {
 		return ""
 	}
 	return e.Image
