@@ -65,7 +65,9 @@ var sizeUnits = [...]string{"B", "kB", "MB", "GB", "TB", "PB", "EB"}
 
 // HumanSize renders a byte count with four significant digits in decimal
 // units, as `oc describe` does: 0 → "0 B", 2898000 → "2.898 MB",
-// 251200000 → "251.2 MB".
+// 251200000 → "251.2 MB". A negative count, which only a broken object
+// has, is scaled as its absolute value is: -2000 → "-2 kB", where
+// go-units leaves it in bytes and prints "-2000 B" or "-1e+06 B".
 func HumanSize(n int64) string {
 	f, u := float64(n), 0
 	for math.Abs(f) >= 1000 && u < len(sizeUnits)-1 {
