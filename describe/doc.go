@@ -58,14 +58,14 @@
 // documentation's "Docker Pull Spec" label, which later oc releases
 // renamed "Image Repository". A zero time (an event, a condition or an
 // image config without one) reads "<unknown>", where oc 4.2 measures
-// from year 1 and prints "292 years ago". Where oc 4.2 leaves a value empty the
-// package prints "<none>" as the documentation's oc did, and it prints
-// neither oc 4.2's per-layer "Layers:" list, which the documented output
-// does not have, nor image signatures. The descriptions never fetch
-// anything: an ImageStreamTag carries its image, and a stream describes
-// only itself.
+// from year 1 and prints "292 years ago". Where oc 4.2 leaves a value
+// empty the package prints "<none>" as the documentation's oc did, and
+// it prints neither oc 4.2's per-layer "Layers:" list, which the
+// documented output does not have, nor image signatures. The
+// descriptions never fetch anything: an ImageStreamTag carries its
+// image, and a stream describes only itself.
 //
 // The package imports only the image and reference packages and the
-// standard library,
-// so tools can render objects without linking storage or HTTP code.
+// standard library, so tools can render objects without linking storage
+// or HTTP code.
 package describe
