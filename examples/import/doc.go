@@ -15,4 +15,11 @@
 //
 // Without -push the registry must already serve <path>/app with tags v1,
 // v2 and latest, and <path>/multiarch:v1, a manifest list.
+//
+// A registry on this machine (localhost or a loopback address) is
+// imported from with importPolicy.insecure, plain HTTP allowed, as docker
+// treats one, and the output says so; any other registry must present a
+// certificate this machine trusts unless -insecure is given. Failed
+// imports are printed (app:v9 is missing on purpose); the program exits
+// non-zero when none succeeded.
 package main

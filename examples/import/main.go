@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"net"
+	"net/netip"
 	"os"
 	"time"
 
@@ -45,7 +47,7 @@ func run(ctx context.Context, args []string, w io.Writer) error {
 	var c config
 	fs.StringVar(&c.registry, "registry", "localhost:5000", "registry `host[:port]` to import from")
 	fs.StringVar(&c.path, "path", "demo", "repository `path` under the registry, holding app and multiarch")
-	fs.BoolVar(&c.insecure, "insecure", true, "allow plain HTTP and unverified certificates (importPolicy.insecure); -push then uses plain HTTP")
+	fs.BoolVar(&c.insecure, "insecure", false, "allow plain HTTP and unverified certificates (importPolicy.insecure); -push then uses plain HTTP. Unset, it is true only for a loopback registry, as docker treats one")
 	fs.BoolVar(&c.push, "push", false, "push the demo images to the registry first")
 	fs.StringVar(&c.os, "os", "linux", "control plane OS, which a Legacy import prefers in a manifest list")
 	fs.StringVar(&c.arch, "arch", "amd64", "control plane architecture, which a Legacy import prefers in a manifest list")
@@ -58,6 +60,14 @@ func run(ctx context.Context, args []string, w io.Writer) error {
 		// it rather than do what the caller meant to turn off.
 		return fmt.Errorf("unexpected argument %q (a boolean flag takes its value after =, as in -push=false)", fs.Arg(0))
 	}
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == "insecure" })
+	if !set {
+		// Certificates are verified unless the caller opts out, except
+		// for a registry on this machine, which a newcomer runs over
+		// plain HTTP and which no one else can impersonate.
+		c.insecure = isLoopback(c.registry)
+	}
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 
@@ -66,6 +76,10 @@ func run(ctx context.Context, args []string, w io.Writer) error {
 			return err
 		}
 		fmt.Fprintf(w, "pushed %s/%s/app:{v1,v2,latest} and %s/%s/multiarch:v1\n\n", c.registry, c.path, c.registry, c.path)
+	}
+
+	if c.insecure {
+		fmt.Fprintf(w, "importing from %s with importPolicy.insecure: plain HTTP and unverified certificates allowed\n\n", c.registry)
 	}
 
 	store := memory.New()
@@ -87,6 +101,11 @@ func run(ctx context.Context, args []string, w io.Writer) error {
 	}
 	to := func(tag string) *image.LocalObjectReference { return &image.LocalObjectReference{Name: tag} }
 
+	// imported counts the successful results. Failed ones are printed,
+	// not returned, since the example shows them (app:v9 is missing on
+	// purpose); but a run where none succeeded has failed.
+	imported := 0
+
 	// 1. Images by tag, as `oc import-image app:v1 --from=…`. A tag the
 	// registry lacks is a NotFound result, not an error.
 	fmt.Fprintln(w, "1. images by tag")
@@ -101,7 +120,7 @@ func run(ctx context.Context, args []string, w io.Writer) error {
 		return err
 	}
 	for i, st := range isi.Status.Images {
-		printResult(w, isi.Spec.Images[i].From.Name+" -> app:"+isi.Spec.Images[i].To.Name, st)
+		imported += printResult(w, isi.Spec.Images[i].From.Name+" -> app:"+isi.Spec.Images[i].To.Name, st)
 	}
 
 	// 2. A whole repository, as `oc import-image app --all`: every tag,
@@ -123,7 +142,7 @@ func run(ctx context.Context, args []string, w io.Writer) error {
 			fmt.Fprintf(w, "  %s\n    %s %d: %s\n", from("app").Name, rs.Status.Reason, rs.Status.Code, rs.Status.Message)
 		}
 		for _, st := range rs.Images {
-			printResult(w, from("app").Name+":"+st.Tag+" -> app:"+st.Tag, st)
+			imported += printResult(w, from("app").Name+":"+st.Tag+" -> app:"+st.Tag, st)
 		}
 	}
 
@@ -140,9 +159,29 @@ func run(ctx context.Context, args []string, w io.Writer) error {
 		return err
 	}
 	for i, st := range isi.Status.Images {
-		printResult(w, string(isi.Spec.Images[i].ImportPolicy.ImportMode)+" -> multiarch:"+isi.Spec.Images[i].To.Name, st)
+		imported += printResult(w, string(isi.Spec.Images[i].ImportPolicy.ImportMode)+" -> multiarch:"+isi.Spec.Images[i].To.Name, st)
 	}
 
 	fmt.Fprintln(w, "\nstreams")
-	return printStreams(ctx, w, svc)
+	if err := printStreams(ctx, w, svc); err != nil {
+		return err
+	}
+	if imported == 0 {
+		return fmt.Errorf("no image imported from %s/%s: does a registry serve it? (see -push)", c.registry, c.path)
+	}
+	return nil
+}
+
+// isLoopback reports whether registry, a host with an optional port, is
+// this machine: localhost or a loopback address.
+func isLoopback(registry string) bool {
+	host := registry
+	if h, _, err := net.SplitHostPort(registry); err == nil {
+		host = h
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
 }

@@ -3,6 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -115,12 +119,13 @@ func TestPushFalse(t *testing.T) {
 }
 
 // TestUnreachable: a registry that does not answer gives failed results,
-// one per import, not an error; the streams keep no image. It needs no
-// registry binary.
+// one per import, all printed; the streams keep no image, and run fails,
+// so the program exits non-zero. It needs no registry binary.
 func TestUnreachable(t *testing.T) {
 	var out bytes.Buffer
-	if err := run(context.Background(), []string{"-registry", "127.0.0.1:1", "-timeout", "10s"}, &out); err != nil {
-		t.Fatal(err)
+	err := run(context.Background(), []string{"-registry", "127.0.0.1:1", "-timeout", "10s"}, &out)
+	if err == nil || !strings.Contains(err.Error(), "no image imported from 127.0.0.1:1/demo") {
+		t.Errorf("run = %v, want a no image imported error", err)
 	}
 	got := strings.Count(out.String(), "InternalError 500: ")
 	// Two images by tag, the repository, and the list in two modes.
@@ -129,5 +134,63 @@ func TestUnreachable(t *testing.T) {
 	}
 	if strings.Contains(out.String(), " Success sha256:") {
 		t.Errorf("a result succeeded without a registry:\n%s", out.String())
+	}
+}
+
+// TestInsecureDefault: unless -insecure is given, only a registry on this
+// machine is imported from with importPolicy.insecure.
+func TestInsecureDefault(t *testing.T) {
+	for registry, want := range map[string]bool{
+		"localhost:5000":            true,
+		"localhost":                 true,
+		"127.0.0.1:1":               true,
+		"127.8.0.1:5000":            true,
+		"[::1]:5000":                true,
+		"quay.io":                   false,
+		"registry.example.com:5000": false,
+		"10.0.0.1:5000":             false,
+		"localhost.example.com":     false,
+		"[::2]:5000":                false,
+	} {
+		if got := isLoopback(registry); got != want {
+			t.Errorf("isLoopback(%q) = %t, want %t", registry, got, want)
+		}
+	}
+}
+
+// TestVerifiesTLS: with -insecure=false, a registry whose certificate
+// nothing trusts fails every import with a certificate error; by default
+// a loopback one is imported from insecurely, and the output says so.
+func TestVerifiesTLS(t *testing.T) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusNotFound)
+		w.Write([]byte(`{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}`))
+	}))
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshakes are expected
+	srv.StartTLS()
+	defer srv.Close()
+	host := strings.TrimPrefix(srv.URL, "https://")
+	notice := "importing from " + host + " with importPolicy.insecure"
+	for _, tc := range []struct {
+		args       []string
+		notice     bool
+		certErrors int
+	}{
+		{args: []string{"-insecure=false"}, notice: false, certErrors: 5},
+		{args: nil, notice: true, certErrors: 0},
+	} {
+		var out bytes.Buffer
+		args := append([]string{"-registry", host, "-timeout", "10s"}, tc.args...)
+		if err := run(context.Background(), args, &out); err == nil {
+			t.Errorf("%q: run succeeded with no image to import", tc.args)
+		}
+		got := out.String()
+		if strings.Contains(got, notice) != tc.notice {
+			t.Errorf("%q: insecure notice printed = %t, want %t:\n%s", tc.args, !tc.notice, tc.notice, got)
+		}
+		if n := strings.Count(got, "failed to verify certificate"); n != tc.certErrors {
+			t.Errorf("%q: %d certificate errors, want %d:\n%s", tc.args, n, tc.certErrors, got)
+		}
 	}
 }

@@ -11,18 +11,20 @@ import (
 )
 
 // printResult prints one import result: the image, or the failure with
-// OpenShift's reason, code and message (SEMANTICS §8.11).
-func printResult(w io.Writer, what string, st image.ImageImportStatus) {
+// OpenShift's reason, code and message (SEMANTICS §8.11). It returns 1
+// for a success and 0 for a failure.
+func printResult(w io.Writer, what string, st image.ImageImportStatus) int {
 	fmt.Fprintf(w, "  %s\n", what)
 	img := st.Image
 	if img == nil {
 		fmt.Fprintf(w, "    %s %d: %s\n", st.Status.Reason, st.Status.Code, st.Status.Message)
-		return
+		return 0
 	}
 	fmt.Fprintf(w, "    %s %s %s\n", st.Status.Status, short(img.Name), imageSummary(img))
 	for _, child := range st.Manifests {
 		fmt.Fprintf(w, "      child %s %s\n", short(child.Name), imageSummary(&child))
 	}
+	return 1
 }
 
 // imageSummary says what kind of image img is.
