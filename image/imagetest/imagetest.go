@@ -33,6 +33,7 @@ type Options struct {
 	// Layers is the number of layers; 0 means 2.
 	Layers int
 	// LayerSize is the size of each layer blob in bytes; 0 means 64.
+	// Layers differ from one another unless it is only a few bytes.
 	LayerSize int
 	// Platform is the image's platform; zero means linux/amd64.
 	Platform ocispec.Platform
@@ -73,7 +74,13 @@ func ImageContent(seed string, opts Options) Content {
 	var descs []ocispec.Descriptor
 	var diffIDs []digest.Digest
 	for i := range o.Layers {
-		blob := []byte(strings.Repeat(fmt.Sprintf("%s/%s/layer-%d;", seed, platformString(o.Platform), i), o.LayerSize/8+1)[:o.LayerSize])
+		label := fmt.Sprintf("%s/%s/layer-%d;", seed, platformString(o.Platform), i)
+		if len(label) > o.LayerSize {
+			// Cut to LayerSize, the label would lose the platform and
+			// index that set layers apart; its hash keeps them.
+			label = digest.FromString(label).Encoded() + ";"
+		}
+		blob := []byte(strings.Repeat(label, o.LayerSize/len(label)+1)[:o.LayerSize])
 		c.Layers = append(c.Layers, blob)
 		descs = append(descs, ocispec.Descriptor{MediaType: layerType, Digest: digest.FromBytes(blob), Size: int64(len(blob))})
 		diffIDs = append(diffIDs, digest.FromBytes(blob))

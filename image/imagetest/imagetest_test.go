@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/opencontainers/go-digest"
+	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 
 	"github.com/imagestreams/imagestreams/image"
 	"github.com/imagestreams/imagestreams/image/imagetest"
@@ -28,6 +30,41 @@ func TestImageContentIsDeterministic(t *testing.T) {
 	}
 	if len(a.Layers) != 3 {
 		t.Errorf("layers = %d, want 3", len(a.Layers))
+	}
+}
+
+// TestLayersDiffer: every layer is its own blob, and different seeds and
+// platforms give different layers, also when the seed is longer than a
+// layer or a layer is small (the label cut to LayerSize used to lose the
+// index and platform).
+func TestLayersDiffer(t *testing.T) {
+	long := strings.Repeat("a", 64)
+	tests := []struct {
+		name string
+		a, b imagetest.Content // their layers must all differ
+	}{
+		{"short seeds", imagetest.ImageContent("ruby", imagetest.Options{Layers: 3}), imagetest.ImageContent("python", imagetest.Options{Layers: 3})},
+		{"long seeds with a common prefix", imagetest.ImageContent(long+"-ruby", imagetest.Options{Layers: 3}), imagetest.ImageContent(long+"-python", imagetest.Options{Layers: 3})},
+		{"small layers", imagetest.ImageContent("ruby", imagetest.Options{Layers: 3, LayerSize: 16}), imagetest.ImageContent("python", imagetest.Options{Layers: 3, LayerSize: 16})},
+		{"platforms, long seed",
+			imagetest.ImageContent(long, imagetest.Options{Platform: ocispec.Platform{OS: "linux", Architecture: "amd64"}}),
+			imagetest.ImageContent(long, imagetest.Options{Platform: ocispec.Platform{OS: "linux", Architecture: "arm64"}})},
+		{"index children, long seed", imagetest.Index(long, imagetest.Options{}, "linux/amd64", "linux/arm64").Children[0], imagetest.Index(long, imagetest.Options{}, "linux/amd64", "linux/arm64").Children[1]},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			seen := map[string]int{}
+			for i, l := range append(slices.Clone(tt.a.Layers), tt.b.Layers...) {
+				if j, ok := seen[string(l)]; ok {
+					t.Errorf("layers %d and %d are the same blob %q", j, i, l)
+				}
+				seen[string(l)] = i
+			}
+		})
+	}
+	// A label that fits is kept as it was, so existing digests stay.
+	if got, want := string(imagetest.ImageContent("ruby", imagetest.Options{}).Layers[1]), "ruby/linux/amd64/layer-1;ruby/linux/amd64/layer-1;ruby/linux/amd"; got != want {
+		t.Errorf("layer 1 = %q, want %q", got, want)
 	}
 }
 
