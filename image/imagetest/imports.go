@@ -13,8 +13,10 @@ import (
 type ImportResult struct {
 	// From is the pull spec asked for, e.g. "quay.io/acme/ruby:3.3".
 	From string
-	// To is the stream tag to import into; "" only reports the result
-	// (spec.images[i].to is nil). Repository imports ignore it: the
+	// To is the stream tag to import into. "" takes From's tag, as the
+	// server defaults spec.images[i].to (SEMANTICS §2.1); a From without
+	// a tag (a digest, or a bare name) then only reports the result, and
+	// spec.images[i].to is nil. Repository imports ignore it: the
 	// registry tag is the stream tag.
 	To string
 	// Image is the imported image, nil for a failure.
@@ -109,6 +111,8 @@ func Import(ns, stream string, results ...ImportResult) *image.ImageStreamImport
 		}
 		if r.To != "" {
 			spec.To = &image.LocalObjectReference{Name: r.To}
+		} else if ref, err := reference.Parse(r.From); err == nil && ref.Tag != "" {
+			spec.To = &image.LocalObjectReference{Name: ref.Tag} // §2.1
 		}
 		isi.Spec.Images = append(isi.Spec.Images, spec)
 		isi.Status.Images = append(isi.Status.Images, importStatus(r))

@@ -93,8 +93,9 @@ func TestImportFailedStatus(t *testing.T) {
 	}
 }
 
-// importFixture is an import of four images: a success, a manifest list
-// with PreserveOriginal, a failure, and a report-only success.
+// importFixture is an import of five images: a success, a manifest list
+// with PreserveOriginal, a failure, a report-only success (by digest) and
+// a success into the tag of its From (SEMANTICS §2.1).
 func importFixture() *image.ImageStreamImport {
 	img := imagetest.Image("ruby", imagetest.Options{})
 	list, children := imagetest.ListImage("ruby-multi", imagetest.Options{}, "linux/amd64", "linux/arm64/v8")
@@ -102,7 +103,8 @@ func importFixture() *image.ImageStreamImport {
 		imagetest.Imported("quay.io/acme/ruby:3.3", "3.3", img),
 		imagetest.Imported("quay.io/acme/ruby:multi", "multi", list, children...),
 		imagetest.ImportFailed("quay.io/acme/ruby:gone", "gone", image.StatusReasonNotFound),
-		imagetest.Imported("quay.io/acme/ruby:3.3", "", img),
+		imagetest.Imported("quay.io/acme/ruby@"+img.Name, "", img),
+		imagetest.Imported("quay.io/acme/ruby:3.4", "", img),
 	)
 }
 
@@ -118,12 +120,21 @@ func TestImportFixtures(t *testing.T) {
 	for _, s := range isi.Spec.Images {
 		gotModes = append(gotModes, s.ImportPolicy.ImportMode)
 	}
-	wantModes := []image.ImportModeType{image.ImportModeLegacy, image.ImportModePreserveOriginal, image.ImportModeLegacy, image.ImportModeLegacy}
+	wantModes := []image.ImportModeType{image.ImportModeLegacy, image.ImportModePreserveOriginal, image.ImportModeLegacy, image.ImportModeLegacy, image.ImportModeLegacy}
 	if diff := cmp.Diff(wantModes, gotModes); diff != "" {
 		t.Errorf("import modes (-want +got):\n%s", diff)
 	}
 	if isi.Spec.Images[3].To != nil {
 		t.Errorf("report-only import has to = %+v", isi.Spec.Images[3].To)
+	}
+	if to := isi.Spec.Images[4].To; to == nil || to.Name != "3.4" {
+		t.Errorf("import of a tag without to has to = %+v, want 3.4 as the server defaults it", to)
+	}
+	// The answer is as the server holds it: defaulting changes nothing.
+	defaulted := importFixture()
+	image.SetDefaults(defaulted)
+	if diff := cmp.Diff(defaulted, isi); diff != "" {
+		t.Errorf("Import is not defaulted (-defaulted +fixture):\n%s", diff)
 	}
 	for _, m := range isi.Status.Images[1].Manifests {
 		if want := "quay.io/acme/ruby@" + m.Name; m.DockerImageReference != want {
@@ -142,7 +153,7 @@ func TestImportFixtures(t *testing.T) {
 	for _, l := range is.Status.Tags {
 		tags = append(tags, l.Tag)
 	}
-	if diff := cmp.Diff([]string{"3.3", "gone", "multi"}, tags); diff != "" {
+	if diff := cmp.Diff([]string{"3.3", "3.4", "gone", "multi"}, tags); diff != "" {
 		t.Errorf("status tags (-want +got):\n%s", diff)
 	}
 	if !imagestream.HasTagCondition(is, "gone", image.TagEventCondition{Type: image.ImportSuccess, Status: image.ConditionFalse,
