@@ -80,8 +80,9 @@ func RandomSnapshot(seed uint64, opts SnapshotOptions) *Snapshot {
 	rng := rand.New(rand.NewPCG(seed, 0x696d616765)) // "image"
 	s := &Snapshot{Images: make([]*image.Image, 0, o.Images+o.ManifestLists)}
 	layer := func(i int) string { return fakeDigest(seed, "layer", i) }
-	// sizes[i] is pool layer i's size, drawn at its first use; 0 = unused.
-	sizes := make([]int64, o.SharedLayers)
+	// sizes[i] is pool layer i's size, drawn at its first use. A map, as
+	// the pool may be far larger than the layers drawn from it.
+	sizes := make(map[int]int64)
 	for i := range o.Images {
 		n := 1 + rng.IntN(o.LayersPerImage)
 		img := &image.Image{

@@ -1,6 +1,7 @@
 package imagetest_test
 
 import (
+	"math"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -20,6 +21,8 @@ func TestRandomSnapshotOptions(t *testing.T) {
 		{"defaults", imagetest.SnapshotOptions{}},
 		{"few shared layers, deep history", imagetest.SnapshotOptions{Images: 150, Streams: 20, SharedLayers: 5, HistoryDepth: 12, TagsPerStream: 3, LayersPerImage: 6, ManifestLists: 7}},
 		{"no manifest lists", imagetest.SnapshotOptions{Images: 60, Streams: 5, Namespaces: 1, ManifestLists: -1}},
+		// A pool far larger than the layers drawn from it costs nothing.
+		{"huge layer pool", imagetest.SnapshotOptions{Images: 10, Streams: 2, SharedLayers: math.MaxInt}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
