@@ -177,3 +177,158 @@ func (c *DockerConfig) DeepCopy() *DockerConfig {
 	out.Labels = cloneMap(c.Labels)
 	return &out
 }
+
+// The views and requests below embed ObjectMeta: without methods of their
+// own, x.DeepCopy() would compile and copy only the metadata.
+
+// DeepCopy returns a deep copy of m.
+func (m *ImageStreamMapping) DeepCopy() *ImageStreamMapping {
+	if m == nil {
+		return nil
+	}
+	out := *m
+	out.ObjectMeta = *m.ObjectMeta.DeepCopy()
+	out.Image = *m.Image.DeepCopy()
+	return &out
+}
+
+// DeepCopy returns a deep copy of t.
+func (t *ImageStreamTag) DeepCopy() *ImageStreamTag {
+	if t == nil {
+		return nil
+	}
+	out := *t
+	out.ObjectMeta = *t.ObjectMeta.DeepCopy()
+	out.Tag = t.Tag.DeepCopy()
+	out.Conditions = slices.Clone(t.Conditions)
+	out.Image = *t.Image.DeepCopy()
+	return &out
+}
+
+// DeepCopy returns a deep copy of t.
+func (t *ImageTag) DeepCopy() *ImageTag {
+	if t == nil {
+		return nil
+	}
+	out := *t
+	out.ObjectMeta = *t.ObjectMeta.DeepCopy()
+	out.Spec = t.Spec.DeepCopy()
+	out.Status = t.Status.DeepCopy()
+	out.Image = t.Image.DeepCopy()
+	return &out
+}
+
+// DeepCopy returns a deep copy of i.
+func (i *ImageStreamImage) DeepCopy() *ImageStreamImage {
+	if i == nil {
+		return nil
+	}
+	out := *i
+	out.ObjectMeta = *i.ObjectMeta.DeepCopy()
+	out.Image = *i.Image.DeepCopy()
+	return &out
+}
+
+// DeepCopy returns a deep copy of l.
+func (l *ImageStreamLayers) DeepCopy() *ImageStreamLayers {
+	if l == nil {
+		return nil
+	}
+	out := *l
+	out.ObjectMeta = *l.ObjectMeta.DeepCopy()
+	if l.Blobs != nil {
+		out.Blobs = make(map[string]ImageLayerData, len(l.Blobs))
+		for k, b := range l.Blobs {
+			b.LayerSize = clonePtr(b.LayerSize)
+			out.Blobs[k] = b
+		}
+	}
+	if l.Images != nil {
+		out.Images = make(map[string]ImageBlobReferences, len(l.Images))
+		for k, r := range l.Images {
+			r.Layers = slices.Clone(r.Layers)
+			r.Config = clonePtr(r.Config)
+			r.Manifests = slices.Clone(r.Manifests)
+			out.Images[k] = r
+		}
+	}
+	return &out
+}
+
+// DeepCopy returns a deep copy of isi.
+func (isi *ImageStreamImport) DeepCopy() *ImageStreamImport {
+	if isi == nil {
+		return nil
+	}
+	out := *isi
+	out.ObjectMeta = *isi.ObjectMeta.DeepCopy()
+	if r := isi.Spec.Repository; r != nil {
+		out.Spec.Repository = clonePtr(r)
+	}
+	if isi.Spec.Images != nil {
+		out.Spec.Images = make([]ImageImportSpec, len(isi.Spec.Images))
+		for i, s := range isi.Spec.Images {
+			s.To = clonePtr(s.To)
+			out.Spec.Images[i] = s
+		}
+	}
+	out.Status.Import = isi.Status.Import.DeepCopy()
+	if r := isi.Status.Repository; r != nil {
+		out.Status.Repository = &RepositoryImportStatus{
+			Status:         *r.Status.deepCopy(),
+			Images:         copyImportStatuses(r.Images),
+			AdditionalTags: slices.Clone(r.AdditionalTags),
+		}
+	}
+	out.Status.Images = copyImportStatuses(isi.Status.Images)
+	return &out
+}
+
+func copyImportStatuses(in []ImageImportStatus) []ImageImportStatus {
+	if in == nil {
+		return nil
+	}
+	out := make([]ImageImportStatus, len(in))
+	for i, s := range in {
+		s.Status = *s.Status.deepCopy()
+		s.Image = s.Image.DeepCopy()
+		if s.Manifests != nil {
+			ms := make([]Image, len(s.Manifests))
+			for j := range s.Manifests {
+				ms[j] = *s.Manifests[j].DeepCopy()
+			}
+			s.Manifests = ms
+		}
+		out[i] = s
+	}
+	return out
+}
+
+func (s *Status) deepCopy() *Status {
+	out := *s
+	out.RemainingItemCount = clonePtr(s.RemainingItemCount)
+	if d := s.Details; d != nil {
+		dc := *d
+		dc.Causes = slices.Clone(d.Causes)
+		out.Details = &dc
+	}
+	return &out
+}
+
+// DeepCopy returns a deep copy of s.
+func (s *Secret) DeepCopy() *Secret {
+	if s == nil {
+		return nil
+	}
+	out := *s
+	out.ObjectMeta = *s.ObjectMeta.DeepCopy()
+	out.Immutable = clonePtr(s.Immutable)
+	if s.Data != nil {
+		out.Data = make(map[string][]byte, len(s.Data))
+		for k, v := range s.Data {
+			out.Data[k] = slices.Clone(v)
+		}
+	}
+	out.StringData = cloneMap(s.StringData)
+	return &out
+}
