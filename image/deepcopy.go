@@ -262,16 +262,7 @@ func (isi *ImageStreamImport) DeepCopy() *ImageStreamImport {
 	}
 	out := *isi
 	out.ObjectMeta = *isi.ObjectMeta.DeepCopy()
-	if r := isi.Spec.Repository; r != nil {
-		out.Spec.Repository = clonePtr(r)
-	}
-	if isi.Spec.Images != nil {
-		out.Spec.Images = make([]ImageImportSpec, len(isi.Spec.Images))
-		for i, s := range isi.Spec.Images {
-			s.To = clonePtr(s.To)
-			out.Spec.Images[i] = s
-		}
-	}
+	out.Spec = *isi.Spec.DeepCopy()
 	out.Status.Import = isi.Status.Import.DeepCopy()
 	if r := isi.Status.Repository; r != nil {
 		out.Status.Repository = &RepositoryImportStatus{
@@ -281,6 +272,20 @@ func (isi *ImageStreamImport) DeepCopy() *ImageStreamImport {
 		}
 	}
 	out.Status.Images = copyImportStatuses(isi.Status.Images)
+	return &out
+}
+
+// DeepCopy returns a deep copy of s.
+func (s *ImageStreamImportSpec) DeepCopy() *ImageStreamImportSpec {
+	out := *s
+	out.Repository = clonePtr(s.Repository)
+	if s.Images != nil {
+		out.Images = make([]ImageImportSpec, len(s.Images))
+		for i, spec := range s.Images {
+			spec.To = clonePtr(spec.To)
+			out.Images[i] = spec
+		}
+	}
 	return &out
 }
 

@@ -52,7 +52,7 @@ func (c *ImageStreamImports) Create(ctx context.Context, in *image.ImageStreamIm
 		return nil, NewBadRequest("a namespace must be specified to import images")
 	}
 	isi := *in
-	isi.Spec = *deepCopyImportSpec(&in.Spec)
+	isi.Spec = *in.Spec.DeepCopy()
 	isi.Status = image.ImageStreamImportStatus{}
 	if isi.Namespace == "" {
 		isi.Namespace = c.ns
@@ -275,21 +275,4 @@ func stripContent(st *image.ImageImportStatus) {
 	for i := range st.Manifests {
 		st.Manifests[i].DockerImageManifest, st.Manifests[i].DockerImageConfig = "", ""
 	}
-}
-
-func deepCopyImportSpec(in *image.ImageStreamImportSpec) *image.ImageStreamImportSpec {
-	out := *in
-	if in.Repository != nil {
-		r := *in.Repository
-		out.Repository = &r
-	}
-	out.Images = make([]image.ImageImportSpec, len(in.Images))
-	for i, spec := range in.Images {
-		if spec.To != nil {
-			to := *spec.To
-			spec.To = &to
-		}
-		out.Images[i] = spec
-	}
-	return &out
 }
