@@ -52,6 +52,7 @@ func (c *ImageStreamImports) Create(ctx context.Context, in *image.ImageStreamIm
 		return nil, NewBadRequest("a namespace must be specified to import images")
 	}
 	isi := *in
+	isi.ObjectMeta = *in.ObjectMeta.DeepCopy()
 	isi.Spec = *in.Spec.DeepCopy()
 	isi.Status = image.ImageStreamImportStatus{}
 	if isi.Namespace == "" {

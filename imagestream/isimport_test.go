@@ -225,3 +225,28 @@ func TestImportLimitExceededRecordsCondition(t *testing.T) {
 		})
 	}
 }
+
+// TestImportAnswerIsACopy: the answer to an import shares nothing with
+// the request handed in: changing the answer's metadata or spec leaves
+// the request as the caller built it.
+func TestImportAnswerIsACopy(t *testing.T) {
+	ctx := context.Background()
+	svc, _ := newService(t, imagestream.WithImporter(found(1)))
+	createStream(t, svc, "ns", "app")
+	isi := &image.ImageStreamImport{
+		ObjectMeta: image.ObjectMeta{Name: "app", Labels: map[string]string{"team": "a"}, Annotations: map[string]string{"note": "x"}, Finalizers: []string{"f"}},
+		Spec: image.ImageStreamImportSpec{Import: true, Images: []image.ImageImportSpec{{
+			From: image.ObjectReference{Kind: image.KindDockerImage, Name: "quay.io/acme/app:v1"}, To: &image.LocalObjectReference{Name: "v1"},
+		}}},
+	}
+	want := isi.DeepCopy()
+	got, err := svc.ImageStreamImports("ns").Create(ctx, isi)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got.Labels["team"], got.Annotations["note"], got.Finalizers[0] = "changed", "changed", "changed"
+	got.Spec.Images[0].To.Name = "changed"
+	if diff := cmp.Diff(want, isi); diff != "" {
+		t.Errorf("changing the answer changed the request (-want +got):\n%s", diff)
+	}
+}
