@@ -51,10 +51,7 @@ func (c *ImageStreamImports) Create(ctx context.Context, in *image.ImageStreamIm
 	if c.ns == "" {
 		return nil, NewBadRequest("a namespace must be specified to import images")
 	}
-	isi := *in
-	isi.ObjectMeta = *in.ObjectMeta.DeepCopy()
-	isi.Spec = *in.Spec.DeepCopy()
-	isi.Status = image.ImageStreamImportStatus{}
+	isi := image.ImageStreamImport{TypeMeta: in.TypeMeta, ObjectMeta: *in.ObjectMeta.DeepCopy(), Spec: *in.Spec.DeepCopy()}
 	if isi.Namespace == "" {
 		isi.Namespace = c.ns
 	}

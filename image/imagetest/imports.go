@@ -111,12 +111,11 @@ func Import(ns, stream string, results ...ImportResult) *image.ImageStreamImport
 		}
 		if r.To != "" {
 			spec.To = &image.LocalObjectReference{Name: r.To}
-		} else if ref, err := reference.Parse(r.From); err == nil && ref.Tag != "" {
-			spec.To = &image.LocalObjectReference{Name: ref.Tag} // §2.1
 		}
 		isi.Spec.Images = append(isi.Spec.Images, spec)
 		isi.Status.Images = append(isi.Status.Images, importStatus(r))
 	}
+	image.SetDefaults(isi) // as the server answers: to from From's tag (§2.1)
 	return isi
 }
 
