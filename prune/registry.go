@@ -1,6 +1,7 @@
 package prune
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -9,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/imagestreams/imagestreams/reference"
@@ -269,13 +271,24 @@ func (r *Registry) scrubber(base *url.URL) scrubber {
 	}
 	if p, ok := base.User.Password(); ok && p != "" {
 		basic := base64.StdEncoding.EncodeToString([]byte(base.User.Username() + ":" + p))
-		secrets = append(secrets, basic, url.QueryEscape(basic), p, url.QueryEscape(p))
+		secrets = append(secrets, basic, p)
 	}
 	if len(secrets) == 0 {
 		return scrubber{}
 	}
+	// A redirect's URL carries a credential escaped for a query or a
+	// path, which differ (a space is "+" in one, "%20" in the other).
+	for _, s := range secrets[:len(secrets):len(secrets)] {
+		secrets = append(secrets, url.QueryEscape(s), url.PathEscape(s))
+	}
+	// A Replacer takes, at each position, the first pair that matches in
+	// argument order: longest first, so that a secret which begins
+	// another cannot leave the other's tail in view.
+	slices.SortFunc(secrets, func(a, b string) int {
+		return cmp.Or(cmp.Compare(len(b), len(a)), strings.Compare(a, b))
+	})
 	var pairs []string
-	for _, s := range secrets {
+	for _, s := range slices.Compact(secrets) {
 		pairs = append(pairs, s, "[redacted]")
 	}
 	return scrubber{strings.NewReplacer(pairs...)}
@@ -288,8 +301,9 @@ func (s scrubber) str(x string) string {
 	return s.r.Replace(x)
 }
 
-// json scrubs a JSON value, decoded and encoded again so that no escape
-// hides a credential; one it cannot scrub is dropped.
+// json scrubs a JSON value: it scrubs the decoded strings, keys
+// included, since in the encoded text an escape ("\u0026" for "&") can
+// hide a credential. A value it cannot decode is dropped.
 func (s scrubber) json(raw json.RawMessage) json.RawMessage {
 	if s.r == nil || len(raw) == 0 {
 		return raw
@@ -298,15 +312,30 @@ func (s scrubber) json(raw json.RawMessage) json.RawMessage {
 	if json.Unmarshal(raw, &v) != nil {
 		return nil
 	}
-	b, err := json.Marshal(v)
+	b, err := json.Marshal(s.value(v))
 	if err != nil {
 		return nil
 	}
-	out := json.RawMessage(s.r.Replace(string(b)))
-	if !json.Valid(out) {
-		return nil
+	return b
+}
+
+// value returns v, a decoded JSON value, with its strings scrubbed.
+func (s scrubber) value(v any) any {
+	switch v := v.(type) {
+	case string:
+		return s.str(v)
+	case []any:
+		for i, x := range v {
+			v[i] = s.value(x)
+		}
+	case map[string]any:
+		m := make(map[string]any, len(v))
+		for k, x := range v {
+			m[s.str(k)] = s.value(x) // keys that scrub alike: one stays
+		}
+		return m
 	}
-	return out
+	return v
 }
 
 // err scrubs err's text, keeping err for errors.Is and errors.As.

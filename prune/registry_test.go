@@ -3,10 +3,13 @@ package prune_test
 import (
 	"context"
 	"crypto/tls"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -341,12 +344,30 @@ func TestRegistryBaseURL(t *testing.T) {
 // than 202, 204 or 404 is an error with the body's errcode entries;
 // DESIGN.md: never log secrets).
 func TestRegistryErrorsHideEchoedCredentials(t *testing.T) {
-	const token, password = "tok3n-Zq9", "s3cret-Xw7"
-	basic := "dTpzM2NyZXQtWHc3" // base64("u:" + password)
-	echo := func(w http.ResponseWriter, r *http.Request) string {
+	// The password begins with the token, and holds characters that JSON
+	// escapes (& < " \) and that a query and a path escape differently.
+	const token = "tOk3n+/Zq9=="
+	const password = token + ` &"<\ x!`
+	basic := base64.StdEncoding.EncodeToString([]byte("u:" + password))
+	// echo is what a careless registry says back: the Authorization
+	// header, its credential, the password it decoded and a password it
+	// knows, which is a secret only when the request carried it.
+	echo := func(r *http.Request) string {
 		auth := r.Header.Get("Authorization")
 		_, cred, _ := strings.Cut(auth, " ")
-		return auth + " " + cred
+		_, p, _ := r.BasicAuth()
+		return auth + " " + cred + " " + p + " " + password
+	}
+	str := func(s string) string { b, _ := json.Marshal(s); return string(b) }
+	redirect := func(to func(string) string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasPrefix(r.URL.Path, "/moved") {
+				conn, _, _ := w.(http.Hijacker).Hijack()
+				conn.Close() // no answer
+				return
+			}
+			http.Redirect(w, r, to(echo(r)), http.StatusTemporaryRedirect)
+		}
 	}
 	tests := []struct {
 		name    string
@@ -354,13 +375,13 @@ func TestRegistryErrorsHideEchoedCredentials(t *testing.T) {
 	}{
 		{"in the error body", func(w http.ResponseWriter, r *http.Request) {
 			w.WriteHeader(http.StatusUnauthorized)
-			e := echo(w, r)
-			w.Write([]byte(`{"errors":[{"code":"` + e + `","message":"bad credentials ` + e + `","detail":{"auth":"` + e + `"}}]}`))
+			e := str(echo(r))
+			w.Write([]byte(`{"errors":[{"code":` + e + `,"message":` + e + `,"detail":{"auth":` + e + `,` + e + `:[` + e + `]}}]}`))
 		}},
 		{"escaped in the error body", func(w http.ResponseWriter, r *http.Request) {
 			w.WriteHeader(http.StatusForbidden)
 			var b strings.Builder
-			for _, c := range echo(w, r) {
+			for _, c := range echo(r) {
 				fmt.Fprintf(&b, `\u%04x`, c)
 			}
 			w.Write([]byte(`{"errors":[{"code":"DENIED","message":"` + b.String() + `","detail":"` + b.String() + `"}]}`))
@@ -372,42 +393,63 @@ func TestRegistryErrorsHideEchoedCredentials(t *testing.T) {
 				return
 			}
 			defer conn.Close()
-			buf.WriteString("HTTP/1.1 500 " + echo(w, r) + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+			buf.WriteString("HTTP/1.1 500 " + echo(r) + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
 			buf.Flush()
 		}},
-		{"in a redirect that then fails", func(w http.ResponseWriter, r *http.Request) {
-			if r.URL.Path == "/moved" {
-				conn, _, _ := w.(http.Hijacker).Hijack()
-				conn.Close() // no answer
-				return
-			}
-			_, cred, _ := strings.Cut(r.Header.Get("Authorization"), " ")
-			http.Redirect(w, r, "/moved?c="+cred, http.StatusTemporaryRedirect)
-		}},
+		{"in a redirect that then fails", redirect(func(e string) string {
+			return "/moved?c=" + strings.ReplaceAll(e, " ", "")
+		})},
+		{"query-escaped in a redirect that then fails", redirect(func(e string) string {
+			return "/moved?c=" + url.QueryEscape(e)
+		})},
+		{"path-escaped in a redirect that then fails", redirect(func(e string) string {
+			return "/moved/" + url.PathEscape(e)
+		})},
 	}
 	for _, tt := range tests {
-		for _, auth := range []string{"bearer", "basic"} {
+		for _, auth := range []string{"bearer", "basic", "both"} {
 			t.Run(tt.name+" "+auth, func(t *testing.T) {
 				srv := httptest.NewServer(tt.handler)
 				defer srv.Close()
-				reg := &prune.Registry{BaseURL: srv.URL, BearerToken: token}
-				if auth == "basic" {
-					reg = &prune.Registry{BaseURL: strings.Replace(srv.URL, "http://", "http://u:"+password+"@", 1)}
+				base, err := url.Parse(srv.URL)
+				if err != nil {
+					t.Fatal(err)
 				}
-				err := reg.DeleteManifestLink(context.Background(), "ns/s", blobDigest)
+				var secrets []string
+				reg := &prune.Registry{}
+				if auth != "basic" {
+					reg.BearerToken = token
+					secrets = append(secrets, token)
+				}
+				if auth != "bearer" {
+					base.User = url.UserPassword("u", password)
+					secrets = append(secrets, password, basic)
+				}
+				reg.BaseURL = base.String()
+				err = reg.DeleteManifestLink(context.Background(), "ns/s", blobDigest)
 				if err == nil {
 					t.Fatal("DeleteManifestLink() succeeded, want an error")
 				}
+				// Everything a caller could log, Detail's strings decoded.
 				text := err.Error()
 				var re *prune.RegistryError
 				if errors.As(err, &re) {
 					for _, e := range re.Errors {
 						text += " " + e.Code + " " + e.Message + " " + string(e.Detail)
+						var v any
+						json.Unmarshal(e.Detail, &v)
+						text += " " + fmt.Sprint(v)
 					}
 				}
-				for _, secret := range []string{token, password, basic} {
-					if strings.Contains(text, secret) {
-						t.Errorf("error shows the credential %q: %s", secret, text)
+				for _, secret := range secrets {
+					forms := []string{secret, url.QueryEscape(secret), url.PathEscape(secret)}
+					if tail, ok := strings.CutPrefix(secret, token); ok && tail != "" {
+						forms = append(forms, tail) // the token must not hide the head only
+					}
+					for _, form := range forms {
+						if strings.Contains(text, form) {
+							t.Errorf("error shows the credential %q as %q: %s", secret, form, text)
+						}
 					}
 				}
 			})
