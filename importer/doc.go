@@ -205,7 +205,7 @@
 // bounded by Options.Timeout. Credentials never appear in errors or log
 // records, and statuses, where a registry may echo what it was sent, are
 // scrubbed of every credential of the import: each password, auth value
-// and base64 user:password of the keyring, and each token obtained.
-// Values shorter than 4 characters (only a password or a token can be)
+// and base64 user:password of the keyring, and each token obtained, as
+// sent or escaped for a URL's query or path. Values shorter than 4 characters (only a password or a token can be)
 // are not scrubbed, as replacing them would garble messages.
 package importer

@@ -347,3 +347,29 @@ func TestRedactorForms(t *testing.T) {
 		t.Errorf("redacted to %q and %q, want %q", st.Message, st.Details.Causes[0].Message, want)
 	}
 }
+
+// TestRedactorEscapedForms: a secret echoed in a URL, as a redirect's
+// error shows it, is escaped for a query or a path, which differ; both
+// forms are scrubbed, and the longest secret first, so that one which
+// begins another does not leave the other's tail.
+func TestRedactorEscapedForms(t *testing.T) {
+	t.Parallel()
+	const token, password = "tok+en/Zq==", "tok+en/Zq== p&ss"
+	r := &redactor{}
+	r.add(token)
+	r.add(password)
+	for _, msg := range []string{
+		password,
+		url.QueryEscape(password),
+		url.PathEscape(password),
+		`Get "https://r.io/moved?c=` + url.QueryEscape(token) + `": EOF`,
+		`Get "https://r.io/moved/` + url.PathEscape(password) + `": EOF`,
+	} {
+		st := r.status(image.Status{Message: msg})
+		for _, leak := range []string{token, url.QueryEscape(token), url.PathEscape(token), "p&ss", "p%26ss"} {
+			if strings.Contains(st.Message, leak) {
+				t.Errorf("%q redacted to %q, which holds %q", msg, st.Message, leak)
+			}
+		}
+	}
+}

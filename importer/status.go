@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -170,8 +171,15 @@ func (r *redactor) add(secrets ...string) {
 	// A new slice each time: status reads the old one without the lock.
 	next := slices.Clone(r.secrets)
 	for _, sec := range secrets {
-		if len(sec) >= minRedactLen && !slices.Contains(next, sec) {
-			next = append(next, sec)
+		if len(sec) < minRedactLen {
+			continue
+		}
+		// A URL in an error (a redirect's, say) carries a secret escaped
+		// for its query or its path, which differ ("+" or "%20").
+		for _, form := range [...]string{sec, url.QueryEscape(sec), url.PathEscape(sec)} {
+			if !slices.Contains(next, form) {
+				next = append(next, form)
+			}
 		}
 	}
 	slices.SortFunc(next, func(a, b string) int { return len(b) - len(a) })
