@@ -141,8 +141,11 @@
 // and so are their children: a plan records the children of a list it
 // keeps when it deletes some of them, or of theirs (under OCCompatible,
 // those of a list no tag names), so a list tagged after planning keeps
-// them; a stream with events the plan does not know keeps its links;
-// ExecuteOptions.GracePeriod keeps recently created images. With
+// them; a stream with events the plan does not know keeps its links; an
+// unused event that moved up its history, as newer events went since
+// planning, stays, since it may be within keep-tag-revisions now;
+// ExecuteOptions.GracePeriod keeps recently created images. A blob whose
+// link failed to go stays with its image, for the next run to retry. With
 // Targets.Lister the re-checks see streams and images created after
 // planning: a new image keeps its blobs and children, and an event the
 // plan deletes as dangling stays once its image exists. Without one, a

@@ -124,8 +124,9 @@ func ExampleExecute() {
 }
 
 // A journal lets a run that stopped resume where it was: here the second
-// call of the first run fails, and the run resumed with the journal sends
-// only the deletion that failed.
+// call of the first run, a layer link, fails, which keeps that layer's
+// blob and the image; the run resumed with the journal sends only those
+// and the link, not what the first run deleted.
 func ExampleOpenJournal() {
 	old := imagetest.Image("old", imagetest.Options{})
 	cur := imagetest.Image("current", imagetest.Options{})
@@ -159,11 +160,11 @@ func ExampleOpenJournal() {
 	}
 	// Output:
 	// run 1: prune: execution incomplete: 1 operation(s) failed
-	//   sent:      Summary: deleted 1 image object(s), deleted 1 image stream tag item(s), updated 1 image stream(s), deleted 2 layer link(s), deleted 1 manifest link(s), deleted 4 blob(s)
+	//   sent:      Summary: deleted 1 image stream tag item(s), updated 1 image stream(s), deleted 2 layer link(s), deleted 1 manifest link(s), deleted 3 blob(s)
 	//   journaled: Summary: deleted 0 objects
 	// run 2: <nil>
-	//   sent:      Summary: deleted 1 layer link(s)
-	//   journaled: Summary: deleted 1 image object(s), deleted 2 layer link(s), deleted 1 manifest link(s), deleted 4 blob(s)
+	//   sent:      Summary: deleted 1 image object(s), deleted 1 layer link(s), deleted 1 blob(s)
+	//   journaled: Summary: deleted 2 layer link(s), deleted 1 manifest link(s), deleted 3 blob(s)
 }
 
 func ExampleDecodeWorkloads() {

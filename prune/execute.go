@@ -133,8 +133,9 @@ type Failure struct {
 // Withheld lists planned deletions Execute did not attempt because
 // something may still use them: a stream whose update failed or that
 // changed since planning, a reference or image its re-checks found
-// (PRUNE.md §6.8), ExecuteOptions.GracePeriod, or a re-check that
-// failed. Nothing still in use is lost.
+// (PRUNE.md §6.8), ExecuteOptions.GracePeriod, a re-check that failed,
+// or, for a blob, a link to it that failed to go. Nothing still in use
+// is lost.
 type Withheld struct {
 	Images        []string `json:"images,omitempty"`
 	Blobs         []string `json:"blobs,omitempty"`
@@ -270,6 +271,7 @@ type executor struct {
 	refKeep     map[string]*refKeep           // by repository, from the references before the stream updates
 	heldStreams map[int]bool                  // streams whose links must stay
 	failedBlobs map[string]bool
+	failedLinks map[string]bool // digests whose link deletion failed in some repository
 	heldImages  map[string]bool
 	heldBlobs   map[string]bool
 	exists      map[string]bool // images listed before the stream updates (recheckDangling), or nil
@@ -386,6 +388,11 @@ func (e *executor) withhold() {
 	for b := range e.extraBlobs {
 		e.heldBlobs[b] = true
 	}
+	// Links go before their blobs (PRUNE.md §6.7): a blob whose link
+	// failed to go may still be served through it.
+	for b := range e.failedLinks {
+		e.heldBlobs[b] = true
+	}
 	byName := e.plannedImages()
 	kept := map[string][]string{} // the children the plan records of lists it keeps
 	for i := range e.d.Images {
@@ -439,6 +446,7 @@ func (e *executor) withhold() {
 }
 
 func (e *executor) deleteLinks(ctx context.Context) error {
+	e.failedLinks = map[string]bool{}
 	type link struct {
 		stream int
 		digest string
@@ -469,7 +477,11 @@ func (e *executor) deleteLinks(ctx context.Context) error {
 			} else {
 				err = e.t.Registry.DeleteManifestLink(ctx, repo, l.digest)
 			}
-			if err == nil {
+			if err != nil {
+				e.mu.Lock()
+				e.failedLinks[l.digest] = true
+				e.mu.Unlock()
+			} else {
 				e.mu.Lock()
 				if phase == PhaseLayerLinks {
 					e.rep.Deleted.DeletedLayerLinks++
@@ -517,10 +529,11 @@ func (e *executor) deleteImages(ctx context.Context) error {
 		if img.Action != Delete || e.heldImages[img.Name] {
 			continue
 		}
-		// An image whose blob could not be deleted stays, so that the next
-		// run (re-planned or not) still finds and retries it. oc keeps it
-		// only when every blob failed.
-		if slices.ContainsFunc(img.Blobs, func(b string) bool { return e.failedBlobs[b] }) {
+		// An image whose blob could not be deleted, or whose link to one
+		// could not, stays, so that the next run (re-planned or not)
+		// still finds and retries it. oc keeps it only when every blob
+		// failed.
+		if slices.ContainsFunc(img.Blobs, func(b string) bool { return e.failedBlobs[b] || e.failedLinks[b] }) {
 			continue
 		}
 		if e.journaled(PhaseImages, img.Name, 0) {

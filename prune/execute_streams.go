@@ -153,12 +153,16 @@ func conflictWait(ctx context.Context) error {
 //
 // An event keep names (a workload references its image, or the tag when
 // it is the newest) stays although the plan deletes it, and so does a
-// dangling one whose image exists now, when exists is known; they are
-// returned in keptBack.
+// dangling one whose image exists now, when exists is known, and an
+// unused one that has moved up the history since planning, since newer
+// events went: it may be within the tag's keep-tag-revisions now (row 4b
+// of PRUNE.md §1.3, which oc applies to the fresh stream), and the next
+// plan decides. They are returned in keptBack.
 func rebase(is *image.ImageStream, sd *StreamDecision, keep *refKeep, exists map[string]bool) (removed int, newImages, keptBack []string) {
 	del := map[eventKey]int{}
 	known := map[eventKey]int{}
 	dangling := map[eventKey]bool{}
+	revision := map[eventKey]int32{} // of unused events, the oldest equal one's
 	for _, td := range sd.Tags {
 		for _, ev := range td.Events {
 			k := eventKey{td.Tag, ev.Image, ev.Created.Unix()}
@@ -166,6 +170,9 @@ func rebase(is *image.ImageStream, sd *StreamDecision, keep *refKeep, exists map
 			if ev.Action == Delete {
 				del[k]++
 				dangling[k] = ev.Reason == ReasonDangling
+				if ev.Reason == ReasonUnused {
+					revision[k] = max(revision[k], ev.Revision)
+				}
 			}
 		}
 	}
@@ -185,7 +192,7 @@ func rebase(is *image.ImageStream, sd *StreamDecision, keep *refKeep, exists map
 			}
 			if del[k] > 0 {
 				del[k]--
-				if keep.has(list.Tag, ev.Image, i == 0, dangling[k]) || dangling[k] && exists[ev.Image] {
+				if keep.has(list.Tag, ev.Image, i == 0, dangling[k]) || dangling[k] && exists[ev.Image] || int32(i) < revision[k] {
 					keptBack = append(keptBack, ev.Image)
 				} else {
 					cut++

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -497,4 +498,107 @@ type timedStreams struct {
 func (r *timedStreams) GetImageStream(ctx context.Context, ns, name string) (*image.ImageStream, error) {
 	r.reads = append(r.reads, time.Now())
 	return r.racingStreams.GetImageStream(ctx, ns, name)
+}
+
+// TestExecuteStreamLostEvents: another writer removes events after
+// planning. An unused event the plan deletes that has moved up the
+// history may now be within keep-tag-revisions, which oc applies to the
+// fresh stream (row 4b of PRUNE.md §1.3): Execute keeps it back, with its
+// image, and leaves the decision to the next plan. One that kept its
+// revision still goes.
+func TestExecuteStreamLostEvents(t *testing.T) {
+	tests := []struct {
+		name     string
+		history  []string // at planning, newest first; keep 1 revision
+		lose     []int    // indexes of the events another writer removes
+		want     []string // the history after Execute
+		wantGone []string // images deleted
+	}{
+		{"newest removed: the next is kept", []string{"a", "b"}, []int{0}, []string{"b"}, nil},
+		{"newest removed: older ones moved up are kept", []string{"a", "b", "c"}, []int{0}, []string{"b", "c"}, nil},
+		{"oldest removed: the rest keep their revisions", []string{"a", "b", "c"}, []int{2}, []string{"a"}, []string{"b", "c"}},
+		{"nothing removed", []string{"a", "b", "c"}, nil, []string{"a"}, []string{"b", "c"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFx()
+			imgs := map[string]*image.Image{}
+			var history []*image.Image
+			for _, n := range tt.history {
+				imgs[n] = f.image(n, "l"+n)
+				history = append(history, imgs[n])
+			}
+			f.stream("ns", "s", tag{name: "t", history: history})
+			d, err := prune.Plan(&f.snap, prune.Options{Now: now, KeepTagRevisions: ptr(1)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := newWorld(&f.snap)
+			if len(tt.lose) > 0 {
+				is := w.streams["ns/s"]
+				is.Status.Tags[0].Items = slices.Delete(slices.Clone(is.Status.Tags[0].Items), tt.lose[0], tt.lose[0]+1)
+				w.rv++
+				is.ResourceVersion = fmt.Sprint(w.rv)
+			}
+			if _, err := prune.Execute(context.Background(), d, w.listingTargets(), prune.ExecuteOptions{}); err != nil {
+				t.Fatalf("Execute: %v", err)
+			}
+			var got []string
+			for _, tl := range w.streams["ns/s"].Status.Tags {
+				for _, ev := range tl.Items {
+					got = append(got, f.label(ev.Image))
+				}
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("history (-want +got):\n%s", diff)
+			}
+			var gone []string
+			for _, n := range tt.history {
+				if w.images[imgs[n].Name] == nil {
+					gone = append(gone, n)
+				}
+			}
+			if diff := cmp.Diff(tt.wantGone, gone); diff != "" {
+				t.Errorf("images deleted (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// linkFailer fails every layer link deletion.
+type linkFailer struct{ *world }
+
+func (linkFailer) DeleteLayerLink(context.Context, string, string) error {
+	return errors.New("injected link failure")
+}
+
+// TestExecuteLinkFailureKeepsBlobs: links go before their blobs (PRUNE.md
+// §6.7), so a blob whose link failed to go is kept, and so is its image,
+// for the next run to retry; the blob is reported withheld.
+func TestExecuteLinkFailureKeepsBlobs(t *testing.T) {
+	f := newFx()
+	a, b := f.image("a", "la"), f.image("b", "lb")
+	f.stream("ns", "s", tag{name: "t", history: []*image.Image{a, b}})
+	w := newWorld(&f.snap)
+	d, err := prune.Plan(&f.snap, prune.Options{Now: now, KeepTagRevisions: ptr(1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg := w.targets()
+	tg.Registry = linkFailer{w}
+	rep, err := prune.Execute(context.Background(), d, tg, prune.ExecuteOptions{})
+	if !errors.Is(err, prune.ErrIncomplete) {
+		t.Fatalf("Execute: %v, want ErrIncomplete", err)
+	}
+	for link := range w.links {
+		if _, dgst := splitLink(link); !w.blobs[dgst] {
+			t.Errorf("blob %s deleted although its link %s stays", f.label(dgst), link)
+		}
+	}
+	if w.images[b.Name] == nil {
+		t.Error("image b deleted although its layer links stay")
+	}
+	if want := sorted(b.DockerImageMetadata.ID, dg("lb")); !cmp.Equal(want, rep.Withheld.Blobs) {
+		t.Errorf("withheld blobs = %v, want %v", rep.Withheld.Blobs, want)
+	}
 }
