@@ -4,13 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"sync"
 
 	"github.com/imagestreams/imagestreams/image"
 	"github.com/imagestreams/imagestreams/imagestream"
+	"github.com/imagestreams/imagestreams/internal/redact"
 	"oras.land/oras-go/v2/errdef"
 	"oras.land/oras-go/v2/registry/remote/auth"
 	"oras.land/oras-go/v2/registry/remote/errcode"
@@ -161,29 +161,24 @@ const minRedactLen = 4
 // session obtains.
 type redactor struct {
 	mu      sync.Mutex
-	secrets []string // longest first, so no secret is cut by a shorter one
+	raw     []string // the secrets as added
+	secrets []string // redact.Forms of raw
 }
 
 // add records secrets; short and known ones are skipped.
 func (r *redactor) add(secrets ...string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	// A new slice each time: status reads the old one without the lock.
-	next := slices.Clone(r.secrets)
+	n := len(r.raw)
 	for _, sec := range secrets {
-		if len(sec) < minRedactLen {
-			continue
-		}
-		// A URL in an error (a redirect's, say) carries a secret escaped
-		// for its query or its path, which differ ("+" or "%20").
-		for _, form := range [...]string{sec, url.QueryEscape(sec), url.PathEscape(sec)} {
-			if !slices.Contains(next, form) {
-				next = append(next, form)
-			}
+		if len(sec) >= minRedactLen && !slices.Contains(r.raw, sec) {
+			r.raw = append(r.raw, sec)
 		}
 	}
-	slices.SortFunc(next, func(a, b string) int { return len(b) - len(a) })
-	r.secrets = next
+	if len(r.raw) > n {
+		// A new slice: status reads the old one without the lock.
+		r.secrets = redact.Forms(r.raw...)
+	}
 }
 
 // status returns st with every secret in its messages replaced.

@@ -1,7 +1,6 @@
 package prune
 
 import (
-	"cmp"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -10,9 +9,9 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 
+	"github.com/imagestreams/imagestreams/internal/redact"
 	"github.com/imagestreams/imagestreams/reference"
 )
 
@@ -276,19 +275,8 @@ func (r *Registry) scrubber(base *url.URL) scrubber {
 	if len(secrets) == 0 {
 		return scrubber{}
 	}
-	// A redirect's URL carries a credential escaped for a query or a
-	// path, which differ (a space is "+" in one, "%20" in the other).
-	for _, s := range secrets[:len(secrets):len(secrets)] {
-		secrets = append(secrets, url.QueryEscape(s), url.PathEscape(s))
-	}
-	// A Replacer takes, at each position, the first pair that matches in
-	// argument order: longest first, so that a secret which begins
-	// another cannot leave the other's tail in view.
-	slices.SortFunc(secrets, func(a, b string) int {
-		return cmp.Or(cmp.Compare(len(b), len(a)), strings.Compare(a, b))
-	})
 	var pairs []string
-	for _, s := range slices.Compact(secrets) {
+	for _, s := range redact.Forms(secrets...) {
 		pairs = append(pairs, s, "[redacted]")
 	}
 	return scrubber{strings.NewReplacer(pairs...)}
