@@ -177,7 +177,11 @@ func (pl *planner) pruneStreams(ctx context.Context) {
 // layout allocates the decisions of every stream, tag and event, which
 // depend only on the streams' shapes, so Plan can do it while the
 // references are parsed. Every stream's tags and events are cut from two
-// arrays, one allocation each for the whole plan.
+// arrays, one allocation each for the whole plan. (Cutting the events
+// from pages of 16,384 instead cut the page faults of a 100,000-image
+// plan, which must find a 70 MB run of free pages, by about a quarter,
+// but was no faster in four alternating runs, so the plan keeps one
+// array.)
 func (pl *planner) layout() {
 	x := pl.x
 	pl.d.Streams = make([]StreamDecision, len(x.streams))
