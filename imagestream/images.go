@@ -1,6 +1,7 @@
 package imagestream
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"strings"
@@ -73,7 +74,8 @@ func (c *Images) Create(ctx context.Context, in *image.Image) (*image.Image, err
 // freely; metadata, layers and schema 1 signatures keep their stored
 // values, and a new manifest or config is kept only when it verifies
 // against the image (an emptied one is accepted). metadata.resourceVersion
-// must be the stored one.
+// must be the stored one. An update that changes nothing is not written,
+// as ImageStreams.Update says.
 func (c *Images) Update(ctx context.Context, in *image.Image) (*image.Image, error) {
 	if err := needObject(in, "Image"); err != nil {
 		return nil, err
@@ -105,6 +107,12 @@ func (s *Service) updateImage(ctx context.Context, img, old *image.Image) (*imag
 	b, err := encode(img, &img.ObjectMeta)
 	if err != nil {
 		return nil, err
+	}
+	// An update that changes nothing is not written (see sameAsStored).
+	stored := *old
+	stored.TypeMeta = imageTypeMeta
+	if was, err := encode(&stored, &stored.ObjectMeta); err == nil && bytes.Equal(b, was) {
+		return old, nil
 	}
 	nrv, err := s.store.Update(ctx, imageKey(img.Name), b, mustParseRV(old.ResourceVersion))
 	if err != nil {

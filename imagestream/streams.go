@@ -148,6 +148,8 @@ func (c *ImageStreams) Create(ctx context.Context, in *image.ImageStream) (*imag
 // status sent is ignored, a spec change adds one to metadata.generation,
 // and new or changed spec tags are resolved. metadata.resourceVersion must
 // be the stored one: a stale one is a Conflict, none at all is Invalid.
+// As in OpenShift, an update that would store the same bytes again is not
+// written: the stream keeps its resourceVersion and watchers see no event.
 func (c *ImageStreams) Update(ctx context.Context, in *image.ImageStream) (*image.ImageStream, error) {
 	return c.update(ctx, in, func(is, old *image.ImageStream) error {
 		c.s.strategy.PrepareForUpdate(is, old)
@@ -158,7 +160,8 @@ func (c *ImageStreams) Update(ctx context.Context, in *image.ImageStream) (*imag
 // UpdateStatus replaces the stream's status through the status
 // subresource (SEMANTICS §4.5): spec tags and the spec repository stay as
 // stored, and new newest events sent with generation 0 get the generation
-// they answer. resourceVersion rules are those of Update.
+// they answer. resourceVersion rules, and the skipping of an update that
+// changes nothing, are those of Update.
 func (c *ImageStreams) UpdateStatus(ctx context.Context, in *image.ImageStream) (*image.ImageStream, error) {
 	return c.update(ctx, in, func(is, old *image.ImageStream) error {
 		c.s.strategy.PrepareForStatusUpdate(is, old)
@@ -195,6 +198,9 @@ func (c *ImageStreams) update(ctx context.Context, in *image.ImageStream, prepar
 	beforeUpdate(&is.ObjectMeta, &old.ObjectMeta, true)
 	if err := prepare(is, old); err != nil {
 		return nil, err
+	}
+	if sameAsStored(is, cur) {
+		return old.DeepCopy(), nil
 	}
 	e, err := c.s.storeStream(ctx, is, cur.rv, cur, false, nil)
 	if err != nil {

@@ -1,6 +1,7 @@
 package imagestream
 
 import (
+	"bytes"
 	"context"
 	"errors"
 
@@ -159,6 +160,23 @@ func (s *Service) storeStream(ctx context.Context, is *image.ImageStream, rv int
 	return e, nil
 }
 
+// sameAsStored reports whether storing is over cur would write cur's
+// value again, byte for byte. OpenShift's storage compares a write with
+// the stored value and skips an identical one, so an update that changes
+// nothing keeps the resourceVersion and sends watchers no event; a
+// controller that writes back what it read does not wake itself up.
+// An encoding error counts as a change: the write reports it.
+func sameAsStored(is *image.ImageStream, cur *cachedStream) bool {
+	h := *is
+	h.TypeMeta = streamTypeMeta // as storeStream stores it
+	b, _, _, err := encodeStream(nil, &h, cur, false)
+	if err != nil || len(b) != cur.size {
+		return false
+	}
+	old, _, _, err := encodeStream(nil, cur.stream(), cur, true)
+	return err == nil && bytes.Equal(b, old)
+}
+
 // storeStreamParts is storeStream for a store that keeps values as
 // parts: the status tags are cut into chunks at once (which costs what
 // joining them would), so the pushes that follow find them ready. done is
@@ -256,6 +274,9 @@ func (s *Service) upsertStreamWithRetry(ctx context.Context, ns, name string, gr
 		s.strategy.PrepareForInternalUpdate(is, cur.stream())
 		if err := s.strategy.ValidateUpdate(ctx, is, cur.stream()); err != nil {
 			return nil, false, err
+		}
+		if sameAsStored(is, cur) {
+			return cur.stream().DeepCopy(), false, nil
 		}
 		e, err := s.storeStream(ctx, is, cur.rv, cur, false, nil)
 		if errors.Is(err, storage.ErrConflict) {
