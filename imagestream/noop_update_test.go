@@ -49,6 +49,21 @@ func TestUpdateThatChangesNothing(t *testing.T) {
 			}
 			return out.ResourceVersion, nil
 		}},
+		{"ImageStreams.UpdateStatus, a time that encodes alike", func(ctx context.Context, svc *imagestream.Service) (string, error) {
+			is, err := svc.ImageStreams("ns").Get(ctx, "app")
+			if err != nil {
+				return "", err
+			}
+			// Times are stored to the second: the values differ, the
+			// bytes do not.
+			created := &is.Status.Tags[0].Items[0].Created
+			created.Time = created.Add(time.Millisecond)
+			out, err := svc.ImageStreams("ns").UpdateStatus(ctx, is)
+			if err != nil {
+				return "", err
+			}
+			return out.ResourceVersion, nil
+		}},
 		{"ImageStreamTags.Update", func(ctx context.Context, svc *imagestream.Service) (string, error) {
 			ist, err := svc.ImageStreamTags("ns").Get(ctx, "app:v1")
 			if err != nil {
