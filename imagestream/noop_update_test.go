@@ -28,63 +28,29 @@ func TestUpdateThatChangesNothing(t *testing.T) {
 		noop func(ctx context.Context, svc *imagestream.Service) (rv string, err error)
 	}{
 		{"ImageStreams.Update", func(ctx context.Context, svc *imagestream.Service) (string, error) {
-			is, err := svc.ImageStreams("ns").Get(ctx, "app")
-			if err != nil {
-				return "", err
-			}
-			out, err := svc.ImageStreams("ns").Update(ctx, is)
-			if err != nil {
-				return "", err
-			}
-			return out.ResourceVersion, nil
+			c := svc.ImageStreams("ns")
+			return writeBack(ctx, c.Get, c.Update, "app", streamMeta, nil)
 		}},
 		{"ImageStreams.UpdateStatus", func(ctx context.Context, svc *imagestream.Service) (string, error) {
-			is, err := svc.ImageStreams("ns").Get(ctx, "app")
-			if err != nil {
-				return "", err
-			}
-			out, err := svc.ImageStreams("ns").UpdateStatus(ctx, is)
-			if err != nil {
-				return "", err
-			}
-			return out.ResourceVersion, nil
+			c := svc.ImageStreams("ns")
+			return writeBack(ctx, c.Get, c.UpdateStatus, "app", streamMeta, nil)
 		}},
 		{"ImageStreams.UpdateStatus, a time that encodes alike", func(ctx context.Context, svc *imagestream.Service) (string, error) {
-			is, err := svc.ImageStreams("ns").Get(ctx, "app")
-			if err != nil {
-				return "", err
-			}
-			// Times are stored to the second: the values differ, the
-			// bytes do not.
-			created := &is.Status.Tags[0].Items[0].Created
-			created.Time = created.Add(time.Millisecond)
-			out, err := svc.ImageStreams("ns").UpdateStatus(ctx, is)
-			if err != nil {
-				return "", err
-			}
-			return out.ResourceVersion, nil
+			c := svc.ImageStreams("ns")
+			return writeBack(ctx, c.Get, c.UpdateStatus, "app", streamMeta, func(is *image.ImageStream) {
+				// Times are stored to the second: the values differ, the
+				// bytes do not.
+				created := &is.Status.Tags[0].Items[0].Created
+				created.Time = created.Add(time.Millisecond)
+			})
 		}},
 		{"ImageStreamTags.Update", func(ctx context.Context, svc *imagestream.Service) (string, error) {
-			ist, err := svc.ImageStreamTags("ns").Get(ctx, "app:v1")
-			if err != nil {
-				return "", err
-			}
-			out, err := svc.ImageStreamTags("ns").Update(ctx, ist)
-			if err != nil {
-				return "", err
-			}
-			return out.ResourceVersion, nil
+			c := svc.ImageStreamTags("ns")
+			return writeBack(ctx, c.Get, c.Update, "app:v1", func(t *image.ImageStreamTag) *image.ObjectMeta { return &t.ObjectMeta }, nil)
 		}},
 		{"ImageTags.Update", func(ctx context.Context, svc *imagestream.Service) (string, error) {
-			it, err := svc.ImageTags("ns").Get(ctx, "app:v1")
-			if err != nil {
-				return "", err
-			}
-			out, err := svc.ImageTags("ns").Update(ctx, it)
-			if err != nil {
-				return "", err
-			}
-			return out.ResourceVersion, nil
+			c := svc.ImageTags("ns")
+			return writeBack(ctx, c.Get, c.Update, "app:v1", func(t *image.ImageTag) *image.ObjectMeta { return &t.ObjectMeta }, nil)
 		}},
 	}
 	for storeName, newStore := range stores {
@@ -207,3 +173,23 @@ func TestImageUpdateThatChangesNothing(t *testing.T) {
 		t.Fatal("no event for the label change")
 	}
 }
+
+// writeBack gets name, changes it with change (if not nil), updates it
+// and returns the resourceVersion the update answers with, read through
+// meta.
+func writeBack[T any](ctx context.Context, get func(context.Context, string) (T, error), update func(context.Context, T) (T, error), name string, meta func(T) *image.ObjectMeta, change func(T)) (string, error) {
+	obj, err := get(ctx, name)
+	if err != nil {
+		return "", err
+	}
+	if change != nil {
+		change(obj)
+	}
+	out, err := update(ctx, obj)
+	if err != nil {
+		return "", err
+	}
+	return meta(out).ResourceVersion, nil
+}
+
+func streamMeta(is *image.ImageStream) *image.ObjectMeta { return &is.ObjectMeta }
