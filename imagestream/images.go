@@ -85,19 +85,21 @@ func (c *Images) Update(ctx context.Context, in *image.Image) (*image.Image, err
 	if err != nil {
 		return nil, err
 	}
-	old, err := c.s.getImage(ctx, img.Name)
+	old, stored, err := c.s.readImage(ctx, img.Name)
 	if err != nil {
 		return nil, err
 	}
 	if rv != mustParseRV(old.ResourceVersion) {
 		return nil, NewConflict(ResourceImages, img.Name, errModified)
 	}
-	return c.s.updateImage(ctx, img, old)
+	return c.s.updateImage(ctx, img, old, stored)
 }
 
 // updateImage runs the Image strategy's update of old into img and stores
-// img over old's revision; img is then the caller's.
-func (s *Service) updateImage(ctx context.Context, img, old *image.Image) (*image.Image, error) {
+// img over old's revision; img is then the caller's. stored is old's
+// stored value: as in OpenShift's storage, a value equal to it is not
+// written again (see sameAsStored), and old is returned.
+func (s *Service) updateImage(ctx context.Context, img, old *image.Image, stored []byte) (*image.Image, error) {
 	beforeUpdate(&img.ObjectMeta, &old.ObjectMeta, false)
 	img.TypeMeta = imageTypeMeta
 	s.prepareImageForUpdate(img, old)
@@ -108,10 +110,7 @@ func (s *Service) updateImage(ctx context.Context, img, old *image.Image) (*imag
 	if err != nil {
 		return nil, err
 	}
-	// An update that changes nothing is not written (see sameAsStored).
-	stored := *old
-	stored.TypeMeta = imageTypeMeta
-	if was, err := encode(&stored, &stored.ObjectMeta); err == nil && bytes.Equal(b, was) {
+	if bytes.Equal(b, stored) {
 		return old, nil
 	}
 	nrv, err := s.store.Update(ctx, imageKey(img.Name), b, mustParseRV(old.ResourceVersion))

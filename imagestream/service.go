@@ -262,9 +262,17 @@ func (s *Service) loadStream(ctx context.Context, ns, name string) (*cachedStrea
 
 // getImage reads the image called name; the caller owns the result.
 func (s *Service) getImage(ctx context.Context, name string) (*image.Image, error) {
+	img, _, err := s.readImage(ctx, name)
+	return img, err
+}
+
+// readImage is getImage that also returns the stored value, which an
+// update compares its own with (see updateImage).
+func (s *Service) readImage(ctx context.Context, name string) (*image.Image, []byte, error) {
 	obj, err := s.store.Get(ctx, imageKey(name))
 	if err != nil {
-		return nil, storageError(err, ResourceImages, name)
+		return nil, nil, storageError(err, ResourceImages, name)
 	}
-	return decodeImage(obj)
+	img, err := decodeImage(obj)
+	return img, obj.Value, err
 }

@@ -112,7 +112,7 @@ func splitSignatureName(name string) (string, bool) {
 // mutate is returned as is. done, if not nil, sees the stored image.
 func (s *Service) updateImageWithRetry(ctx context.Context, name string, gr GroupResource, op string, mutate func(img *image.Image) error, done func(stored *image.Image)) error {
 	for range maxConflictRetries {
-		old, err := s.getImage(ctx, name)
+		old, value, err := s.readImage(ctx, name)
 		if err != nil {
 			return err
 		}
@@ -120,7 +120,7 @@ func (s *Service) updateImageWithRetry(ctx context.Context, name string, gr Grou
 		if err := mutate(img); err != nil {
 			return err
 		}
-		stored, err := s.updateImage(ctx, img, old)
+		stored, err := s.updateImage(ctx, img, old, value)
 		if errors.Is(err, storage.ErrConflict) {
 			continue
 		}

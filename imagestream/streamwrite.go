@@ -203,8 +203,8 @@ func sameAsStored(is *image.ImageStream, cur *cachedStream) bool {
 	if equal {
 		return true
 	}
-	// Values that differ may still encode alike (an empty list and a nil
-	// one are both left out): compare the encodings.
+	// Values that differ may still encode alike (times are stored to the
+	// second): compare the encodings.
 	nb, _, _, err := encodeStream(nil, &h, cur, false)
 	if err != nil || len(nb) != cur.size {
 		return false
