@@ -78,6 +78,9 @@ func BenchmarkList(b *testing.B) {
 	}
 	// A continued page of an old snapshot, with writes since.
 	b.Run("keys=100000/limit=500/continued", func(b *testing.B) {
+		// A store of its own: the deletes below would fail on a second
+		// run (-count) over the shared one.
+		s := filled(b, 100000)
 		page, err := s.List(ctx, "/b/", storage.ListOptions{Limit: 500})
 		if err != nil {
 			b.Fatal(err)
