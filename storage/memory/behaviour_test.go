@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/imagestreams/imagestreams/storage"
+	"github.com/imagestreams/imagestreams/storage/internal/continuetoken"
 	"github.com/imagestreams/imagestreams/storage/memory"
 	"github.com/imagestreams/imagestreams/storage/storagetest"
 )
@@ -115,6 +116,101 @@ func TestListSnapshot(t *testing.T) {
 	if diff := cmp.Diff(want, rest.Items); diff != "" {
 		t.Errorf("second page (-want +got):\n%s", diff)
 	}
+}
+
+// A continue token this store did not issue (made by hand, or by another
+// store) names a snapshot whose versions the store may have replaced in
+// place: it fails with ErrTooOld rather than serve a page that misses
+// objects. The current revision is always whole, and tokens the store
+// issued keep working whatever was issued after them.
+func TestListTokenNotIssued(t *testing.T) {
+	cases := []struct {
+		name string
+		// build writes and lists; list then continues from the token it
+		// returns.
+		build   func(t *testing.T, s *memory.Store) string
+		want    []storage.Object
+		wantErr error
+	}{{
+		name: "snapshot never listed",
+		build: func(t *testing.T, s *memory.Store) string {
+			a := mustCreate(t, s, "/f/a", "v1")
+			v2 := mustUpdate(t, s, "/f/a", "v2", a)
+			mustUpdate(t, s, "/f/a", "v3", v2) // replaces v2 in place
+			mustCreate(t, s, "/f/0", "z")
+			return continuetoken.Encode(v2, "/f/", "/f/0")
+		},
+		wantErr: storage.ErrTooOld,
+	}, {
+		name: "snapshot older than a token issued later",
+		build: func(t *testing.T, s *memory.Store) string {
+			a := mustCreate(t, s, "/f/a", "v1")
+			v2 := mustUpdate(t, s, "/f/a", "v2", a)
+			mustUpdate(t, s, "/f/a", "v3", v2) // replaces v2 in place
+			mustCreate(t, s, "/f/0", "z")
+			mustCreate(t, s, "/f/b", "b")
+			if page, err := s.List(t.Context(), "/f/", storage.ListOptions{Limit: 1}); err != nil || page.Continue == "" {
+				t.Fatalf("List: %+v, %v; want a continue token", page, err)
+			}
+			return continuetoken.Encode(v2, "/f/", "/f/0")
+		},
+		wantErr: storage.ErrTooOld,
+	}, {
+		name: "current revision",
+		build: func(t *testing.T, s *memory.Store) string {
+			a := mustCreate(t, s, "/f/a", "v1")
+			mustUpdate(t, s, "/f/a", "v2", a)
+			now := mustCreate(t, s, "/f/0", "z")
+			return continuetoken.Encode(now, "/f/", "/f/0")
+		},
+		want: []storage.Object{{Key: "/f/a", Value: []byte("v2"), ResourceVersion: 3}},
+	}, {
+		name: "issued token after later tokens and writes",
+		build: func(t *testing.T, s *memory.Store) string {
+			mustCreate(t, s, "/f/0", "z")
+			mustCreate(t, s, "/f/a", "v1")
+			first, err := s.List(t.Context(), "/f/", storage.ListOptions{Limit: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			mustUpdate(t, s, "/f/a", "v2", 3)
+			if _, err := s.List(t.Context(), "/f/", storage.ListOptions{Limit: 1}); err != nil {
+				t.Fatal(err)
+			}
+			mustUpdate(t, s, "/f/a", "v3", 4)
+			return first.Continue
+		},
+		want: []storage.Object{{Key: "/f/a", Value: []byte("v1"), ResourceVersion: 3}},
+	}}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s := memory.New()
+			defer s.Close()
+			tok := tc.build(t, s)
+			got, err := s.List(t.Context(), "/f/", storage.ListOptions{Continue: tok})
+			if tc.wantErr != nil {
+				if !errors.Is(err, tc.wantErr) {
+					t.Fatalf("List = %+v, %v; want an error wrapping %v", got, err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, got.Items); diff != "" {
+				t.Errorf("page (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func mustUpdate(t *testing.T, s *memory.Store, key, value string, rv int64) int64 {
+	t.Helper()
+	rv, err := s.Update(t.Context(), key, []byte(value), rv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rv
 }
 
 // Writers never wait for a watcher that does not read; the watcher gets

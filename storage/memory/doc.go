@@ -28,7 +28,10 @@
 //     snapshot of the first page, which stays readable while the history
 //     covers it. A token whose snapshot has left the history fails with
 //     storage.ErrTooOld; the caller lists again from the start, as it would
-//     after an etcd compaction.
+//     after an etcd compaction. So does a token the Store did not issue
+//     (made by hand, or by another store) for a snapshot other than the
+//     current revision: the Store keeps the versions of the snapshots it
+//     gave tokens for, not of every revision.
 //
 // Old versions of an object are kept only while an open page chain may
 // read them: with no continue token outstanding, a write replaces the

@@ -3,6 +3,7 @@ package memory
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/imagestreams/imagestreams/storage"
 	"github.com/imagestreams/imagestreams/storage/internal/continuetoken"
@@ -59,6 +60,8 @@ func (s *Store) list(prefix, from string, snapshot, limit int64) (storage.ListRe
 		return storage.ListResult{}, nil, &storage.KeyError{Op: "list", Key: prefix, Err: fmt.Errorf("%w: snapshot %d of the continue token is older than the oldest revision kept, %d", storage.ErrTooOld, snapshot, s.compacted)}
 	case snapshot > s.rev:
 		return storage.ListResult{}, nil, &storage.KeyError{Op: "list", Key: prefix, Err: fmt.Errorf("%w: revision %d is in the future", storage.ErrInvalidToken, snapshot)}
+	case snapshot < s.rev && !s.issued(snapshot):
+		return storage.ListResult{}, nil, &storage.KeyError{Op: "list", Key: prefix, Err: fmt.Errorf("%w: this store issued no continue token for snapshot %d and has not kept its versions", storage.ErrTooOld, snapshot)}
 	}
 
 	res := storage.ListResult{ResourceVersion: snapshot}
@@ -73,7 +76,7 @@ func (s *Store) list(prefix, from string, snapshot, limit int64) (storage.ListRe
 		}
 		if limit > 0 && int64(len(res.Items)) == limit {
 			res.Continue = continuetoken.Encode(snapshot, prefix, res.Items[len(res.Items)-1].Key)
-			s.raiseTokenRev(snapshot)
+			s.issue(snapshot)
 			break
 		}
 		if v.parts != nil {
@@ -82,6 +85,32 @@ func (s *Store) list(prefix, from string, snapshot, limit int64) (storage.ListRe
 		res.Items = append(res.Items, storage.Object{Key: e.key, Value: v.value, ResourceVersion: v.rev})
 	}
 	return res, joins, nil
+}
+
+// issue records that a continue token for snapshot rv exists, so that
+// writers keep the versions it may read and later pages may read them. It
+// is called with s.mu read-locked.
+func (s *Store) issue(rv int64) {
+	s.tokensMu.Lock()
+	// Snapshots below the oldest revision kept fail as too old before
+	// they are looked up: forget them. New snapshots are the current
+	// revision, which only grows, so the list stays sorted.
+	i, _ := slices.BinarySearch(s.tokens, s.compacted)
+	s.tokens = s.tokens[i:]
+	if n := len(s.tokens); n == 0 || s.tokens[n-1] < rv {
+		s.tokens = append(s.tokens, rv)
+	}
+	s.tokensMu.Unlock()
+	s.raiseTokenRev(rv)
+}
+
+// issued reports whether a continue token for snapshot rv was issued.
+// It is called with s.mu read-locked.
+func (s *Store) issued(rv int64) bool {
+	s.tokensMu.Lock()
+	defer s.tokensMu.Unlock()
+	_, ok := slices.BinarySearch(s.tokens, rv)
+	return ok
 }
 
 // raiseTokenRev records that a continue token for snapshot rv exists, so

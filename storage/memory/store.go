@@ -53,6 +53,15 @@ type Store struct {
 	// Lists raise it under mu's read lock, so it is atomic; writers read it
 	// under the write lock, so they see every token issued before them.
 	tokenRev atomic.Int64
+	// tokens lists, in increasing order, the snapshot revisions continue
+	// tokens have been issued for since the oldest one still kept. Only
+	// those snapshots, and the current revision, are whole: the version
+	// a write replaces in place may be the one another snapshot needed.
+	// A token for any other snapshot (made by hand, or by another store)
+	// is refused rather than answered with a page that misses objects.
+	// Lists append under mu's read lock, hence its own lock.
+	tokensMu sync.Mutex
+	tokens   []int64
 
 	mu sync.RWMutex
 	// The fields below are guarded by mu.
