@@ -56,6 +56,9 @@
 //     means "from now");
 //   - a continue token presented for another prefix fail with
 //     storage.ErrInvalidToken, also when one prefix contains the other;
+//   - a well-formed token for a past snapshot the store issued none for
+//     read exactly that snapshot or fail with storage.ErrTooOld or
+//     storage.ErrInvalidToken, never read a page missing objects;
 //   - Compact to an already compacted revision return nil.
 //
 // # Requirements on newStore
