@@ -61,7 +61,13 @@
 // goes through the Strategy: a spec change adds one to the generation,
 // and a new tag that points at another tag or an image resolves at once.
 //
-// # Watching tags
+// # Watching
+//
+// [ImageStreams.Watch] and [Images.Watch] report changes after a
+// resourceVersion, as a Kubernetes watch does, also with label and field
+// selectors: an object that comes to match is ADDED, one that stops
+// matching DELETED ([WatchOptions]). An update that changes nothing is
+// not written and reports nothing, as in OpenShift.
 //
 // [Service.WatchTags] turns stream changes into [TagChange] events —
 // stream, tag, previous and new image — the building block of image

@@ -86,6 +86,43 @@ func ExampleService_WatchTags() {
 	// app:latest sha256:aaaa -> sha256:bbbb
 }
 
+// ExampleImageStreams_Watch watches the streams of one team: a stream
+// relabelled into the team is ADDED, one relabelled out of it DELETED.
+func ExampleImageStreams_Watch() {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	store := memory.New()
+	defer store.Close()
+	streams := imagestream.NewService(store).ImageStreams("demo")
+
+	events, err := streams.Watch(ctx, imagestream.WatchOptions{LabelSelector: "team=web"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	relabel := func(is *image.ImageStream, team string) *image.ImageStream {
+		is.Labels = map[string]string{"team": team}
+		is, err := streams.Update(ctx, is)
+		if err != nil {
+			fmt.Println(err)
+		}
+		return is
+	}
+	app, _ := streams.Create(ctx, &image.ImageStream{ObjectMeta: image.ObjectMeta{Name: "app", Labels: map[string]string{"team": "db"}}})
+	app = relabel(app, "web")
+	app.Annotations = map[string]string{"note": "still web"}
+	app, _ = streams.Update(ctx, app)
+	relabel(app, "db")
+	for range 3 {
+		ev := <-events
+		fmt.Println(ev.Type, ev.Object.Name, ev.Object.Labels["team"])
+	}
+	// Output:
+	// ADDED app web
+	// MODIFIED app web
+	// DELETED app web
+}
+
 // ExampleImageSignatures_Create adds a signature to an image; the same
 // signature again is AlreadyExists.
 func ExampleImageSignatures_Create() {

@@ -133,12 +133,21 @@ func (c *Images) Delete(ctx context.Context, name string, opts DeleteOptions) er
 	})
 }
 
-// Watch streams the changes to images after opts.ResourceVersion; see
-// WatchOptions.
+// Watch streams the changes to images after opts.ResourceVersion, of
+// those matching opts' selectors when set; see WatchOptions. A selector
+// that List refuses is a BadRequest here too.
 func (c *Images) Watch(ctx context.Context, opts WatchOptions) (<-chan ImageEvent, error) {
+	sel, fields, err := opts.selectors(metaFields)
+	if err != nil {
+		return nil, err
+	}
+	var match func(*image.Image) bool
+	if !sel.Empty() || len(fields) > 0 {
+		match = func(img *image.Image) bool { return sel.Matches(img.Labels) && fields.matches(&img.ObjectMeta, nil) }
+	}
 	return watchObjects(ctx, c.s, imagesPrefix, opts, ResourceImages, decodeImage, func(key string, rv int64) *image.Image {
 		return &image.Image{ObjectMeta: image.ObjectMeta{Name: key[len(imagesPrefix):], ResourceVersion: formatRV(rv)}}
-	})
+	}, match)
 }
 
 // prepareAndValidateNewImage runs the Image strategy's PrepareForCreate

@@ -228,9 +228,20 @@ func (c *ImageStreams) Delete(ctx context.Context, name string, opts DeleteOptio
 }
 
 // Watch streams the changes to the namespace's streams (all streams for
-// the client of all namespaces) after opts.ResourceVersion; see
-// WatchOptions.
+// the client of all namespaces) after opts.ResourceVersion, of those
+// matching opts' selectors when set; see WatchOptions. A selector that
+// List refuses is a BadRequest here too.
 func (c *ImageStreams) Watch(ctx context.Context, opts WatchOptions) (<-chan ImageStreamEvent, error) {
+	sel, fields, err := opts.selectors(streamFields)
+	if err != nil {
+		return nil, err
+	}
+	var match func(*image.ImageStream) bool
+	if !sel.Empty() || len(fields) > 0 {
+		match = func(is *image.ImageStream) bool {
+			return sel.Matches(is.Labels) && fields.matches(&is.ObjectMeta, func(field string) string { return c.s.streamField(is, field) })
+		}
+	}
 	decode := func(obj storage.Object) (*image.ImageStream, error) {
 		is, err := c.s.decodeStream(obj)
 		if err == nil {
@@ -241,7 +252,7 @@ func (c *ImageStreams) Watch(ctx context.Context, opts WatchOptions) (<-chan Ima
 	return watchObjects(ctx, c.s, streamPrefix(c.ns), opts, ResourceImageStreams, decode, func(key string, rv int64) *image.ImageStream {
 		ns, name := splitStreamKey(key)
 		return &image.ImageStream{ObjectMeta: image.ObjectMeta{Namespace: ns, Name: name, ResourceVersion: formatRV(rv)}}
-	})
+	}, match)
 }
 
 // checkNamespace fills an empty namespace and rejects another one.

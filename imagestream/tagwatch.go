@@ -44,8 +44,12 @@ type TagChange struct {
 //
 // Changes are computed from the old and new value of each stored stream,
 // which every backend of this module provides while its history covers
-// the change.
+// the change. It takes no selectors: setting opts.LabelSelector or
+// opts.FieldSelector is a BadRequest, not a filter silently ignored.
 func (s *Service) WatchTags(ctx context.Context, ns string, opts WatchOptions) (<-chan TagChange, error) {
+	if opts.LabelSelector != "" || opts.FieldSelector != "" {
+		return nil, NewBadRequest("WatchTags does not take a label or field selector")
+	}
 	rv, err := parseRV(opts.ResourceVersion)
 	if err != nil {
 		return nil, err
