@@ -81,7 +81,8 @@
 // repositories derive from the configured registry host names on every
 // read (§4.2). [ImageStreams.Secrets] lists the namespace's pull secrets
 // from a [SecretProvider] (§10.5). Lists accept Kubernetes label
-// selectors ([ParseSelector]).
+// selectors ([ParseSelector]). Streams and images take JSON merge patches
+// and JSON Patches, as `oc patch` sends them ([ImageStreams.Patch]).
 //
 // # Imports
 //

@@ -123,6 +123,40 @@ func ExampleImageStreams_Watch() {
 	// DELETED app web
 }
 
+// ExampleImageStreams_Patch adds a label with a merge patch and a spec
+// tag with a JSON Patch; only the second changes the spec, so only it
+// adds one to the generation.
+func ExampleImageStreams_Patch() {
+	ctx := context.Background()
+	store := memory.New()
+	defer store.Close()
+	streams := imagestream.NewService(store).ImageStreams("demo")
+	if _, err := streams.Create(ctx, &image.ImageStream{ObjectMeta: image.ObjectMeta{Name: "app"}}); err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	is, err := streams.Patch(ctx, "app", imagestream.MergePatchType, []byte(`{"metadata":{"labels":{"team":"web"}}}`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(is.Labels["team"], is.Generation)
+
+	is, err = streams.Patch(ctx, "app", imagestream.JSONPatchType, []byte(`[
+		{"op": "add", "path": "/spec/tags", "value": []},
+		{"op": "add", "path": "/spec/tags/-", "value": {"name": "v1", "from": {"kind": "DockerImage", "name": "quay.io/acme/app:v1"}}}
+	]`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(is.Spec.Tags[0].Name, is.Generation)
+	// Output:
+	// web 1
+	// v1 2
+}
+
 // ExampleImageSignatures_Create adds a signature to an image; the same
 // signature again is AlreadyExists.
 func ExampleImageSignatures_Create() {
