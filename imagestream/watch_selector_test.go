@@ -207,37 +207,47 @@ func collect[T any](ctx context.Context, t *testing.T, events <-chan imagestream
 	}
 }
 
-func watchStreamChanges(ctx context.Context, t *testing.T, svc *imagestream.Service, opts imagestream.WatchOptions) []seenEvent {
-	c := svc.ImageStreams("ns")
+// watchedClient is what the selector tests use of ImageStreams and
+// Images.
+type watchedClient[T any] interface {
+	Get(ctx context.Context, name string) (T, error)
+	Create(ctx context.Context, obj T) (T, error)
+	Update(ctx context.Context, obj T) (T, error)
+	Delete(ctx context.Context, name string, opts imagestream.DeleteOptions) error
+	Watch(ctx context.Context, opts imagestream.WatchOptions) (<-chan imagestream.WatchEvent[T], error)
+}
+
+// watchChanges runs selectorScript on c under a watch with opts and
+// returns what the watch reported. newObj builds an object to create.
+func watchChanges[T any](ctx context.Context, t *testing.T, c watchedClient[T], opts imagestream.WatchOptions,
+	newObj func(name, team string) T, meta func(T) *image.ObjectMeta) []seenEvent {
 	events, err := c.Watch(ctx, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	must := func(is *image.ImageStream, err error) string {
+	must := func(obj T, err error) string {
 		t.Helper()
 		if err != nil {
 			t.Fatal(err)
 		}
-		return is.ResourceVersion
+		return meta(obj).ResourceVersion
 	}
-	update := func(name string, edit func(*image.ImageStream)) string {
-		is, err := c.Get(ctx, name)
+	update := func(name string, edit func(*image.ObjectMeta)) string {
+		obj, err := c.Get(ctx, name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		edit(is)
-		return must(c.Update(ctx, is))
+		edit(meta(obj))
+		return must(c.Update(ctx, obj))
 	}
-	create := func(name, team string) string {
-		return must(c.Create(ctx, &image.ImageStream{ObjectMeta: image.ObjectMeta{Name: name, Labels: map[string]string{"team": team}}}))
-	}
+	create := func(name, team string) string { return must(c.Create(ctx, newObj(name, team))) }
 	writes := selectorScript{
 		create: create,
 		relabel: func(name, team string) string {
-			return update(name, func(is *image.ImageStream) { is.Labels["team"] = team })
+			return update(name, func(m *image.ObjectMeta) { m.Labels["team"] = team })
 		},
 		touch: func(name string) string {
-			return update(name, func(is *image.ImageStream) { is.Annotations = map[string]string{"touched": "yes"} })
+			return update(name, func(m *image.ObjectMeta) { m.Annotations = map[string]string{"touched": "yes"} })
 		},
 		del: func(name string) {
 			if err := c.Delete(ctx, name, imagestream.DeleteOptions{}); err != nil {
@@ -246,52 +256,19 @@ func watchStreamChanges(ctx context.Context, t *testing.T, svc *imagestream.Serv
 		},
 	}.run(t)
 	writes[create("end", endTeam(opts))] = true
-	return collect(ctx, t, events, func(is *image.ImageStream) *image.ObjectMeta { return &is.ObjectMeta }, writes)
+	return collect(ctx, t, events, meta, writes)
+}
+
+func watchStreamChanges(ctx context.Context, t *testing.T, svc *imagestream.Service, opts imagestream.WatchOptions) []seenEvent {
+	return watchChanges(ctx, t, svc.ImageStreams("ns"), opts, func(name, team string) *image.ImageStream {
+		return &image.ImageStream{ObjectMeta: image.ObjectMeta{Name: name, Labels: map[string]string{"team": team}}}
+	}, func(is *image.ImageStream) *image.ObjectMeta { return &is.ObjectMeta })
 }
 
 func watchImageChanges(ctx context.Context, t *testing.T, svc *imagestream.Service, opts imagestream.WatchOptions) []seenEvent {
-	c := svc.Images()
-	events, err := c.Watch(ctx, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	must := func(img *image.Image, err error) string {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return img.ResourceVersion
-	}
-	update := func(name string, edit func(*image.Image)) string {
-		img, err := c.Get(ctx, name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		edit(img)
-		return must(c.Update(ctx, img))
-	}
-	create := func(name, team string) string {
-		return must(c.Create(ctx, &image.Image{
-			ObjectMeta:           image.ObjectMeta{Name: name, Labels: map[string]string{"team": team}},
-			DockerImageReference: "quay.io/acme/" + name,
-		}))
-	}
-	writes := selectorScript{
-		create: create,
-		relabel: func(name, team string) string {
-			return update(name, func(img *image.Image) { img.Labels["team"] = team })
-		},
-		touch: func(name string) string {
-			return update(name, func(img *image.Image) { img.Annotations = map[string]string{"touched": "yes"} })
-		},
-		del: func(name string) {
-			if err := c.Delete(ctx, name, imagestream.DeleteOptions{}); err != nil {
-				t.Fatal(err)
-			}
-		},
-	}.run(t)
-	writes[create("end", endTeam(opts))] = true
-	return collect(ctx, t, events, func(img *image.Image) *image.ObjectMeta { return &img.ObjectMeta }, writes)
+	return watchChanges(ctx, t, svc.Images(), opts, func(name, team string) *image.Image {
+		return &image.Image{ObjectMeta: image.ObjectMeta{Name: name, Labels: map[string]string{"team": team}}, DockerImageReference: "quay.io/acme/" + name}
+	}, func(img *image.Image) *image.ObjectMeta { return &img.ObjectMeta })
 }
 
 // endTeam is the team of "end": one the watch's label selector keeps.
