@@ -81,6 +81,7 @@ func (c *Images) Update(ctx context.Context, in *image.Image) (*image.Image, err
 		return nil, err
 	}
 	img := in.DeepCopy()
+	img.Namespace = "" // cluster-scoped: dropped before validation, as on create
 	rv, err := requireResourceVersion("Image", &img.ObjectMeta)
 	if err != nil {
 		return nil, err

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -42,9 +43,9 @@ const maxPatchAttempts = 5
 // never applied to a stale stream; but a patch that sets
 // metadata.resourceVersion holds only against that version, and is a
 // Conflict against any other. A patch that does not parse or does not
-// give a stream is a BadRequest; a JSON Patch that does not fit the
-// stream (a failed test, a path that is not there) and a change of name
-// or namespace are Invalid; a type other than MergePatchType and
+// give a stream, or changes its name or namespace, is a BadRequest; a
+// JSON Patch that does not fit the stream (a failed test, a path that is
+// not there) is Invalid; a type other than MergePatchType and
 // JSONPatchType is UnsupportedMediaType.
 // Strategic merge patches are not supported: for ImageStreams they merge
 // spec.tags by name, which a merge patch does by replacing the list.
@@ -109,15 +110,14 @@ func patchObject[T any](ctx context.Context, gr GroupResource, kind, name, ns st
 			return zero, NewBadRequest(fmt.Sprintf("the patched object is not a valid %s: %v", kind, err))
 		}
 		m, was := meta(*next), meta(cur)
-		var errs image.ErrorList
+		// The API server's checks of a patched object's name against the
+		// request: an empty namespace is the request's, and a cluster
+		// object's namespace is dropped by Update.
 		if m.Name != name {
-			errs = append(errs, image.NewPath("metadata", "name").Invalid(m.Name, "field is immutable"))
+			return zero, NewBadRequest(fmt.Sprintf("the name of the object (%s) does not match the name on the URL (%s)", m.Name, name))
 		}
-		if m.Namespace != ns {
-			errs = append(errs, image.NewPath("metadata", "namespace").Invalid(m.Namespace, "field is immutable"))
-		}
-		if len(errs) > 0 {
-			return zero, NewInvalid(kind, name, &image.InvalidError{Kind: kind, Name: name, Errs: errs})
+		if ns != "" && m.Namespace != "" && m.Namespace != ns {
+			return zero, NewBadRequest(fmt.Sprintf("the namespace of the object (%s) does not match the namespace on the request (%s)", m.Namespace, ns))
 		}
 		// A patch that sets metadata.resourceVersion holds only against
 		// that version: against any other it is a conflict, also after
@@ -279,10 +279,14 @@ func (op jsonPatchOp) apply(doc any) (any, error) {
 		}
 		return pointerSet(doc, op.path, deepCopyJSON(op.value), false)
 	case "move":
-		if op.path == op.from || strings.HasPrefix(op.path, op.from+"/") {
-			if op.path == op.from {
-				return doc, nil
-			}
+		// RFC 6902 §4.4: from must exist, also for a move onto itself.
+		if _, err := pointerGet(doc, op.from); err != nil {
+			return nil, err
+		}
+		if op.path == op.from {
+			return doc, nil
+		}
+		if strings.HasPrefix(op.path, op.from+"/") {
 			return nil, fmt.Errorf("cannot move %q into itself", op.from)
 		}
 		doc, v, err := pointerRemove(doc, op.from)
@@ -318,10 +322,24 @@ func pointerTokens(ptr string) ([]string, error) {
 	}
 	toks := strings.Split(ptr[1:], "/")
 	for i, t := range toks {
-		if strings.Contains(strings.ReplaceAll(strings.ReplaceAll(t, "~0", ""), "~1", ""), "~") {
-			return nil, fmt.Errorf("JSON pointer %q has an invalid escape", ptr)
+		if !strings.Contains(t, "~") {
+			continue
 		}
-		toks[i] = strings.ReplaceAll(strings.ReplaceAll(t, "~1", "/"), "~0", "~")
+		// RFC 6901 §3: "~" only as "~0" or "~1", decoded left to right
+		// so that "~01" is "~1".
+		var b strings.Builder
+		for j := 0; j < len(t); j++ {
+			if t[j] != '~' {
+				b.WriteByte(t[j])
+				continue
+			}
+			if j+1 == len(t) || (t[j+1] != '0' && t[j+1] != '1') {
+				return nil, fmt.Errorf("JSON pointer %q has an invalid escape", ptr)
+			}
+			b.WriteByte("~/"[t[j+1]-'0'])
+			j++
+		}
+		toks[i] = b.String()
 	}
 	return toks, nil
 }
@@ -332,8 +350,12 @@ func arrayIndex(tok string, n int, end bool) (int, error) {
 	if tok == "-" && end {
 		return n, nil
 	}
+	// RFC 6901 §4: "0", or digits without a leading zero; no sign.
+	if tok == "" || (tok != "0" && tok[0] == '0') || strings.Trim(tok, "0123456789") != "" {
+		return 0, fmt.Errorf("invalid array index %q", tok)
+	}
 	i, err := strconv.Atoi(tok)
-	if err != nil || i < 0 || (tok != "0" && tok[0] == '0') || tok[0] == '+' {
+	if err != nil {
 		return 0, fmt.Errorf("invalid array index %q", tok)
 	}
 	limit := n - 1
@@ -503,10 +525,55 @@ func jsonEqual(a, b any) bool {
 		if x == y {
 			return true
 		}
-		fx, err1 := x.Float64()
-		fy, err2 := y.Float64()
-		return err1 == nil && err2 == nil && fx == fy
+		cx, ok1 := canonicalNumber(string(x))
+		cy, ok2 := canonicalNumber(string(y))
+		return ok1 && ok2 && cx == cy
 	default:
 		return a == b
 	}
+}
+
+// decimalNumber is a JSON number as sign, significant digits (no leading
+// or trailing zeros) and the exponent of the last digit: 1.50e2 is
+// {false, "15", 1}. Two numbers are equal exactly when their canonical
+// forms are, with no rounding (RFC 6902 §4.6 compares values, and
+// float64 would make 2^53 and 2^53+1 equal).
+type decimalNumber struct {
+	neg    bool
+	digits string
+	exp    int64
+}
+
+// canonicalNumber parses a JSON number (as json.Decoder checked it) into
+// its canonical form; false when the exponent does not fit an int64.
+func canonicalNumber(s string) (decimalNumber, bool) {
+	var n decimalNumber
+	if strings.HasPrefix(s, "-") {
+		n.neg, s = true, s[1:]
+	}
+	mant, expPart, hasExp := strings.Cut(strings.ToLower(s), "e")
+	if hasExp {
+		e, err := strconv.ParseInt(strings.TrimPrefix(expPart, "+"), 10, 64)
+		if err != nil {
+			return n, false
+		}
+		n.exp = e
+	}
+	intPart, frac, _ := strings.Cut(mant, ".")
+	digits := intPart + frac
+	if n.exp < math.MinInt64+int64(len(frac)) {
+		return n, false
+	}
+	n.exp -= int64(len(frac))
+	digits = strings.TrimLeft(digits, "0")
+	trimmed := strings.TrimRight(digits, "0")
+	if n.exp > math.MaxInt64-int64(len(digits)-len(trimmed)) {
+		return n, false
+	}
+	n.exp += int64(len(digits) - len(trimmed))
+	n.digits = trimmed
+	if n.digits == "" {
+		return decimalNumber{}, true // every zero, -0 included
+	}
+	return n, true
 }

@@ -113,6 +113,21 @@ func TestJSONPatchRFC6902(t *testing.T) {
 		{"pointer without a slash", `{"a":1}`, `[{"op":"remove","path":"a"}]`, ``, true},
 		{"bad escape", `{"a":1}`, `[{"op":"remove","path":"/~2"}]`, ``, true},
 		{"remove the root", `{"a":1}`, `[{"op":"remove","path":""}]`, ``, true},
+		// RFC 6902 §4.6: numbers compare by exact value, beyond float64.
+		{"test: integers past 2^53 differ", `{"x":9007199254740993}`, `[{"op":"test","path":"/x","value":9007199254740992}]`, ``, true},
+		{"test: integers past 2^64 differ", `{"x":18446744073709551617}`, `[{"op":"test","path":"/x","value":18446744073709551616}]`, ``, true},
+		{"test: one value, many spellings", `{"x":1500,"y":0,"z":1e400}`, `[{"op":"test","path":"/x","value":1.5e3},{"op":"test","path":"/x","value":15000e-1},{"op":"test","path":"/y","value":-0.0e7},{"op":"test","path":"/z","value":10e399}]`, `{"x":1500,"y":0,"z":1e400}`, false},
+		{"test: a long integer equals itself", `{"n":123456789012345678901234567890}`, `[{"op":"test","path":"/n","value":123456789012345678901234567890}]`, `{"n":123456789012345678901234567890}`, false},
+		{"test: sign matters", `{"x":1}`, `[{"op":"test","path":"/x","value":-1}]`, ``, true},
+		// RFC 6902 §4.4: from must exist, also for a move onto itself.
+		{"move a missing location onto itself", `{"a":1}`, `[{"op":"move","from":"/nope","path":"/nope"}]`, ``, true},
+		{"move onto itself", `{"a":1}`, `[{"op":"move","from":"/a","path":"/a"}]`, `{"a":1}`, false},
+		// RFC 6901 §4: no sign on an array index; §3: "~" only as ~0, ~1.
+		{"index -0", `{"a":[1,2]}`, `[{"op":"remove","path":"/a/-0"}]`, ``, true},
+		{"index +1", `{"a":[1,2]}`, `[{"op":"remove","path":"/a/+1"}]`, ``, true},
+		{"lone ~ before an escape", `{"a":1}`, `[{"op":"add","path":"/~~01","value":2}]`, ``, true},
+		{"~ at the end", `{"a":1}`, `[{"op":"add","path":"/a~","value":2}]`, ``, true},
+		{"escapes decode left to right", `{}`, `[{"op":"add","path":"/~01~10","value":2}]`, `{"~1/0":2}`, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

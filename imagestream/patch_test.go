@@ -51,10 +51,16 @@ func TestImageStreamsPatch(t *testing.T) {
 			result{Reason: image.StatusReasonInvalid, Code: 422}},
 		{"json: path not there", imagestream.JSONPatchType, `[{"op":"remove","path":"/spec/tags/5"}]`, nil,
 			result{Reason: image.StatusReasonInvalid, Code: 422}},
+		// The API server checks the patched name and namespace against
+		// the request's (BadRequest); an empty namespace is the request's.
 		{"a new name", imagestream.MergePatchType, `{"metadata":{"name":"other"}}`, nil,
-			result{Reason: image.StatusReasonInvalid, Code: 422, Causes: []string{"metadata.name"}}},
+			result{Reason: image.StatusReasonBadRequest, Code: 400}},
 		{"a new namespace", imagestream.MergePatchType, `{"metadata":{"namespace":"other"}}`, nil,
-			result{Reason: image.StatusReasonInvalid, Code: 422, Causes: []string{"metadata.namespace"}}},
+			result{Reason: image.StatusReasonBadRequest, Code: 400}},
+		{"no namespace", imagestream.MergePatchType, `{"metadata":{"namespace":null,"labels":{"team":"web"}}}`, nil,
+			result{Generation: 1, Labels: map[string]string{"team": "web"}, SpecTags: []string{"v1"}}},
+		{"json: test past float64 precision", imagestream.JSONPatchType, `[{"op":"add","path":"/metadata/labels","value":{"a":"b"}},{"op":"add","path":"/x","value":9007199254740993},{"op":"test","path":"/x","value":9007199254740992}]`, nil,
+			result{Reason: image.StatusReasonInvalid, Code: 422}},
 		// The spec tag fails validation, and its resolution fails with an
 		// InternalError cause at field "" (the QUIRK of SEMANTICS §4.1).
 		{"an invalid spec", imagestream.MergePatchType, `{"spec":{"tags":[{"name":"v2","from":{"kind":"Bogus","name":"x"}}]}}`, nil,
@@ -131,7 +137,15 @@ func TestImagesPatch(t *testing.T) {
 	if got.Annotations["note"] != "patched" || got.DockerImageReference != img.DockerImageReference {
 		t.Errorf("patched image: annotations %v, reference %q", got.Annotations, got.DockerImageReference)
 	}
-	if _, err := svc.Images().Patch(ctx, img.Name, imagestream.MergePatchType, []byte(`{"metadata":{"namespace":"ns"}}`)); !errors.Is(err, image.ErrInvalid) {
-		t.Errorf("a namespace on an image: err = %v, want Invalid", err)
+	// An image is cluster-scoped: a namespace is dropped, as on create.
+	got, err = svc.Images().Patch(ctx, img.Name, imagestream.MergePatchType, []byte(`{"metadata":{"namespace":"ns","labels":{"a":"b"}}}`))
+	if err != nil {
+		t.Fatalf("a namespace on an image: %v", err)
+	}
+	if got.Namespace != "" || got.Labels["a"] != "b" {
+		t.Errorf("a namespace on an image: namespace %q, labels %v; want it dropped and the label set", got.Namespace, got.Labels)
+	}
+	if _, err := svc.Images().Patch(ctx, img.Name, imagestream.MergePatchType, []byte(`{"metadata":{"name":"other"}}`)); imagestream.Reason(err) != image.StatusReasonBadRequest {
+		t.Errorf("a new name: err = %v, want BadRequest", err)
 	}
 }
