@@ -92,6 +92,7 @@ func (s *Store) list(prefix, from string, snapshot, limit int64) (storage.ListRe
 // is called with s.mu read-locked.
 func (s *Store) issue(rv int64) {
 	s.tokensMu.Lock()
+	defer s.tokensMu.Unlock()
 	// Snapshots below the oldest revision kept fail as too old before
 	// they are looked up: forget them. New snapshots are the current
 	// revision, which only grows, so the list stays sorted.
@@ -100,8 +101,6 @@ func (s *Store) issue(rv int64) {
 	if n := len(s.tokens); n == 0 || s.tokens[n-1] < rv {
 		s.tokens = append(s.tokens, rv)
 	}
-	s.tokensMu.Unlock()
-	s.raiseTokenRev(rv)
 }
 
 // issued reports whether a continue token for snapshot rv was issued.
@@ -113,15 +112,14 @@ func (s *Store) issued(rv int64) bool {
 	return ok
 }
 
-// raiseTokenRev records that a continue token for snapshot rv exists, so
-// that writers keep the versions it may read.
-func (s *Store) raiseTokenRev(rv int64) {
-	for {
-		cur := s.tokenRev.Load()
-		if rv <= cur || s.tokenRev.CompareAndSwap(cur, rv) {
-			return
-		}
+// newestToken returns the newest snapshot a continue token was issued
+// for, 0 if none. It is called with s.mu write-locked, so no list is
+// appending to s.tokens.
+func (s *Store) newestToken() int64 {
+	if n := len(s.tokens); n > 0 {
+		return s.tokens[n-1]
 	}
+	return 0
 }
 
 // Watch streams the changes under prefix after revision rv (0: from now

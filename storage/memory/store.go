@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sync"
-	"sync/atomic"
 
 	"github.com/imagestreams/imagestreams/storage"
 	"github.com/imagestreams/imagestreams/storage/internal/history"
@@ -47,19 +46,16 @@ type Store struct {
 	// forgetFn is s.forget, bound once so that writes do not allocate a
 	// method value.
 	forgetFn func(storage.Event)
-	// tokenRev is the newest snapshot revision a continue token has been
-	// issued for. A version superseded before it no page chain can ask for
-	// is dropped at once instead of waiting for the history to move on.
-	// Lists raise it under mu's read lock, so it is atomic; writers read it
-	// under the write lock, so they see every token issued before them.
-	tokenRev atomic.Int64
 	// tokens lists, in increasing order, the snapshot revisions continue
-	// tokens have been issued for since the oldest one still kept. Only
-	// those snapshots, and the current revision, are whole: the version
-	// a write replaces in place may be the one another snapshot needed.
-	// A token for any other snapshot (made by hand, or by another store)
-	// is refused rather than answered with a page that misses objects.
-	// Lists append under mu's read lock, hence its own lock.
+	// tokens have been issued for since the oldest one still kept. A
+	// version superseded after the newest of them no page chain can ask
+	// for, so a write drops it at once instead of waiting for the
+	// history to move on. Only the listed snapshots, and the current
+	// revision, are whole: a token for any other (made by hand, or by
+	// another store) is refused rather than answered with a page that
+	// misses objects. Lists append under mu's read lock, hence tokensMu;
+	// writers read it under mu's write lock, when no list runs, so they
+	// see every token issued before them.
 	tokensMu sync.Mutex
 	tokens   []int64
 

@@ -185,7 +185,7 @@ func (s *Store) write(key string, value []byte, parts *history.Parts, deleted bo
 		rec = &record{versions: []version{v}}
 		s.records[key] = rec
 		s.index.insert(key, rec)
-	case s.tokenRev.Load() < rec.head().rev:
+	case s.newestToken() < rec.head().rev:
 		// No continue token reads a snapshot at or after the head version,
 		// and none ever will, as new tokens read the current revision: no
 		// reader can ask for the head version again. Replace it in place,
