@@ -46,11 +46,16 @@ func (c *Images) List(ctx context.Context, opts ListOptions) (*image.ImageList, 
 		if err != nil {
 			return nil, err
 		}
-		if sel.Matches(img.Labels) && fields.matches(&img.ObjectMeta, nil) {
+		if imageMatches(sel, fields, img) {
 			list.Items = append(list.Items, *img)
 		}
 	}
 	return list, nil
+}
+
+// imageMatches reports whether img matches both selectors.
+func imageMatches(sel Selector, fields fieldSelector, img *image.Image) bool {
+	return sel.Matches(img.Labels) && fields.matches(&img.ObjectMeta, nil)
 }
 
 // Create stores a new image after the Image strategy's PrepareForCreate
@@ -144,7 +149,7 @@ func (c *Images) Watch(ctx context.Context, opts WatchOptions) (<-chan ImageEven
 	}
 	var match func(*image.Image) bool
 	if !sel.Empty() || len(fields) > 0 {
-		match = func(img *image.Image) bool { return sel.Matches(img.Labels) && fields.matches(&img.ObjectMeta, nil) }
+		match = func(img *image.Image) bool { return imageMatches(sel, fields, img) }
 	}
 	return watchObjects(ctx, c.s, imagesPrefix, opts, ResourceImages, decodeImage, func(key string, rv int64) *image.Image {
 		return &image.Image{ObjectMeta: image.ObjectMeta{Name: key[len(imagesPrefix):], ResourceVersion: formatRV(rv)}}

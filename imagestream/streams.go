@@ -94,9 +94,7 @@ func (c *ImageStreams) List(ctx context.Context, opts ListOptions) (*image.Image
 	if err != nil {
 		return nil, err
 	}
-	match := func(is *image.ImageStream) bool {
-		return sel.Matches(is.Labels) && fields.matches(&is.ObjectMeta, func(field string) string { return c.s.streamField(is, field) })
-	}
+	match := c.matcher(sel, fields)
 	res, err := c.s.store.List(ctx, streamPrefix(c.ns), storage.ListOptions{Limit: opts.Limit, Continue: opts.Continue})
 	if err != nil {
 		return nil, storageError(err, ResourceImageStreams, "")
@@ -124,6 +122,14 @@ func (c *ImageStreams) List(ctx context.Context, opts ListOptions) (*image.Image
 		}
 	}
 	return list, nil
+}
+
+// matcher returns whether a stream, as List hands it out, matches both
+// selectors.
+func (c *ImageStreams) matcher(sel Selector, fields fieldSelector) func(*image.ImageStream) bool {
+	return func(is *image.ImageStream) bool {
+		return sel.Matches(is.Labels) && fields.matches(&is.ObjectMeta, func(field string) string { return c.s.streamField(is, field) })
+	}
 }
 
 // Create stores a new stream. Like OpenShift (SEMANTICS §4.1) it discards
@@ -238,9 +244,7 @@ func (c *ImageStreams) Watch(ctx context.Context, opts WatchOptions) (<-chan Ima
 	}
 	var match func(*image.ImageStream) bool
 	if !sel.Empty() || len(fields) > 0 {
-		match = func(is *image.ImageStream) bool {
-			return sel.Matches(is.Labels) && fields.matches(&is.ObjectMeta, func(field string) string { return c.s.streamField(is, field) })
-		}
+		match = c.matcher(sel, fields)
 	}
 	decode := func(obj storage.Object) (*image.ImageStream, error) {
 		is, err := c.s.decodeStream(obj)
